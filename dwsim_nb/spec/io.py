@@ -1,0 +1,159 @@
+"""Reading and writing specs: dicts, JSON, YAML, files; pydantic errors turned into SpecError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+
+from dwsim_nb.errors import SpecError
+
+if TYPE_CHECKING:
+    from dwsim_nb.spec.models import ExperimentSpec
+
+# Empty collections worth printing even when empty: readers rely on them being present.
+_ALWAYS = {"primary_key", "foreign_keys", "unique", "columns", "tables", "warnings"}
+
+
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """Turn pydantic's location (``tables.0.columns.2.data_type``) into table/column names."""
+    parts: list[str] = []
+    node = data
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if key in ("tables", "columns", "foreign_keys") and isinstance(nxt, int):
+            item = None
+            if isinstance(node, dict) and isinstance(node.get(key), list) and nxt < len(node[key]):
+                item = node[key][nxt]
+            label = {"tables": "table", "columns": "column", "foreign_keys": "foreign key"}[key]
+            name = item.get("name") if isinstance(item, dict) else None
+            if key == "foreign_keys" and isinstance(item, dict):
+                name = ", ".join(map(str, item.get("columns") or [])) or None
+            parts.append(f"{label} '{name}'" if name else f"{label} #{nxt + 1}")
+            node = item
+            i += 2
+            continue
+        if isinstance(key, str) and not key.startswith(("function-", "model-")):
+            parts.append(f"field '{key}'")
+        node = node.get(key) if isinstance(node, dict) else None
+        i += 1
+    return ", ".join(parts)
+
+
+def _from_validation_error(err: ValidationError, data: Any) -> SpecError:
+    problems = []
+    for e in err.errors():
+        where = _where(tuple(e.get("loc", ())), data)
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = "is not a known field; check its spelling (see the spec's JSON Schema)"
+        elif e.get("type") == "missing":
+            msg = "is required"
+        problems.append(f"{where}: {msg}" if where else msg)
+    head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+    return SpecError(head, problems=problems)
+
+
+def load_text(text: str, source: str = "<text>") -> Any:
+    """Parse JSON or YAML text (JSON is YAML, but JSON errors read better from json)."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise SpecError("the spec is empty", where=source, hint="give a JSON or YAML object")
+    try:
+        if stripped.startswith(("{", "[")):
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as e:
+        raise SpecError(f"invalid JSON: {e.msg}", where=f"{source}, line {e.lineno}, column {e.colno}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
+        raise SpecError(f"invalid YAML: {getattr(e, 'problem', None) or e}", where=where) from None
+
+
+def read_source(source: Any) -> tuple[Any, str]:
+    """Resolve a path or text into data; returns (data, label for messages)."""
+    if isinstance(source, Path) or (
+        isinstance(source, str)
+        and "\n" not in source
+        and source.strip().endswith((".json", ".yaml", ".yml"))
+    ):
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SpecError(f"spec file {str(path)!r} does not exist", hint="check the path") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise SpecError(f"cannot read spec file {str(path)!r}: {e}") from None
+        return load_text(text, str(path)), str(path)
+    if isinstance(source, (str, bytes)):
+        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+        return load_text(text), "<text>"
+    return source, "<spec>"
+
+
+def parse_spec(source: Any) -> ExperimentSpec:
+    """Build an ExperimentSpec from a dict, JSON/YAML text, a path, or a spec."""
+    from dwsim_nb.spec.models import ExperimentSpec
+
+    if isinstance(source, ExperimentSpec):
+        return source
+    data, label = read_source(source)
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"a spec must be an object with 'name' and 'tables', not {type(data).__name__}",
+            where=label,
+        )
+    try:
+        return ExperimentSpec.model_validate(data)
+    except ValidationError as e:
+        err = _from_validation_error(e, data)
+        err.where = label if label not in ("<spec>",) else None
+        raise SpecError(err.message, where=err.where, problems=err.problems) from None
+    except RecursionError:
+        raise SpecError("the spec is nested too deeply", where=label) from None
+
+
+def _prune(value: Any, key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if v is None or (v in ({}, []) and k not in _ALWAYS) or (v is False and k in _FALSE_DROP):
+                continue
+            out[k] = _prune(v, k)
+        return out
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+_FALSE_DROP = {"shuffle", "is_unique", "nullable"}
+
+
+def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
+    """The spec as plain JSON-ready data (DESIGN.md's format; empty optional fields left out)."""
+    data = spec.model_dump(mode="json")
+    pruned = _prune(data)
+    # Keep the keys the format promises even for tables without keys.
+    for t in pruned.get("tables", []):
+        t.setdefault("primary_key", [])
+        t.setdefault("foreign_keys", [])
+        t.setdefault("unique", [])
+        for fk in t["foreign_keys"]:
+            fk.setdefault("nullable", False)
+        for c in t.get("columns", []):
+            c.setdefault("required", False)
+    pruned.setdefault("description", "")
+    return pruned
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the spec format, for editors (``$schema`` in a spec file)."""
+    from dwsim_nb.spec.models import ExperimentSpec
+
+    return ExperimentSpec.model_json_schema()

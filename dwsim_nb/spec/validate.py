@@ -1,0 +1,254 @@
+"""Checks that span columns and tables: names, references, key types, cycles and value domains.
+
+Each problem names the table and column and says how to fix it. All problems are gathered and
+raised together so a user fixes a spec in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import TYPE_CHECKING
+
+from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.types import integer_bounds, type_family
+
+if TYPE_CHECKING:
+    from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+
+MAX_NAME_LENGTH = 127
+_BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_name(kind: str, name: str) -> str | None:
+    """Return a problem if no target warehouse could hold ``name``; reserved words are fine."""
+    if not name or not name.strip():
+        return f"{kind} name is empty; give it a name"
+    if _BAD_NAME_CHARS.search(name):
+        return f"{kind} name {name!r} contains control characters; remove them"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{kind} name {name[:40]!r}... is {len(name)} characters; use at most {MAX_NAME_LENGTH}"
+    if name != name.strip():
+        return f"{kind} name {name!r} starts or ends with spaces; trim it"
+    return None
+
+
+def unique_domain_size(col: Column) -> int | None:
+    """How many distinct values the column's rule can produce, or None if effectively unbounded."""
+    kind = col.rule_kind()
+    if kind == "constant":
+        return 1
+    if kind == "values":
+        return len(set(map(repr, col.values or [])))
+    if col.data_type == "BOOLEAN":
+        return 2
+    if kind == "pattern" and col.pattern is not None:
+        size = 1
+        for ch in col.pattern:
+            if ch == "#":
+                size *= 10
+            elif ch == "?":
+                size *= 26
+        return size
+    if kind == "datetime" and col.data_type == "DATE":
+        if isinstance(col.date_start, dt.date) and isinstance(col.date_end, dt.date):
+            return (_as_date(col.date_end) - _as_date(col.date_start)).days + 1
+    if kind in ("range", "distribution") and col.data_type in ("SMALLINT", "INT", "BIGINT") or (
+        kind in ("range", "distribution") and col.data_type == "DECIMAL" and not col.scale
+    ):
+        lo_b, hi_b = integer_bounds(col.data_type, col.precision)
+        lo = math.ceil(col.min_value) if col.min_value is not None else lo_b
+        hi = math.floor(col.max_value) if col.max_value is not None else hi_b
+        return max(0, int(hi) - int(lo) + 1)
+    if col.data_type == "SMALLINT" and kind is None:
+        return 2**16
+    return None
+
+
+def _as_date(v: dt.date | dt.datetime | dt.time | None) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    assert isinstance(v, dt.date)
+    return v
+
+
+def _table_problems(table: Table) -> list[str]:
+    problems: list[str] = []
+    where = f"table '{table.name}'"
+    if (p := check_name("table", table.name)) is not None:
+        problems.append(p)
+    if not table.columns:
+        problems.append(f"{where} has no columns; add at least one")
+    seen: dict[str, str] = {}
+    for col in table.columns:
+        if (p := check_name("column", col.name)) is not None:
+            problems.append(f"{where}: {p}")
+        low = col.name.lower()
+        if low in seen:
+            problems.append(
+                f"{where}: column '{col.name}' duplicates '{seen[low]}' (names are compared "
+                "without case, as DuckDB and Snowflake do); rename one"
+            )
+        seen[low] = col.name
+    names = {c.name for c in table.columns}
+    for key_kind, keys in (("primary key", [table.primary_key]), ("unique key", table.unique)):
+        for key in keys:
+            for name in key:
+                if name not in names:
+                    problems.append(
+                        f"{where}: {key_kind} names column '{name}', which the table does not "
+                        f"have; use one of {sorted(names)}"
+                    )
+    for fk in table.foreign_keys:
+        for name in fk.columns:
+            if name not in names:
+                problems.append(
+                    f"{where}: foreign key to '{fk.references_table}' names column '{name}', "
+                    "which the table does not have"
+                )
+    for col in table.columns:
+        if not col.is_unique:
+            continue
+        domain = unique_domain_size(col)
+        if domain is not None and domain < table.target_rows:
+            problems.append(
+                f"{where}, column '{col.name}': unique, but its rule yields only {domain} distinct "
+                f"values for {table.target_rows} rows; widen the range/values or lower target_rows"
+            )
+    return problems
+
+
+def _fk_problems(spec: ExperimentSpec) -> list[str]:
+    problems: list[str] = []
+    by_name = {t.name: t for t in spec.tables}
+    by_lower = {t.name.lower(): t for t in spec.tables}
+    for table in spec.tables:
+        for fk in table.foreign_keys:
+            where = f"table '{table.name}', foreign key ({', '.join(fk.columns)})"
+            parent = by_name.get(fk.references_table) or by_lower.get(fk.references_table.lower())
+            if parent is None:
+                problems.append(
+                    f"{where}: references table '{fk.references_table}', which is not in the "
+                    f"experiment; add it or drop the key (tables: {sorted(by_name)})"
+                )
+                continue
+            if parent.name != fk.references_table:
+                fk.references_table = parent.name
+            if not fk.references_columns:
+                if not parent.primary_key:
+                    problems.append(
+                        f"{where}: references '{parent.name}' without columns, but "
+                        f"'{parent.name}' has no primary key; name the referenced columns"
+                    )
+                    continue
+                fk.references_columns = list(parent.primary_key)
+            if len(fk.references_columns) != len(fk.columns):
+                problems.append(
+                    f"{where}: {len(fk.columns)} column(s) reference {len(fk.references_columns)} "
+                    f"column(s) of '{parent.name}'; the counts must match"
+                )
+                continue
+            missing = [c for c in fk.references_columns if not parent.has_column(c)]
+            if missing:
+                problems.append(
+                    f"{where}: '{parent.name}' has no column(s) {missing}; "
+                    f"use one of {[c.name for c in parent.columns]}"
+                )
+                continue
+            if sorted(fk.references_columns) not in [sorted(k) for k in parent.unique_keys()]:
+                problems.append(
+                    f"{where}: references {parent.name}({', '.join(fk.references_columns)}), "
+                    "which is neither its primary key nor unique; reference a unique key or "
+                    "mark the column is_unique"
+                )
+            for child_name, parent_name in zip(fk.columns, fk.references_columns, strict=True):
+                if not table.has_column(child_name):
+                    continue
+                child_col, parent_col = table.column(child_name), parent.column(parent_name)
+                a = type_family(child_col.data_type, child_col.scale)
+                b = type_family(parent_col.data_type, parent_col.scale)
+                if a != b:
+                    problems.append(
+                        f"{where}: column '{child_name}' is {child_col.data_type} but "
+                        f"{parent.name}.{parent_name} is {parent_col.data_type}; give them "
+                        "the same type"
+                    )
+            if parent.name == table.name and not fk.nullable:
+                problems.append(
+                    f"{where}: a required self-reference cannot be generated (the first row has "
+                    "no parent); make it nullable"
+                )
+    problems.extend(_cycle_problems(spec))
+    return problems
+
+
+def _cycle_problems(spec: ExperimentSpec) -> list[str]:
+    edges: dict[str, list[str]] = {t.name: [] for t in spec.tables}
+    for table in spec.tables:
+        for fk in table.foreign_keys:
+            if not fk.nullable and fk.references_table != table.name:
+                if fk.references_table in edges:
+                    edges[table.name].append(fk.references_table)
+    cycle = find_cycle(edges)
+    if cycle is None:
+        return []
+    path = " -> ".join([*cycle, cycle[0]])
+    return [
+        f"required foreign keys form a cycle: {path}; make one of these keys nullable so the "
+        "cycle can be broken"
+    ]
+
+
+def find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """Return one cycle in a directed graph as a list of nodes, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :]
+            if state.get(nxt, 0) == 0:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in edges:
+        if state.get(node, 0) == 0:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def spec_problems(spec: ExperimentSpec) -> list[str]:
+    """Every problem in the spec, each a sentence naming the place and the fix."""
+    problems: list[str] = []
+    if (p := check_name("experiment", spec.name)) is not None:
+        problems.append(p)
+    seen: dict[str, str] = {}
+    for table in spec.tables:
+        low = table.name.lower()
+        if low in seen:
+            problems.append(
+                f"table '{table.name}' duplicates '{seen[low]}' (names are compared without case); "
+                "rename one"
+            )
+        seen[low] = table.name
+        problems.extend(_table_problems(table))
+    problems.extend(_fk_problems(spec))
+    return problems
+
+
+def check_spec(spec: ExperimentSpec) -> None:
+    problems = spec_problems(spec)
+    if problems:
+        # Raised as-is (pydantic passes non-ValueError exceptions through), keeping the list.
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+        raise SpecError(head, where=f"experiment '{spec.name}'", problems=problems)
