@@ -1,0 +1,60 @@
+"""Shared fixtures: temporary workspaces and real services.
+
+Service tests skip on a developer machine without the service, but fail under CI (CI=true), so CI
+always exercises them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; under CI a missing service is a failure, not a skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: service tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace folder, also exported as DWSIM_HOME."""
+    path = tmp_path / "ws"
+    monkeypatch.setenv("DWSIM_HOME", str(path))
+    return path
+
+
+def _postgres_admin_url() -> str:
+    return os.environ.get("DWSIM_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throw-away database on the PostgreSQL server, dropped afterwards."""
+    try:
+        import psycopg
+    except ImportError:
+        skip_or_fail("psycopg is not installed")
+        raise
+    admin = _postgres_admin_url()
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # any connection failure means "no server here"
+        skip_or_fail(f"no PostgreSQL server at {admin.split('@')[-1]}: {exc}")
+        raise
+    name = f"dwsim_test_{uuid.uuid4().hex[:10]}"
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
