@@ -1,0 +1,181 @@
+"""How a spec reads to a person: its tables, types, keys, rules (inferred ones marked), warnings.
+
+``spec_html`` is for notebooks, ``spec_text`` for terminals; both read only the spec models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dwsim_nb.display.html import bullet_list, esc, fmt_int, grid, wrap
+from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+
+_MAX_VALUES_SHOWN = 6
+
+
+def type_label(col: Column) -> str:
+    """The logical type with its parameters, e.g. ``VARCHAR(20)`` or ``DECIMAL(10,2)``."""
+    if col.data_type == "DECIMAL" and col.precision is not None:
+        return f"DECIMAL({col.precision},{col.scale or 0})"
+    if col.varchar_length is not None and col.data_type in ("CHAR", "VARCHAR", "BINARY"):
+        return f"{col.data_type}({col.varchar_length})"
+    return col.data_type
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _values_label(col: Column) -> str:
+    vals = col.values or []
+    shown = vals[:_MAX_VALUES_SHOWN]
+    if col.weights:
+        total = sum(col.weights)
+        parts = [f"{v} ({w / total:.0%})" for v, w in zip(shown, col.weights, strict=False)]
+    else:
+        parts = [str(v) for v in shown]
+    more = f", … {len(vals) - len(shown)} more" if len(vals) > len(shown) else ""
+    return "one of " + ", ".join(parts) + more
+
+
+def describe_rule(col: Column) -> str:
+    """One line saying how a column's values are made (``auto`` when the engine picks)."""
+    kind = col.rule_kind()
+    if kind == "derived":
+        return f"= {col.expression}"
+    if kind == "constant":
+        return f"constant {col.constant!r}"
+    if kind == "sequence" and col.sequence is not None:
+        return f"sequence from {col.sequence.start} step {col.sequence.step}"
+    if kind == "values":
+        return _values_label(col)
+    if kind == "pattern":
+        return f"pattern {col.pattern}"
+    if kind == "faker":
+        locale = f" ({col.locale})" if col.locale else ""
+        return f"faker {col.faker_rule}{locale}"
+    if kind == "json":
+        shape = col.json_shape
+        if isinstance(shape, dict):
+            return "JSON {" + ", ".join(map(str, shape)) + "}"
+        return f"JSON array of {len(shape or [])} items"
+    if kind == "distribution" and col.distribution is not None:
+        params = ", ".join(f"{k}={_num(v)}" for k, v in col.distribution.parameters.items())
+        text = f"{col.distribution.type}({params})"
+        if col.min_value is not None or col.max_value is not None:
+            text += f" within [{_num(col.min_value)}, {_num(col.max_value)}]"
+        return text
+    if kind == "datetime":
+        if col.after:
+            return f"after {col.after}"
+        return f"between {col.date_start or '…'} and {col.date_end or '…'}"
+    if kind == "range":
+        return f"range {_num(col.min_value)} … {_num(col.max_value)}"
+    if kind == "boolean":
+        return f"true {col.true_probability:.0%}" if col.true_probability is not None else "boolean"
+    if kind == "uuid":
+        return "uuid"
+    return "auto (from type)"
+
+
+def _fk_by_column(table: Table) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for fk in table.foreign_keys:
+        refs = fk.references_columns or ["?"] * len(fk.columns)
+        for i, c in enumerate(fk.columns):
+            ref = refs[i] if i < len(refs) else refs[-1]
+            out[c] = f"{fk.references_table}.{ref}"
+    return out
+
+
+def key_markers(table: Table, col: Column) -> list[str]:
+    """Short key labels for a column: ``PK``, ``FK → t.c``, ``UQ``."""
+    marks: list[str] = []
+    if col.name in table.primary_key:
+        marks.append("PK")
+    fk = _fk_by_column(table).get(col.name)
+    if fk:
+        marks.append(f"FK → {fk}")
+    in_unique = any(col.name in u for u in table.unique)
+    if (col.is_unique or in_unique) and col.name not in table.primary_key:
+        marks.append("UQ")
+    return marks
+
+
+def _nullable(col: Column) -> str:
+    if col.required:
+        return "NOT NULL"
+    return f"null {col.null_rate:.0%}" if col.null_rate else "nullable"
+
+
+def _table_html(table: Table) -> str:
+    rows = []
+    for col in table.columns:
+        rule = esc(describe_rule(col))
+        if col.inferred_rule:
+            rule = (
+                f'<span class="dwsim-inferred" title="{esc(col.inferred_rule)}">{rule} '
+                f"<small>(inferred: {esc(col.inferred_rule)})</small></span>"
+            )
+        keys = " ".join(f'<span class="dwsim-key">{esc(k)}</span>' for k in key_markers(table, col))
+        src = ""
+        if col.source_type:
+            src = f' <small class="dwsim-muted">{esc(col.source_type)}</small>'
+        rows.append([esc(col.name), esc(type_label(col)) + src, esc(_nullable(col)), keys, rule])
+    meta = [f"{fmt_int(table.target_rows)} rows by default"]
+    if table.primary_key:
+        meta.append("primary key (" + ", ".join(table.primary_key) + ")")
+    for u in table.unique:
+        meta.append("unique (" + ", ".join(u) + ")")
+    for fk in table.foreign_keys:
+        meta.append(
+            f"foreign key ({', '.join(fk.columns)}) → {fk.references_table}"
+            f"({', '.join(fk.references_columns)})"
+        )
+    head = (
+        f'<h4 class="dwsim-table" data-table="{esc(table.name)}">{esc(table.name)} '
+        f'<span class="dwsim-muted">— {esc("; ".join(meta))}</span></h4>'
+    )
+    return head + grid(["column", "type", "nulls", "keys", "rule"], rows, css="dwsim-columns")
+
+
+def spec_body_html(spec: ExperimentSpec) -> str:
+    """The spec without the outer container (for embedding in a larger rendering)."""
+    parts = [
+        f'<div class="dwsim-muted">dialect <b>{esc(spec.dialect)}</b> · warehouse '
+        f"<b>{esc(spec.target_warehouse)}</b> · {len(spec.tables)} table(s)"
+        + (f" · {esc(spec.description)}" if spec.description else "")
+        + "</div>"
+    ]
+    if spec.warnings:
+        parts.append("<h4>Warnings</h4>" + bullet_list(spec.warnings, "dwsim-warnings"))
+    parts.extend(_table_html(t) for t in spec.tables)
+    if spec.notes:
+        parts.append("<h4>Notes</h4>" + bullet_list(spec.notes, "dwsim-notes"))
+    return "".join(parts)
+
+
+def spec_html(spec: ExperimentSpec) -> str:
+    """The whole spec as HTML: tables, types, keys, rules (inferred marked), warnings, notes."""
+    return wrap(f"<h3>{esc(spec.name)}</h3>" + spec_body_html(spec), css="dwsim-spec")
+
+
+def spec_text(spec: ExperimentSpec) -> str:
+    """The spec as plain text for terminals."""
+    lines = [
+        f"{spec.name}  (dialect {spec.dialect}, warehouse {spec.target_warehouse}, "
+        f"{len(spec.tables)} tables)"
+    ]
+    for w in spec.warnings:
+        lines.append(f"  warning: {w}")
+    for table in spec.tables:
+        lines.append(f"\n  {table.name}  ({table.target_rows:,} rows)")
+        width = max((len(c.name) for c in table.columns), default=0)
+        for col in table.columns:
+            keys = " ".join(key_markers(table, col))
+            rule = describe_rule(col) + (" [inferred]" if col.inferred_rule else "")
+            keys = keys + "  " if keys else ""
+            lines.append(f"    {col.name:<{width}}  {type_label(col):<14} {keys}{rule}")
+    for n in spec.notes:
+        lines.append(f"  note: {n}")
+    return "\n".join(lines)
