@@ -14,18 +14,32 @@ from dwsim_nb.display.html import esc, fmt_int, grid, status_badge, status_name,
 from dwsim_nb.display.spec_view import spec_body_html
 
 
-def _when(value: Any) -> str:
-    if value is None:
-        return ""
+def _as_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _when(value: Any) -> str:
+    when = _as_datetime(value)
+    if when is not None:
+        return when.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if value is None else str(value)
 
 
 def _duration(run: Any) -> str:
-    start, end = getattr(run, "started_at", None), getattr(run, "finished_at", None)
-    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-        return f"{(end - start).total_seconds():.2f} s"
+    start = _as_datetime(getattr(run, "started_at", None))
+    end = _as_datetime(getattr(run, "finished_at", None))
+    if start is not None and end is not None:
+        try:
+            return f"{(end - start).total_seconds():.2f} s"
+        except TypeError:  # one aware and one naive timestamp
+            pass
     timings = getattr(run, "timings", None) or {}
     total = timings.get("total") if isinstance(timings, dict) else None
     return f"{float(total):.2f} s" if isinstance(total, int | float) else ""
