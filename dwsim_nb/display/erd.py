@@ -14,13 +14,15 @@ from xml.sax.saxutils import escape, quoteattr
 from dwsim_nb.display.spec_view import type_label
 from dwsim_nb.spec.models import ExperimentSpec, Table
 
-CHAR_W = 7.0  # average glyph width of the 12px monospace font, for sizing boxes without a renderer
+# Upper bound of a glyph of the 12px monospace font: boxes are sized without a text renderer.
+CHAR_W = 7.4
 ROW_H = 17
 HEAD_H = 24
 PAD = 8
 GAP_X = 80
 GAP_Y = 28
 MAX_COLUMNS_SHOWN = 14
+MARK_W = 6 * CHAR_W  # room for "PK FK" before the column name
 
 
 @dataclass
@@ -93,8 +95,10 @@ def _layout(spec: ExperimentSpec) -> list[_Box]:
     depths = fk_depths(spec)
     boxes = {t.name: _Box(t, depths.get(t.name, 0), rows=_rows_for(t)) for t in spec.tables}
     for b in boxes.values():
-        longest = max((len(m) + len(n) + len(ty) + 4 for m, n, ty in b.rows), default=0)
-        b.w = max(120.0, CHAR_W * max(longest, len(b.table.name) + 2) + 2 * PAD)
+        names = max((len(n) for _, n, _ in b.rows), default=0)
+        types = max((len(ty) for _, _, ty in b.rows), default=0)
+        inner = max(MARK_W + CHAR_W * (names + 2 + types), CHAR_W * (len(b.table.name) + 2))
+        b.w = max(120.0, inner + 2 * PAD)
     layers: dict[int, list[_Box]] = {}
     for b in boxes.values():
         layers.setdefault(b.layer, []).append(b)
@@ -152,10 +156,13 @@ def _box_svg(b: _Box) -> str:
     for i, (marker, name, ty) in enumerate(b.rows):
         y = b.y + HEAD_H + ROW_H * i + 12
         color = "#8250df" if marker else "#24292f"
-        label = f"{marker:<5} {name}" if marker else f"      {name}"
+        if marker:
+            out.append(
+                f'<text x="{b.x + PAD:.1f}" y="{y:.1f}" fill="#8250df" font-size="10">'
+                f"{escape(marker)}</text>"
+            )
         out.append(
-            f'<text x="{b.x + PAD:.1f}" y="{y:.1f}" fill="{color}" xml:space="preserve">'
-            f"{escape(label)}</text>"
+            f'<text x="{b.x + PAD + MARK_W:.1f}" y="{y:.1f}" fill="{color}">{escape(name)}</text>'
         )
         if ty:
             out.append(
