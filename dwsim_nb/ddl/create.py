@@ -1,0 +1,243 @@
+"""CREATE TABLE in all its warehouse forms, read into a :class:`RawTable`.
+
+Handles OR REPLACE, TEMP/TRANSIENT/UNLOGGED, IF NOT EXISTS, qualified names, Snowflake CLUSTER BY
+before or after the column list, Redshift DISTSTYLE/DISTKEY/SORTKEY/BACKUP/ENCODE table options,
+Postgres PARTITION BY/PARTITION OF/INHERITS, LIKE/CLONE, and CTAS with or without a column list.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from dwsim_nb.ddl.columns import (
+    LineAt,
+    read_column,
+    read_table_constraint,
+)
+from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
+from dwsim_nb.ddl.script import RawColumn, RawTable, Script
+from dwsim_nb.ddl.types import TypeText, resolve_type
+
+TABLE_MODIFIERS = {
+    "GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "TRANSIENT", "VOLATILE", "UNLOGGED", "EXTERNAL",
+    "HYBRID", "ICEBERG", "DYNAMIC", "MULTISET", "SET", "SHARDED", "FOREIGN",
+}
+SQLGLOT_DIALECT = {"ansi": "", "generic": "", "sqlite": "sqlite", "redshift": "redshift",
+                   "snowflake": "snowflake", "postgres": "postgres", "duckdb": "duckdb"}
+
+
+class PartitionOf(Exception):
+    """``CREATE TABLE child PARTITION OF parent``: the child is the parent's data, not a table."""
+
+    def __init__(self, child: list[str], parent: list[str]) -> None:
+        super().__init__(".".join(parent))
+        self.child = child
+        self.parent = parent
+
+
+def read_create_table(cur: Cursor, script: Script, line_at: LineAt) -> RawTable:
+    """Read from after CREATE to the end of the statement."""
+    modifiers: list[str] = []
+    cur.accept("OR", "REPLACE")
+    while cur.word() in TABLE_MODIFIERS:
+        modifiers.append(cur.next().text.upper())
+    if not cur.accept("TABLE"):
+        raise ParseFail("expected TABLE", cur.offset())
+    cur.accept("IF", "NOT", "EXISTS")
+    parts, a, b = cur.qualified_name("the table name")
+    table = RawTable(parts[-1], parts, cur.text[a:b], line_at(a))
+    if {"TEMP", "TEMPORARY"} & set(modifiers):
+        table.physical["temporary"] = True
+    for m in ("TRANSIENT", "UNLOGGED", "EXTERNAL", "VOLATILE"):
+        if m in modifiers:
+            table.physical[m.lower()] = True
+    _read_head(cur, table, script)
+    if cur.is_type(TokenType.L_PAREN):
+        _read_elements(cur, table, script, line_at)
+    _read_options(cur, table, script)
+    if not table.columns:
+        raise ParseFail(f"table '{table.name}' has no column list", a)
+    return table
+
+
+def _read_head(cur: Cursor, table: RawTable, script: Script) -> None:
+    """Clauses between the name and the column list (Snowflake CLUSTER BY, PARTITION OF, LIKE)."""
+    while not cur.at_end() and not cur.is_type(TokenType.L_PAREN):
+        if cur.accept("CLUSTER", "BY"):
+            cur.accept("LINEAR")
+            table.physical["cluster_by"] = cur.name_list()
+        elif cur.accept("PARTITION", "OF"):
+            parent, _, _ = cur.qualified_name("the parent table")
+            raise PartitionOf(table.parts, parent)
+        elif cur.word() in ("LIKE", "CLONE"):
+            cur.i += 1
+            _copy_from(cur, table, script)
+        elif cur.word() == "AS" or cur.word() == "WITH" and table.columns:
+            return
+        elif cur.word() in ("COPY", "GRANTS", "OF"):
+            cur.i += 1
+        else:
+            return
+
+
+def _copy_from(cur: Cursor, table: RawTable, script: Script) -> None:
+    parts, a, _ = cur.qualified_name("the table to copy")
+    source = script.find_table(parts)
+    if source is None:
+        raise ParseFail(f"LIKE/CLONE names table '{'.'.join(parts)}', not created above", a)
+    table.columns.extend(copy.deepcopy(source.columns))
+    table.primary_key = table.primary_key or list(source.primary_key)
+
+
+def _read_elements(cur: Cursor, table: RawTable, script: Script, line_at: LineAt) -> None:
+    untyped: list[RawColumn] = []
+    for a, b in cur.split_group():
+        sub = cur.sub(a, b)
+        line = line_at(cur.tokens[a].start)
+        first = sub.word()
+        if first == "LIKE":
+            sub.i += 1
+            _copy_from(sub, table, script)
+            continue
+        if first in ("PRIMARY", "FOREIGN", "CONSTRAINT", "CHECK", "EXCLUDE") or (
+            first == "UNIQUE" and (sub.is_type(TokenType.L_PAREN, 1) or sub.word(1) in ("KEY", "INDEX"))
+        ):
+            if not read_table_constraint(sub, table, line):
+                raise ParseFail("a constraint this reader does not know", cur.tokens[a].start)
+            continue
+        if first in ("KEY", "INDEX", "FULLTEXT", "SPATIAL") and _is_index(sub):
+            continue  # MySQL-style secondary index: not a key the data must respect
+        col, tt = read_column(sub, table, script, line)
+        if tt is None:
+            untyped.append(col)
+        if not sub.at_end():
+            tok = sub.peek()
+            assert tok is not None
+            raise ParseFail(f"unexpected {tok.text!r} in column '{col.name}'", tok.start)
+    if untyped:
+        table.physical["_untyped"] = [c.name for c in untyped]
+
+
+def _is_index(sub: Cursor) -> bool:
+    if sub.is_type(TokenType.L_PAREN, 1):
+        return True
+    return sub.is_type(TokenType.L_PAREN, 2) and resolve_type(TypeText([sub.word(1) or ""])) is None
+
+
+def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
+    """Table options after the column list; AS starts a CTAS query."""
+    phys = table.physical
+    while not cur.at_end():
+        if cur.accept("DISTSTYLE"):
+            phys["diststyle"] = cur.next().text.lower()
+        elif cur.accept("DISTKEY"):
+            names = cur.name_list()
+            phys["distkey"] = names[0] if names else None
+            phys.setdefault("diststyle", "key")
+        elif cur.word() in ("COMPOUND", "INTERLEAVED", "SORTKEY"):
+            style = cur.next().text.lower()
+            if style != "sortkey":
+                cur.accept("SORTKEY")
+                phys["sortkey_style"] = style
+            if cur.accept("AUTO"):
+                phys["sortkey"] = "auto"
+            else:
+                phys["sortkey"] = cur.name_list()
+        elif cur.accept("BACKUP"):
+            phys["backup"] = cur.next().text.upper() not in ("NO", "FALSE", "OFF")
+        elif cur.accept("ENCODE"):
+            phys["encode"] = cur.next().text.lower()
+        elif cur.accept("CLUSTER", "BY"):
+            cur.accept("LINEAR")
+            phys["cluster_by"] = cur.name_list()
+        elif cur.accept("PARTITION", "BY"):
+            start = cur.i
+            if cur.word() in ("RANGE", "LIST", "HASH"):
+                cur.i += 1
+            if cur.is_type(TokenType.L_PAREN):
+                cur.skip_group()
+            phys["partition_by"] = cur.span_text(start, cur.i)
+        elif cur.accept("INHERITS"):
+            for name in cur.name_list():
+                parent = script.find_table(name.split("."))
+                if parent is not None:
+                    own = {c.name.lower() for c in table.columns}
+                    inherited = [copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own]
+                    table.columns[:0] = inherited
+            phys["inherits"] = True
+        elif cur.accept("COMMENT"):
+            cur.accept_type(TokenType.EQ)
+            tok = cur.next()
+            if tok.token_type in STRING_TYPES:
+                table.comment = tok.text
+        elif cur.accept("AS"):
+            _read_ctas(cur.rest_text(), table, script)
+            cur.i = len(cur.tokens)
+        elif cur.is_type(TokenType.L_PAREN):
+            cur.skip_group()
+        else:
+            cur.i += 1  # WITH (...), TABLESPACE x, ON COMMIT ..., DATA_RETENTION_TIME_IN_DAYS = n
+    untyped = phys.pop("_untyped", None)
+    if untyped:
+        for col in table.columns:
+            if "data_type" not in col.fields:
+                col.fields["data_type"] = "TEXT"
+                script.warnings.append(
+                    f"line {col.line}: table '{table.name}', column '{col.name}' has no type; "
+                    "imported as TEXT (give it a type in the spec)"
+                )
+
+
+def _read_ctas(query: str, table: RawTable, script: Script) -> None:
+    """Columns of ``CREATE TABLE t [(cols)] AS SELECT ...``: types from CASTs and known tables."""
+    projections: list[tuple[str, dict[str, Any]]] = []
+    try:
+        tree = sqlglot.parse_one(query, read=SQLGLOT_DIALECT.get(script.dialect, ""))
+    except Exception:  # sqlglot raises several kinds; the column list alone may be enough
+        tree = None
+    select = tree if isinstance(tree, exp.Select) else (tree.find(exp.Select) if tree else None)
+    if select is not None:
+        sources = [script.find_table([p.name for p in t.parts]) for t in select.find_all(exp.Table)]
+        known = [s for s in sources if s is not None]
+        for proj in select.selects:
+            if isinstance(proj, exp.Star) and known:
+                for src in known:
+                    projections.extend((c.name, dict(c.fields)) for c in src.columns)
+                continue
+            projections.append((proj.alias_or_name, _projection_type(proj, known)))
+    given = {c.name: c for c in table.columns}
+    if not table.columns:
+        for i, (name, fields) in enumerate(projections):
+            table.columns.append(RawColumn(name or f"column{i + 1}", fields, table.line))
+        return
+    for i, col in enumerate(table.columns):
+        if "data_type" not in col.fields and i < len(projections):
+            col.fields.update(projections[i][1])
+    if "_untyped" in table.physical:
+        table.physical["_untyped"] = [n for n in table.physical["_untyped"]
+                                      if "data_type" not in given[n].fields]
+
+
+def _projection_type(proj: exp.Expression, known: list[RawTable]) -> dict[str, Any]:
+    node = proj.this if isinstance(proj, exp.Alias) else proj
+    if isinstance(node, exp.Cast):
+        text = node.to.sql()
+        resolved = resolve_type(TypeText(text.split("(")[0].upper().split(),
+                                         [a for a in text.partition("(")[2].rstrip(")").split(",") if a]))
+        if resolved:
+            return resolved
+    if isinstance(node, exp.Column):
+        for src in known:
+            col = src.column(node.name)
+            if col is not None:
+                return {k: v for k, v in col.fields.items() if k != "physical"}
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return {"data_type": "VARCHAR"}
+        return {"data_type": "INT" if node.this.isdigit() else "DOUBLE"}
+    return {"data_type": "TEXT"}

@@ -1,0 +1,96 @@
+"""What the reader collects from a script before it becomes a spec.
+
+Statements refer to each other (an ALTER TABLE adds a key to a table created earlier, a column's
+type is an enum created above, ``REFERENCES t`` means t's primary key), so they are gathered here
+first and turned into an :class:`~dwsim_nb.spec.ExperimentSpec` once the whole script is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawForeignKey:
+    columns: list[str]
+    ref_parts: list[str]  # the referenced table as written, possibly schema-qualified
+    ref_columns: list[str]
+    name: str | None
+    line: int
+
+
+@dataclass
+class RawColumn:
+    name: str
+    fields: dict[str, Any]  # Column fields: data_type, varchar_length, precision, scale, values...
+    line: int
+    required: bool = False
+    unique: bool = False
+
+
+@dataclass
+class RawTable:
+    name: str
+    parts: list[str]
+    source_name: str
+    line: int
+    columns: list[RawColumn] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    unique: list[list[str]] = field(default_factory=list)
+    foreign_keys: list[RawForeignKey] = field(default_factory=list)
+    physical: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+
+    def column(self, name: str) -> RawColumn | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        low = name.lower()
+        for col in self.columns:
+            if col.name.lower() == low:
+                return col
+        return None
+
+
+@dataclass
+class Domain:
+    """A Postgres domain: a base type with optional NOT NULL, DEFAULT and CHECK (VALUE IN ...)."""
+
+    fields: dict[str, Any]
+    required: bool = False
+    default: str | None = None
+
+
+@dataclass
+class Script:
+    """Everything read so far, plus the notes and warnings for the user."""
+
+    dialect: str
+    tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by lower-case name
+    enums: dict[str, list[str]] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
+    sequences: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (start, step)
+    comments: list[tuple[list[str], str, int]] = field(default_factory=list)
+    partitions: list[tuple[list[str], list[str], int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def find_table(self, parts: list[str]) -> RawTable | None:
+        """Find a table by a possibly qualified name, ignoring case."""
+        full = ".".join(parts).lower()
+        for table in self.tables.values():
+            if ".".join(table.parts).lower() == full:
+                return table
+        return self.tables.get(parts[-1].lower()) if parts else None
+
+    def sequence_for(self, name: str) -> tuple[int, int] | None:
+        low = name.lower()
+        if low in self.sequences:
+            return self.sequences[low]
+        short = low.split(".")[-1]
+        for key, value in self.sequences.items():
+            if key.split(".")[-1] == short:
+                return value
+        return None
