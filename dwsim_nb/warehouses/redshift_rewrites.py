@@ -1,0 +1,347 @@
+"""Redshift SQL to PostgreSQL: sqlglot's translation plus this project's fixes.
+
+sqlglot reports success for several Redshift constructs whose PostgreSQL output the server then
+rejects or answers differently. Each fix below is one small function on the syntax tree, named
+after the Redshift feature it repairs, applied to the tree parsed with sqlglot's ``redshift``
+dialect before it is written as ``postgres``. Where a rewrite is not enough, the fix calls a helper
+function from :mod:`dwsim_nb.warehouses.redshift_functions` (schema ``dwsim_rs``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.redshift_functions import HELPER_SCHEMA
+
+Rewrite = Callable[[exp.Expression], exp.Expression]
+
+
+def _helper(name: str, *args: exp.Expression) -> exp.Expression:
+    """A call to ``dwsim_rs.<name>(...)`` (a Dot, because sqlglot has no schema-qualified calls)."""
+    return exp.Dot(
+        this=exp.to_identifier(HELPER_SCHEMA),
+        expression=exp.Anonymous(this=name, expressions=list(args)),
+    )
+
+
+def _as_text(value: exp.Expression) -> exp.Expression:
+    return exp.cast(value.copy(), exp.DataType.build("text"))
+
+
+def fix_listagg_within_group(tree: exp.Expression) -> exp.Expression:
+    """``LISTAGG([DISTINCT] x, sep) WITHIN GROUP (ORDER BY ..)`` -> ``STRING_AGG(.. ORDER BY ..)``.
+
+    PostgreSQL has no WITHIN GROUP for STRING_AGG, needs text arguments, and with DISTINCT needs
+    the ORDER BY to be the aggregated value itself. Redshift ignores NULLs and empty strings, and
+    its delimiter defaults to none (sqlglot writes a comma). Inside a window (``OVER``), PostgreSQL
+    refuses an ORDER BY in the aggregate, so the order moves into the window over the whole
+    partition.
+    """
+    for node in list(tree.find_all(exp.GroupConcat)):
+        parent = node.parent
+        within = parent if isinstance(parent, exp.WithinGroup) else None
+        arg = node.this
+        distinct = isinstance(arg, exp.Distinct)
+        separator = node.args.get("separator")
+        if distinct:
+            items = list(arg.expressions)
+            arg = items[0]
+            if separator is None and len(items) > 1:
+                separator = items[1]
+        if separator is None:
+            separator = exp.Literal.string("")
+        value = exp.Nullif(this=_as_text(arg), expression=exp.Literal.string(""))
+        orderings: list[exp.Ordered] = list(within.expression.expressions) if within else []
+        window = (within or node).parent
+        if isinstance(window, exp.Window) and orderings:
+            if distinct:
+                raise QueryError(
+                    "LISTAGG(DISTINCT ...) OVER (...) cannot run on the Redshift emulator: "
+                    "PostgreSQL has no DISTINCT in window aggregates.",
+                    hint="aggregate with GROUP BY and join the result back",
+                )
+            window.set("order", exp.Order(expressions=[o.copy() for o in orderings]))
+            window.set(
+                "spec",
+                exp.WindowSpec(
+                    kind="ROWS",
+                    start="UNBOUNDED",
+                    start_side="PRECEDING",
+                    end="UNBOUNDED",
+                    end_side="FOLLOWING",
+                ),
+            )
+            orderings = []
+        if distinct:
+            if any(o.this != arg for o in orderings):
+                raise QueryError(
+                    "LISTAGG(DISTINCT x) WITHIN GROUP (ORDER BY y) cannot run on the Redshift "
+                    "emulator: PostgreSQL orders a DISTINCT aggregate only by its own value.",
+                    hint="order by the aggregated expression itself",
+                )
+            orderings = [exp.Ordered(this=value.copy(), desc=o.args.get("desc")) for o in orderings]
+            body: exp.Expression = exp.Distinct(expressions=[value])
+        else:
+            body = value
+        if orderings:
+            body = exp.Order(this=body, expressions=[o.copy() for o in orderings])
+        (within or node).replace(exp.GroupConcat(this=body, separator=separator.copy()))
+    return tree
+
+
+def fix_trunc_timestamp(tree: exp.Expression) -> exp.Expression:
+    """``TRUNC(ts)`` -> ``dwsim_rs.trunc(ts)``: Redshift returns the DATE of a timestamp.
+
+    Which one applies depends on the argument's type, unknown here, so the helper is overloaded
+    for timestamps, dates and numbers and PostgreSQL picks.
+    """
+    for node in list(tree.find_all(exp.Trunc)):
+        if node.args.get("decimals") is None:
+            node.replace(_helper("trunc", node.this.copy()))
+    return tree
+
+
+def _window_percentile(kind: str, frac: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return _helper(kind, exp.cast(frac.copy(), exp.DataType.build("double")), value.copy())
+
+
+def fix_median_window(tree: exp.Expression) -> exp.Expression:
+    """``MEDIAN(x) OVER (...)`` -> ``dwsim_rs.percentile_cont(0.5, x) OVER (...)``.
+
+    PostgreSQL's ordered-set aggregates cannot be window functions; the helper aggregate can.
+    Plain ``MEDIAN(x)`` is left to sqlglot (PERCENTILE_CONT WITHIN GROUP works as an aggregate).
+    """
+    for window in list(tree.find_all(exp.Window)):
+        if isinstance(window.this, exp.Median):
+            window.this.replace(
+                _window_percentile("percentile_cont", exp.Literal.number(0.5), window.this.this)
+            )
+    return tree
+
+
+def fix_percentile_window(tree: exp.Expression) -> exp.Expression:
+    """``PERCENTILE_CONT/DISC(p) WITHIN GROUP (ORDER BY x) OVER (...)`` -> a helper aggregate.
+
+    A descending order asks for the ``1 - p`` percentile of the ascending values.
+    """
+    for window in list(tree.find_all(exp.Window)):
+        within = window.this
+        if not isinstance(within, exp.WithinGroup):
+            continue
+        func = within.this
+        if not isinstance(func, (exp.PercentileCont, exp.PercentileDisc)):
+            continue
+        ordered = within.expression.expressions[0]
+        frac = func.this
+        if ordered.args.get("desc"):
+            frac = exp.Sub(this=exp.Literal.number(1), expression=frac.copy())
+        kind = "percentile_cont" if isinstance(func, exp.PercentileCont) else "percentile_disc"
+        within.replace(_window_percentile(kind, frac, ordered.this))
+    return tree
+
+
+def fix_approximate_aggregates(tree: exp.Expression) -> exp.Expression:
+    """``APPROXIMATE COUNT(DISTINCT x)`` / ``APPROXIMATE PERCENTILE_DISC`` -> the exact aggregates.
+
+    PostgreSQL has no sketches; the exact answer is what an approximation approximates.
+    """
+    for node in list(tree.find_all(exp.ApproxDistinct)):
+        node.replace(exp.Count(this=exp.Distinct(expressions=[node.this.copy()])))
+    for quantile in list(tree.find_all(exp.ApproxQuantile)):
+        quantile.replace(
+            exp.WithinGroup(
+                this=exp.PercentileDisc(this=quantile.args["quantile"].copy()),
+                expression=exp.Order(expressions=[exp.Ordered(this=quantile.this.copy())]),
+            )
+        )
+    return tree
+
+
+_DATEDIFF_PARTS = {
+    "MILLENNIUM": "millennium",
+    "CENTURY": "century",
+    "DECADE": "decade",
+    "YEAR": "year",
+    "QUARTER": "quarter",
+    "MONTH": "month",
+    "WEEK": "week",
+    "WEEKS": "week",
+    "DAY": "day",
+    "HOUR": "hour",
+    "MINUTE": "minute",
+    "SECOND": "second",
+    "MILLISECOND": "millisecond",
+    "MICROSECOND": "microsecond",
+}
+
+
+def fix_datediff_boundaries(tree: exp.Expression) -> exp.Expression:
+    """``DATEDIFF(part, a, b)`` -> ``dwsim_rs.datediff('part', a, b)``, counting boundaries.
+
+    sqlglot subtracts the instants (so a day across a month end counts 0 months); Redshift counts
+    the part boundaries crossed (1 month).
+    """
+    for node in list(tree.find_all(exp.TsOrDsDiff, exp.DateDiff, exp.TimestampDiff)):
+        unit = node.args.get("unit")
+        name = (unit.name if unit is not None else "DAY").upper().strip("'")
+        part = _DATEDIFF_PARTS.get(name)
+        if part is None:
+            raise QueryError(
+                f"DATEDIFF with date part {name!r} is not supported by the Redshift emulator.",
+                hint="use year, quarter, month, week, day, hour, minute, second, millisecond "
+                "or microsecond",
+            )
+        ts = exp.DataType.build("timestamp")
+        node.replace(
+            _helper(
+                "datediff",
+                exp.Literal.string(part),
+                exp.cast(node.expression.copy(), ts),
+                exp.cast(node.this.copy(), ts),
+            )
+        )
+    return tree
+
+
+def fix_getdate_sysdate(tree: exp.Expression) -> exp.Expression:
+    """``GETDATE()`` / ``SYSDATE`` -> a timestamp without time zone, as Redshift returns.
+
+    GETDATE has whole seconds; SYSDATE is the transaction's start. sqlglot writes
+    CURRENT_TIMESTAMP, a ``timestamptz`` in PostgreSQL.
+    """
+    for node in list(tree.find_all(exp.CurrentTimestamp)):
+        if node.args.get("sysdate"):
+            node.replace(exp.Localtimestamp())
+        elif not node.args.get("this"):
+            node.replace(
+                exp.cast(
+                    exp.TimestampTrunc(
+                        this=exp.Anonymous(this="STATEMENT_TIMESTAMP"), unit=exp.var("SECOND")
+                    ),
+                    exp.DataType.build("timestamp"),
+                )
+            )
+    return tree
+
+
+def fix_unaliased_derived_tables(tree: exp.Expression) -> exp.Expression:
+    """``FROM (SELECT ..)`` -> ``FROM (SELECT ..) AS _dwsim_dt1``: PostgreSQL 15 needs an alias."""
+    counter = itertools.count(1)
+    for sub in list(tree.find_all(exp.Subquery)):
+        if isinstance(sub.parent, (exp.From, exp.Join)) and not sub.alias:
+            sub.set("alias", exp.TableAlias(this=exp.to_identifier(f"_dwsim_dt{next(counter)}")))
+    return tree
+
+
+def fix_redshift_types(tree: exp.Expression) -> exp.Expression:
+    """Redshift-only type spellings in casts: ``VARCHAR(MAX)`` -> VARCHAR, ``SUPER`` -> JSONB."""
+    for dtype in list(tree.find_all(exp.DataType)):
+        params = dtype.expressions
+        if (
+            dtype.this in (exp.DType.VARCHAR, exp.DType.CHAR, exp.DType.NVARCHAR)
+            and params
+            and params[0].name.upper() == "MAX"
+        ):
+            dtype.set("expressions", [])
+        elif dtype.this == exp.DType.SUPER:
+            dtype.replace(exp.DataType.build("jsonb"))
+    return tree
+
+
+def fix_any_value(tree: exp.Expression) -> exp.Expression:
+    """``ANY_VALUE(x)`` -> ``MIN(x)``: PostgreSQL 15 lacks ANY_VALUE; any one value will do."""
+    for node in list(tree.find_all(exp.AnyValue)):
+        node.replace(exp.Min(this=node.this.copy()))
+    return tree
+
+
+def fix_ratio_to_report(tree: exp.Expression) -> exp.Expression:
+    """``RATIO_TO_REPORT(x) OVER (w)`` -> ``x / NULLIF(SUM(x) OVER (w), 0)``."""
+    for window in list(tree.find_all(exp.Window)):
+        func = window.this
+        if isinstance(func, exp.Anonymous) and func.name.upper() == "RATIO_TO_REPORT":
+            value = func.expressions[0]
+            total = window.copy()
+            total.set("this", exp.Sum(this=value.copy()))
+            numerator = exp.cast(value.copy(), exp.DataType.build("double"))
+            window.replace(
+                exp.Div(
+                    this=numerator,
+                    expression=exp.Nullif(this=total, expression=exp.Literal.number(0)),
+                )
+            )
+    return tree
+
+
+def fix_helper_functions(tree: exp.Expression) -> exp.Expression:
+    """Redshift functions PostgreSQL lacks, pointed at their ``dwsim_rs`` helpers.
+
+    ``STRTOL`` (sqlglot writes FROM_BASE), ``MONTHS_BETWEEN``, ``IS_VALID_JSON``; and
+    ``REGEXP_SUBSTR`` (sqlglot writes REGEXP_EXTRACT, PostgreSQL 15 has REGEXP_SUBSTR itself).
+    """
+    for base in list(tree.find_all(exp.FromBase)):
+        base.replace(_helper("strtol", base.this.copy(), base.expression.copy()))
+    for regexp in list(tree.find_all(exp.RegexpExtract)):
+        args = [regexp.this.copy(), regexp.expression.copy()]
+        regexp.replace(exp.Anonymous(this="REGEXP_SUBSTR", expressions=args))
+    for call in list(tree.find_all(exp.Anonymous)):
+        name = call.name.upper()
+        if name in ("MONTHS_BETWEEN", "IS_VALID_JSON"):
+            call.replace(_helper(name.lower(), *[a.copy() for a in call.expressions]))
+    for months in list(tree.find_all(exp.MonthsBetween)):
+        months.replace(_helper("months_between", months.this.copy(), months.expression.copy()))
+    return tree
+
+
+# Order matters: the percentile fix must see WITHIN GROUP before anything else rewrites it.
+REWRITES: tuple[Rewrite, ...] = (
+    fix_median_window,
+    fix_percentile_window,
+    fix_approximate_aggregates,
+    fix_listagg_within_group,
+    fix_trunc_timestamp,
+    fix_datediff_boundaries,
+    fix_getdate_sysdate,
+    fix_unaliased_derived_tables,
+    fix_redshift_types,
+    fix_any_value,
+    fix_ratio_to_report,
+    fix_helper_functions,
+)
+
+
+def parse_redshift(sql: str) -> list[exp.Expression]:
+    """Parse Redshift SQL into statements; a syntax error becomes a QueryError with its position."""
+    try:
+        trees = sqlglot.parse(sql, read="redshift")
+    except ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        raise QueryError(
+            f"Redshift SQL does not parse: {first.get('description', exc)}",
+            line=first.get("line"),
+            col=first.get("col"),
+            hint="check the statement near that position",
+        ) from None
+    return [t for t in trees if isinstance(t, exp.Expression)]
+
+
+def rewrite_redshift(tree: exp.Expression) -> exp.Expression:
+    """Apply every fix to one parsed Redshift statement."""
+    for fix in REWRITES:
+        tree = fix(tree)
+    return tree
+
+
+def translate_redshift(sql: str) -> list[str]:
+    """Redshift SQL text -> PostgreSQL statements that give Redshift's answers.
+
+    >>> translate_redshift("select top 2 nvl(a, 0) from t")
+    ['SELECT COALESCE(a, 0) FROM t LIMIT 2']
+    """
+    return [rewrite_redshift(t).sql(dialect="postgres") for t in parse_redshift(sql)]
