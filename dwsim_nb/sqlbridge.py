@@ -1,0 +1,157 @@
+"""Everything this project knows about jupysql's internals lives here (pinned: jupysql 0.11.1).
+
+``%dwsim_use`` hands jupysql a DB-API connection wrapped in :class:`TranslatingConnection`, so
+``%sql`` / ``%%sql`` statements written in the experiment's dialect are translated exactly as
+``Experiment.query`` translates them before they reach the engine. Handing over a connection
+object (rather than a URL) matters: jupysql switches off ``{var}`` expansion, so a URL built from a
+variable would be taken literally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from dwsim_nb.errors import DwsimError
+
+JUPYSQL_VERSION = "0.11.1"
+
+Translate = Callable[[str], list[str]]
+
+
+def _require_jupysql() -> Any:
+    try:
+        import sql  # the jupysql package installs as "sql"
+        from sql.connection import connection as jconn
+    except ImportError:
+        raise DwsimError(
+            "jupysql is not installed, so %sql cannot query experiments",
+            where="%dwsim_use",
+            hint=f'pip install "jupysql=={JUPYSQL_VERSION}" (or pip install "dwsim-nb[notebook]")',
+        ) from None
+    version = getattr(sql, "__version__", JUPYSQL_VERSION)
+    if not str(version).startswith("0.11."):
+        # Internals (ConnectionManager, DBAPIConnection) move between minor versions.
+        raise DwsimError(
+            f"jupysql {version} is installed, but dwsim_nb works with jupysql {JUPYSQL_VERSION}",
+            where="%dwsim_use",
+            hint=f'pip install "jupysql=={JUPYSQL_VERSION}"',
+        )
+    return jconn
+
+
+def ensure_loaded(ip: Any) -> None:
+    """Load jupysql's ``%sql`` magics into the shell once."""
+    _require_jupysql()
+    if "sql" not in ip.extension_manager.loaded:
+        from IPython.utils.capture import capture_output
+
+        # jupysql prints a note about optional config files on load; it is noise here.
+        with capture_output():
+            ip.extension_manager.load_extension("sql")
+
+
+def _rollback(connection: Any) -> None:
+    # After a failed statement some engines keep an aborted transaction open and refuse every
+    # later statement ("Current transaction is aborted") until someone rolls back.
+    # No transaction open, or a driver that cannot roll back: nothing to undo either way.
+    with contextlib.suppress(Exception):
+        connection.rollback()
+
+
+class TranslatingCursor:
+    """A DB-API cursor whose ``execute`` translates too.
+
+    jupysql re-runs a SELECT straight on the cursor it got back to build a DataFrame with
+    DuckDB's ``.df()``; without this wrapper that second run would skip the translation.
+    """
+
+    def __init__(self, cursor: Any, translate: Translate) -> None:
+        self._cursor = cursor
+        self._translate = translate
+
+    def execute(self, query: str, *args: Any, **kwargs: Any) -> TranslatingCursor:
+        for statement in self._translate(query):
+            self._cursor.execute(statement, *args, **kwargs)
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._cursor)
+
+
+def _make_connection_class() -> type:
+    jconn = _require_jupysql()
+
+    class TranslatingConnection(jconn.DBAPIConnection):  # type: ignore[misc,name-defined]
+        """jupysql's DB-API connection, translating each statement before it runs."""
+
+        def __init__(self, connection: Any, alias: str, translate: Translate) -> None:
+            self._translate = translate
+            super().__init__(connection, alias=alias)
+            # jupysql shows the class name as the connection's name; the alias reads better.
+            self.name = alias
+
+        def raw_execute(self, query: str, parameters: Any = None, with_: Any = None) -> Any:
+            if with_:
+                query = self._resolve_cte(query, with_)
+            statements = self._translate(query)
+            cursor = None
+            try:
+                for statement in statements:
+                    cursor = super().raw_execute(statement, parameters)
+            except Exception:
+                _rollback(self._connection)
+                raise
+            return TranslatingCursor(cursor, self._translate) if cursor is not None else None
+
+    return TranslatingConnection
+
+
+_CLASS: type | None = None
+
+
+def use_connection(ip: Any, connection: Any, alias: str, translate: Translate) -> Any:
+    """Make ``connection`` jupysql's current connection under ``alias``; returns jupysql's object.
+
+    An earlier connection under the same alias is replaced (after ``%dwsim_reset`` or a reload the
+    engine connection may be new).
+    """
+    global _CLASS
+    ensure_loaded(ip)
+    jconn = _require_jupysql()
+    if _CLASS is None:
+        _CLASS = _make_connection_class()
+    manager = jconn.ConnectionManager
+    old = manager.connections.pop(alias, None)
+    if old is not None and manager.current is old:
+        manager.current = None
+    # jupysql's connection classes register themselves and become current when built.
+    wrapped = _CLASS(connection, alias, translate)
+    manager.current = wrapped
+    return wrapped
+
+
+def forget(alias: str) -> None:
+    """Drop jupysql's connection ``alias`` (the experiment was dropped); the engine stays open."""
+    try:
+        from sql.connection import connection as jconn
+    except ImportError:
+        return
+    manager = jconn.ConnectionManager
+    old = manager.connections.pop(alias, None)
+    if old is not None and manager.current is old:
+        manager.current = None
+
+
+def current_alias() -> str | None:
+    """The alias of jupysql's current connection, if any."""
+    try:
+        from sql.connection import connection as jconn
+    except ImportError:
+        return None
+    current = jconn.ConnectionManager.current
+    return getattr(current, "alias", None) if current is not None else None
