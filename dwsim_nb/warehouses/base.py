@@ -1,0 +1,212 @@
+"""The ``Warehouse`` interface every target implements, and what a load reads.
+
+A warehouse holds each experiment apart (a schema, an attached file, a database) and knows five
+verbs: create the tables from the spec, load a run's Parquet in one transaction and reconcile the
+row counts, reset (empty the tables), drop, and query in the experiment's dialect. What differs
+between targets is said by capability attributes, not by ``if name == ...`` in callers.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from dwsim_nb.errors import LoadError
+from dwsim_nb.warehouses.translate import context_for, translate
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from dwsim_nb.spec import ExperimentSpec
+
+# progress(table, rows_done, rows_total), the same shape the engine reports generation with.
+Progress = Callable[[str, int, int], None]
+
+# Dialects whose warehouses enforce PRIMARY KEY / UNIQUE. Redshift and Snowflake accept the
+# declarations but never check them, so a stand-in that enforced them would reject loads and
+# pipelines the real warehouse accepts.
+ENFORCING_DIALECTS = frozenset({"postgres", "duckdb", "sqlite", "ansi"})
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """One table of a run: the row count the generator wrote and its Parquet files."""
+
+    rows: int
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """What to load: per table, the expected rows and the files (read from a run's manifest)."""
+
+    run_dir: Path
+    tables: dict[str, TableFiles] = field(default_factory=dict)
+
+    @classmethod
+    def from_manifest(cls, manifest: Any, run_dir: Path) -> LoadPlan:
+        """From an engine ``Manifest`` (``tables: {name: TableOutput(rows, files)}``)."""
+        tables = {}
+        for name, out in manifest.tables.items():
+            rows = out["rows"] if isinstance(out, dict) else out.rows
+            files = out["files"] if isinstance(out, dict) else out.files
+            tables[name] = TableFiles(int(rows), tuple(_resolve(run_dir, f) for f in files))
+        return cls(Path(run_dir), tables)
+
+    @classmethod
+    def read(cls, run_dir: Path) -> LoadPlan:
+        """From ``run_dir/manifest.json``."""
+        path = Path(run_dir) / "manifest.json"
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as e:
+            raise LoadError(
+                f"cannot read the run's manifest: {e}.",
+                where=str(path),
+                hint="the run folder is incomplete; generate the data again",
+            ) from None
+
+        class _M:
+            tables = data.get("tables") or {}
+
+        return cls.from_manifest(_M, Path(run_dir))
+
+    @property
+    def total_rows(self) -> int:
+        return sum(t.rows for t in self.tables.values())
+
+
+def _resolve(run_dir: Path, f: Any) -> Path:
+    p = Path(f)
+    return p if p.is_absolute() else Path(run_dir) / p
+
+
+class Warehouse(ABC):
+    """A place an experiment's tables live. Subclasses: one module per target."""
+
+    #: registry name (``get_warehouse(name, ...)``)
+    name: ClassVar[str]
+    #: the SQL dialect people write for this warehouse
+    dialect: ClassVar[str]
+    #: the sqlglot dialect of the engine that actually runs the SQL (an emulator may differ)
+    engine_dialect: ClassVar[str]
+    #: whether DDL runs inside a transaction (a failed load then also undoes table swaps)
+    transactional_ddl: ClassVar[bool] = True
+    #: whether FOREIGN KEY clauses are declared in the tables it creates
+    declares_foreign_keys: ClassVar[bool] = False
+    #: whether several processes may hold the warehouse open at once
+    shared_access: ClassVar[bool] = False
+
+    def __init__(self, home: Path, **options: Any) -> None:
+        self.home = Path(home)
+        self.options = options
+
+    # --- naming ------------------------------------------------------------------------------
+
+    def schema_for(self, spec: ExperimentSpec) -> str:
+        """The schema (or attached database) that holds the experiment's tables."""
+        return spec.name
+
+    def declare_keys(self, spec: ExperimentSpec) -> bool:
+        """Declare PRIMARY KEY / UNIQUE? Option ``keys`` = "declare" | "informational" | "auto"
+        (auto: as the experiment's own warehouse would, see ``ENFORCING_DIALECTS``)."""
+        mode = self.options.get("keys", "auto")
+        if mode == "declare":
+            return True
+        if mode == "informational":
+            return False
+        return spec.dialect in ENFORCING_DIALECTS
+
+    # --- the five verbs ----------------------------------------------------------------------
+
+    @abstractmethod
+    def create_tables(self, spec: ExperimentSpec) -> None:
+        """Create the experiment's schema and empty tables (replacing any earlier ones)."""
+
+    @abstractmethod
+    def load(
+        self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
+    ) -> dict[str, int]:
+        """Replace the tables' rows with the run's, in one transaction; reconcile the counts
+        against ``plan`` and roll back with LoadError on a mismatch. Returns rows per table."""
+
+    @abstractmethod
+    def reset(self, spec: ExperimentSpec) -> None:
+        """Empty every table of the experiment, keeping the tables."""
+
+    @abstractmethod
+    def drop(self, spec: ExperimentSpec) -> None:
+        """Remove the experiment's tables and schema; nothing left behind."""
+
+    @abstractmethod
+    def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
+        """Run engine-dialect statements in order; the last one's result as Arrow."""
+
+    @abstractmethod
+    def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
+        """Rows per table as the warehouse holds them now."""
+
+    @abstractmethod
+    def exists(self, spec: ExperimentSpec) -> bool:
+        """Whether the experiment's tables exist here."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most warehouses hold nothing open
+        """Release connections; the default keeps none open between calls."""
+
+    # --- queries (shared) --------------------------------------------------------------------
+
+    def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
+        """The user's SQL, written in the experiment's dialect, as engine statements."""
+        return translate(sql, context_for(spec, self.engine_dialect, self.schema_for(spec)))
+
+    def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
+        return self.execute(spec, self.translate(spec, sql))
+
+    def query(self, spec: ExperimentSpec, sql: str) -> pd.DataFrame:
+        """Run SQL in the experiment's dialect; the last statement's rows as a DataFrame.
+
+        Columns are Arrow-backed (``pd.ArrowDtype``): integers with NULLs stay integers and
+        decimals stay exact, and converting costs no copy for most types.
+        """
+        import pandas as pd
+
+        table = self.query_arrow(spec, sql)
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+    # --- helpers for subclasses --------------------------------------------------------------
+
+    @staticmethod
+    def check_plan(spec: ExperimentSpec, plan: LoadPlan) -> None:
+        """Refuse a run whose tables or files do not match the spec before touching anything."""
+        names = {t.name for t in spec.tables}
+        unknown = sorted(set(plan.tables) - names)
+        if unknown:
+            raise LoadError(
+                f"the run has tables the experiment does not: {', '.join(unknown)}.",
+                where=str(plan.run_dir),
+                hint="the run was generated from another spec version; generate again",
+            )
+        for name, tf in plan.tables.items():
+            missing = [str(f) for f in tf.files if not f.exists()]
+            if missing:
+                raise LoadError(
+                    f"table {name}: {len(missing)} Parquet file(s) of the run are missing "
+                    f"(first: {missing[0]}).",
+                    where=str(plan.run_dir),
+                    hint="the run folder was changed after generation; generate again",
+                )
+
+    @staticmethod
+    def mismatch(table: str, expected: int, got: int, plan: LoadPlan) -> LoadError:
+        return LoadError(
+            f"table {table}: the warehouse received {got:,} rows but the run's manifest says "
+            f"{expected:,}; the load was rolled back and the earlier data kept.",
+            where=str(plan.run_dir),
+            hint="the run's files do not match its manifest (changed or truncated after "
+            "generation); generate the data again",
+        )

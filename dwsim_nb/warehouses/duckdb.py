@@ -1,0 +1,226 @@
+"""The default warehouse: one DuckDB file per workspace (``<home>/warehouse.duckdb``), one schema
+per experiment.
+
+Loading replaces each table inside one transaction: drop, create from the spec, then
+``INSERT INTO ... SELECT ... FROM read_parquet([...])``. A table created in the same transaction
+is written directly (no per-row undo), which is what makes the load fast; counts are checked
+before COMMIT, so a mismatch rolls everything back and the earlier tables stay as they were.
+
+FOREIGN KEYs are not declared: DuckDB checks each one on insert (slower loads), refuses to drop
+or replace a referenced table inside the load transaction, and Redshift and Snowflake, the
+warehouses most experiments imitate, do not enforce them either. The generator guarantees that
+every reference resolves; the tests check it.
+
+DuckDB lets one process at a time open a file for writing, so connections live only for one call:
+another notebook or the CLI can use the same workspace between calls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dwsim_nb.errors import LoadError, QueryError, WarehouseError
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
+from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+    from dwsim_nb.spec import ExperimentSpec
+
+# How long to wait for another process that has the file open (its calls are short).
+_LOCK_WAIT_SECONDS = 15.0
+
+
+class DuckDBWarehouse(Warehouse):
+    name = "duckdb"
+    dialect = "duckdb"
+    engine_dialect = "duckdb"
+    transactional_ddl = True
+    declares_foreign_keys = False
+    shared_access = False
+
+    def __init__(self, home: Path, **options: Any) -> None:
+        super().__init__(home, **options)
+        self.path = Path(options.get("path") or self.home / "warehouse.duckdb")
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one call, waiting briefly while another process holds the file."""
+        import duckdb
+
+        deadline = time.monotonic() + float(self.options.get("lock_wait", _LOCK_WAIT_SECONDS))
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as e:
+                if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                    raise WarehouseError(
+                        f"cannot open the DuckDB warehouse: {_first_line(e)}",
+                        where=str(self.path),
+                        hint="another process keeps the file open; close that connection "
+                        "(or its notebook kernel) and try again",
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def _create_sql(self, spec: ExperimentSpec) -> list[str]:
+        schema = self.schema_for(spec)
+        keys = self.declare_keys(spec)
+        return [create_table_sql(t, "duckdb", schema, declare_keys=keys) for t in spec.tables]
+
+    def create_tables(self, spec: ExperimentSpec) -> None:
+        schema = quote(self.schema_for(spec))
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                con.execute(f"CREATE SCHEMA {schema}")
+                for stmt in self._create_sql(spec):
+                    con.execute(stmt)
+                con.execute("COMMIT")
+            except Exception as e:
+                con.execute("ROLLBACK")
+                raise WarehouseError(
+                    f"cannot create the tables of {spec.name} in DuckDB: {_first_line(e)}",
+                    where=str(self.path),
+                    hint="check the spec's types and names (`dwsim show NAME`)",
+                ) from None
+
+    def exists(self, spec: ExperimentSpec) -> bool:
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
+                [self.schema_for(spec)],
+            ).fetchone()
+        return bool(row and row[0])
+
+    def load(
+        self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
+    ) -> dict[str, int]:
+        self.check_plan(spec, plan)
+        schema = self.schema_for(spec)
+        keys = self.declare_keys(spec)
+        counts: dict[str, int] = {}
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+                for table in spec.tables:
+                    target = qualified(schema, table.name)
+                    con.execute(f"DROP TABLE IF EXISTS {target}")
+                    con.execute(create_table_sql(table, "duckdb", schema, declare_keys=keys))
+                    tf = plan.tables.get(table.name)
+                    expected = tf.rows if tf else 0
+                    if progress:
+                        progress(table.name, 0, expected)
+                    if tf and tf.files:
+                        cols = ", ".join(quote(c.name) for c in table.columns)
+                        con.execute(
+                            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
+                            [[str(f) for f in tf.files]],
+                        )
+                    row = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+                    got = int(row[0]) if row else 0
+                    if got != expected:
+                        raise self.mismatch(table.name, expected, got, plan)
+                    counts[table.name] = got
+                    if progress:
+                        progress(table.name, got, expected)
+                con.execute("COMMIT")
+            except LoadError:
+                con.execute("ROLLBACK")
+                raise
+            except Exception as e:
+                con.execute("ROLLBACK")
+                raise LoadError(
+                    f"loading into DuckDB failed, nothing was changed: {_first_line(e)}",
+                    where=str(plan.run_dir),
+                    hint="the run's files may not match the spec; generate the data again",
+                ) from None
+        return counts
+
+    def reset(self, spec: ExperimentSpec) -> None:
+        # Recreating is faster than DELETE on tables with keys, and keeps the same definitions.
+        schema = self.schema_for(spec)
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+                for table, stmt in zip(spec.tables, self._create_sql(spec), strict=True):
+                    con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
+                    con.execute(stmt)
+                con.execute("COMMIT")
+            except Exception as e:
+                con.execute("ROLLBACK")
+                raise WarehouseError(
+                    f"cannot reset {spec.name} in DuckDB: {_first_line(e)}", where=str(self.path)
+                ) from None
+
+    def drop(self, spec: ExperimentSpec) -> None:
+        if not self.path.exists():
+            return
+        with self.connect() as con:
+            con.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+
+    def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
+        schema = self.schema_for(spec)
+        out: dict[str, int] = {}
+        with self.connect() as con:
+            for table in spec.tables:
+                row = con.execute(
+                    f"SELECT count(*) FROM {qualified(schema, table.name)}"
+                ).fetchone()
+                out[table.name] = int(row[0]) if row else 0
+        return out
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
+        import duckdb
+        import pyarrow as pa
+
+        schema = self.schema_for(spec)
+        with self.connect() as con:
+            # Unqualified names the translation did not know (tables the user created) resolve
+            # in the experiment's schema first.
+            con.execute("SET search_path = " + _string_literal(f"{quote(schema)},main"))
+            last = len(statements) - 1
+            for i, stmt in enumerate(statements):
+                try:
+                    if i < last:
+                        con.execute(stmt)
+                        continue
+                    # A relation hands its rows to Arrow without the DB-API cursor's extra copy.
+                    rel = con.sql(stmt)
+                    return rel.to_arrow_table() if rel is not None else pa.table({})
+                except duckdb.Error as e:
+                    where = f"statement {i + 1}" if len(statements) > 1 else None
+                    raise QueryError(
+                        f"DuckDB rejected the query: {_first_line(e)} (as run: {stmt})",
+                        where=where,
+                        hint="check table and column names (`dwsim show NAME`) and the SQL",
+                    ) from None
+        return pa.table({})
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _string_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,164 @@
+"""This project's fixes to sqlglot's translations, one small named function each.
+
+A fix exists only where sqlglot's output was checked by executing it and found wrong or rejected by
+the engine. Each one takes a parsed statement and a :class:`Context` and returns the (possibly new)
+statement; :func:`rewrites_for` picks those that apply to a (source dialect, engine) pair. Later
+warehouses add theirs with :func:`rewrite`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from dwsim_nb.spec.types import TEMPORAL_TYPES
+
+
+@dataclass
+class Context:
+    """What a rewrite may know besides the statement: dialects and the experiment's tables."""
+
+    read: str
+    engine: str
+    schema: str | None = None
+    # table name -> {column name -> logical type}, names as the spec spells them
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def table_name(self, name: str) -> str | None:
+        """The spec's spelling of a table name, matched without regard to case."""
+        if name in self.tables:
+            return name
+        lowered = name.lower()
+        for t in self.tables:
+            if t.lower() == lowered:
+                return t
+        return None
+
+    def column_type(self, name: str) -> str | None:
+        """The logical type of a column name if every table that has it agrees."""
+        found = {
+            cols[c] for cols in self.tables.values() for c in cols if c.lower() == name.lower()
+        }
+        return found.pop() if len(found) == 1 else None
+
+
+Rewrite = Callable[[exp.Expression, Context], exp.Expression]
+
+
+@dataclass(frozen=True)
+class Registered:
+    fn: Rewrite
+    reads: frozenset[str] | None  # None: every source dialect
+    engines: frozenset[str] | None  # None: every engine
+
+
+_REGISTRY: list[Registered] = []
+
+
+def rewrite(
+    reads: set[str] | None = None, engines: set[str] | None = None
+) -> Callable[[Rewrite], Rewrite]:
+    """Register a fix for SQL read in ``reads`` and run on ``engines`` (None: all)."""
+
+    def deco(fn: Rewrite) -> Rewrite:
+        _REGISTRY.append(
+            Registered(
+                fn,
+                frozenset(reads) if reads is not None else None,
+                frozenset(engines) if engines is not None else None,
+            )
+        )
+        return fn
+
+    return deco
+
+
+def rewrites_for(read: str, engine: str) -> list[Rewrite]:
+    return [
+        r.fn
+        for r in _REGISTRY
+        if (r.reads is None or read in r.reads) and (r.engines is None or engine in r.engines)
+    ]
+
+
+# --- name resolution (every pair) ---------------------------------------------------------------
+
+
+def cte_names(tree: exp.Expression) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+
+
+@rewrite()
+def qualify_experiment_tables(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Point unqualified names of the experiment's tables at its schema (not CTE names)."""
+    ctes = cte_names(tree)
+    for table in tree.find_all(exp.Table):
+        if table.args.get("db") or not table.name or table.name.lower() in ctes:
+            continue
+        spelled = ctx.table_name(table.name)
+        if spelled is None:
+            continue
+        table.set("this", exp.to_identifier(spelled, quoted=True))
+        if ctx.schema:
+            table.set("db", exp.to_identifier(ctx.schema, quoted=True))
+    return tree
+
+
+@rewrite()
+def match_column_case(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Spell unquoted column names as the schema does, so results carry the schema's names.
+
+    Redshift and Postgres fold unquoted names to lower case and Snowflake to upper case; every
+    engine here compares names without case, so only the result's column labels would differ.
+    """
+    columns = {c.lower(): c for cols in ctx.tables.values() for c in cols}
+    for col in tree.find_all(exp.Column):
+        ident = col.this
+        if isinstance(ident, exp.Identifier) and not ident.quoted:
+            spelled = columns.get(ident.name.lower())
+            if spelled is not None:
+                col.set("this", exp.to_identifier(spelled, quoted=True))
+    return tree
+
+
+# --- Redshift fixes -----------------------------------------------------------------------------
+
+
+@rewrite(reads={"redshift"}, engines={"duckdb"})
+def fix_listagg_distinct(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``LISTAGG(DISTINCT x, ',') WITHIN GROUP (ORDER BY x)``: the parser keeps the separator
+    inside the DISTINCT, and sqlglot then prints a CASE over a tuple that DuckDB rejects. Moving
+    the separator out gives DuckDB's ``LISTAGG(DISTINCT x, ',' ORDER BY x)``."""
+    for agg in tree.find_all(exp.GroupConcat):
+        distinct = agg.this
+        if (
+            isinstance(distinct, exp.Distinct)
+            and len(distinct.expressions) == 2
+            and agg.args.get("separator") is None
+        ):
+            value, sep = distinct.expressions
+            agg.set("this", exp.Distinct(expressions=[value.copy()]))
+            agg.set("separator", sep.copy())
+    return tree
+
+
+@rewrite(reads={"redshift"})
+def fix_trunc_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Redshift ``TRUNC(timestamp)`` is the timestamp's date; sqlglot keeps TRUNC, which DuckDB
+    only knows for numbers. Rewritten where the argument is known to be a date or time."""
+
+    def temporal(node: exp.Expression) -> bool:
+        if isinstance(node, exp.Column):
+            return ctx.column_type(node.name) in TEMPORAL_TYPES
+        if isinstance(node, exp.Cast):
+            return node.to.is_type(*exp.DataType.TEMPORAL_TYPES)
+        return isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentDatetime))
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Trunc) and not node.args.get("decimals") and temporal(node.this):
+            return exp.Cast(this=node.this.copy(), to=exp.DataType.build("DATE"))
+        return node
+
+    return tree.transform(fix)

@@ -1,0 +1,246 @@
+"""The SQLite warehouse: ``<home>/warehouse.sqlite`` with one attached database file per
+experiment (``<home>/sqlite/<experiment>.sqlite``, attached under the experiment's name).
+
+A file per experiment rather than a table-name prefix: names stay exactly the spec's, dropping an
+experiment deletes one file, a load locks only its own experiment's file, and ``"exp"."table"``
+is how SQLite spells a schema-qualified name anyway.
+
+Loading is ``executemany`` from Arrow record batches in one transaction (DDL included, SQLite's
+DDL is transactional). SQLite has no date, time or decimal types: dates and times are stored as
+ISO-8601 text (which sorts and compares correctly), decimals as REAL. PRIMARY KEY and UNIQUE are
+declared; FOREIGN KEYs are declared too, and SQLite leaves them unchecked unless a connection
+turns ``PRAGMA foreign_keys`` on, which this warehouse does not.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dwsim_nb.errors import LoadError, QueryError, WarehouseError
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
+from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from dwsim_nb.spec import ExperimentSpec
+
+_BATCH_ROWS = 50_000
+
+
+class SQLiteWarehouse(Warehouse):
+    name = "sqlite"
+    dialect = "sqlite"
+    engine_dialect = "sqlite"
+    transactional_ddl = True
+    declares_foreign_keys = True
+    shared_access = True
+
+    def __init__(self, home: Path, **options: Any) -> None:
+        super().__init__(home, **options)
+        self.path = Path(options.get("path") or self.home / "warehouse.sqlite")
+        self.files_dir = self.path.parent / "sqlite"
+
+    def file_for(self, spec: ExperimentSpec) -> Path:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in spec.name)
+        return self.files_dir / f"{safe}.sqlite"
+
+    @contextmanager
+    def connect(self, spec: ExperimentSpec) -> Iterator[sqlite3.Connection]:
+        """The workspace database with the experiment's file attached under its name."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute(
+                f"ATTACH DATABASE ? AS {quote(self.schema_for(spec))}", (str(self.file_for(spec)),)
+            )
+        except sqlite3.Error as e:
+            raise WarehouseError(
+                f"cannot open the SQLite warehouse: {e}.",
+                where=str(self.path),
+                hint="check that the workspace folder is writable",
+            ) from None
+        schema = quote(self.schema_for(spec))
+        try:
+            # WAL: readers in other processes keep working while a load writes.
+            con.execute(f"PRAGMA {schema}.journal_mode=WAL")
+            con.execute(f"PRAGMA {schema}.synchronous=NORMAL")
+            con.execute("PRAGMA cache_size=-65536")
+            yield con
+        finally:
+            con.close()
+
+    def _replace_tables(self, con: sqlite3.Connection, spec: ExperimentSpec) -> None:
+        schema = self.schema_for(spec)
+        keys = self.declare_keys(spec)
+        for table in spec.tables:
+            con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
+            con.execute(
+                create_table_sql(
+                    table, "sqlite", schema, declare_keys=keys, declare_foreign_keys=True
+                )
+            )
+
+    def create_tables(self, spec: ExperimentSpec) -> None:
+        with self.connect(spec) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                self._replace_tables(con, spec)
+                # Tables from an older spec version that the new one no longer has.
+                names = {t.name for t in spec.tables}
+                schema = self.schema_for(spec)
+                for (old,) in con.execute(
+                    f"SELECT name FROM {quote(schema)}.sqlite_master WHERE type = 'table'"
+                ).fetchall():
+                    if old not in names:
+                        con.execute(f"DROP TABLE {qualified(schema, old)}")
+                con.execute("COMMIT")
+            except sqlite3.Error as e:
+                con.execute("ROLLBACK")
+                raise WarehouseError(
+                    f"cannot create the tables of {spec.name} in SQLite: {e}.",
+                    where=str(self.file_for(spec)),
+                ) from None
+
+    def exists(self, spec: ExperimentSpec) -> bool:
+        if not self.file_for(spec).exists():
+            return False
+        with self.connect(spec) as con:
+            row = con.execute(
+                f"SELECT count(*) FROM {quote(self.schema_for(spec))}.sqlite_master "
+                "WHERE type = 'table'"
+            ).fetchone()
+        return bool(row and row[0])
+
+    def load(
+        self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
+    ) -> dict[str, int]:
+        import pyarrow.parquet as pq
+
+        self.check_plan(spec, plan)
+        schema = self.schema_for(spec)
+        counts: dict[str, int] = {}
+        with self.connect(spec) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                self._replace_tables(con, spec)
+                for table in spec.tables:
+                    tf = plan.tables.get(table.name)
+                    expected = tf.rows if tf else 0
+                    names = [c.name for c in table.columns]
+                    marks = ", ".join("?" for _ in names)
+                    insert = (
+                        f"INSERT INTO {qualified(schema, table.name)} "
+                        f"({', '.join(map(quote, names))}) VALUES ({marks})"
+                    )
+                    done = 0
+                    if progress:
+                        progress(table.name, 0, expected)
+                    for f in tf.files if tf else ():
+                        for batch in pq.ParquetFile(f).iter_batches(
+                            batch_size=_BATCH_ROWS, columns=names
+                        ):
+                            con.executemany(insert, _rows(batch, names))
+                            done += batch.num_rows
+                            if progress:
+                                progress(table.name, done, expected)
+                    row = con.execute(
+                        f"SELECT count(*) FROM {qualified(schema, table.name)}"
+                    ).fetchone()
+                    got = int(row[0]) if row else 0
+                    if got != expected:
+                        raise self.mismatch(table.name, expected, got, plan)
+                    counts[table.name] = got
+                con.execute("COMMIT")
+            except LoadError:
+                con.execute("ROLLBACK")
+                raise
+            except Exception as e:
+                con.execute("ROLLBACK")
+                raise LoadError(
+                    f"loading into SQLite failed, nothing was changed: {e}",
+                    where=str(plan.run_dir),
+                    hint="the run's files may not match the spec; generate the data again",
+                ) from None
+        return counts
+
+    def reset(self, spec: ExperimentSpec) -> None:
+        schema = self.schema_for(spec)
+        with self.connect(spec) as con:
+            con.execute("BEGIN IMMEDIATE")
+            for table in spec.tables:
+                con.execute(f"DELETE FROM {qualified(schema, table.name)}")
+            con.execute("COMMIT")
+
+    def drop(self, spec: ExperimentSpec) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = Path(str(self.file_for(spec)) + suffix)
+            if path.exists():
+                path.unlink()
+
+    def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
+        schema = self.schema_for(spec)
+        out: dict[str, int] = {}
+        with self.connect(spec) as con:
+            for table in spec.tables:
+                row = con.execute(
+                    f"SELECT count(*) FROM {qualified(schema, table.name)}"
+                ).fetchone()
+                out[table.name] = int(row[0]) if row else 0
+        return out
+
+    def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
+        import pyarrow as pa
+
+        with self.connect(spec) as con:
+            cur = con.cursor()
+            for i, stmt in enumerate(statements):
+                try:
+                    cur.execute(stmt)
+                except sqlite3.Error as e:
+                    where = f"statement {i + 1}" if len(statements) > 1 else None
+                    raise QueryError(
+                        f"SQLite rejected the query: {e} (as run: {stmt})",
+                        where=where,
+                        hint="check table and column names (`dwsim show NAME`); SQLite lacks "
+                        "some warehouse functions, the duckdb warehouse has more",
+                    ) from None
+            if cur.description is None:
+                return pa.table({})
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pa.Table.from_arrays([_array(list(c)) for c in columns], names=names)
+
+
+def _rows(batch: pa.RecordBatch, names: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Rows of Python values SQLite can bind, converting whole columns at once."""
+    cols = [_bindable(batch.column(i)).to_pylist() for i in range(len(names))]
+    return zip(*cols, strict=True)
+
+
+def _bindable(arr: pa.Array) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = arr.type
+    if pa.types.is_decimal(t):
+        return pc.cast(arr, pa.float64())
+    if pa.types.is_date(t) or pa.types.is_time(t) or pa.types.is_timestamp(t):
+        # ISO-8601 text ("2024-01-31 12:00:00.000000"): sorts and compares like the values.
+        return pc.cast(arr, pa.string())
+    return arr
+
+
+def _array(values: list[Any]) -> pa.Array:
+    import pyarrow as pa
+
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # SQLite columns may mix storage classes; text keeps every value readable.
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
