@@ -1,0 +1,115 @@
+"""Impossible requests, found before any file is written.
+
+The spec's validators ran at parse time against ``target_rows``; a run may override row counts,
+so the row-dependent checks are repeated here with the counts the run will actually produce.
+"""
+
+from __future__ import annotations
+
+from dwsim_nb.engine.plan import Plan
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import Cardinality, Table
+
+
+def check_plan(plan: Plan) -> None:
+    """Raise GenerationError for the first impossible request in the plan, with a fix."""
+    for name in plan.order:
+        table = plan.table(name)
+        n = plan.rows[name]
+        _check_columns(table, n)
+        _check_keys(plan, table, n)
+        _check_foreign_keys(plan, table, n)
+
+
+def _check_columns(table: Table, n: int) -> None:
+    from dwsim_nb.engine.generators import derived, faker_pools, temporal
+    from dwsim_nb.engine.generators.keys import domain_of, unique_generator
+
+    where = f"table '{table.name}'"
+    for col in table.columns:
+        kind = col.rule_kind()
+        if col.distribution is not None and col.distribution.type == "zipf":
+            a = col.distribution.param("a", 2.0)
+            if a <= 1.0:
+                raise GenerationError(
+                    f"{where}, column '{col.name}': zipf parameter a={a} is out of range",
+                    hint="use a value greater than 1, e.g. 1.5",
+                )
+        if kind == "faker":
+            faker_pools.check_rule(col)
+        if kind == "derived":
+            assert col.expression is not None
+            derived.parse_expression(col.expression)
+            for ref in derived.referenced_columns(col.expression):
+                if not any(c.name.lower() == ref.lower() for c in table.columns):
+                    raise GenerationError(
+                        f"{where}, column '{col.name}': expression names '{ref}', which the "
+                        f"table does not have; use one of {[c.name for c in table.columns]}"
+                    )
+        if col.after:
+            temporal.after_target(table, col)
+        if col.is_unique and n > 0:
+            domain = domain_of(col)
+            if kind in ("sequence", "uuid") or (
+                unique_generator(col) is None and kind not in ("constant", "boolean")
+            ):
+                domain = None
+            if domain is not None and domain < n:
+                raise GenerationError(
+                    f"{where}, column '{col.name}': unique, but its rule yields only {domain} "
+                    f"distinct values for the {n} rows requested",
+                    hint="widen the range, pattern or values, or request fewer rows",
+                )
+
+
+def _check_keys(plan: Plan, table: Table, n: int) -> None:
+    from dwsim_nb.engine.generators.keys import composite_layout
+
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    for key in table.unique_keys():
+        if len(key) > 1 and not any(table.column(c).is_unique for c in key):
+            composite_layout(table, key, n, fk_columns)
+
+
+def _check_foreign_keys(plan: Plan, table: Table, n: int) -> None:
+    from dwsim_nb.engine.generators.foreign_keys import is_one_to_one
+
+    for fk in table.foreign_keys:
+        parent = plan.table(fk.references_table)
+        p = plan.rows[parent.name]
+        where = f"table '{table.name}', foreign key ({', '.join(fk.columns)}) -> '{parent.name}'"
+        if n == 0:
+            continue
+        if p == 0:
+            if not fk.nullable:
+                raise GenerationError(
+                    f"{where}: {n} child rows need a parent, but '{parent.name}' gets 0 rows",
+                    hint=f"give '{parent.name}' rows, or make the key nullable",
+                )
+            continue
+        card = fk.cardinality or Cardinality()
+        if is_one_to_one(table, fk) and n > p:
+            raise GenerationError(
+                f"{where}: the key is unique in '{table.name}' (one child per parent) but "
+                f"{n} child rows exceed the {p} parent rows",
+                hint="request fewer child rows or more parent rows",
+            )
+        if card.kind == "zipf" and card.s <= 1.0:
+            raise GenerationError(
+                f"{where}: zipf cardinality s={card.s} is out of range", hint="use s > 1, e.g. 1.2"
+            )
+        if card.kind == "range":
+            lo, hi = card.min or 0, card.max or 0
+            if not lo * p <= n <= hi * p:
+                raise GenerationError(
+                    f"{where}: {lo}..{hi} children for each of {p} parents allows "
+                    f"{lo * p}..{hi * p} child rows, not {n}",
+                    hint=f"request between {lo * p} and {hi * p} rows for '{table.name}' or "
+                    "change the range",
+                )
+        if card.kind == "at_least_one" and n < p:
+            raise GenerationError(
+                f"{where}: every parent needs a child, but there are {p} parents and only "
+                f"{n} child rows",
+                hint=f"request at least {p} rows for '{table.name}'",
+            )

@@ -1,0 +1,240 @@
+"""Per-process generation state: a table's column generators and row batches.
+
+``TableRuntime.column_at(name, rows)`` computes a column for any row indices, which is how a
+block is made (rows = the block's range) and how a child recomputes a parent's key or date for
+the parent rows its foreign key picked. A ``Batch`` computes each column of a set of rows at most
+once, so derived columns, ``after`` dates and multi-column keys share their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwsim_nb.engine import seeds
+from dwsim_nb.engine.arrow_types import arrow_schema, arrow_type
+from dwsim_nb.engine.plan import Plan
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import Column, ForeignKey
+from dwsim_nb.spec.types import STRING_TYPES, is_unbounded_length
+
+# A generator maps (column, context, row indices) to the column's values for those rows.
+Gen = Callable[[Column, "ColumnContext", np.ndarray], Any]
+
+
+class ColumnContext:
+    """What a generator may use: its keys, its table, the batch's other columns, the plan."""
+
+    def __init__(self, trt: TableRuntime, col: Column, batch: Batch) -> None:
+        self.trt = trt
+        self.col = col
+        self.batch = batch
+        self.key = trt.column_key(col.name)
+
+    @property
+    def plan(self) -> Plan:
+        return self.trt.plan
+
+    def subkey(self, *parts: object) -> int:
+        return seeds.derive_key(self.key, *parts)
+
+    def uniform(self, rows: np.ndarray, *parts: object) -> np.ndarray:
+        return seeds.uniform(self.subkey(*parts) if parts else self.key, rows)
+
+    def below(self, rows: np.ndarray, n: int, *parts: object) -> np.ndarray:
+        return seeds.below(self.subkey(*parts) if parts else self.key, rows, n)
+
+    def other(self, name: str) -> pa.Array:
+        """Another column of the same rows (derived columns, same-table ``after``)."""
+        return self.batch.column(name)
+
+    def per_block(
+        self, rows: np.ndarray, sample: Callable[[np.random.Generator, int], np.ndarray]
+    ) -> np.ndarray:
+        """Values from a numpy sampler seeded per block, for any rows.
+
+        A block's values depend only on (key, block), so the whole block is drawn and the
+        requested rows picked; for a block task the request is the block itself.
+        """
+        size = self.plan.block_size
+        total = self.trt.n
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 0:
+            return sample(seeds.block_rng(self.key, 0), 0)
+        first = int(rows[0]) // size
+        start, stop = first * size, min(total, first * size + size)
+        if (
+            len(rows) == stop - start
+            and int(rows[0]) == start
+            and int(rows[-1]) == stop - 1
+        ):
+            return sample(seeds.block_rng(self.key, first), stop - start)
+        blocks = rows // size
+        out: np.ndarray | None = None
+        for b in np.unique(blocks):
+            start, stop = int(b) * size, min(total, int(b) * size + size)
+            values = sample(seeds.block_rng(self.key, int(b)), stop - start)
+            sel = blocks == b
+            if out is None:
+                out = np.empty(len(rows), dtype=values.dtype)
+            out[sel] = values[rows[sel] - start]
+        assert out is not None
+        return out
+
+
+class Batch:
+    """The columns of one set of rows of one table, each computed once."""
+
+    def __init__(self, trt: TableRuntime, rows: np.ndarray) -> None:
+        self.trt = trt
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self._cols: dict[str, pa.Array] = {}
+        self._parent_rows: dict[int, np.ndarray] = {}
+        self._busy: set[str] = set()
+
+    def column(self, name: str) -> pa.Array:
+        if name not in self._cols:
+            if name in self._busy:
+                raise GenerationError(
+                    f"table '{self.trt.name}': column '{name}' depends on itself "
+                    "(through expressions or 'after')"
+                )
+            self._busy.add(name)
+            try:
+                self._cols[name] = self.trt.compute(name, self)
+            finally:
+                self._busy.discard(name)
+        return self._cols[name]
+
+    def parent_rows(self, fk_index: int) -> np.ndarray:
+        """Parent row numbers picked by foreign key ``fk_index`` (-1 where the key is null)."""
+        if fk_index not in self._parent_rows:
+            from dwsim_nb.engine.generators.foreign_keys import pick_parent_rows
+
+            self._parent_rows[fk_index] = pick_parent_rows(self.trt, fk_index, self.rows)
+        return self._parent_rows[fk_index]
+
+    def table(self) -> pa.Table:
+        arrays = [self.column(c.name) for c in self.trt.table.columns]
+        return pa.Table.from_arrays(arrays, schema=self.trt.schema)
+
+
+class TableRuntime:
+    """Generators of one table, resolved once per process."""
+
+    def __init__(self, rt: Runtime, name: str) -> None:
+        from dwsim_nb.engine.generators import pick_generator
+
+        self.rt = rt
+        self.plan = rt.plan
+        self.table = rt.plan.table(name)
+        self.name = self.table.name
+        self.n = rt.plan.rows[self.name]
+        self.schema = arrow_schema(self.table)
+        self.types = {c.name: arrow_type(c) for c in self.table.columns}
+        # column -> (index of its foreign key, position of the column in that key)
+        self.fk_of: dict[str, tuple[int, int]] = {}
+        for i, fk in enumerate(self.table.foreign_keys):
+            for j, c in enumerate(fk.columns):
+                self.fk_of.setdefault(c, (i, j))
+        self.gens: dict[str, Gen] = {c.name: pick_generator(self, c) for c in self.table.columns}
+
+    def column_key(self, column: str, *parts: object) -> int:
+        return seeds.derive_key(self.plan.seed, self.name, column, *parts)
+
+    def foreign_key(self, index: int) -> ForeignKey:
+        return self.table.foreign_keys[index]
+
+    def compute(self, name: str, batch: Batch) -> pa.Array:
+        col = self.table.column(name)
+        ctx = ColumnContext(self, col, batch)
+        values = self.gens[name](col, ctx, batch.rows)
+        arr = to_arrow(values, col, self.types[name])
+        if (
+            col.data_type in STRING_TYPES
+            and col.varchar_length
+            and not is_unbounded_length(col.varchar_length)
+        ):
+            arr = pc.utf8_slice_codeunits(arr, 0, col.varchar_length)
+        rate = col.effective_null_rate
+        if rate > 0 and name not in self.fk_of and len(arr):
+            mask = seeds.uniform(self.column_key(name, "null"), batch.rows) < rate
+            arr = pc.if_else(pa.array(mask), pa.nulls(len(arr), arr.type), arr)
+        return arr
+
+    def column_at(self, name: str, rows: np.ndarray) -> pa.Array:
+        return Batch(self, rows).column(name)
+
+    def block(self, block: int) -> pa.Table:
+        start, stop = self.plan.block_range(self.name, block)
+        return Batch(self, np.arange(start, stop, dtype=np.int64)).table()
+
+
+class Runtime:
+    """All table runtimes of a plan in this process (parents are built on demand)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._tables: dict[str, TableRuntime] = {}
+
+    def table(self, name: str) -> TableRuntime:
+        name = self.plan.table(name).name
+        if name not in self._tables:
+            self._tables[name] = TableRuntime(self, name)
+        return self._tables[name]
+
+
+_RUNTIMES: dict[tuple[Any, ...], Runtime] = {}
+
+
+def runtime_for(plan: Plan) -> Runtime:
+    """The process's runtime for a plan, reused across the plan's block tasks."""
+    key = (
+        plan.spec_hash,
+        plan.seed,
+        plan.block_size,
+        tuple(sorted(plan.rows.items())),
+    )
+    rt = _RUNTIMES.get(key)
+    if rt is None:
+        _RUNTIMES.clear()  # one plan at a time per process keeps memory flat
+        rt = _RUNTIMES[key] = Runtime(plan)
+    return rt
+
+
+def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
+    """Turn a generator's output into an array of the column's Arrow type.
+
+    Generators return numpy arrays in the type's storage unit (days for DATE, microseconds for
+    TIME and TIMESTAMP) or Arrow arrays.
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        if values.type.equals(typ):
+            return values
+        if pa.types.is_decimal(typ) and pa.types.is_floating(values.type):
+            return pc.cast(pc.round(values, typ.scale), typ, safe=False)
+        return pc.cast(values, typ, safe=False)
+    arr = np.asarray(values)
+    if pa.types.is_date32(typ):
+        return pa.array(arr.astype(np.int32), type=pa.int32()).view(typ)
+    if pa.types.is_timestamp(typ) or pa.types.is_time64(typ):
+        return pa.array(arr.astype(np.int64), type=pa.int64()).view(typ)
+    if pa.types.is_decimal(typ):
+        if arr.dtype.kind == "f":
+            arr = np.round(arr, typ.scale)
+        return pc.cast(pa.array(arr), typ, safe=False)
+    if pa.types.is_integer(typ):
+        if arr.dtype.kind == "f":
+            arr = np.rint(arr)
+        return pa.array(arr.astype(typ.to_pandas_dtype()), type=typ)
+    if pa.types.is_boolean(typ):
+        return pa.array(arr.astype(bool), type=typ)
+    if pa.types.is_floating(typ):
+        return pa.array(arr.astype(np.float64), type=typ)
+    return pc.cast(pa.array(arr), typ, safe=False)

@@ -1,0 +1,183 @@
+"""Faker strings without a Faker call per row.
+
+Each (provider, locale) gets a pool of a few thousand values, built once from a fixed seed and
+kept in memory (``lru_cache``) and on disk (``$DWSIM_CACHE_DIR`` or ``~/.cache/dwsim_nb``), then
+rows pick from it with vectorized indexing. Values with many real-world forms are composed from
+several pools (full names from first and last names, emails from user names and domains), so the
+variety is the product of the pools; unique columns add a row-derived part.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import Column
+
+if TYPE_CHECKING:
+    from dwsim_nb.engine.context import ColumnContext
+
+POOL_SIZE = 4096
+DEFAULT_LOCALE = "en_US"
+_POOL_SEED = 20240601  # pools are part of the data: fixed, not the run's seed
+
+
+def normalize_rule(rule: str) -> str:
+    """'faker.first_name()' and 'First Name' both mean the provider ``first_name``."""
+    text = rule.strip()
+    if text.lower().startswith("faker."):
+        text = text[6:]
+    if text.endswith("()"):
+        text = text[:-2]
+    return text.strip().replace(" ", "_").lower()
+
+
+def locale_of(col: Column) -> str:
+    return (col.locale or DEFAULT_LOCALE).replace("-", "_")
+
+
+# Providers composed from other pools: name -> (parts, separator)
+_COMPOSED: dict[str, tuple[tuple[str, ...], str]] = {
+    "name": (("first_name", "last_name"), " "),
+    "full_name": (("first_name", "last_name"), " "),
+}
+_EMAIL_RULES = {"email", "free_email", "company_email", "safe_email", "ascii_email"}
+_USER_RULES = {"user_name", "username"}
+
+
+def check_rule(col: Column) -> None:
+    """Raise GenerationError if the column's Faker provider or locale does not exist."""
+    assert col.faker_rule is not None
+    rule = normalize_rule(col.faker_rule)
+    if rule in _COMPOSED or rule in _EMAIL_RULES or rule in _USER_RULES:
+        return
+    fake = _faker(locale_of(col))
+    if not callable(getattr(fake, rule, None)):
+        raise GenerationError(
+            f"column '{col.name}': Faker has no provider '{col.faker_rule}' "
+            f"for locale '{locale_of(col)}'",
+            hint="use a Faker method name such as first_name, email, city, company, phone_number",
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _faker(locale: str) -> Any:
+    from faker import Faker
+
+    try:
+        return Faker(locale)
+    except AttributeError as exc:
+        raise GenerationError(
+            f"Faker has no locale '{locale}'", hint="use e.g. en_US, de_DE"
+        ) from exc
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("DWSIM_CACHE_DIR")
+    root = Path(base) if base else Path.home() / ".cache" / "dwsim_nb"
+    return root / "faker_pools"
+
+
+@functools.lru_cache(maxsize=256)
+def pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE) -> pa.Array:
+    """A seeded pool of ``size`` values of a Faker provider (distinct values first)."""
+    import faker
+
+    path = _cache_dir() / f"{faker.VERSION}-{locale}-{provider}-{size}-{_POOL_SEED}.arrow"
+    try:
+        with pa.memory_map(str(path)) as src:
+            return pa.ipc.open_file(src).read_all().column(0).combine_chunks()
+    except (OSError, pa.ArrowInvalid):
+        pass
+    fake = _faker(locale)
+    fake.seed_instance(_POOL_SEED)
+    method = getattr(fake, provider)
+    raw = [method() for _ in range(size)]
+    values = list(dict.fromkeys(raw))  # distinct first, then repeat to keep the size fixed
+    values = (values * (size // max(len(values), 1) + 1))[:size]
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([str(v) for v in values])
+    if pa.types.is_string(arr.type):
+        arr = pc.replace_substring(arr, "\n", ", ")
+    _store(path, arr)
+    return arr
+
+
+def _store(path: Path, arr: pa.Array) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with pa.OSFile(str(tmp), "wb") as sink:
+            table = pa.table({"v": arr})
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs rebuilding the pool next time
+
+
+def _pick(ctx: ColumnContext, rows: np.ndarray, provider: str, part: str) -> pa.Array:
+    values = pool(provider, locale_of(ctx.col))
+    return values.take(pa.array(ctx.below(rows, len(values), part)))
+
+
+def _email_local(ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    # Half "first.last", half the provider's own user names: both shapes occur in real data.
+    first = pc.utf8_lower(_pick(ctx, rows, "first_name", "first"))
+    last = pc.utf8_lower(_pick(ctx, rows, "last_name", "last"))
+    dotted = pc.binary_join_element_wise(first, last, ".")
+    users = _pick(ctx, rows, "user_name", "user")
+    shape = pa.array(ctx.uniform(rows, "shape") < 0.5)
+    local = pc.if_else(shape, dotted, users)
+    # Emails are ASCII in practice; drop what is not (accents, apostrophes, spaces).
+    return pc.replace_substring_regex(local, r"[^a-z0-9._]", "")
+
+
+def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    from dwsim_nb.engine.generators.strings import row_suffix
+
+    assert col.faker_rule is not None
+    rule = normalize_rule(col.faker_rule)
+    unique = col.is_unique
+    if rule in _EMAIL_RULES:
+        local = _email_local(ctx, rows)
+        domain_source = "free_email_domain" if rule != "company_email" else "domain_name"
+        domains = _pick(ctx, rows, domain_source, "domain")
+        if unique:
+            local = pc.binary_join_element_wise(local, row_suffix(ctx, rows), ".")
+        return pc.binary_join_element_wise(local, domains, "@")
+    if rule in _USER_RULES:
+        users = _pick(ctx, rows, "user_name", "user")
+        if unique:
+            return pc.binary_join_element_wise(users, row_suffix(ctx, rows), ".")
+        return users
+    if rule in _COMPOSED:
+        parts, sep = _COMPOSED[rule]
+        arrays = [_pick(ctx, rows, p, p) for p in parts]
+        out = pc.binary_join_element_wise(*arrays, sep)
+    else:
+        out = _pick(ctx, rows, rule, "value")
+    if unique:
+        text = out if pa.types.is_string(out.type) else pc.cast(out, pa.string())
+        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), "-")
+    return out
+
+
+def gen_words(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    """Default text for a string column without a rule: words, or a sentence for TEXT."""
+    from dwsim_nb.engine.generators.strings import row_suffix
+
+    provider = "sentence" if col.data_type == "TEXT" else "word"
+    out = _pick(ctx, rows, provider, "words")
+    if col.is_unique:
+        return pc.binary_join_element_wise(out, row_suffix(ctx, rows), "-")
+    return out

@@ -1,0 +1,135 @@
+"""Foreign keys computed, not looked up.
+
+A child row picks a parent row number from the key's cardinality rule, and the parent's key
+value is recomputed for that row number with the parent's own generator, so no parent key is
+ever held in memory and every block is independent.
+
+Cardinality rules, all pure functions of the child row index:
+- ``uniform``: any parent, equally likely;
+- ``zipf``: a bounded power law over parent ranks, ranks scattered over parents by a permutation;
+- ``range`` (min..max children per parent): parents get about N/P children each, pairs of
+  parents trade a random number of children so counts vary inside [min, max], and the totals
+  are exact by construction;
+- ``at_least_one``: the first P children (after a permutation of child rows) cover every parent
+  once; the rest pick uniformly.
+A foreign key whose columns are also unique in the child (one-to-one) uses a permutation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwsim_nb.engine import seeds
+from dwsim_nb.engine.permute import permute
+from dwsim_nb.spec.models import Cardinality, Column, ForeignKey, Table
+
+if TYPE_CHECKING:
+    from dwsim_nb.engine.context import ColumnContext, TableRuntime
+
+
+def is_one_to_one(table: Table, fk: ForeignKey) -> bool:
+    return sorted(fk.columns) in [sorted(k) for k in table.unique_keys()]
+
+
+def fk_null_rate(table: Table, fk: ForeignKey) -> float:
+    if fk.null_rate is not None:
+        return fk.null_rate
+    rates = [table.column(c).effective_null_rate for c in fk.columns if table.has_column(c)]
+    return max(rates) if rates and fk.nullable else 0.0
+
+
+def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.ndarray:
+    """Parent row numbers for child ``rows`` (-1 where the key is null)."""
+    fk = trt.foreign_key(fk_index)
+    parents = trt.plan.rows[trt.plan.table(fk.references_table).name]
+    n = trt.n
+    key = trt.column_key(f"fk{fk_index}", fk.references_table)
+    if parents == 0:
+        return np.full(len(rows), -1, dtype=np.int64)
+    card = fk.cardinality or Cardinality()
+    if is_one_to_one(trt.table, fk):
+        picked = permute(rows, parents, key)
+    elif card.kind == "zipf":
+        picked = zipf_rows(key, rows, parents, card.s)
+    elif card.kind == "range":
+        assert card.min is not None and card.max is not None
+        picked = range_rows(key, rows, n, parents, card.min, card.max)
+    elif card.kind == "at_least_one":
+        picked = at_least_one_rows(key, rows, n, parents)
+    else:
+        picked = seeds.below(seeds.derive_key(key, "uniform"), rows, parents)
+    rate = fk_null_rate(trt.table, fk)
+    if rate > 0:
+        null = seeds.uniform(seeds.derive_key(key, "null"), rows) < rate
+        picked = np.where(null, -1, picked)
+    return picked
+
+
+def zipf_rows(key: int, rows: np.ndarray, parents: int, s: float) -> np.ndarray:
+    """Ranks from a power law x**-s on [1, P+1) by inverting its CDF, then scattered."""
+    u = seeds.uniform(seeds.derive_key(key, "zipf"), rows)
+    e = 1.0 - s
+    top = float(parents + 1) ** e
+    x = (u * (top - 1.0) + 1.0) ** (1.0 / e)
+    ranks = np.clip(np.floor(x).astype(np.int64) - 1, 0, parents - 1)
+    # Hot parents should be spread over the table, not be rows 0, 1, 2 ...
+    return permute(ranks, parents, seeds.derive_key(key, "zipf-scatter"))
+
+
+def range_counts(parents: int, n: int, lo: int, hi: int) -> tuple[int, int, int]:
+    """(q, r, d): each parent has q children (+1 for the first r), pairs trade up to d."""
+    q, r = divmod(n, parents)
+    top = q + (1 if r else 0)
+    d = max(0, min(hi - top, q - lo))
+    return q, r, d
+
+
+def range_rows(key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int) -> np.ndarray:
+    """Children grouped per parent; parent 2k has q + t_k, parent 2k+1 has q - t_k children."""
+    q, _, d = range_counts(parents, n, lo, hi)
+    rows = np.asarray(rows, dtype=np.int64)
+    base_total = q * parents
+    out = np.empty(len(rows), dtype=np.int64)
+    extra = rows >= base_total
+    # The last r child rows are the remainder: one more child for parents 0..r-1.
+    out[extra] = rows[extra] - base_total
+    j = rows[~extra]
+    if q == 0:
+        pass
+    else:
+        pair = j // (2 * q)
+        offset = j % (2 * q)
+        paired = pair < parents // 2
+        trade = seeds.below(seeds.derive_key(key, "trade"), pair, d + 1) if d else 0
+        first = np.where(offset < q + trade, 2 * pair, 2 * pair + 1)
+        # An odd parent count leaves the last parent alone with exactly q children.
+        lone = parents - 1
+        out[~extra] = np.where(paired, first, lone)
+    return permute(out, parents, seeds.derive_key(key, "range-scatter"))
+
+
+def at_least_one_rows(key: int, rows: np.ndarray, n: int, parents: int) -> np.ndarray:
+    order = permute(rows, max(n, 1), seeds.derive_key(key, "cover"))
+    uniform = seeds.below(seeds.derive_key(key, "rest"), rows, parents)
+    covering = permute(np.minimum(order, parents - 1), parents, seeds.derive_key(key, "who"))
+    return np.where(order < parents, covering, uniform)
+
+
+def gen_foreign_key(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    """The referenced parent column's value at the picked parent row (null for -1)."""
+    trt = ctx.trt
+    fk_index, position = trt.fk_of[col.name]
+    fk = trt.foreign_key(fk_index)
+    parent_rows = ctx.batch.parent_rows(fk_index)
+    parent = trt.rt.table(fk.references_table)
+    if parent.n == 0:
+        return pa.nulls(len(rows), trt.types[col.name])
+    missing = parent_rows < 0
+    values = parent.column_at(fk.references_columns[position], np.where(missing, 0, parent_rows))
+    if missing.any():
+        values = pc.if_else(pa.array(missing), pa.nulls(len(values), values.type), values)
+    return values

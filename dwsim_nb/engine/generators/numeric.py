@@ -1,0 +1,136 @@
+"""Numbers: ranges, distributions, booleans, sequences and constants."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.types import INTEGER_TYPES, integer_bounds
+
+if TYPE_CHECKING:
+    from dwsim_nb.engine.context import ColumnContext
+
+# Upper ends used when a column gives no max_value: modest, readable numbers.
+_DEFAULT_HIGH = {"SMALLINT": 1000, "INT": 100_000, "BIGINT": 1_000_000}
+_DEFAULT_HIGH_REAL = 1000.0
+_INT64_MAX = 2**63 - 1
+
+
+def is_integral(col: Column) -> bool:
+    return col.data_type in INTEGER_TYPES or (col.data_type == "DECIMAL" and not col.scale)
+
+
+def type_limits(col: Column) -> tuple[float, float]:
+    if is_integral(col):
+        lo, hi = integer_bounds(col.data_type, col.precision)
+        return float(max(lo, -_INT64_MAX)), float(min(hi, _INT64_MAX))
+    if col.data_type == "DECIMAL":
+        digits = (col.precision or 18) - (col.scale or 0)
+        limit = 10.0**digits - 10.0 ** -(col.scale or 0)
+        return -limit, limit
+    return -math.inf, math.inf
+
+
+def int_bounds(col: Column) -> tuple[int, int]:
+    """Inclusive integer range of a whole-number column's rule (defaults when not given)."""
+    t_lo, t_hi = integer_bounds(col.data_type, col.precision)
+    t_lo, t_hi = max(t_lo, -_INT64_MAX), min(t_hi, _INT64_MAX)
+    lo = math.ceil(col.min_value) if col.min_value is not None else None
+    hi = math.floor(col.max_value) if col.max_value is not None else None
+    if lo is None and hi is None:
+        lo, hi = 1, _DEFAULT_HIGH.get(col.data_type, 1_000_000)
+    elif lo is None:
+        assert hi is not None
+        lo = min(0, hi)
+    elif hi is None:
+        hi = max(lo, _DEFAULT_HIGH.get(col.data_type, 1_000_000))
+    return max(int(lo), t_lo), min(int(hi), t_hi)
+
+
+def real_bounds(col: Column) -> tuple[float, float]:
+    lo = float(col.min_value) if col.min_value is not None else None
+    hi = float(col.max_value) if col.max_value is not None else None
+    if lo is None and hi is None:
+        return 0.0, _DEFAULT_HIGH_REAL
+    if lo is None:
+        assert hi is not None
+        return min(0.0, hi), hi
+    if hi is None:
+        return lo, max(lo, lo + _DEFAULT_HIGH_REAL)
+    return lo, hi
+
+
+def gen_range(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    if is_integral(col):
+        lo, hi = int_bounds(col)
+        span = hi - lo + 1
+        offsets = ctx.below(rows, span)
+        if lo < 0 and lo + span > _INT64_MAX:
+            return (offsets.astype(np.uint64) + np.uint64(lo % 2**64)).astype(np.int64)
+        return offsets + np.int64(lo)
+    lo_r, hi_r = real_bounds(col)
+    return lo_r + ctx.uniform(rows) * (hi_r - lo_r)
+
+
+def _sample(col: Column, rng: np.random.Generator, n: int) -> np.ndarray:
+    d = col.distribution
+    assert d is not None
+    lo = float(col.min_value) if col.min_value is not None else None
+    hi = float(col.max_value) if col.max_value is not None else None
+    if d.type == "normal":
+        mid = (lo + hi) / 2 if lo is not None and hi is not None else 0.0
+        spread = (hi - lo) / 6 if lo is not None and hi is not None and hi > lo else 1.0
+        return rng.normal(d.param("mean", mid), d.param("stddev", spread), n)
+    if d.type == "lognormal":
+        return rng.lognormal(d.param("mean", 0.0), d.param("sigma", 1.0), n)
+    if d.type == "exponential":
+        scale = 1.0 / d.param("lambda") if d.has("lambda") else d.param("scale", 1.0)
+        return rng.exponential(scale, n)
+    if d.type == "beta":
+        a, b = d.param("alpha", 2.0), d.param("beta", 2.0)
+        lo_b, hi_b = (lo if lo is not None else 0.0), (hi if hi is not None else 1.0)
+        return lo_b + (hi_b - lo_b) * rng.beta(a, b, n)
+    if d.type == "gamma":
+        return rng.gamma(d.param("shape", 2.0), d.param("scale", 1.0), n)
+    if d.type == "poisson":
+        return rng.poisson(d.param("lambda", 1.0), n).astype(np.float64)
+    if d.type == "zipf":
+        ranks = rng.zipf(d.param("a", 2.0), n).astype(np.float64)
+        return (lo if lo is not None else 1.0) + ranks - 1.0
+    # uniform
+    lo_u, hi_u = real_bounds(col)
+    return rng.uniform(lo_u, hi_u, n)
+
+
+def gen_distribution(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    values = ctx.per_block(rows, lambda rng, n: _sample(col, rng, n))
+    lo = col.min_value if col.min_value is not None else -math.inf
+    hi = col.max_value if col.max_value is not None else math.inf
+    t_lo, t_hi = type_limits(col)
+    values = np.clip(values, max(lo, t_lo), min(hi, t_hi))
+    if is_integral(col):
+        # Round then re-clamp so a bound like max_value=9.5 stays a whole number inside it.
+        values = np.rint(values)
+        values = np.clip(values, math.ceil(max(lo, t_lo)), math.floor(min(hi, t_hi)))
+        return values.astype(np.int64)
+    return values
+
+
+def gen_boolean(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    p = 0.5 if col.true_probability is None else col.true_probability
+    return ctx.uniform(rows) < p
+
+
+def gen_sequence(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    seq = col.sequence
+    start, step = (seq.start, seq.step) if seq is not None else (1, 1)
+    return np.int64(start) + np.int64(step) * rows
+
+
+def gen_constant(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    one = pa.array([col.constant])
+    return one.take(pa.array(np.zeros(len(rows), dtype=np.int32)))

@@ -1,0 +1,160 @@
+"""Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import Column
+
+if TYPE_CHECKING:
+    from dwsim_nb.engine.context import ColumnContext
+
+# Fixed (not "today") so the same seed gives the same data next year too.
+DEFAULT_START = dt.date(2020, 1, 1)
+DEFAULT_END = dt.date(2025, 12, 31)
+# How far after its reference an ``after`` value may fall when the column gives no end.
+DEFAULT_AFTER_DAYS = 365
+_EPOCH = dt.date(1970, 1, 1)
+_US = 1_000_000
+_DAY_US = 86_400 * _US
+
+
+def _days(v: dt.date | dt.datetime | dt.time | None, default: dt.date) -> int:
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if not isinstance(v, dt.date):
+        v = default
+    return (v - _EPOCH).days
+
+
+def _micros(v: dt.date | dt.datetime | dt.time | None, default: dt.date, end: bool) -> int:
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        delta = v - dt.datetime(1970, 1, 1)
+        return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+    days = _days(v, default)
+    return days * _DAY_US + (_DAY_US - _US if end else 0)
+
+
+def _time_micros(v: dt.date | dt.datetime | dt.time | None, default: int) -> int:
+    if isinstance(v, dt.datetime):
+        v = v.time()
+    if isinstance(v, dt.time):
+        return ((v.hour * 60 + v.minute) * 60 + v.second) * _US + v.microsecond
+    return default
+
+
+def bounds(col: Column) -> tuple[int, int]:
+    """Inclusive bounds in the column's storage unit (days, or microseconds)."""
+    if col.data_type == "DATE":
+        return _days(col.date_start, DEFAULT_START), _days(col.date_end, DEFAULT_END)
+    if col.data_type == "TIME":
+        return _time_micros(col.date_start, 0), _time_micros(col.date_end, _DAY_US - _US)
+    return (
+        _micros(col.date_start, DEFAULT_START, end=False),
+        _micros(col.date_end, DEFAULT_END, end=True),
+    )
+
+
+def unit(col: Column) -> int:
+    """Step of generated values: one day for dates, one second otherwise."""
+    return 1 if col.data_type == "DATE" else _US
+
+
+def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    if col.after:
+        return gen_after(col, ctx, rows)
+    lo, hi = bounds(col)
+    step = unit(col)
+    span = max(0, (hi - lo) // step) + 1
+    return lo + ctx.below(rows, span) * step
+
+
+def gen_unique_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    from dwsim_nb.engine.permute import permute
+
+    lo, hi = bounds(col)
+    step = unit(col)
+    span = max(0, (hi - lo) // step) + 1
+    return lo + permute(rows, span, ctx.subkey("unique")) * step
+
+
+def _as_storage(arr: pa.Array, target: Column) -> tuple[np.ndarray, np.ndarray]:
+    """Reference values in the target column's unit, and a mask of where they are null."""
+    valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    typ = arr.type
+    if pa.types.is_date32(typ):
+        raw = arr.view(pa.int32()).fill_null(0).to_numpy().astype(np.int64)
+        if target.data_type != "DATE":
+            raw = raw * _DAY_US
+    elif pa.types.is_timestamp(typ):
+        raw = arr.view(pa.int64()).fill_null(0).to_numpy()
+        if target.data_type == "DATE":
+            raw = raw // _DAY_US
+    else:
+        raise GenerationError(
+            f"column '{target.name}': 'after' must name a DATE or TIMESTAMP column, not {typ}"
+        )
+    return raw, valid
+
+
+def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    """A value at or after the referenced column's value for the same row or its parent."""
+    ref = resolve_after(ctx, col)
+    if ref[0] is None:
+        base, valid = _as_storage(ctx.other(ref[1]), col)
+    else:
+        parent_rows = ctx.batch.parent_rows(ref[0])
+        parent = ctx.trt.rt.table(ctx.trt.foreign_key(ref[0]).references_table)
+        values = parent.column_at(ref[1], np.where(parent_rows >= 0, parent_rows, 0))
+        base, valid = _as_storage(values, col)
+        valid &= parent_rows >= 0
+    step = unit(col)
+    lo, hi = bounds(col)
+    if col.date_end is not None:
+        gap = np.maximum(hi - base, 0) // step
+    else:
+        gap = np.full(len(base), DEFAULT_AFTER_DAYS * (1 if step == 1 else 86_400))
+    offsets = (ctx.uniform(rows, "after") * (gap + 1)).astype(np.int64)
+    out = base + offsets * step
+    if not valid.all():
+        # No reference (a null parent key): fall back to the column's own range.
+        span = max(0, (hi - lo) // step) + 1
+        fallback = lo + ctx.below(rows, span, "after-fallback") * step
+        out = np.where(valid, out, fallback)
+    return out
+
+
+def resolve_after(ctx: ColumnContext, col: Column) -> tuple[int | None, str]:
+    """(foreign key index or None for the same row, referenced column name)."""
+    return after_target(ctx.trt.table, col)
+
+
+def after_target(table: object, col: Column) -> tuple[int | None, str]:
+    from dwsim_nb.spec.models import Table
+
+    assert isinstance(table, Table) and col.after
+    text = col.after.strip()
+    if "." not in text:
+        if not table.has_column(text):
+            raise GenerationError(
+                f"table '{table.name}', column '{col.name}': after names '{text}', which the "
+                "table does not have; write 'column' or 'parent_table.column'"
+            )
+        return None, text
+    tname, cname = text.rsplit(".", 1)
+    if tname.lower() == table.name.lower() and table.has_column(cname):
+        return None, cname
+    for i, fk in enumerate(table.foreign_keys):
+        if fk.references_table.lower() == tname.lower():
+            return i, cname
+    raise GenerationError(
+        f"table '{table.name}', column '{col.name}': after names '{text}', but the table has no "
+        f"foreign key to '{tname}'; add one or name a column of this table"
+    )

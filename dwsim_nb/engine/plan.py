@@ -1,0 +1,116 @@
+"""The plan of a run: tables in foreign-key order, row counts, blocks and the run's seed.
+
+A plan is small and picklable; a block task needs nothing else to produce its file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import ExperimentSpec, Table
+
+DEFAULT_BLOCK_SIZE = 1 << 20
+DEFAULT_COMPRESSION = "zstd"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to generate: the spec, rows per table, block size, seed and table order."""
+
+    spec: ExperimentSpec
+    rows: dict[str, int]
+    seed: int = 0
+    block_size: int = DEFAULT_BLOCK_SIZE
+    order: tuple[str, ...] = ()
+    compression: str = DEFAULT_COMPRESSION
+    spec_hash: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+
+    def table(self, name: str) -> Table:
+        return self.spec.table(name)
+
+    def blocks(self, name: str) -> int:
+        """How many blocks table ``name`` is split into (0 for an empty table)."""
+        n = self.rows[name]
+        return (n + self.block_size - 1) // self.block_size
+
+    def block_range(self, name: str, block: int) -> tuple[int, int]:
+        """First row and one past the last row of a block."""
+        start = block * self.block_size
+        return start, min(self.rows[name], start + self.block_size)
+
+    def tasks(self) -> list[tuple[str, int]]:
+        """Every (table, block) of the run, parents first."""
+        return [(t, b) for t in self.order for b in range(self.blocks(t))]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def fk_order(spec: ExperimentSpec) -> list[str]:
+    """Table names with parents before children; nullable keys may break cycles."""
+    names = [t.name for t in spec.tables]
+    deps: dict[str, set[str]] = {t.name: set() for t in spec.tables}
+    for t in spec.tables:
+        for fk in t.foreign_keys:
+            if fk.references_table != t.name and fk.references_table in deps:
+                deps[t.name].add(fk.references_table)
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(names):
+        ready = [n for n in names if n not in done and deps[n] <= done]
+        if not ready:
+            # A cycle: only nullable keys remain (validation rejects required cycles), so
+            # take the first remaining table; its nullable key is generated like any other.
+            ready = [next(n for n in names if n not in done)]
+        for n in ready:
+            order.append(n)
+            done.add(n)
+    return order
+
+
+def make_plan(
+    spec: ExperimentSpec,
+    rows: dict[str, int] | None = None,
+    seed: int = 0,
+    block_size: int | None = None,
+    compression: str = DEFAULT_COMPRESSION,
+) -> Plan:
+    """Resolve row counts and order, and reject impossible requests before any work.
+
+    Raises GenerationError naming the table and column for an unknown table in ``rows``, a
+    unique column whose domain is smaller than its row count, a required foreign key to an empty
+    parent, an unsatisfiable cardinality, an unknown Faker provider or a bad expression.
+    """
+    from dwsim_nb.engine.checks import check_plan
+
+    counts = {t.name: t.target_rows for t in spec.tables}
+    for name, n in (rows or {}).items():
+        try:
+            table = spec.table(name)
+        except KeyError:
+            raise GenerationError(
+                f"rows names table '{name}', which is not in experiment '{spec.name}'",
+                hint=f"use one of: {', '.join(t.name for t in spec.tables)}",
+            ) from None
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise GenerationError(
+                f"rows for table '{table.name}' must be a whole number >= 0, got {n!r}"
+            )
+        counts[table.name] = n
+    size = DEFAULT_BLOCK_SIZE if block_size is None else int(block_size)
+    if size < 1:
+        raise GenerationError(f"block_size must be at least 1, got {block_size}")
+    plan = Plan(
+        spec=spec,
+        rows=counts,
+        seed=int(seed),
+        block_size=size,
+        order=tuple(fk_order(spec)),
+        compression=compression,
+        spec_hash=spec.fingerprint(),
+    )
+    check_plan(plan)
+    return plan

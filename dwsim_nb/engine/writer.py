@@ -1,0 +1,21 @@
+"""Parquet files of a run: one per table per block, written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def part_path(out_dir: str | Path, table: str, block: int) -> Path:
+    return Path(out_dir) / table / f"part-{block:06d}.parquet"
+
+
+def write_block(table: pa.Table, path: Path, compression: str = "zstd") -> None:
+    """Write one block; a reader never sees a half-written file (temp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression=compression, row_group_size=max(table.num_rows, 1))
+    os.replace(tmp, path)
