@@ -10,6 +10,7 @@ variable would be taken literally.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -155,3 +156,26 @@ def current_alias() -> str | None:
         return None
     current = jconn.ConnectionManager.current
     return getattr(current, "alias", None) if current is not None else None
+
+
+def open_warehouse_connection(warehouse: Any, spec: Any) -> tuple[Any, Callable[[], None]]:
+    """A DB-API connection to the experiment's engine that stays open, and how to close it.
+
+    Uses the warehouse's own ``connect`` (a context manager, with or without the spec) so the
+    connection is set up exactly as the warehouse sets it up for queries.
+    """
+    connect = getattr(warehouse, "connect", None)
+    if not callable(connect):
+        raise DwsimError(
+            f"the {getattr(warehouse, 'name', '?')} warehouse cannot hand %sql a connection",
+            where="%dwsim_use",
+            hint="query it with %%dwsim_sql NAME instead",
+        )
+    try:
+        params = inspect.signature(connect).parameters
+    except (TypeError, ValueError):
+        params = {}  # type: ignore[assignment]
+    stack = contextlib.ExitStack()
+    cm = connect(spec) if params else connect()
+    connection = stack.enter_context(cm)
+    return connection, stack.close

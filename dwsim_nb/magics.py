@@ -1,0 +1,396 @@
+"""IPython magics (``%load_ext dwsim_nb``): thin shells over ``Workspace`` / ``Experiment``.
+
+Each magic parses its arguments, calls the Python API and shows the result; nothing here decides
+anything the API does not. Every magic answers ``--help``; a :class:`DwsimError` becomes a short
+red message (stderr text outside notebooks), never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from dwsim_nb.errors import DwsimError
+
+_HELP_FLAGS = ("-h", "--help")
+
+
+def _wants_help(line: str) -> bool:
+    try:
+        tokens = shlex.split(line)
+    except ValueError:
+        tokens = line.split()
+    return any(t in _HELP_FLAGS for t in tokens)
+
+
+def _shell(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer ``--help``, parse the arguments, and show DwsimError as a short message."""
+
+    @functools.wraps(method)
+    def run(self: DwsimMagics, line: str = "", cell: str | None = None) -> Any:
+        if _wants_help(line):
+            print(method.__doc__ or "")
+            return None
+        args = parse_argstring(method, line)
+        try:
+            return method(self, args, cell)
+        except DwsimError as err:
+            from dwsim_nb.display.rich import show_error
+
+            show_error(err)
+            return None
+
+    return run
+
+
+def _show(html: str, text: str) -> None:
+    from dwsim_nb.display.rich import show
+
+    show(html, text)
+
+
+def _message(text: str) -> None:
+    from dwsim_nb.display.html import esc, wrap
+
+    _show(wrap(esc(text)), text)
+
+
+@magics_class
+class DwsimMagics(Magics):
+    """The ``%dwsim_*`` magics. One workspace per home folder, opened on first use."""
+
+    def __init__(self, shell: Any) -> None:
+        super().__init__(shell)
+        self._home: str | None = None
+        self._ws: Any = None
+        self._ws_home: Path | None = None
+        self._sql_connections: dict[str, Callable[[], None]] = {}
+
+    # --- workspace ---------------------------------------------------------------------------
+
+    def home(self) -> Path:
+        """``%dwsim_home`` if set, else $DWSIM_HOME, else ./.dwsim (read at each call)."""
+        return Path(self._home or os.environ.get("DWSIM_HOME") or ".dwsim").expanduser()
+
+    def workspace(self) -> Any:
+        home = self.home().resolve()
+        if self._ws is None or self._ws_home != home:
+            from dwsim_nb.workspace import Workspace
+
+            self._ws = Workspace(home)
+            self._ws_home = home
+        return self._ws
+
+    def experiment(self, name: str) -> Any:
+        return self.workspace().experiment(name)
+
+    # --- magics ------------------------------------------------------------------------------
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("dir", nargs="?", help="workspace folder (created when needed)")
+    def dwsim_home(self, args: Any, cell: str | None) -> None:
+        """Show or set the workspace folder the magics use (default: $DWSIM_HOME, else ./.dwsim)."""
+        if args.dir:
+            self._home = str(Path(args.dir).expanduser())
+        _message(f"dwsim workspace: {self.home().resolve()}")
+
+    @line_cell_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("--dialect", "-d", default="ansi", help="DDL dialect: redshift, snowflake, ...")
+    @argument("--warehouse", "-w", default="duckdb", help="target warehouse (default duckdb)")
+    @argument("--file", "-f", help="read the DDL from this file instead of the cell")
+    @argument("--strict", action="store_true", help="fail on statements that cannot be read")
+    @argument("--dry-run", action="store_true", help="show the interpreted spec, store nothing")
+    @argument("--erd", action="store_true", help="also draw the entity-relationship diagram")
+    def dwsim_import(self, args: Any, cell: str | None) -> None:
+        """Import CREATE TABLE DDL as an experiment and show the tables, keys, rules, warnings.
+
+        %dwsim_import shop --dialect redshift --file schema.sql
+        %%dwsim_import shop --dialect snowflake      (DDL in the cell body)
+        """
+        ddl = _ddl_text(args.file, cell)
+        if args.dry_run:
+            from dwsim_nb import import_sql
+
+            spec = import_sql(ddl, dialect=args.dialect, name=args.name, strict=args.strict)
+        else:
+            exp = self.workspace().import_sql(
+                ddl,
+                name=args.name,
+                dialect=args.dialect,
+                warehouse=args.warehouse,
+                strict=args.strict,
+            )
+            spec = exp.spec
+        _show_spec(spec, erd=args.erd)
+
+    @line_cell_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("--seed", "-s", type=int, default=None, help="random seed (same seed, same data)")
+    @argument("--no-load", action="store_true", help="write the Parquet run only")
+    @argument("--workers", "-k", type=int, default=None, help="worker processes")
+    def dwsim_generate(self, args: Any, cell: str | None) -> None:
+        """Generate data for an experiment (and load it), with a progress bar per table.
+
+        The cell body (YAML or JSON) gives rows per table and rule overrides:
+
+            %%dwsim_generate shop --seed 42
+            customers: 10_000
+            orders: {rows: 50_000, columns: {status: {values: [placed, shipped]}}}
+
+        Overrides are saved as a new version of the experiment's spec.
+        """
+        from dwsim_nb.display.runs_view import run_html, run_text
+        from dwsim_nb.progress import progress_bar
+        from dwsim_nb.spec.overrides import apply_overrides, parse_overrides
+
+        exp = self.experiment(args.name)
+        rows, overrides = parse_overrides(cell)
+        if overrides:
+            exp.update(apply_overrides(exp.spec, overrides))
+        progress = progress_bar()
+        try:
+            run = exp.generate(
+                rows=rows or None,
+                seed=args.seed,
+                workers=args.workers,
+                load=not args.no_load,
+                progress=progress,
+            )
+        except BaseException:
+            getattr(progress, "fail", lambda: None)()
+            raise
+        _show(run_html(run), run_text(run))
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    def dwsim_use(self, args: Any, cell: str | None) -> None:
+        """Make the experiment jupysql's current connection: %sql / %%sql then query its tables.
+
+        Statements are read in the experiment's dialect (Redshift, Snowflake, ...) and translated
+        as Experiment.query translates them. `<<` and `%config SqlMagic.autopandas = True` work.
+        The engine's connection stays open in this kernel until %dwsim_drop or a new %dwsim_use.
+        """
+        from dwsim_nb import sqlbridge
+
+        exp = self.experiment(args.name)
+        warehouse = _warehouse_of(exp, self.workspace())
+        spec = exp.spec
+        self._close_sql(args.name)
+        connection, close = sqlbridge.open_warehouse_connection(warehouse, spec)
+        self._sql_connections[args.name] = close
+
+        def translate(sql: str) -> list[str]:
+            # Read the spec at each statement: %%dwsim_generate overrides may have replaced it.
+            return list(warehouse.translate(exp.spec, sql))
+
+        sqlbridge.use_connection(self.shell, connection, args.name, translate)
+        tables = ", ".join(t.name for t in spec.tables)
+        _message(f"%sql now queries experiment {args.name} ({exp.dialect} SQL): {tables}")
+
+    def _close_sql(self, name: str) -> None:
+        from dwsim_nb import sqlbridge
+
+        close = self._sql_connections.pop(name, None)
+        if close is not None:
+            sqlbridge.forget(name)
+            close()
+
+    @line_cell_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("-o", "--output", dest="var", help="also store the DataFrame in this variable")
+    @argument("sql", nargs="*", help="the query (or write it in the cell body)")
+    def dwsim_sql(self, args: Any, cell: str | None) -> Any:
+        """Run SQL written in the experiment's dialect; the result is a DataFrame.
+
+        %%dwsim_sql shop -o top
+        select top 5 * from orders order by amount desc
+        """
+        sql = cell if cell is not None and cell.strip() else " ".join(args.sql)
+        if not sql.strip():
+            raise DwsimError(
+                "no SQL to run", where="%%dwsim_sql", hint="write the query in the cell body"
+            )
+        df = self.experiment(args.name).query(sql)
+        if args.var and self.shell is not None:
+            self.shell.user_ns[args.var] = df
+        return df
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    def dwsim_list(self, args: Any, cell: str | None) -> None:
+        """List the workspace's experiments with their warehouse and last run."""
+        from dwsim_nb.display.runs_view import experiments_html, experiments_text
+
+        exps = self.workspace().experiments()
+        _show(experiments_html(exps), experiments_text(exps))
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    def dwsim_runs(self, args: Any, cell: str | None) -> None:
+        """List an experiment's runs (newest first) with status, seed, rows and errors."""
+        from dwsim_nb.display.runs_view import runs_html, runs_text
+
+        runs = self.experiment(args.name).runs()
+        _show(runs_html(runs), runs_text(runs))
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("--erd", action="store_true", help="also draw the entity-relationship diagram")
+    def dwsim_show(self, args: Any, cell: str | None) -> None:
+        """Show an experiment: tables, types, keys, rules, warnings and recent runs."""
+        from dwsim_nb.display.runs_view import experiment_html, experiment_text
+
+        exp = self.experiment(args.name)
+        _show(experiment_html(exp), experiment_text(exp))
+        if args.erd:
+            _show_erd(exp.spec)
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("table", help="table to profile")
+    @argument("--limit", type=int, default=100_000, help="rows to read (default 100000)")
+    def dwsim_profile(self, args: Any, cell: str | None) -> None:
+        """Picture of a table's data: a histogram or the top values per column."""
+        from IPython.display import display
+
+        from dwsim_nb.display.profile import profile
+
+        exp = self.experiment(args.name)
+        try:
+            table = exp.spec.table(args.table).name
+        except KeyError:
+            names = ", ".join(t.name for t in exp.spec.tables)
+            raise DwsimError(
+                f"experiment {args.name} has no table '{args.table}'",
+                where="%dwsim_profile",
+                hint=f"choose one of: {names}",
+            ) from None
+        df = exp.query(f"select * from {table} limit {int(args.limit)}")
+        display(profile(df))
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument("--run", type=int, default=None, help="run id (default: the latest completed)")
+    def dwsim_load(self, args: Any, cell: str | None) -> None:
+        """Load a run's data into the experiment's warehouse (replacing what is there)."""
+        from dwsim_nb.display.runs_view import run_html, run_text
+
+        run = self.experiment(args.name).load(run_id=args.run)
+        _show(run_html(run), run_text(run))
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    def dwsim_reset(self, args: Any, cell: str | None) -> None:
+        """Empty the experiment's tables in the warehouse (runs and spec are kept)."""
+        self.experiment(args.name).reset()
+        _message(f"experiment {args.name}: tables emptied")
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    def dwsim_drop(self, args: Any, cell: str | None) -> None:
+        """Delete an experiment: its tables, runs and spec."""
+        self._close_sql(args.name)
+        self.workspace().delete(args.name)
+        _message(f"experiment {args.name} deleted")
+
+    @line_magic
+    @_shell
+    @magic_arguments()
+    def dwsim_ui(self, args: Any, cell: str | None) -> None:
+        """Open the forms: import, generate, experiments dashboard and query panel."""
+        from IPython.display import display
+
+        from dwsim_nb.widgets import app
+
+        display(app(self.workspace()))
+
+
+def _ddl_text(path: str | None, cell: str | None) -> str:
+    if path:
+        try:
+            return Path(path).expanduser().read_text(encoding="utf-8")
+        except OSError as e:
+            raise DwsimError(
+                f"cannot read DDL file {path!r}: {e.strerror or e}",
+                where="%dwsim_import --file",
+                hint="check the path (relative paths start at the notebook's folder)",
+            ) from None
+    if cell is None or not cell.strip():
+        raise DwsimError(
+            "no DDL given",
+            where="%dwsim_import",
+            hint="pass --file schema.sql, or use %%dwsim_import with the DDL in the cell",
+        )
+    return cell
+
+
+def _show_spec(spec: Any, *, erd: bool) -> None:
+    from dwsim_nb.display.spec_view import spec_html, spec_text
+
+    _show(spec_html(spec), spec_text(spec))
+    if erd:
+        _show_erd(spec)
+
+
+def _show_erd(spec: Any) -> None:
+    from IPython.display import display
+
+    from dwsim_nb.display.erd import ERD
+
+    display(ERD(spec))
+
+
+def _warehouse_of(exp: Any, ws: Any) -> Any:
+    for attr in ("warehouse", "_warehouse"):
+        wh = getattr(exp, attr, None)
+        if callable(wh) and not hasattr(wh, "translate"):
+            wh = wh()
+        if wh is not None and hasattr(wh, "translate"):
+            return wh
+    from dwsim_nb.warehouses import get_warehouse
+
+    return get_warehouse(exp.warehouse_name, ws.home)
+
+
+def _accepts(func: Callable[..., Any], name: str) -> bool:
+    try:
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def load_ipython_extension(ip: Any) -> None:
+    """``%load_ext dwsim_nb``: register the magics (cheap: the heavy parts load on first use)."""
+    ip.register_magics(DwsimMagics)
