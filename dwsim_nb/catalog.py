@@ -175,7 +175,9 @@ class Catalog:
             raise NotFoundError(f"experiment {name!r} has no spec version {version or 'current'}.")
         return str(row[0])
 
-    def add_spec_version(self, name: str, spec_json: str, spec_hash: str, dialect: str) -> int:
+    def add_spec_version(
+        self, name: str, spec_json: str, spec_hash: str, dialect: str, warehouse: str
+    ) -> int:
         with self.transaction() as con:
             row = con.execute(
                 "SELECT current_version FROM experiments WHERE name = ?", (name,)
@@ -189,9 +191,9 @@ class Catalog:
                 (name, version, spec_json, spec_hash, now),
             )
             con.execute(
-                "UPDATE experiments SET current_version = ?, updated_at = ?, dialect = ? "
-                "WHERE name = ?",
-                (version, now, dialect, name),
+                "UPDATE experiments SET current_version = ?, updated_at = ?, dialect = ?, "
+                "warehouse = ? WHERE name = ?",
+                (version, now, dialect, warehouse, name),
             )
             # The loaded data no longer matches the new tables.
             con.execute("UPDATE runs SET loaded = 0 WHERE experiment = ?", (name,))

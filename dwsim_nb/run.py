@@ -72,3 +72,8 @@ class Run:
         if self.error:
             text += f"\n  error: {self.error}"
         return text
+
+    def _repr_html_(self) -> str:
+        from dwsim_nb.display import run_html
+
+        return run_html(self)
