@@ -1,9 +1,9 @@
 """DDL import: warehouse CREATE TABLE scripts in, an :class:`ExperimentSpec` out.
 
-    from dwsim_nb.ddl import import_sql
-    spec = import_sql(open("tickit.sql").read(), dialect="redshift", name="tickit")
-    spec.notes      # statements that were skipped (views, grants, SET ...), with their lines
-    spec.warnings   # statements or keys that could not be kept, with the reason
+from dwsim_nb.ddl import import_sql
+spec = import_sql(open("tickit.sql").read(), dialect="redshift", name="tickit")
+spec.notes      # statements that were skipped (views, grants, SET ...), with their lines
+spec.warnings   # statements or keys that could not be kept, with the reason
 """
 
 from __future__ import annotations
@@ -34,14 +34,18 @@ def import_sql(
     """
     d = (dialect or "ansi").strip().lower() if isinstance(dialect, str) else ""
     if d not in DIALECTS:
-        raise DDLError(f"unknown dialect {dialect!r}", source=source,
-                       hint=f"use one of {', '.join(DIALECTS)}")
+        raise DDLError(
+            f"unknown dialect {dialect!r}", source=source, hint=f"use one of {', '.join(DIALECTS)}"
+        )
     if d == "generic":
         d = "ansi"
     wh = target_warehouse.strip().lower() if isinstance(target_warehouse, str) else ""
     if wh not in WAREHOUSES:
-        raise DDLError(f"unknown target warehouse {target_warehouse!r}", source=source,
-                       hint=f"use one of {', '.join(WAREHOUSES)}")
+        raise DDLError(
+            f"unknown target warehouse {target_warehouse!r}",
+            source=source,
+            hint=f"use one of {', '.join(WAREHOUSES)}",
+        )
     if isinstance(sql, bytes):
         sql = sql.decode("utf-8", "replace")
     if not isinstance(sql, str):
@@ -49,8 +53,11 @@ def import_sql(
     # A NUL byte or a byte-order mark is never part of DDL; both come from files saved oddly.
     sql = sql.replace("\x00", " ").lstrip("\ufeff")
     if not sql.strip():
-        raise DDLError("the SQL text is empty", source=source,
-                       hint="give a script with at least one CREATE TABLE")
+        raise DDLError(
+            "the SQL text is empty",
+            source=source,
+            hint="give a script with at least one CREATE TABLE",
+        )
     try:
         from dwsim_nb.ddl.build import build_spec
         from dwsim_nb.ddl.reader import read_script
@@ -67,6 +74,8 @@ def import_sql(
     except RecursionError:
         raise DDLError("the SQL is nested too deeply to read", source=source) from None
     except Exception as e:  # a bug or a parser corner: still a DwsimError for the user
-        raise DDLError(f"could not import the SQL ({type(e).__name__}: {e})", source=source,
-                       hint="report this script as a bug; import the tables one by one to "
-                       "find the statement") from e
+        raise DDLError(
+            f"could not import the SQL ({type(e).__name__}: {e})",
+            source=source,
+            hint="report this script as a bug; import the tables one by one to find the statement",
+        ) from e

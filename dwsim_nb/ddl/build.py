@@ -28,7 +28,10 @@ def _fold_partitions(script: Script) -> None:
             del script.tables[child.name.lower()]
             for table in script.tables.values():
                 for fk in table.foreign_keys:
-                    if script.find_table(fk.ref_parts) is None and fk.ref_parts[-1].lower() == child.name.lower():
+                    if (
+                        script.find_table(fk.ref_parts) is None
+                        and fk.ref_parts[-1].lower() == child.name.lower()
+                    ):
                         fk.ref_parts = list(parent.parts)
         script.notes.append(
             f"line {line}: skipped partition {shown} of {'.'.join(parent_parts)} "
@@ -50,11 +53,19 @@ def _apply_comments(script: Script) -> None:
             if col is not None:
                 col.fields["comment"] = text
                 continue
-        script.warnings.append(f"line {line}: COMMENT ON {kind} {'.'.join(parts)}: not found; ignored")
+        script.warnings.append(
+            f"line {line}: COMMENT ON {kind} {'.'.join(parts)}: not found; ignored"
+        )
 
 
-def _column(raw_fields: dict[str, Any], name: str, required: bool, unique: bool,
-            where: str, warnings: list[str]) -> Column | None:
+def _column(
+    raw_fields: dict[str, Any],
+    name: str,
+    required: bool,
+    unique: bool,
+    where: str,
+    warnings: list[str],
+) -> Column | None:
     data = {k: v for k, v in raw_fields.items() if v is not None and v != {}}
     data.update(name=name, required=required, is_unique=unique)
     data.setdefault("data_type", "TEXT")
@@ -66,8 +77,11 @@ def _column(raw_fields: dict[str, Any], name: str, required: bool, unique: bool,
     warnings.append(f"{where}: {reason}; the column's rule was dropped")
     keep = {k: data[k] for k in ("name", "required", "is_unique", "comment") if k in data}
     try:
-        return Column.model_validate({**keep, "data_type": "TEXT"} if "data_type" not in data else
-                                     {**keep, "data_type": str(data["data_type"]).split("(")[0]})
+        return Column.model_validate(
+            {**keep, "data_type": "TEXT"}
+            if "data_type" not in data
+            else {**keep, "data_type": str(data["data_type"]).split("(")[0]}
+        )
     except (ValidationError, SpecError, ValueError):
         return None
 
@@ -99,8 +113,10 @@ def _table(raw: RawTable, warnings: list[str]) -> Table | None:
     def fix_key(key: list[str], what: str) -> list[str] | None:
         out = [names.get(k.lower()) for k in key]
         if not key or None in out or len(set(out)) != len(out):
-            warnings.append(f"{where}: {what} ({', '.join(key)}) names columns the table does "
-                            f"not have; the key was dropped")
+            warnings.append(
+                f"{where}: {what} ({', '.join(key)}) names columns the table does "
+                f"not have; the key was dropped"
+            )
             return None
         return [o for o in out if o is not None]
 
@@ -112,49 +128,75 @@ def _table(raw: RawTable, warnings: list[str]) -> Table | None:
             uniques.append(fixed)
     physical = {k: v for k, v in raw.physical.items() if v is not None}
     try:
-        return Table(name=raw.name, columns=columns, primary_key=pk or [], unique=uniques,
-                     comment=raw.comment, physical=physical,
-                     source_name=raw.source_name if raw.source_name != raw.name else None)
+        return Table(
+            name=raw.name,
+            columns=columns,
+            primary_key=pk or [],
+            unique=uniques,
+            comment=raw.comment,
+            physical=physical,
+            source_name=raw.source_name if raw.source_name != raw.name else None,
+        )
     except (ValidationError, SpecError, ValueError) as e:
         warnings.append(f"{where}: {str(e).splitlines()[0]}; the table was skipped")
         return None
 
 
-def _foreign_key(script: Script, child: Table, fk: RawForeignKey, tables: dict[str, Table],
-                 warnings: list[str]) -> ForeignKey | None:
+def _foreign_key(
+    script: Script, child: Table, fk: RawForeignKey, tables: dict[str, Table], warnings: list[str]
+) -> ForeignKey | None:
     ref = ".".join(fk.ref_parts)
     where = f"line {fk.line}: table '{child.name}', foreign key ({', '.join(fk.columns)})"
     raw_parent = script.find_table(fk.ref_parts)
     parent = tables.get(raw_parent.name.lower()) if raw_parent is not None else None
     if parent is None:
-        warnings.append(f"{where} references '{ref}', which is not in the script; the key was "
-                        "dropped (add the table to keep it)")
+        warnings.append(
+            f"{where} references '{ref}', which is not in the script; the key was "
+            "dropped (add the table to keep it)"
+        )
         return None
     cols = [child.column(c).name if child.has_column(c) else _ci(child, c) for c in fk.columns]
     ref_cols = list(fk.ref_columns) or list(parent.primary_key)
     if not ref_cols:
-        warnings.append(f"{where} references '{parent.name}' without columns, and '{parent.name}' "
-                        "has no primary key; the key was dropped (name the referenced columns)")
+        warnings.append(
+            f"{where} references '{parent.name}' without columns, and '{parent.name}' "
+            "has no primary key; the key was dropped (name the referenced columns)"
+        )
         return None
     ref_cols = [_ci(parent, c) or c for c in ref_cols]
-    if None in cols or any(not parent.has_column(c) for c in ref_cols) or len(cols) != len(ref_cols):
-        warnings.append(f"{where}: the columns do not match {parent.name}({', '.join(ref_cols)}); "
-                        "the key was dropped")
+    if (
+        None in cols
+        or any(not parent.has_column(c) for c in ref_cols)
+        or len(cols) != len(ref_cols)
+    ):
+        warnings.append(
+            f"{where}: the columns do not match {parent.name}({', '.join(ref_cols)}); "
+            "the key was dropped"
+        )
         return None
     child_cols = [c for c in cols if c is not None]
     for a, b in zip(child_cols, ref_cols, strict=True):
         ca, cb = child.column(a), parent.column(b)
         if type_family(ca.data_type, ca.scale) != type_family(cb.data_type, cb.scale):
-            warnings.append(f"{where}: column '{a}' is {ca.data_type} but {parent.name}.{b} is "
-                            f"{cb.data_type}; the key was dropped (give them the same type)")
+            warnings.append(
+                f"{where}: column '{a}' is {ca.data_type} but {parent.name}.{b} is "
+                f"{cb.data_type}; the key was dropped (give them the same type)"
+            )
             return None
     if sorted(ref_cols) not in [sorted(k) for k in parent.unique_keys()]:
         parent.unique.append(list(ref_cols))
-        warnings.append(f"{where}: {parent.name}({', '.join(ref_cols)}) is not declared unique; "
-                        "it is now a unique key so every reference finds one row")
+        warnings.append(
+            f"{where}: {parent.name}({', '.join(ref_cols)}) is not declared unique; "
+            "it is now a unique key so every reference finds one row"
+        )
     nullable = all(not child.column(c).required for c in child_cols)
-    return ForeignKey(columns=child_cols, references_table=parent.name,
-                      references_columns=ref_cols, nullable=nullable, name=fk.name)
+    return ForeignKey(
+        columns=child_cols,
+        references_table=parent.name,
+        references_columns=ref_cols,
+        nullable=nullable,
+        name=fk.name,
+    )
 
 
 def _ci(table: Table, name: str) -> str | None:
@@ -170,20 +212,29 @@ def _break_cycles(tables: list[Table], warnings: list[str]) -> None:
         for fk in table.foreign_keys:
             if fk.references_table == table.name and not fk.nullable:
                 fk.nullable = True
-                warnings.append(f"table '{table.name}': the self-reference ({', '.join(fk.columns)}) "
-                                "is NOT NULL; it is treated as nullable so the first row can exist")
+                warnings.append(
+                    f"table '{table.name}': the self-reference ({', '.join(fk.columns)}) "
+                    "is NOT NULL; it is treated as nullable so the first row can exist"
+                )
     for _ in range(len(tables) * 4):
-        edges = {t.name: [fk.references_table for fk in t.foreign_keys
-                          if not fk.nullable and fk.references_table != t.name] for t in tables}
+        edges = {
+            t.name: [
+                fk.references_table
+                for fk in t.foreign_keys
+                if not fk.nullable and fk.references_table != t.name
+            ]
+            for t in tables
+        }
         cycle = find_cycle(edges)
         if cycle is None:
             return
         table = next(t for t in tables if t.name == cycle[0])
-        fk = next(f for f in table.foreign_keys
-                  if not f.nullable and f.references_table in cycle)
+        fk = next(f for f in table.foreign_keys if not f.nullable and f.references_table in cycle)
         fk.nullable = True
-        warnings.append(f"required foreign keys form a cycle ({' -> '.join([*cycle, cycle[0]])}); "
-                        f"{table.name}({', '.join(fk.columns)}) is treated as nullable to break it")
+        warnings.append(
+            f"required foreign keys form a cycle ({' -> '.join([*cycle, cycle[0]])}); "
+            f"{table.name}({', '.join(fk.columns)}) is treated as nullable to break it"
+        )
 
 
 def _fit_unique_domains(tables: list[Table], warnings: list[str]) -> None:
@@ -193,11 +244,15 @@ def _fit_unique_domains(tables: list[Table], warnings: list[str]) -> None:
                 size = unique_domain_size(col)
                 if size is not None and size < table.target_rows:
                     table.target_rows = max(size, 0)
-                    warnings.append(f"table '{table.name}': column '{col.name}' is unique but can "
-                                    f"hold only {size} values; target_rows lowered to {size}")
+                    warnings.append(
+                        f"table '{table.name}': column '{col.name}' is unique but can "
+                        f"hold only {size} values; target_rows lowered to {size}"
+                    )
 
 
-def build_spec(script: Script, name: str, target_warehouse: str, source: str | None) -> ExperimentSpec:
+def build_spec(
+    script: Script, name: str, target_warehouse: str, source: str | None
+) -> ExperimentSpec:
     """Resolve keys, partitions and comments, then validate the spec."""
     _fold_partitions(script)
     _apply_comments(script)
@@ -232,14 +287,27 @@ def build_spec(script: Script, name: str, target_warehouse: str, source: str | N
     table_list = list(tables.values())
     _break_cycles(table_list, warnings)
     _fit_unique_domains(table_list, warnings)
-    dialect = script.dialect if script.dialect in ("redshift", "snowflake", "postgres", "duckdb",
-                                                    "sqlite") else "ansi"
+    dialect = (
+        script.dialect
+        if script.dialect in ("redshift", "snowflake", "postgres", "duckdb", "sqlite")
+        else "ansi"
+    )
     try:
-        return ExperimentSpec(name=name, dialect=dialect, target_warehouse=target_warehouse,
-                              tables=table_list, warnings=warnings, notes=script.notes)
+        return ExperimentSpec(
+            name=name,
+            dialect=dialect,
+            target_warehouse=target_warehouse,
+            tables=table_list,
+            warnings=warnings,
+            notes=script.notes,
+        )
     except SpecError as e:
-        raise DDLError(f"the imported tables do not form a valid spec: {e.message}",
-                       source=source, hint="see the problems listed and correct the DDL") from None
+        raise DDLError(
+            f"the imported tables do not form a valid spec: {e.message}",
+            source=source,
+            hint="see the problems listed and correct the DDL",
+        ) from None
     except ValidationError as e:
-        raise DDLError(f"the imported tables do not form a valid spec: {str(e).splitlines()[0]}",
-                       source=source) from None
+        raise DDLError(
+            f"the imported tables do not form a valid spec: {str(e).splitlines()[0]}", source=source
+        ) from None

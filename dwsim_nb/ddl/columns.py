@@ -19,11 +19,45 @@ from dwsim_nb.ddl.types import SERIAL_TYPES, TypeText, resolve_type
 
 # Words that end a column's type and start its options.
 COLUMN_OPTION_WORDS = {
-    "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "CONSTRAINT", "COLLATE",
-    "COMMENT", "IDENTITY", "AUTOINCREMENT", "AUTO_INCREMENT", "GENERATED", "ENCODE", "DISTKEY",
-    "SORTKEY", "AS", "MASKING", "WITH", "TAG", "ON", "PROJECTION", "STORAGE", "COMPRESSION",
-    "KEY", "ENABLE", "DISABLE", "NOVALIDATE", "VALIDATE", "RELY", "NORELY", "DEFERRABLE",
-    "INITIALLY", "ORDER", "NOORDER", "USING", "CHARACTER", "CHARSET",
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "PRIMARY",
+    "UNIQUE",
+    "REFERENCES",
+    "CHECK",
+    "CONSTRAINT",
+    "COLLATE",
+    "COMMENT",
+    "IDENTITY",
+    "AUTOINCREMENT",
+    "AUTO_INCREMENT",
+    "GENERATED",
+    "ENCODE",
+    "DISTKEY",
+    "SORTKEY",
+    "AS",
+    "MASKING",
+    "WITH",
+    "TAG",
+    "ON",
+    "PROJECTION",
+    "STORAGE",
+    "COMPRESSION",
+    "KEY",
+    "ENABLE",
+    "DISABLE",
+    "NOVALIDATE",
+    "VALIDATE",
+    "RELY",
+    "NORELY",
+    "DEFERRABLE",
+    "INITIALLY",
+    "ORDER",
+    "NOORDER",
+    "USING",
+    "CHARACTER",
+    "CHARSET",
 }
 TABLE_CONSTRAINT_WORDS = {"PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "EXCLUDE", "CONSTRAINT"}
 _NEXTVAL = re.compile(r"""^\s*nextval\s*\(\s*'([^']+)'""", re.IGNORECASE)
@@ -133,14 +167,26 @@ def read_sequence_options(cur: Cursor) -> tuple[int, int]:
         elif w == "INCREMENT":
             value = _int_after(cur, "INCREMENT", "BY")
             step = value if value is not None and value != 0 else step
-        elif w in ("SEQUENCE", "MINVALUE", "MAXVALUE", "CACHE", "NO", "CYCLE", "ORDER",
-                   "NOORDER", "NAME", "OWNED", "AS", "BY", "WITH") or not cur.is_type(
-            TokenType.L_PAREN
-        ) and w is not None and w not in COLUMN_OPTION_WORDS:
+        elif w in (
+            "SEQUENCE",
+            "MINVALUE",
+            "MAXVALUE",
+            "CACHE",
+            "NO",
+            "CYCLE",
+            "ORDER",
+            "NOORDER",
+            "NAME",
+            "OWNED",
+            "AS",
+            "BY",
+            "WITH",
+        ) or (
+            not cur.is_type(TokenType.L_PAREN) and w is not None and w not in COLUMN_OPTION_WORDS
+        ):
             cur.i += 1
-            if w == "NAME" or (w == "AS" and cur.word() not in ("IDENTITY",)):
-                if not cur.at_end():
-                    cur.qualified_name("a name")
+            if (w == "NAME" or (w == "AS" and cur.word() != "IDENTITY")) and not cur.at_end():
+                cur.qualified_name("a name")
         elif cur.is_type(TokenType.NUMBER):
             cur.i += 1  # the argument of CACHE, MINVALUE, ...
         else:
@@ -148,7 +194,9 @@ def read_sequence_options(cur: Cursor) -> tuple[int, int]:
     return start, step
 
 
-def _values_from_check(cur: Cursor, a: int, b: int, column: str | None) -> tuple[str, list[Any]] | None:
+def _values_from_check(
+    cur: Cursor, a: int, b: int, column: str | None
+) -> tuple[str, list[Any]] | None:
     """``col IN ('a', 'b')`` (or ``VALUE IN`` for domains) -> (col, labels) when that simple."""
     sub = cur.sub(a, b)
     try:
@@ -181,13 +229,25 @@ def read_references(cur: Cursor, columns: list[str], name: str | None, line: int
     while not cur.at_end():
         if cur.accept("ON"):
             cur.accept("DELETE") or cur.accept("UPDATE")
-            if not (cur.accept("SET", "NULL") or cur.accept("SET", "DEFAULT")
-                    or cur.accept("NO", "ACTION")):
+            if not (
+                cur.accept("SET", "NULL")
+                or cur.accept("SET", "DEFAULT")
+                or cur.accept("NO", "ACTION")
+            ):
                 cur.accept("CASCADE") or cur.accept("RESTRICT")
-        elif cur.accept("MATCH"):
-            cur.i += 1
-        elif cur.word() in ("DEFERRABLE", "INITIALLY", "DEFERRED", "IMMEDIATE", "ENABLE",
-                            "DISABLE", "VALIDATE", "NOVALIDATE", "RELY", "NORELY", "ENFORCED"):
+        elif cur.accept("MATCH") or cur.word() in (
+            "DEFERRABLE",
+            "INITIALLY",
+            "DEFERRED",
+            "IMMEDIATE",
+            "ENABLE",
+            "DISABLE",
+            "VALIDATE",
+            "NOVALIDATE",
+            "RELY",
+            "NORELY",
+            "ENFORCED",
+        ):
             cur.i += 1
         elif cur.word() == "NOT" and cur.word(1) in ("DEFERRABLE", "ENFORCED", "VALID"):
             cur.i += 2

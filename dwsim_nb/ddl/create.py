@@ -24,11 +24,31 @@ from dwsim_nb.ddl.script import RawColumn, RawTable, Script
 from dwsim_nb.ddl.types import TypeText, resolve_type
 
 TABLE_MODIFIERS = {
-    "GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "TRANSIENT", "VOLATILE", "UNLOGGED", "EXTERNAL",
-    "HYBRID", "ICEBERG", "DYNAMIC", "MULTISET", "SET", "SHARDED", "FOREIGN",
+    "GLOBAL",
+    "LOCAL",
+    "TEMP",
+    "TEMPORARY",
+    "TRANSIENT",
+    "VOLATILE",
+    "UNLOGGED",
+    "EXTERNAL",
+    "HYBRID",
+    "ICEBERG",
+    "DYNAMIC",
+    "MULTISET",
+    "SET",
+    "SHARDED",
+    "FOREIGN",
 }
-SQLGLOT_DIALECT = {"ansi": "", "generic": "", "sqlite": "sqlite", "redshift": "redshift",
-                   "snowflake": "snowflake", "postgres": "postgres", "duckdb": "duckdb"}
+SQLGLOT_DIALECT = {
+    "ansi": "",
+    "generic": "",
+    "sqlite": "sqlite",
+    "redshift": "redshift",
+    "snowflake": "snowflake",
+    "postgres": "postgres",
+    "duckdb": "duckdb",
+}
 
 
 class PartitionOf(Exception):
@@ -77,7 +97,7 @@ def _read_head(cur: Cursor, table: RawTable, script: Script) -> None:
         elif cur.word() in ("LIKE", "CLONE"):
             cur.i += 1
             _copy_from(cur, table, script)
-        elif cur.word() == "AS" or cur.word() == "WITH" and table.columns:
+        elif cur.word() == "AS" or (cur.word() == "WITH" and table.columns):
             return
         elif cur.word() in ("COPY", "GRANTS", "OF"):
             cur.i += 1
@@ -105,7 +125,8 @@ def _read_elements(cur: Cursor, table: RawTable, script: Script, line_at: LineAt
             _copy_from(sub, table, script)
             continue
         if first in ("PRIMARY", "FOREIGN", "CONSTRAINT", "CHECK", "EXCLUDE") or (
-            first == "UNIQUE" and (sub.is_type(TokenType.L_PAREN, 1) or sub.word(1) in ("KEY", "INDEX"))
+            first == "UNIQUE"
+            and (sub.is_type(TokenType.L_PAREN, 1) or sub.word(1) in ("KEY", "INDEX"))
         ):
             if not read_table_constraint(sub, table, line):
                 raise ParseFail("a constraint this reader does not know", cur.tokens[a].start)
@@ -167,7 +188,9 @@ def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
                 parent = script.find_table(name.split("."))
                 if parent is not None:
                     own = {c.name.lower() for c in table.columns}
-                    inherited = [copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own]
+                    inherited = [
+                        copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own
+                    ]
                     table.columns[:0] = inherited
             phys["inherits"] = True
         elif cur.accept("COMMENT"):
@@ -219,16 +242,21 @@ def _read_ctas(query: str, table: RawTable, script: Script) -> None:
         if "data_type" not in col.fields and i < len(projections):
             col.fields.update(projections[i][1])
     if "_untyped" in table.physical:
-        table.physical["_untyped"] = [n for n in table.physical["_untyped"]
-                                      if "data_type" not in given[n].fields]
+        table.physical["_untyped"] = [
+            n for n in table.physical["_untyped"] if "data_type" not in given[n].fields
+        ]
 
 
-def _projection_type(proj: exp.Expression, known: list[RawTable]) -> dict[str, Any]:
+def _projection_type(proj: exp.Expr, known: list[RawTable]) -> dict[str, Any]:
     node = proj.this if isinstance(proj, exp.Alias) else proj
     if isinstance(node, exp.Cast):
         text = node.to.sql()
-        resolved = resolve_type(TypeText(text.split("(")[0].upper().split(),
-                                         [a for a in text.partition("(")[2].rstrip(")").split(",") if a]))
+        resolved = resolve_type(
+            TypeText(
+                text.split("(")[0].upper().split(),
+                [a for a in text.partition("(")[2].rstrip(")").split(",") if a],
+            )
+        )
         if resolved:
             return resolved
     if isinstance(node, exp.Column):

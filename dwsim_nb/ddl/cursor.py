@@ -69,7 +69,9 @@ def split_keywords(tokens: list[Token]) -> list[Token]:
         for m in re.finditer(r"\S+", tok.text):
             start = tok.start + m.start()
             out.append(
-                Token(TokenType.VAR, m.group(0), tok.line, tok.col, start, start + len(m.group(0)) - 1)
+                Token(
+                    TokenType.VAR, m.group(0), tok.line, tok.col, start, start + len(m.group(0)) - 1
+                )
             )
     return out
 
@@ -140,9 +142,7 @@ class Cursor:
     def name_part(self, what: str = "a name") -> str:
         """One identifier: quoted (kept as written) or a bare word (keywords allowed)."""
         tok = self.peek()
-        if tok is None or (
-            tok.token_type in _NOT_WORDS and tok.token_type not in STRING_TYPES
-        ):
+        if tok is None or (tok.token_type in _NOT_WORDS and tok.token_type not in STRING_TYPES):
             found = "the end of the statement" if tok is None else repr(tok.text)
             raise ParseFail(f"expected {what}, found {found}", self.offset())
         if tok.token_type in STRING_TYPES:

@@ -1,6 +1,292 @@
-"""Placeholder replaced below."""
-from dwsim_nb.spec.models import ExperimentSpec
+"""Infer realistic generation rules from column names and types.
+
+A column imported from DDL has a type but no rule; left alone the engine would fill ``email`` with
+random letters. Here a name like ``email``, ``venuecity`` or ``created_at`` picks a Faker provider,
+a value range or a weighted set, and ``Column.inferred_rule`` says which and why, so the user can
+see and override it. Rules the user or the DDL gave are never replaced; key columns are left to the
+engine (their values come from sequences and parent rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+from dwsim_nb.spec.types import STRING_TYPES, TEMPORAL_TYPES
+
+Rule = dict[str, Any]
+
+# (name pattern, Faker provider method, shortest length that can hold a typical value, why)
+_FAKER: list[tuple[str, str, int, str]] = [
+    (r"e_?mail", "email", 12, "looks like an e-mail address"),
+    (r"^(c_)?first(_?name)?$|^fname$|given_?name", "first_name", 3, "looks like a first name"),
+    (
+        r"^(c_)?last(_?name)?$|^lname$|surname|family_?name",
+        "last_name",
+        3,
+        "looks like a last name",
+    ),
+    (
+        r"^(full_?|customer_?|contact_?|person_?|c_)?name$|full_?name",
+        "name",
+        8,
+        "looks like a person's name",
+    ),
+    (r"user_?name|login|handle|nickname", "user_name", 4, "looks like a user name"),
+    (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number"),
+    (r"street|address|addr(_|$)", "street_address", 12, "looks like a street address"),
+    (r"city|town", "city", 4, "looks like a city"),
+    (r"zip|postal|postcode", "postcode", 5, "looks like a postal code"),
+    (
+        r"company|employer|organi[sz]ation|vendor_?name|supplier_?name|venue_?name",
+        "company",
+        6,
+        "looks like a company or venue name",
+    ),
+    (r"url|website|homepage|link", "url", 12, "looks like a URL"),
+    (r"(^|_)ip(_|$)|ip_?addr|ipv4", "ipv4", 7, "looks like an IP address"),
+    (r"uuid|guid", "uuid4", 32, "looks like a UUID"),
+    (r"event_?name|title|headline|slogan", "catch_phrase", 12, "looks like a title"),
+    (r"job|occupation|profession", "job", 8, "looks like a job title"),
+    (r"colou?r", "color_name", 4, "looks like a colour"),
+    (
+        r"desc|comment|notes?$|remarks?|summary|bio$|about|message|body",
+        "sentence",
+        40,
+        "looks like free text",
+    ),
+]
+# Small categorical sets: (name pattern, values, weights, why).
+_CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
+    (r"^catgroup$", ["Sports", "Shows", "Concerts"], [0.4, 0.35, 0.25], "TICKIT category group"),
+    (
+        r"^catname$",
+        [
+            "MLB",
+            "NHL",
+            "NFL",
+            "NBA",
+            "MLS",
+            "Musicals",
+            "Plays",
+            "Opera",
+            "Pop",
+            "Jazz",
+            "Classical",
+        ],
+        [1.0] * 11,
+        "TICKIT category name",
+    ),
+    (r"gender|^sex$", ["F", "M", "X"], [0.49, 0.49, 0.02], "looks like a gender"),
+    (
+        r"status|state_?code$",
+        ["active", "pending", "inactive", "closed"],
+        [0.6, 0.2, 0.15, 0.05],
+        "looks like a status",
+    ),
+    (
+        r"priority",
+        ["low", "medium", "high", "urgent"],
+        [0.4, 0.35, 0.2, 0.05],
+        "looks like a priority",
+    ),
+    (r"currency", ["USD", "EUR", "GBP", "JPY"], [0.5, 0.3, 0.15, 0.05], "looks like a currency"),
+    (
+        r"categor|segment|department",
+        ["electronics", "books", "clothing", "home", "toys", "sports"],
+        [0.25, 0.2, 0.2, 0.15, 0.1, 0.1],
+        "looks like a category",
+    ),
+    (
+        r"(^|_)(type|kind|tier|level|plan|class)$",
+        ["standard", "premium", "basic"],
+        [0.6, 0.15, 0.25],
+        "looks like a type",
+    ),
+]
+_MONEY = re.compile(
+    r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
+    r"commission|profit|charge|spend|income|payment"
+)
+_COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|tickets|qtysold|units")
+_SEATS = re.compile(r"seats|capacity")
+_RATING = re.compile(r"rating|stars|score")
+_AGE = re.compile(r"(^|_)age$")
+_RATE = re.compile(r"percent|pct|discount|(^|_)rate$|(^|_)tax$|ratio")
+_BOOL = re.compile(r"^(is|has|can|should|was|like)_?|_(flag|yn)$|^(active|enabled|deleted)$")
+_BIRTH = re.compile(r"birth|dob")
+_WHEN = re.compile(
+    r"(_at|_on|date|time|_ts|timestamp|_day|^day)$|created|updated|modified|"
+    r"joined|since|caldate|^when"
+)
 
 
-def infer_rules(spec: ExperimentSpec) -> ExperimentSpec:
-    return spec
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _fits(col: Column, shortest: int) -> bool:
+    return col.varchar_length is None or col.varchar_length >= shortest
+
+
+def _string_rule(col: Column, name: str) -> Rule | None:
+    if re.search(r"(^|_)?state$|province|venuestate|(^|_)st$", name) and not re.search(
+        r"status", name
+    ):
+        if col.varchar_length is not None and col.varchar_length <= 3:
+            return {
+                "faker_rule": "state_abbr",
+                "inferred_rule": "faker state_abbr (a short state column)",
+            }
+        return {"faker_rule": "state", "inferred_rule": "faker state (looks like a state)"}
+    if re.search(r"country", name):
+        if col.varchar_length is not None and col.varchar_length <= 3:
+            return {
+                "faker_rule": "country_code",
+                "inferred_rule": "faker country_code (a short country column)",
+            }
+        return {"faker_rule": "country", "inferred_rule": "faker country (looks like a country)"}
+    for pattern, values, weights, why in _CATEGORIES:
+        if re.search(pattern, name) and not col.is_unique:
+            limit = col.varchar_length or 10**6
+            kept = [(v, w) for v, w in zip(values, weights, strict=True) if len(v) <= limit]
+            if kept:
+                return {
+                    "values": [v for v, _ in kept],
+                    "weights": [w for _, w in kept],
+                    "inferred_rule": f"one of {len(kept)} values ({why})",
+                }
+    for pattern, provider, shortest, why in _FAKER:
+        if re.search(pattern, name):
+            if provider == "sentence" and not _fits(col, shortest):
+                if _fits(col, 6):
+                    return {"faker_rule": "word", "inferred_rule": f"faker word ({why}, but short)"}
+                return None
+            if _fits(col, shortest):
+                return {"faker_rule": provider, "inferred_rule": f"faker {provider} ({why})"}
+            return None
+    return None
+
+
+def _upper_bound(col: Column, wanted: float) -> float:
+    if col.data_type == "DECIMAL" and col.precision is not None:
+        return min(wanted, 10 ** (col.precision - (col.scale or 0)) - 1)
+    if col.data_type == "SMALLINT":
+        return min(wanted, 32767)
+    return wanted
+
+
+def _number_rule(col: Column, name: str) -> Rule | None:
+    whole = col.data_type in ("SMALLINT", "INT", "BIGINT") or (
+        col.data_type == "DECIMAL" and not col.scale
+    )
+
+    def rng(lo: float, hi: float, why: str, **extra: Any) -> Rule | None:
+        hi = _upper_bound(col, hi)
+        if hi < lo:
+            return None
+        return {"min_value": lo, "max_value": hi, "inferred_rule": why, **extra}
+
+    if _MONEY.search(name):
+        return rng(
+            1 if whole else 0.01,
+            5000,
+            "positive money amount (lognormal, mostly small)",
+            distribution={"type": "lognormal", "parameters": {"mean": 3.5, "sigma": 1.0}},
+        )
+    if _SEATS.search(name):
+        return rng(100, 75000, "seat count between 100 and 75,000")
+    if _COUNT.search(name):
+        return rng(1, 10, "small count between 1 and 10")
+    if _RATING.search(name):
+        return rng(1, 5, "rating between 1 and 5")
+    if _AGE.search(name):
+        return rng(18, 90, "age between 18 and 90")
+    if _RATE.search(name) and not whole:
+        return rng(0, 0.3, "rate between 0 and 0.3")
+    return None
+
+
+def _time_rule(col: Column, name: str) -> Rule | None:
+    if col.data_type == "TIME":
+        return None
+    today = dt.date.today()
+    if _BIRTH.search(name):
+        start, end = dt.date(today.year - 85, 1, 1), dt.date(today.year - 18, 12, 31)
+        return {"date_start": start, "date_end": end, "inferred_rule": "birth date, ages 18-85"}
+    if _WHEN.search(name):
+        start, end = dt.date(today.year - 3, 1, 1), dt.date(today.year, 1, 1)
+        if col.data_type != "DATE":
+            return {
+                "date_start": dt.datetime(start.year, 1, 1),
+                "date_end": dt.datetime(end.year, 1, 1),
+                "inferred_rule": f"timestamp in {start.year}-{end.year - 1}",
+            }
+        return {
+            "date_start": start,
+            "date_end": end,
+            "inferred_rule": f"date in {start.year}-{end.year - 1}",
+        }
+    return None
+
+
+def infer_rule(col: Column) -> Rule | None:
+    """The rule fields to set on ``col`` (including ``inferred_rule``), or None."""
+    name = _norm(col.name)
+    if col.data_type == "BOOLEAN":
+        if _BOOL.search(name):
+            p = 0.3 if name.startswith("like") else 0.5
+            return {
+                "true_probability": p,
+                "inferred_rule": f"boolean, true {int(p * 100)}% of rows",
+            }
+        return None
+    if col.data_type in STRING_TYPES:
+        return _string_rule(col, name)
+    if col.data_type in ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE"):
+        return _number_rule(col, name)
+    if col.data_type in TEMPORAL_TYPES:
+        return _time_rule(col, name)
+    return None
+
+
+def _key_columns(table: Table) -> set[str]:
+    keys = set(table.primary_key)
+    for fk in table.foreign_keys:
+        keys.update(fk.columns)
+    return keys
+
+
+def infer_rules(
+    spec: ExperimentSpec, rule: Callable[[Column], Rule | None] = infer_rule
+) -> ExperimentSpec:
+    """A copy of ``spec`` with rules inferred for columns that have none."""
+    data = spec.model_dump()
+    changed = False
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        keys = _key_columns(table)
+        for c_data, col in zip(t_data["columns"], table.columns, strict=True):
+            if col.name in keys or col.rule_kind() is not None or col.expression is not None:
+                continue
+            found = rule(col)
+            if found:
+                c_data.update(found)
+                changed = True
+    if not changed:
+        return spec
+    try:
+        return ExperimentSpec.model_validate(data)
+    except (ValidationError, SpecError) as e:
+        # An inferred rule must never make an imported spec unusable: keep the plain one.
+        out = spec.model_copy(deep=True)
+        out.warnings.append(
+            f"rules could not be inferred ({str(e).splitlines()[0]}); "
+            "columns keep type-based defaults"
+        )
+        return out

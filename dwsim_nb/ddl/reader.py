@@ -24,22 +24,126 @@ from dwsim_nb.errors import DDLError
 
 # First words of statements that are valid SQL but describe no table: skipped with a note.
 KNOWN_STATEMENTS = {
-    "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "SET", "RESET", "SHOW", "USE",
-    "GRANT", "REVOKE", "COMMENT", "BEGIN", "START", "COMMIT", "ROLLBACK", "END", "DROP",
-    "TRUNCATE", "ANALYZE", "ANALYSE", "VACUUM", "COPY", "UNLOAD", "CALL", "EXECUTE", "EXEC", "DO",
-    "DECLARE", "LOCK", "REFRESH", "EXPLAIN", "DESCRIBE", "DESC", "PRAGMA", "ATTACH", "DETACH",
-    "INSTALL", "LOAD", "PUT", "GET", "LIST", "REMOVE", "SAVEPOINT", "RELEASE", "CHECKPOINT",
-    "CLUSTER", "REINDEX", "SECURITY", "ALTER", "CREATE", "UNDROP", "EXPORT", "IMPORT", "VALUES",
-    "PREPARE", "DEALLOCATE", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD", "ABORT", "FETCH",
-    "CLOSE", "MOVE", "REASSIGN", "OPTIMIZE", "SUMMARIZE", "FORCE", "RENAME", "SUMMARY", "GO",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "WITH",
+    "SET",
+    "RESET",
+    "SHOW",
+    "USE",
+    "GRANT",
+    "REVOKE",
+    "COMMENT",
+    "BEGIN",
+    "START",
+    "COMMIT",
+    "ROLLBACK",
+    "END",
+    "DROP",
+    "TRUNCATE",
+    "ANALYZE",
+    "ANALYSE",
+    "VACUUM",
+    "COPY",
+    "UNLOAD",
+    "CALL",
+    "EXECUTE",
+    "EXEC",
+    "DO",
+    "DECLARE",
+    "LOCK",
+    "REFRESH",
+    "EXPLAIN",
+    "DESCRIBE",
+    "DESC",
+    "PRAGMA",
+    "ATTACH",
+    "DETACH",
+    "INSTALL",
+    "LOAD",
+    "PUT",
+    "GET",
+    "LIST",
+    "REMOVE",
+    "SAVEPOINT",
+    "RELEASE",
+    "CHECKPOINT",
+    "CLUSTER",
+    "REINDEX",
+    "SECURITY",
+    "ALTER",
+    "CREATE",
+    "UNDROP",
+    "EXPORT",
+    "IMPORT",
+    "VALUES",
+    "PREPARE",
+    "DEALLOCATE",
+    "LISTEN",
+    "NOTIFY",
+    "UNLISTEN",
+    "DISCARD",
+    "ABORT",
+    "FETCH",
+    "CLOSE",
+    "MOVE",
+    "REASSIGN",
+    "OPTIMIZE",
+    "SUMMARIZE",
+    "FORCE",
+    "RENAME",
+    "SUMMARY",
+    "GO",
 }
-_CREATE_SKIP_WORDS = {"OR", "REPLACE", "IF", "NOT", "EXISTS", "SECURE", "RECURSIVE",
-                      "CONCURRENTLY", "TEMP", "TEMPORARY", "UNIQUE", "MATERIALIZED", "GLOBAL",
-                      "LOCAL", "TRUSTED", "PROCEDURAL", "DEFAULT", "CONSTRAINT", "EVENT",
-                      "FILE", "EXTERNAL", "FOREIGN", "TRANSIENT", "VOLATILE", "UNLOGGED"}
-_TABLE_MODIFIERS = {"OR", "REPLACE", "GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "TRANSIENT",
-                    "VOLATILE", "UNLOGGED", "EXTERNAL", "HYBRID", "ICEBERG", "DYNAMIC",
-                    "MULTISET", "SET", "SHARDED", "FOREIGN"}
+_CREATE_SKIP_WORDS = {
+    "OR",
+    "REPLACE",
+    "IF",
+    "NOT",
+    "EXISTS",
+    "SECURE",
+    "RECURSIVE",
+    "CONCURRENTLY",
+    "TEMP",
+    "TEMPORARY",
+    "UNIQUE",
+    "MATERIALIZED",
+    "GLOBAL",
+    "LOCAL",
+    "TRUSTED",
+    "PROCEDURAL",
+    "DEFAULT",
+    "CONSTRAINT",
+    "EVENT",
+    "FILE",
+    "EXTERNAL",
+    "FOREIGN",
+    "TRANSIENT",
+    "VOLATILE",
+    "UNLOGGED",
+}
+_TABLE_MODIFIERS = {
+    "OR",
+    "REPLACE",
+    "GLOBAL",
+    "LOCAL",
+    "TEMP",
+    "TEMPORARY",
+    "TRANSIENT",
+    "VOLATILE",
+    "UNLOGGED",
+    "EXTERNAL",
+    "HYBRID",
+    "ICEBERG",
+    "DYNAMIC",
+    "MULTISET",
+    "SET",
+    "SHARDED",
+    "FOREIGN",
+}
 
 
 def _snippet(text: str, offset: int, width: int = 60) -> str:
@@ -63,7 +167,10 @@ class _Reader:
         if self.strict:
             raise DDLError(
                 f"cannot read this statement: {message}",
-                line=line, col=col, snippet=snippet, source=self.source,
+                line=line,
+                col=col,
+                snippet=snippet,
+                source=self.source,
                 hint="correct the statement, or import without strict to skip it",
             )
         self.script.warnings.append(
@@ -143,7 +250,9 @@ class _Reader:
             w = cur.word(k)
             if w is None or w in ("SELECT", "FROM", "VALUES", "TO", "ON", "=", "WITH"):
                 break
-            words.append(w if w in ("TABLE", "INTO", "SCHEMA", "VIEW", "ALL") else cur.tokens[k].text)
+            words.append(
+                w if w in ("TABLE", "INTO", "SCHEMA", "VIEW", "ALL") else cur.tokens[k].text
+            )
         return " ".join(words)
 
     def create_other(self, cur: Cursor, line: int) -> None:
@@ -188,6 +297,8 @@ class _Reader:
         self.script.tables[key] = table
 
 
-def read_script(sql: str, dialect: str, *, strict: bool = False, source: str | None = None) -> Script:
+def read_script(
+    sql: str, dialect: str, *, strict: bool = False, source: str | None = None
+) -> Script:
     """Read every statement of ``sql``; see :func:`dwsim_nb.ddl.import_sql`."""
     return _Reader(sql, dialect, strict, source).read()

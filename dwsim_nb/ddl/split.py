@@ -1,8 +1,9 @@
 """Split a SQL script into statements, remembering where each one starts.
 
-The splitter knows quotes, dollar-quoted bodies, comments, psql meta-commands (``\\connect``) and the
-data blocks of ``COPY ... FROM stdin`` in Postgres dumps, so a ``;`` inside any of them never ends a
-statement. Positions are kept as offsets into the original text so messages can name line and column.
+The splitter knows quotes, dollar-quoted bodies, comments, psql meta-commands (``\\connect``)
+and the data blocks of ``COPY ... FROM stdin`` in Postgres dumps, so a ``;`` inside any of them
+never ends a statement. Positions are kept as offsets into the original text so messages can name
+line and column.
 """
 
 from __future__ import annotations

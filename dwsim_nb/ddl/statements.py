@@ -21,7 +21,7 @@ from dwsim_nb.ddl.types import resolve_type
 
 
 def read_alter_table(cur: Cursor, script: Script, line: int, line_at: LineAt) -> None:
-    """ALTER TABLE [IF EXISTS] [ONLY] t action, action ...; actions that change no data are noted."""
+    """ALTER TABLE [IF EXISTS] [ONLY] t action, ...; actions that change no data are noted."""
     cur.accept("IF", "EXISTS")
     cur.accept("ONLY")
     parts, _, _ = cur.qualified_name("the table name")
@@ -53,19 +53,19 @@ def read_alter_table(cur: Cursor, script: Script, line: int, line_at: LineAt) ->
         if sub.accept("ALTER"):
             sub.accept("COLUMN")
             name = sub.name_part("a column name")
-            col = table.column(name)
-            if col is None:
+            target = table.column(name)
+            if target is None:
                 raise ParseFail(f"table '{table.name}' has no column '{name}'", cur.tokens[a].start)
-            _alter_column(sub, col, script)
+            _alter_column(sub, target, script)
             continue
         if sub.accept("DROP"):
             sub.accept("COLUMN")
             sub.accept("IF", "EXISTS")
             if sub.word() not in ("CONSTRAINT", "NOT", "DEFAULT"):
                 name = sub.name_part("a column name")
-                col = table.column(name)
-                if col is not None:
-                    table.columns.remove(col)
+                dropped = table.column(name)
+                if dropped is not None:
+                    table.columns.remove(dropped)
                     continue
         if sub.accept("ATTACH", "PARTITION"):
             child, _, _ = sub.qualified_name("the partition")
@@ -128,7 +128,9 @@ def read_create_type(cur: Cursor, script: Script, line: int) -> None:
         if not labels:
             raise ParseFail(f"enum '{parts[-1]}' has no labels", cur.offset())
         script.enums[parts[-1].lower()] = labels
-        script.notes.append(f"line {line}: enum {parts[-1]} read; its columns use its {len(labels)} labels")
+        script.notes.append(
+            f"line {line}: enum {parts[-1]} read; its columns use its {len(labels)} labels"
+        )
         return
     script.notes.append(f"line {line}: skipped CREATE TYPE {'.'.join(parts)}")
 
@@ -166,8 +168,10 @@ def read_create_sequence(cur: Cursor, script: Script, line: int) -> None:
     parts, _, _ = cur.qualified_name("the sequence name")
     start, step = read_sequence_options(cur)
     script.sequences[".".join(parts).lower()] = (start, step)
-    script.notes.append(f"line {line}: skipped CREATE SEQUENCE {'.'.join(parts)} "
-                        "(columns using it get a sequence rule)")
+    script.notes.append(
+        f"line {line}: skipped CREATE SEQUENCE {'.'.join(parts)} "
+        "(columns using it get a sequence rule)"
+    )
 
 
 def read_comment_on(cur: Cursor, script: Script, line: int) -> None:

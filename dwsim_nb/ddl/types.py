@@ -103,7 +103,7 @@ def _int(text: str) -> int | None:
 
 
 def resolve_type(tt: TypeText) -> dict[str, Any] | None:
-    """Column fields (data_type, varchar_length, precision, scale) for a type, or None if unknown."""
+    """Column fields (data_type, varchar_length, precision, scale), or None if unknown."""
     words = [w for w in tt.words if w not in _IGNORED_WORDS]
     if not words:
         return None
