@@ -61,9 +61,10 @@ def default_generator(col: Column) -> Gen:
     return faker_pools.gen_words
 
 
-def _on_digit(layout: keys.CompositeKey, inner: Gen) -> Gen:
+def _on_digit(layout: keys.CompositeKey, inner: Gen, grouped: int | None) -> Gen:
     def gen(col: Column, ctx: ColumnContext, rows: np.ndarray) -> object:
-        return inner(col, ctx, layout.digit(col.name, rows))
+        index = rows if grouped is None else foreign_keys.child_position(ctx.trt, grouped, rows)
+        return inner(col, ctx, layout.digit(col.name, index))
 
     return gen
 
@@ -83,11 +84,12 @@ def pick_generator(trt: TableRuntime, col: Column) -> Gen:
         if len(key) > 1 and col.name in key and not any(
             trt.table.column(c).is_unique for c in key
         ):
-            layout = keys.composite_layout(trt.table, key, trt.n, set(trt.fk_of))
+            grouped = foreign_keys.grouped_fk(trt.table, key)
+            layout = keys.composite_layout(trt.table, key, trt.n, set(trt.fk_of), grouped)
             if col.name in layout.columns:
                 fallback = BY_KIND.get(kind or "", default_generator(col))
                 inner = keys.unique_generator(col) or fallback
-                return _on_digit(layout, inner)
+                return _on_digit(layout, inner, None if grouped is None else grouped[0])
     if kind is not None:
         return BY_KIND[kind]
     return default_generator(col)

@@ -88,28 +88,71 @@ def range_counts(parents: int, n: int, lo: int, hi: int) -> tuple[int, int, int]
     return q, r, d
 
 
-def range_rows(key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int) -> np.ndarray:
-    """Children grouped per parent; parent 2k has q + t_k, parent 2k+1 has q - t_k children."""
+def range_layout(
+    key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(parent before scattering, position of the child among its parent's children).
+
+    Children are grouped per parent: parent 2k has q + t_k and parent 2k+1 has q - t_k
+    children, a lone last parent has q, and the last r rows add one child to parents 0..r-1.
+    """
     q, _, d = range_counts(parents, n, lo, hi)
     rows = np.asarray(rows, dtype=np.int64)
     base_total = q * parents
-    out = np.empty(len(rows), dtype=np.int64)
+    parent = np.empty(len(rows), dtype=np.int64)
+    position = np.empty(len(rows), dtype=np.int64)
     extra = rows >= base_total
-    # The last r child rows are the remainder: one more child for parents 0..r-1.
-    out[extra] = rows[extra] - base_total
     j = rows[~extra]
-    if q == 0:
-        pass
-    else:
+    if q > 0:
         pair = j // (2 * q)
         offset = j % (2 * q)
         paired = pair < parents // 2
         trade = seeds.below(seeds.derive_key(key, "trade"), pair, d + 1) if d else 0
-        first = np.where(offset < q + trade, 2 * pair, 2 * pair + 1)
-        # An odd parent count leaves the last parent alone with exactly q children.
-        lone = parents - 1
-        out[~extra] = np.where(paired, first, lone)
-    return permute(out, parents, seeds.derive_key(key, "range-scatter"))
+        first = offset < q + trade
+        parent[~extra] = np.where(paired, np.where(first, 2 * pair, 2 * pair + 1), parents - 1)
+        position[~extra] = np.where(
+            paired, np.where(first, offset, offset - q - trade), j - 2 * q * (parents // 2)
+        )
+    e = rows[extra] - base_total
+    parent[extra] = e
+    if e.size:
+        # The remainder child comes after its parent's base children.
+        pair_e = e // 2
+        trade_e = seeds.below(seeds.derive_key(key, "trade"), pair_e, d + 1) if d else 0
+        base = np.where(e % 2 == 0, q + trade_e, q - trade_e)
+        position[extra] = np.where(pair_e < parents // 2, base, q)
+    return parent, position
+
+
+def range_rows(key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int) -> np.ndarray:
+    parent, _ = range_layout(key, rows, n, parents, lo, hi)
+    return permute(parent, parents, seeds.derive_key(key, "range-scatter"))
+
+
+def grouped_fk(table: Table, key_columns: list[str]) -> tuple[int, ForeignKey] | None:
+    """The range-cardinality foreign key whose columns are part of a composite key, if any.
+
+    Its children are grouped per parent, so the key's other columns only have to differ among
+    one parent's children (``(order_id, line_no)``: line numbers 1..k per order).
+    """
+    for i, fk in enumerate(table.foreign_keys):
+        card = fk.cardinality
+        if card is not None and card.kind == "range" and set(fk.columns) <= set(key_columns):
+            others = set(key_columns) - set(fk.columns)
+            in_other_fk = any(c in f.columns for f in table.foreign_keys for c in others)
+            if others and not in_other_fk:
+                return i, fk
+    return None
+
+
+def child_position(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.ndarray:
+    """Position of each child row among the children of its parent (range cardinality)."""
+    fk = trt.foreign_key(fk_index)
+    card = fk.cardinality
+    assert card is not None and card.min is not None and card.max is not None
+    parents = trt.plan.rows[trt.plan.table(fk.references_table).name]
+    key = trt.column_key(f"fk{fk_index}", fk.references_table)
+    return range_layout(key, rows, trt.n, max(parents, 1), card.min, card.max)[1]
 
 
 def at_least_one_rows(key: int, rows: np.ndarray, n: int, parents: int) -> np.ndarray:

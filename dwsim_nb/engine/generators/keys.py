@@ -16,7 +16,7 @@ import numpy as np
 
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.errors import GenerationError
-from dwsim_nb.spec.models import Column, Table
+from dwsim_nb.spec.models import Column, ForeignKey, Table
 from dwsim_nb.spec.validate import unique_domain_size
 
 if TYPE_CHECKING:
@@ -111,12 +111,21 @@ class CompositeKey:
         return (rows // np.int64(below)) % np.int64(self.radices[i])
 
 
-def composite_layout(table: Table, key: list[str], n: int, fk_columns: set[str]) -> CompositeKey:
+def composite_layout(
+    table: Table,
+    key: list[str],
+    n: int,
+    fk_columns: set[str],
+    grouped: tuple[int, ForeignKey] | None = None,
+) -> CompositeKey:
     """Radices whose product covers ``n`` rows, within each column's domain.
 
     Key columns set by a foreign key are left to it; the other columns alone make the tuple
-    unique. Raises GenerationError when the domains are too small for ``n`` rows.
+    unique, over all rows, or, with ``grouped`` (a range-cardinality key), over the at most
+    ``max`` children of one parent. Raises GenerationError when the domains are too small.
     """
+    if grouped is not None and grouped[1].cardinality is not None:
+        n = min(n, grouped[1].cardinality.max or n)
     free = [c for c in key if c not in fk_columns]
     where = f"table '{table.name}', key ({', '.join(key)})"
     if not free:
