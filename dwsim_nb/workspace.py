@@ -263,6 +263,7 @@ class Experiment:
             try:
                 self.runs_dir.mkdir(parents=True, exist_ok=True)
                 t0 = time.perf_counter()
+                _stage(progress, "generate")
                 manifest = generate_run(
                     spec,
                     tmp,
@@ -278,6 +279,7 @@ class Experiment:
                 produced = {name: int(t.rows) for name, t in manifest.tables.items()}
                 catalog.update_run(run.id, rows=produced, timings=timings, path=str(final))
                 if load:
+                    _stage(progress, "load")
                     t1 = time.perf_counter()
                     self.warehouse.load(spec, self._plan(final, manifest), progress)
                     timings["load"] = round(time.perf_counter() - t1, 4)
@@ -316,6 +318,7 @@ class Experiment:
                     hint=f"generate a new run (dwsim generate {self.name})",
                 )
             path = Path(run.path or "")
+            _stage(progress, "load")
             t0 = time.perf_counter()
             self.warehouse.load(spec, self._plan(path), progress)
             timings = dict(run.timings)
@@ -486,6 +489,17 @@ def _engine_timings(manifest: Any) -> dict[str, float]:
         if isinstance(value, int | float):
             out[f"engine.{key}"] = round(float(value), 4)
     return out
+
+
+def _stage(progress: Any, name: str) -> None:
+    """Tell a progress display that may show stages ("generate", "load") which one starts.
+
+    The callback contract is ``progress(table, rows_done, rows_total)``; a display that wants
+    stages adds an optional ``stage(name)`` method.
+    """
+    hook = getattr(progress, "stage", None)
+    if callable(hook):
+        hook(name)
 
 
 def _one_line(e: BaseException) -> str:

@@ -1,0 +1,362 @@
+"""``dwsim``: the command line, a thin shell over :class:`dwsim_nb.workspace.Workspace`.
+
+Exit codes: 0 success, 1 a dwsim error (one paragraph on stderr, no traceback), 2 a usage error,
+130 interrupted. Heavy modules (duckdb, pandas, sqlglot) load inside the commands that need
+them, so ``dwsim --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from dwsim_nb import __version__
+from dwsim_nb.errors import DwsimError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dwsim_nb.workspace import Workspace
+
+DIALECTS = ["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=not stderr)
+
+
+class DwsimGroup(click.Group):
+    """Turns a DwsimError anywhere in a command into a message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DwsimError as e:
+            from rich.markup import escape
+
+            _console(stderr=True).print(f"[bold red]error:[/bold red] {escape(str(e))}")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            _console(stderr=True).print("interrupted")
+            sys.exit(130)
+
+
+def _workspace(ctx: click.Context) -> Workspace:
+    from dwsim_nb.workspace import Workspace
+
+    obj = ctx.find_object(dict) or {}
+    return Workspace(obj.get("home"))
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    rows: dict[str, int] = {}
+    for item in values:
+        table, sep, count = item.partition("=")
+        try:
+            n = int(count.replace("_", ""))
+        except ValueError:
+            n = -1
+        if not sep or not table or n < 0:
+            raise click.BadParameter(f"{item!r}: write TABLE=COUNT, e.g. --rows orders=5000")
+        rows[table] = n
+    return rows or None
+
+
+@click.group(cls=DwsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DWSIM_HOME",
+    help="Workspace folder (default: $DWSIM_HOME, else ./.dwsim).",
+)
+@click.version_option(__version__, prog_name="dwsim")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None) -> None:
+    """dwsim: a data warehouse simulator. Warehouse DDL in, realistic data loaded, queried in
+    the warehouse's own SQL."""
+    ctx.ensure_object(dict)
+    ctx.obj["home"] = home
+
+
+@main.command("import-sql")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", "-n", required=True, help="Name of the experiment.")
+@click.option(
+    "--dialect",
+    "-d",
+    type=click.Choice(DIALECTS, case_sensitive=False),
+    default="ansi",
+    show_default=True,
+    help="SQL dialect of the DDL.",
+)
+@click.option(
+    "--warehouse",
+    "-w",
+    default="duckdb",
+    show_default=True,
+    help="Where the data goes (duckdb, sqlite, ...).",
+)
+@click.option("--dry-run", is_flag=True, help="Show the interpreted spec; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
+@click.option("--strict", is_flag=True, help="Fail on statements that cannot be read.")
+@click.pass_context
+def import_sql_cmd(
+    ctx: click.Context,
+    file: Path,
+    name: str,
+    dialect: str,
+    warehouse: str,
+    dry_run: bool,
+    as_json: bool,
+    strict: bool,
+) -> None:
+    """Create an experiment from CREATE TABLE statements in FILE."""
+    from dwsim_nb.ddl import import_sql
+
+    ddl = file.read_text(encoding="utf-8")
+    if dry_run:
+        spec = import_sql(
+            ddl,
+            dialect=dialect.lower(),
+            name=name,
+            strict=strict,
+            source=str(file),
+            target_warehouse=warehouse,
+        )
+        if as_json:
+            click.echo(spec.to_json())
+        else:
+            click.echo(spec.to_yaml())
+        return
+    exp = _workspace(ctx).import_sql(
+        file, name=name, dialect=dialect.lower(), warehouse=warehouse, strict=strict
+    )
+    _report_created(exp, as_json)
+
+
+def _report_created(exp: Any, as_json: bool) -> None:
+    if as_json:
+        click.echo(exp.spec.to_json())
+        return
+    from dwsim_nb.terminal import spec_table
+
+    console = _console()
+    console.print(spec_table(exp))
+    for w in exp.spec.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    console.print(f"created experiment [bold]{exp.name}[/bold]; next: dwsim generate {exp.name}")
+
+
+@main.command("create")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the stored spec as JSON.")
+@click.pass_context
+def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
+    """Create an experiment from a JSON or YAML spec file."""
+    exp = _workspace(ctx).create(spec)
+    _report_created(exp, as_json)
+
+
+@main.command("generate")
+@click.argument("name")
+@click.option(
+    "--rows",
+    "-r",
+    multiple=True,
+    callback=_parse_rows,
+    metavar="TABLE=COUNT",
+    help="Rows for a table (repeat for more tables).",
+)
+@click.option("--seed", "-s", type=int, help="Seed; the same seed gives the same data.")
+@click.option("--workers", "-k", type=click.IntRange(min=1), help="Worker processes.")
+@click.option("--no-load", is_flag=True, help="Only write the run's Parquet files.")
+@click.pass_context
+def generate_cmd(
+    ctx: click.Context,
+    name: str,
+    rows: dict[str, int] | None,
+    seed: int | None,
+    workers: int | None,
+    no_load: bool,
+) -> None:
+    """Generate data for experiment NAME and load it into its warehouse."""
+    from dwsim_nb.terminal import RichProgress
+
+    exp = _workspace(ctx).experiment(name)
+    console = _console()
+    with RichProgress(console) as progress:
+        run = exp.generate(
+            rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress
+        )
+    _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
+
+
+def _report_run(console: Console, run: Any, what: str) -> None:
+    secs = run.seconds
+    timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
+    console.print(
+        f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
+        + (f" in {secs:.2f} s" if secs is not None else "")
+        + (f" ({timing})" if timing else "")
+    )
+
+
+@main.command("load")
+@click.argument("name")
+@click.option("--run", "run_id", type=int, help="Run to load (default: the latest completed).")
+@click.pass_context
+def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
+    """Load a completed run of NAME into its warehouse (replacing the data there)."""
+    from dwsim_nb.terminal import RichProgress
+
+    exp = _workspace(ctx).experiment(name)
+    console = _console()
+    with RichProgress(console) as progress:
+        run = exp.load(run_id=run_id, progress=progress)
+    _report_run(console, run, "loaded")
+
+
+@main.command("reset")
+@click.argument("name")
+@click.pass_context
+def reset_cmd(ctx: click.Context, name: str) -> None:
+    """Empty every table of NAME (the tables stay)."""
+    _workspace(ctx).experiment(name).reset()
+    click.echo(f"emptied the tables of {name}")
+
+
+@main.command("delete")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def delete_cmd(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete experiment NAME: its tables, runs and catalog entries."""
+    ws = _workspace(ctx)
+    ws.experiment(name)  # a NotFoundError before asking
+    if not yes:
+        click.confirm(f"delete experiment {name}, its tables and run files?", abort=True)
+    ws.delete(name)
+    click.echo(f"deleted {name}")
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the workspace's experiments."""
+    experiments = _workspace(ctx).experiments()
+    if as_json:
+        _echo_json([{k: v for k, v in e.to_dict().items() if k != "spec"} for e in experiments])
+        return
+    if not experiments:
+        click.echo("no experiments yet; try `dwsim demo` or `dwsim import-sql`")
+        return
+    from dwsim_nb.terminal import experiments_table
+
+    _console().print(experiments_table(experiments))
+
+
+@main.command("runs")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with tracebacks).")
+@click.pass_context
+def runs_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+    """List the runs of experiment NAME."""
+    runs = _workspace(ctx).experiment(name).runs()
+    if as_json:
+        _echo_json([r.to_dict() for r in runs])
+        return
+    if not runs:
+        click.echo(f"{name} has no runs yet; try `dwsim generate {name}`")
+        return
+    from dwsim_nb.terminal import runs_table
+
+    _console().print(runs_table(runs))
+
+
+@main.command("query")
+@click.argument("name")
+@click.argument("sql")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the rows to FILE.csv or FILE.parquet instead of printing them.",
+)
+@click.pass_context
+def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> None:
+    """Run SQL (in the experiment's dialect) against NAME. SQL '-' reads standard input."""
+    if sql == "-":
+        sql = sys.stdin.read()
+    exp = _workspace(ctx).experiment(name)
+    if output is not None:
+        path = exp.export_query(sql, output)
+        click.echo(f"wrote {path}")
+        return
+    from dwsim_nb.terminal import df_table
+
+    _console().print(df_table(exp.query(sql)))
+
+
+@main.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
+@click.pass_context
+def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show experiment NAME: its tables, columns and rules."""
+    exp = _workspace(ctx).experiment(name)
+    if as_json:
+        click.echo(exp.spec.to_json())
+        return
+    from dwsim_nb.terminal import spec_table
+
+    console = _console()
+    console.print(spec_table(exp))
+    loaded = exp.loaded_run()
+    console.print(
+        f"loaded: run {loaded.id}, {loaded.total_rows:,} rows" if loaded else "no data loaded"
+    )
+
+
+@main.command("demo")
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.pass_context
+def demo_cmd(ctx: click.Context, seed: int) -> None:
+    """Import a TICKIT Redshift schema, generate and load it, run two Redshift queries."""
+    import shutil
+    import tempfile
+
+    from dwsim_nb.demo import DEMO_NAME, EXAMPLE_DDL, run_demo
+    from dwsim_nb.terminal import RichProgress, df_table
+    from dwsim_nb.workspace import Workspace
+
+    home = (ctx.find_object(dict) or {}).get("home")
+    temp = None if home else tempfile.mkdtemp(prefix="dwsim-demo-")
+    console = _console()
+    try:
+        ws = Workspace(home or temp)
+        console.print(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in {ws.home}")
+        with RichProgress(console) as progress:
+            result = run_demo(ws, seed=seed, progress=progress)
+        _report_run(console, result.run, "generated and loaded into duckdb")
+        for title, df in result.results.items():
+            console.print(df_table(df, title=title))
+        if temp is None:
+            console.print(f'explore it: dwsim --home {ws.home} query {DEMO_NAME} "select ..."')
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
