@@ -8,7 +8,6 @@ red message (stderr text outside notebooks), never a traceback.
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import shlex
 from collections.abc import Callable
@@ -190,15 +189,15 @@ class DwsimMagics(Magics):
         from dwsim_nb import sqlbridge
 
         exp = self.experiment(args.name)
-        warehouse = _warehouse_of(exp, self.workspace())
         spec = exp.spec
         self._close_sql(args.name)
-        connection, close = sqlbridge.open_warehouse_connection(warehouse, spec)
+        connection, close = sqlbridge.open_warehouse_connection(exp.warehouse, spec)
         self._sql_connections[args.name] = close
 
         def translate(sql: str) -> list[str]:
-            # Read the spec at each statement: %%dwsim_generate overrides may have replaced it.
-            return list(warehouse.translate(exp.spec, sql))
+            # The experiment's own translation, read at each statement: a later
+            # %%dwsim_generate with overrides may have replaced the spec.
+            return list(exp.translate(sql))
 
         sqlbridge.use_connection(self.shell, connection, args.name, translate)
         tables = ", ".join(t.name for t in spec.tables)
@@ -370,25 +369,6 @@ def _show_erd(spec: Any) -> None:
     from dwsim_nb.display.erd import ERD
 
     display(ERD(spec))
-
-
-def _warehouse_of(exp: Any, ws: Any) -> Any:
-    for attr in ("warehouse", "_warehouse"):
-        wh = getattr(exp, attr, None)
-        if callable(wh) and not hasattr(wh, "translate"):
-            wh = wh()
-        if wh is not None and hasattr(wh, "translate"):
-            return wh
-    from dwsim_nb.warehouses import get_warehouse
-
-    return get_warehouse(exp.warehouse_name, ws.home)
-
-
-def _accepts(func: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def load_ipython_extension(ip: Any) -> None:

@@ -10,6 +10,7 @@ block (thousands of times), so screen updates are throttled.
 
 from __future__ import annotations
 
+import html
 import sys
 import threading
 import time
@@ -75,6 +76,13 @@ class TextProgress:
                 self.stream.write(line + "\n")
                 self.stream.flush()
 
+    def stage(self, name: str) -> None:
+        """A new stage ("generate", "load") starts: its tables count from zero again."""
+        with self._lock:
+            self._steps.clear()
+            self.stream.write(f"{name}:\n")
+            self.stream.flush()
+
     def close(self) -> None:
         pass
 
@@ -92,6 +100,7 @@ class WidgetProgress:
         self._lock = threading.Lock()
         self._throttle = _Throttle()
         self.state: dict[str, tuple[int, int]] = {}
+        self._all_bars: list[Any] = []
         if show:
             from IPython.display import display
 
@@ -111,6 +120,7 @@ class WidgetProgress:
             label = w.Label(f"0/{total:,}")
             label.add_class("dwsim-progress-label")
             self._rows[table] = (bar, label)
+            self._all_bars.append(bar)
             self.widget.children = (*self.widget.children, w.HBox([bar, label]))
         return self._rows[table]
 
@@ -127,10 +137,19 @@ class WidgetProgress:
             if done:
                 bar.bar_style = "success"
 
+    def stage(self, name: str) -> None:
+        """A new stage ("generate", "load") starts: a heading, then fresh bars per table."""
+        with self._lock:
+            self._rows = {}
+            self._throttle = _Throttle()
+            heading = self._w.HTML(f"<b>{html.escape(name)}</b>")
+            heading.add_class("dwsim-progress-stage")
+            self.widget.children = (*self.widget.children, heading)
+
     def fail(self) -> None:
         """Mark unfinished bars red (the run failed or was cancelled)."""
         with self._lock:
-            for bar, _ in self._rows.values():
+            for bar in self._all_bars:
                 if bar.bar_style != "success":
                     bar.bar_style = "danger"
 

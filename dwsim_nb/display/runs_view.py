@@ -100,15 +100,23 @@ def _run_row(run: Any) -> list[str]:
 _RUN_HEADERS = ["run", "status", "started", "took", "seed", "rows", "per table", "error"]
 
 
+def newest_first(runs: Sequence[Any]) -> list[Any]:
+    """Runs ordered newest first (by id when ids are numbers, else reversed as given)."""
+    items = list(runs)
+    if all(isinstance(getattr(r, "id", None), int) for r in items):
+        return sorted(items, key=lambda r: r.id, reverse=True)
+    return items[::-1]
+
+
 def runs_table_html(runs: Sequence[Any]) -> str:
-    """The runs grid without the container (also used inside the experiment view)."""
+    """The runs grid, newest first, without the container (also used in the experiment view)."""
     if not runs:
         return '<div class="dwsim-muted">No runs yet.</div>'
-    return grid(_RUN_HEADERS, [_run_row(r) for r in runs], "dwsim-runs")
+    return grid(_RUN_HEADERS, [_run_row(r) for r in newest_first(runs)], "dwsim-runs")
 
 
 def runs_html(runs: Sequence[Any]) -> str:
-    """A list of runs, newest as given first, with status badges."""
+    """A list of runs, newest first, with status badges."""
     return wrap(runs_table_html(list(runs)), css="dwsim-runs-list")
 
 
@@ -132,7 +140,7 @@ def experiment_html(exp: Any, *, show_spec: bool = True) -> str:
     ]
     if show_spec and spec is not None:
         parts.append(spec_body_html(spec))
-    runs = _safe_runs(exp)
+    runs = newest_first(_safe_runs(exp))
     parts.append("<h4>Runs</h4>" + runs_table_html(runs[:10]))
     return wrap("".join(parts), css="dwsim-experiment")
 
@@ -144,7 +152,7 @@ def experiments_html(experiments: Sequence[Any]) -> str:
     rows = []
     for exp in experiments:
         spec = getattr(exp, "spec", None)
-        runs = _safe_runs(exp)
+        runs = newest_first(_safe_runs(exp))
         last = runs[0] if runs else None
         rows.append(
             [
@@ -181,13 +189,13 @@ def run_text(run: Any) -> str:
 
 
 def runs_text(runs: Sequence[Any]) -> str:
-    return "\n".join(run_text(r) for r in runs) if runs else "No runs yet."
+    return "\n".join(run_text(r) for r in newest_first(runs)) if runs else "No runs yet."
 
 
 def experiment_text(exp: Any) -> str:
     spec = getattr(exp, "spec", None)
     tables = ", ".join(t.name for t in spec.tables) if spec is not None else ""
-    runs = _safe_runs(exp)
+    runs = newest_first(_safe_runs(exp))
     head = (
         f"experiment {getattr(exp, 'name', '')} (dialect {getattr(exp, 'dialect', '')}, "
         f"warehouse {getattr(exp, 'warehouse_name', '')}): {tables}"

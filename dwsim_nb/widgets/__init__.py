@@ -1,0 +1,86 @@
+"""ipywidgets forms over the workspace API: import, generate, dashboard, query.
+
+    from dwsim_nb.widgets import app
+    app(ws)                      # all four in tabs (what %dwsim_ui shows)
+
+Each form is an ipywidgets box (display it, or put it in your own layout) whose parts carry CSS
+classes such as ``dwsim-import-ddl`` so tests and browser automation can find them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from dwsim_nb.widgets.dashboard import Dashboard
+from dwsim_nb.widgets.generate_form import GenerateForm
+from dwsim_nb.widgets.import_form import ImportForm
+from dwsim_nb.widgets.query_panel import QueryPanel
+
+__all__ = [
+    "App",
+    "Dashboard",
+    "GenerateForm",
+    "ImportForm",
+    "QueryPanel",
+    "app",
+    "dashboard",
+    "generate_form",
+    "import_form",
+    "query_panel",
+]
+
+
+def _workspace(ws: Any) -> Any:
+    if ws is None:
+        from dwsim_nb.workspace import Workspace
+
+        return Workspace()
+    return ws
+
+
+def import_form(ws: Any = None) -> ImportForm:
+    return ImportForm(_workspace(ws))
+
+
+def generate_form(ws: Any = None, name: str | None = None) -> GenerateForm:
+    return GenerateForm(_workspace(ws), name)
+
+
+def dashboard(ws: Any = None) -> Dashboard:
+    return Dashboard(_workspace(ws))
+
+
+def query_panel(ws: Any = None, name: str | None = None) -> QueryPanel:
+    return QueryPanel(_workspace(ws), name)
+
+
+class App(w.Tab):
+    """The four forms in tabs, kept in step: a saved import shows up in the other tabs."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.query = QueryPanel(ws)
+        self.dashboard = Dashboard(ws, on_changed=self._changed)
+        self.generate = GenerateForm(ws, on_finished=lambda _: self.dashboard.refresh())
+        self.importer = ImportForm(ws, on_saved=self._saved)
+        super().__init__(children=[self.importer, self.generate, self.dashboard, self.query])
+        for i, title in enumerate(("Import", "Generate", "Experiments", "Query")):
+            self.set_title(i, title)
+        self.add_class("dwsim-app")
+
+    def _saved(self, name: str) -> None:
+        self.generate.refresh(keep=name)
+        self.query.refresh(keep=name)
+        self.dashboard.refresh()
+
+    def _changed(self) -> None:
+        self.generate.refresh()
+        self.query.refresh()
+        self.dashboard.refresh()
+
+
+def app(ws: Any = None) -> App:
+    """All forms in tabs: Import, Generate, Experiments, Query."""
+    return App(_workspace(ws))

@@ -1,0 +1,163 @@
+"""The generate form: rows per table, seed, a progress bar per table, and Cancel.
+
+Generation runs on a background thread so the notebook keeps answering clicks (Cancel works only
+because the kernel is free to receive it); :meth:`GenerateForm.wait` joins that thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from dwsim_nb.display.html import error_html
+from dwsim_nb.display.runs_view import run_html
+from dwsim_nb.errors import DwsimError
+from dwsim_nb.progress import WidgetProgress
+from dwsim_nb.widgets.common import accepts, button, classed, experiment_names, refresh_dropdown
+
+
+class GenerateForm(w.VBox):
+    """Pick an experiment, set rows per table and a seed, Generate; watch the bars; Cancel."""
+
+    def __init__(
+        self,
+        ws: Any,
+        name: str | None = None,
+        *,
+        background: bool = True,
+        on_finished: Callable[[str], None] | None = None,
+    ) -> None:
+        self.ws = ws
+        self.background = background
+        self.on_finished = on_finished
+        self.experiment = classed(w.Dropdown(description="Experiment"), "dwsim-gen-experiment")
+        self.seed = classed(w.IntText(value=42, description="Seed"), "dwsim-gen-seed")
+        self.load = classed(w.Checkbox(value=True, description="Load"), "dwsim-gen-load")
+        self.rows_box = classed(w.VBox(), "dwsim-gen-rows-box")
+        self.rows: dict[str, w.IntText] = {}
+        self.run_button = button("Generate", "dwsim-gen-run", "primary")
+        self.cancel_button = button("Cancel", "dwsim-gen-cancel", "warning")
+        self.cancel_button.disabled = True
+        self.progress_box = classed(w.VBox(), "dwsim-gen-progress")
+        self.result = classed(w.HTML(), "dwsim-gen-result")
+        self.progress: WidgetProgress | None = None
+        self.last_run: Any = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.run_button.on_click(lambda _: self.generate())
+        self.cancel_button.on_click(lambda _: self.cancel())
+        self.experiment.observe(lambda _: self._fill_rows(), names="value")
+        super().__init__(
+            [
+                self.experiment,
+                self.rows_box,
+                w.HBox([self.seed, self.load]),
+                w.HBox([self.run_button, self.cancel_button]),
+                self.progress_box,
+                self.result,
+            ]
+        )
+        self.add_class("dwsim-generate-form")
+        self.refresh(keep=name)
+
+    def refresh(self, keep: str | None = None) -> None:
+        """Re-read the workspace's experiments (after an import or a delete)."""
+        refresh_dropdown(self.experiment, experiment_names(self.ws), keep)
+        self._fill_rows()
+
+    def _fill_rows(self) -> None:
+        self.rows = {}
+        name = self.experiment.value
+        if not name:
+            self.rows_box.children = ()
+            return
+        try:
+            spec = self.ws.experiment(name).spec
+        except DwsimError as err:
+            self.result.value = error_html(err)
+            return
+        for table in spec.tables:
+            box = w.IntText(
+                value=table.target_rows,
+                description=table.name,
+                style={"description_width": "initial"},
+            )
+            box.add_class("dwsim-gen-rows")
+            box.add_class(f"dwsim-gen-rows-{table.name}")
+            self.rows[table.name] = box
+        self.rows_box.children = tuple(self.rows.values())
+
+    # --- running -----------------------------------------------------------------------------
+
+    def generate(self) -> None:
+        """Start a run with the form's values (on a thread unless ``background=False``)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        name = self.experiment.value
+        if not name:
+            self.result.value = error_html(
+                DwsimError(
+                    "no experiment to generate",
+                    where="generate form",
+                    hint="import one first (Import tab)",
+                )
+            )
+            return
+        self._cancel.clear()
+        self.progress = WidgetProgress(show=False)
+        self.progress_box.children = (self.progress.widget,)
+        self.result.value = ""
+        self.run_button.disabled = True
+        exp = self.ws.experiment(name)
+        can_cancel = accepts(exp.generate, "cancel")
+        self.cancel_button.disabled = not can_cancel
+        kwargs: dict[str, Any] = {
+            "rows": {t: int(box.value) for t, box in self.rows.items()},
+            "seed": int(self.seed.value),
+            "load": bool(self.load.value),
+            "progress": self.progress,
+        }
+        if can_cancel:
+            kwargs["cancel"] = self._cancel
+        if self.background:
+            self._thread = threading.Thread(
+                target=self._run, args=(exp, kwargs), name="dwsim-generate", daemon=True
+            )
+            self._thread.start()
+        else:
+            self._run(exp, kwargs)
+
+    def _run(self, exp: Any, kwargs: dict[str, Any]) -> None:
+        try:
+            run = exp.generate(**kwargs)
+        except DwsimError as err:
+            if self.progress is not None:
+                self.progress.fail()
+            self.result.value = error_html(err)
+        except Exception as err:  # a thread's exception would vanish; show it instead
+            if self.progress is not None:
+                self.progress.fail()
+            self.result.value = error_html(f"{type(err).__name__}: {err}")
+        else:
+            self.last_run = run
+            self.result.value = run_html(run)
+            if self.on_finished is not None:
+                self.on_finished(exp.name)
+        finally:
+            self.run_button.disabled = False
+            self.cancel_button.disabled = True
+
+    def cancel(self) -> None:
+        """Ask the running generation to stop; the run ends ABORTED and earlier data stays."""
+        self._cancel.set()
+        self.cancel_button.disabled = True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the current run to finish; True if it did within ``timeout`` seconds."""
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
