@@ -197,6 +197,8 @@ class Cursor:
                     self.i += 1
                     return items
             elif tok.token_type == TokenType.COMMA and depth == 1:
+                if self.i == start:
+                    raise ParseFail("an empty item between commas", tok.start)
                 items.append((start, self.i))
                 start = self.i + 1
             self.i += 1

@@ -164,9 +164,10 @@ class _Reader:
     def fail(self, stmt: Statement, message: str, offset: int) -> None:
         line, col = self.pos.line_col(stmt.offset + min(offset, len(stmt.text)))
         snippet = _snippet(stmt.text, offset)
+        label = " ".join(stmt.text.split()[:3])[:60]
         if self.strict:
             raise DDLError(
-                f"cannot read this statement: {message}",
+                f"cannot read {label!r}: {message}",
                 line=line,
                 col=col,
                 snippet=snippet,
@@ -174,8 +175,8 @@ class _Reader:
                 hint="correct the statement, or import without strict to skip it",
             )
         self.script.warnings.append(
-            f"line {line}, column {col}: could not read the statement ({message}) near "
-            f"{snippet!r}; it was skipped"
+            f"line {line}, column {col}: could not read {label!r} ({message}) near "
+            f"{snippet!r}; the statement was skipped"
         )
 
     def read(self) -> Script:
