@@ -130,9 +130,15 @@ _MAX_DECIMAL = {
     "postgres": 76,
     "ansi": 76,
 }
-# Defaults that every target understands; others are written only for the dialect they came from.
+# Defaults every target understands. Other defaults (casts to enums, extension functions) are
+# written only for the dialect they came from, and only as a call of a built-in function.
 _PORTABLE_DEFAULT = re.compile(
     r"^\s*(?:-?\d+(?:\.\d+)?|'(?:[^']|'')*'|TRUE|FALSE|NULL|CURRENT_TIMESTAMP|CURRENT_DATE)\s*$",
+    re.IGNORECASE,
+)
+_BUILTIN_DEFAULT = re.compile(
+    r"^\s*(now|getdate|sysdate|current_timestamp|current_date|localtimestamp|gen_random_uuid|"
+    r"uuid_string)\s*\(\s*\)\s*$",
     re.IGNORECASE,
 )
 
@@ -205,7 +211,9 @@ def fk_order(tables: list[Table]) -> list[Table]:
 def _default(col: Column, dialect: str, source_dialect: str) -> str | None:
     if col.default is None or col.sequence is not None:
         return None
-    if _PORTABLE_DEFAULT.match(col.default) or dialect == source_dialect:
+    if _PORTABLE_DEFAULT.match(col.default) or (
+        dialect == source_dialect and _BUILTIN_DEFAULT.match(col.default)
+    ):
         if dialect == "sqlite" and not _PORTABLE_DEFAULT.match(col.default):
             return None
         text = col.default.strip()
@@ -214,8 +222,14 @@ def _default(col: Column, dialect: str, source_dialect: str) -> str | None:
 
 
 def _column_sql(col: Column, table: Table, dialect: str, source_dialect: str) -> str:
-    parts = [quote(col.name), column_type(col, dialect)]
     seq = col.sequence
+    if seq is not None and dialect in ("postgres", "redshift") and col.data_type not in (
+        "SMALLINT", "INT", "BIGINT"
+    ):
+        # Both accept IDENTITY only on integer types; changing the type (NUMBER(38,0) -> BIGINT)
+        # would break foreign keys that point at the column, so the identity is left out.
+        seq = None
+    parts = [quote(col.name), column_type(col, dialect)]
     if seq is not None:
         if dialect == "redshift":
             parts.append(f"IDENTITY({seq.start},{seq.step})")
