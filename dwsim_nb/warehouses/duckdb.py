@@ -54,6 +54,7 @@ class DuckDBWarehouse(Warehouse):
         """A connection for one call, waiting briefly while another process holds the file."""
         import duckdb
 
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + float(self.options.get("lock_wait", _LOCK_WAIT_SECONDS))
         delay = 0.02
         while True:
@@ -61,12 +62,15 @@ class DuckDBWarehouse(Warehouse):
                 con = duckdb.connect(str(self.path))
                 break
             except duckdb.IOException as e:
-                if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                locked = "lock" in str(e).lower()
+                if not locked or time.monotonic() > deadline:
                     raise WarehouseError(
                         f"cannot open the DuckDB warehouse: {_first_line(e)}",
                         where=str(self.path),
                         hint="another process keeps the file open; close that connection "
-                        "(or its notebook kernel) and try again",
+                        "(or its notebook kernel) and try again"
+                        if locked
+                        else "check that the workspace folder exists and is writable",
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
@@ -101,6 +105,8 @@ class DuckDBWarehouse(Warehouse):
                 ) from None
 
     def exists(self, spec: ExperimentSpec) -> bool:
+        if not self.path.exists():
+            return False
         with self.connect() as con:
             row = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
@@ -202,7 +208,8 @@ class DuckDBWarehouse(Warehouse):
             for i, stmt in enumerate(statements):
                 try:
                     if i < last:
-                        con.execute(stmt)
+                        # Fetched so the connection is free for the next statement.
+                        con.execute(stmt).fetchall()
                         continue
                     # A relation hands its rows to Arrow without the DB-API cursor's extra copy.
                     rel = con.sql(stmt)

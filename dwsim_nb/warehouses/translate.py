@@ -8,10 +8,12 @@ table ``date`` or a column ``user`` work.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 
 from dwsim_nb.errors import QueryError
@@ -29,6 +31,21 @@ _SQLGLOT_DIALECTS = {
     "duckdb": "duckdb",
     "sqlite": "sqlite",
 }
+
+
+class SQLiteBacktick(SQLite):
+    """SQLite output with identifiers in backticks.
+
+    SQLite reads an unknown ``"name"`` as the string 'name' (a compatibility quirk), so a
+    misspelt column would silently become a constant; a backticked unknown name is an error.
+    """
+
+    class Tokenizer(SQLite.Tokenizer):
+        IDENTIFIERS: ClassVar[list[str | tuple[str, str]]] = ["`", '"', ("[", "]")]
+
+
+# Engines whose output needs a variant of sqlglot's dialect.
+_ENGINE_DIALECTS: dict[str, type[Dialect]] = {"sqlite": SQLiteBacktick}
 
 
 def sqlglot_dialect(dialect: str) -> str:
@@ -75,7 +92,7 @@ def parse(sql: str, dialect: str) -> list[exp.Expression]:
 
 def translate(sql: str, ctx: Context) -> list[str]:
     """Translate ``sql`` read as ``ctx.read`` into statements for ``ctx.engine``."""
-    engine = sqlglot_dialect(ctx.engine)
+    engine: str | type[Dialect] = _ENGINE_DIALECTS.get(ctx.engine) or sqlglot_dialect(ctx.engine)
     out = []
     for tree in parse(sql, ctx.read):
         for fix in rewrites_for(ctx.read, ctx.engine):
