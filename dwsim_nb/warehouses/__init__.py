@@ -21,6 +21,8 @@ __all__ = ["WAREHOUSES", "LoadPlan", "TableFiles", "Warehouse", "get_warehouse",
 WAREHOUSES: dict[str, str] = {
     "duckdb": "dwsim_nb.warehouses.duckdb:DuckDBWarehouse",
     "sqlite": "dwsim_nb.warehouses.sqlite:SQLiteWarehouse",
+    "postgres": "dwsim_nb.warehouses.postgres:PostgresWarehouse",
+    "redshift": "dwsim_nb.warehouses.redshift:RedshiftWarehouse",
 }
 
 

@@ -10,6 +10,7 @@ function from :mod:`dwsim_nb.warehouses.redshift_functions` (schema ``dwsim_rs``
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 import sqlglot
@@ -319,7 +320,7 @@ REWRITES: tuple[Rewrite, ...] = (
 def parse_redshift(sql: str) -> list[exp.Expression]:
     """Parse Redshift SQL into statements; a syntax error becomes a QueryError with its position."""
     try:
-        trees = sqlglot.parse(sql, read="redshift")
+        trees = sqlglot.parse(strip_column_dist_sort_keys(sql), read="redshift")
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         raise QueryError(
@@ -345,3 +346,68 @@ def translate_redshift(sql: str) -> list[str]:
     ['SELECT COALESCE(a, 0) FROM t LIMIT 2']
     """
     return [rewrite_redshift(t).sql(dialect="postgres") for t in parse_redshift(sql)]
+
+
+# --- DDL typed by the user ------------------------------------------------------------------------
+
+_COLUMN_KEY = re.compile(r"\b(?:DISTKEY|SORTKEY)\b(?!\s*\()", re.IGNORECASE)
+
+
+def strip_column_dist_sort_keys(sql: str) -> str:
+    """Column-level ``DISTKEY`` / ``SORTKEY`` (no parenthesis) removed before parsing.
+
+    sqlglot raises a ParseError on them, and they only place data on a cluster's slices.
+    """
+    if not re.search(r"\bCREATE\b", sql, re.IGNORECASE):
+        return sql
+    return _COLUMN_KEY.sub("", sql)
+
+
+_PHYSICAL = (
+    exp.DistKeyProperty,
+    exp.SortKeyProperty,
+    exp.DistStyleProperty,
+    exp.BackupProperty,
+)
+
+
+def fix_physical_options(tree: exp.Expression) -> exp.Expression:
+    """``DISTKEY(..)``, ``SORTKEY(..)``, ``DISTSTYLE``, ``BACKUP``, ``ENCODE`` dropped from DDL.
+
+    They tell Redshift how to lay data out on its slices; PostgreSQL rejects them and they change
+    no answer. ``IDENTITY(1,1)`` stays: sqlglot writes PostgreSQL's GENERATED ... AS IDENTITY.
+    """
+    for prop in list(tree.find_all(*_PHYSICAL)):
+        prop.pop()
+    for constraint in list(tree.find_all(exp.ColumnConstraint)):
+        if isinstance(constraint.args.get("kind"), exp.EncodeColumnConstraint):
+            constraint.pop()
+    for props in list(tree.find_all(exp.Properties)):
+        if not props.expressions:
+            props.pop()
+    return tree
+
+
+REWRITES = (*REWRITES, fix_physical_options)
+
+_registered = False
+
+
+def register_with_translator() -> None:
+    """Add these fixes to the shared translator for Redshift SQL run on PostgreSQL (once)."""
+    global _registered
+    if _registered:
+        return
+    from dwsim_nb.warehouses.rewrites import Context, rewrite
+
+    def adapt(fix: Rewrite) -> Callable[[exp.Expression, Context], exp.Expression]:
+        def run(tree: exp.Expression, ctx: Context) -> exp.Expression:
+            return fix(tree)
+
+        run.__name__ = fix.__name__
+        run.__doc__ = fix.__doc__
+        return run
+
+    for fix in REWRITES:
+        rewrite(reads={"redshift"}, engines={"postgres"})(adapt(fix))
+    _registered = True

@@ -1,0 +1,313 @@
+"""The ``redshift`` warehouse: Redshift emulated on PostgreSQL, or a real cluster.
+
+Emulated (the default): the :mod:`postgres <dwsim_nb.warehouses.postgres>` adapter on
+``DWSIM_REDSHIFT_URL`` (default: the local server), with queries written in Redshift SQL translated
+by sqlglot plus :mod:`dwsim_nb.warehouses.redshift_rewrites`, helper functions in schema
+``dwsim_rs``, and sessions in UTC (Redshift's default). Redshift's physical options (DISTKEY,
+SORTKEY, DISTSTYLE, ENCODE, BACKUP) in DDL the user types are dropped; tables built from the
+spec never carry them. A typed ``COPY t FROM 's3://bucket/prefix/' IAM_ROLE '...' FORMAT AS
+PARQUET`` reads the Parquet objects from the S3 stage (:mod:`dwsim_nb.staging`) and COPYs them in.
+
+Real cluster (``emulated=False``, or a ``redshift://`` / ``redshift+...://`` URL): runs are staged
+to S3 and loaded with ``COPY ... IAM_ROLE ... FORMAT AS PARQUET`` (:func:`copy_from_s3_sql`),
+queries run as typed. The IAM role comes from ``iam_role=`` or ``DWSIM_REDSHIFT_IAM_ROLE``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from dwsim_nb.errors import LoadError, QueryError, WarehouseError
+from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
+from dwsim_nb.warehouses import redshift_rewrites as rr
+from dwsim_nb.warehouses.base import LoadPlan, Progress
+from dwsim_nb.warehouses.postgres import PostgresWarehouse, first_line, prepare_batch
+from dwsim_nb.warehouses.redshift_functions import install
+from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
+
+if TYPE_CHECKING:
+    import psycopg
+    import pyarrow as pa
+    from sqlglot import exp
+
+    from dwsim_nb.spec import ExperimentSpec, Table
+
+rr.register_with_translator()
+
+# Types for tables created on a real cluster (the emulator uses PostgreSQL's map).
+TYPE_MAPS.setdefault(
+    "redshift",
+    {
+        "SMALLINT": "SMALLINT",
+        "INT": "INTEGER",
+        "BIGINT": "BIGINT",
+        "FLOAT": "REAL",
+        "DOUBLE": "DOUBLE PRECISION",
+        "BOOLEAN": "BOOLEAN",
+        "CHAR": "VARCHAR(65535)",
+        "VARCHAR": "VARCHAR(65535)",
+        "TEXT": "VARCHAR(65535)",
+        "DATE": "DATE",
+        "TIME": "TIME",
+        "TIMESTAMP": "TIMESTAMP",
+        "TIMESTAMPTZ": "TIMESTAMPTZ",
+        "JSON": "SUPER",
+        "VARIANT": "SUPER",
+        "OBJECT": "SUPER",
+        "ARRAY": "SUPER",
+        "SUPER": "SUPER",
+        "UUID": "VARCHAR(36)",
+        "BINARY": "VARBYTE",
+    },
+)
+
+# Helpers are installed once per database URL and process.
+_INSTALLED: set[str] = set()
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None = None) -> str:
+    """The Redshift statement that loads the Parquet objects under ``uri`` into ``target``.
+
+    For example ``COPY "shop"."orders" FROM 's3://b/experiments/shop/orders/run_3/'
+    IAM_ROLE 'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET``.
+    """
+    # Redshift maps Parquet columns to the table's by position; tables made from the spec have
+    # the columns in the order the generator writes them.
+    sql = (
+        f"COPY {target} FROM {_sql_string(uri)} IAM_ROLE {_sql_string(iam_role)} FORMAT AS PARQUET"
+    )
+    if region:
+        sql += f" REGION {_sql_string(region)}"
+    return sql
+
+
+def real_load_statements(
+    schema: str,
+    tables: list[str],
+    bucket: str,
+    experiment: str,
+    run_id: int | str,
+    iam_role: str,
+    *,
+    region: str | None = None,
+) -> list[str]:
+    """The statements a real cluster runs to replace the tables' rows with a staged run.
+
+    DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, and the load must stay one
+    transaction that a failed COPY rolls back.
+    """
+    out = ["BEGIN"]
+    for table in tables:
+        target = qualified(schema, table)
+        uri = f"s3://{bucket}/{table_prefix(experiment, table, run_id)}"
+        out.append(f"DELETE FROM {target}")
+        out.append(copy_from_s3_sql(target, uri, iam_role, region=region))
+    return out
+
+
+class RedshiftWarehouse(PostgresWarehouse):
+    """Redshift: emulated on PostgreSQL (default) or a real cluster (``emulated=False``)."""
+
+    name = "redshift"
+    dialect = "redshift"
+    engine_dialect = "postgres"
+    url_env: ClassVar[str] = "DWSIM_REDSHIFT_URL"
+    session_settings: ClassVar[tuple[str, ...]] = ("SET TimeZone = 'UTC'",)
+
+    def __init__(self, home: Path, **options: Any) -> None:
+        super().__init__(home, **options)
+        scheme = self.url.split("://", 1)[0].lower()
+        default = not scheme.startswith("redshift")
+        self.emulated = bool(options.get("emulated", default))
+        self.iam_role = options.get("iam_role") or os.environ.get("DWSIM_REDSHIFT_IAM_ROLE")
+        self.s3_config: S3Config | None = options.get("s3_config")
+
+    def __repr__(self) -> str:
+        mode = "emulated" if self.emulated else "cluster"
+        return f"RedshiftWarehouse({mode}, url={super().__repr__().split('url=', 1)[1]}"
+
+    def prepare(self, conn: psycopg.Connection[Any]) -> None:
+        if self.emulated and self.url not in _INSTALLED:
+            install(conn)
+            _INSTALLED.add(self.url)
+
+    def create_sql(self, spec: ExperimentSpec, table: Table, *, keys: bool) -> str:
+        from dwsim_nb.warehouses.tables import create_table_sql
+
+        engine = "postgres" if self.emulated else "redshift"
+        return create_table_sql(
+            table, engine, self.schema_for(spec), name=self.table_name(table), declare_keys=keys
+        )
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(
+        self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
+    ) -> dict[str, int]:
+        if self.emulated:
+            return super().load(spec, plan, progress)
+        return self._load_real(spec, plan)
+
+    def _load_real(self, spec: ExperimentSpec, plan: LoadPlan) -> dict[str, int]:
+        if not self.iam_role:
+            raise WarehouseError(
+                "loading into a real Redshift cluster needs an IAM role that may read the bucket.",
+                where=self.where,
+                hint="pass iam_role='arn:aws:iam::...:role/...' or set DWSIM_REDSHIFT_IAM_ROLE",
+            )
+        self.check_plan(spec, plan)
+        cfg = self.s3_config or S3Config.from_env()
+        run_id = plan.run_dir.name.removeprefix("run_")
+        stage_run(plan, spec.name, run_id, config=cfg)
+        statements = real_load_statements(
+            self.schema_for(spec),
+            [t.name for t in spec.tables if t.name in plan.tables],
+            cfg.bucket,
+            spec.name,
+            run_id,
+            self.iam_role,
+            region=cfg.region,
+        )
+        import psycopg
+
+        with self.connect() as conn:
+            try:
+                for stmt in statements[1:]:
+                    conn.execute(stmt)
+                counts = {}
+                for table in spec.tables:
+                    target = qualified(self.schema_for(spec), self.table_name(table))
+                    row = conn.execute(f"SELECT count(*) FROM {target}").fetchone()
+                    counts[table.name] = int(row[0]) if row else 0
+                    expected = plan.tables[table.name].rows if table.name in plan.tables else 0
+                    if counts[table.name] != expected:
+                        raise self.mismatch(table.name, expected, counts[table.name], plan)
+                conn.commit()
+            except psycopg.Error as exc:
+                conn.rollback()
+                raise LoadError(
+                    f"Redshift COPY failed, nothing was changed: {first_line(exc)}",
+                    where=self.where,
+                    hint="check the IAM role's access to the bucket (STL_LOAD_ERRORS has details)",
+                ) from None
+            except LoadError:
+                conn.rollback()
+                raise
+        return counts
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
+        if not self.emulated:
+            return [sql]
+        return super(PostgresWarehouse, self).translate(spec, rr.strip_column_dist_sort_keys(sql))
+
+    def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
+        if not self.emulated or "copy" not in sql.lower():
+            return super().query_arrow(spec, sql)
+        from sqlglot import exp
+
+        trees = rr.parse_redshift(sql)
+        if not any(isinstance(t, exp.Copy) for t in trees):
+            return super().query_arrow(spec, sql)
+        result: pa.Table | None = None
+        for tree in trees:
+            if isinstance(tree, exp.Copy):
+                result = self.emulate_copy(spec, tree)
+            else:
+                result = super().query_arrow(spec, tree.sql(dialect="redshift"))
+        assert result is not None
+        return result
+
+    def emulate_copy(self, spec: ExperimentSpec, tree: exp.Copy) -> pa.Table:
+        """A typed ``COPY t FROM 's3://...' FORMAT AS PARQUET``, read from the S3 stage."""
+        import psycopg
+        import pyarrow as pa
+        from sqlglot import exp
+
+        files = tree.args.get("files") or []
+        uri = files[0].name if files else ""
+        params = {
+            p.this.name.upper(): (p.expression.name.upper() if p.expression else "")
+            for p in tree.args.get("params") or []
+        }
+        if not tree.args.get("kind") or not uri.lower().startswith("s3://"):
+            raise QueryError(
+                "the Redshift emulator runs COPY only FROM an 's3://' prefix.",
+                hint="stage the run first (dwsim_nb.staging.stage_run) and COPY from its prefix",
+            )
+        if params.get("FORMAT") != "PARQUET" and "PARQUET" not in params:
+            raise QueryError(
+                "the Redshift emulator runs COPY only with FORMAT AS PARQUET: staged runs are "
+                "Parquet, and CSV/JSON options are not emulated.",
+                hint="add FORMAT AS PARQUET",
+            )
+        target = tree.this
+        columns: list[str] = []
+        if isinstance(target, exp.Schema):
+            columns = [c.name for c in target.expressions]
+            target = target.this
+        table = self._spec_table(spec, target.name)
+        names = columns or [c.name for c in table.columns]
+        dest = qualified(self.schema_for(spec), self.table_name(table))
+        cols = ", ".join(quote(n) for n in names)
+        cfg = self.s3_config
+        loaded = 0
+        with self.connect(spec) as conn:
+            try:
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {dest} ({cols}) FROM STDIN (FORMAT CSV)") as cp,
+                ):
+                    for batch in iter_batches(uri, config=cfg):
+                        batch = _by_name_or_position(batch, names)
+                        cp.write(_csv(prepare_batch(batch, names, hex_binary=True)))
+                        loaded += batch.num_rows
+                conn.commit()
+            except psycopg.Error as exc:
+                conn.rollback()
+                raise LoadError(
+                    f"COPY into {table.name} from {uri} failed, nothing was loaded: "
+                    f"{first_line(exc)}",
+                    where=self.where,
+                    hint="the staged files' columns must match the table's",
+                ) from None
+        return pa.table({"rows_loaded": pa.array([loaded], pa.int64())})
+
+    def _spec_table(self, spec: ExperimentSpec, name: str) -> Table:
+        try:
+            return spec.table(name)
+        except KeyError:
+            raise QueryError(
+                f"COPY names table {name!r}, which experiment {spec.name} does not have.",
+                hint=f"use one of: {', '.join(t.name for t in spec.tables)}",
+            ) from None
+
+
+def _by_name_or_position(batch: pa.RecordBatch, names: list[str]) -> pa.RecordBatch:
+    """Parquet columns matched by name when they all match, else by position (as Redshift)."""
+    import pyarrow as pa
+
+    have = {n.lower(): n for n in batch.schema.names}
+    if all(n.lower() in have for n in names):
+        return pa.RecordBatch.from_arrays(
+            [batch.column(have[n.lower()]) for n in names], names=names
+        )
+    if batch.num_columns < len(names):
+        raise LoadError(
+            f"the staged Parquet has {batch.num_columns} columns for {len(names)} table columns.",
+            hint="COPY a prefix staged from the same experiment",
+        )
+    return pa.RecordBatch.from_arrays([batch.column(i) for i in range(len(names))], names=names)
+
+
+def _csv(batch: pa.RecordBatch) -> memoryview:
+    from dwsim_nb.warehouses.postgres import _csv_bytes
+
+    return _csv_bytes(batch)
