@@ -1,0 +1,199 @@
+"""The forms driven from Python: set values, click, check what they show and store."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from dwsim_nb.widgets import App, Dashboard, GenerateForm, ImportForm, QueryPanel
+from dwsim_nb.workspace import Workspace
+
+DDL = """
+create table customers (customer_id int primary key, email varchar(100), city varchar(50));
+create table orders (
+    order_id int primary key,
+    customer_id int not null references customers(customer_id),
+    amount decimal(10,2)
+);
+"""
+
+
+@pytest.fixture
+def ws(home: Path) -> Workspace:
+    return Workspace(home)
+
+
+@pytest.fixture
+def shop(ws: Workspace) -> Any:
+    exp = ws.import_sql(DDL, name="shop", dialect="postgres")
+    exp.generate(rows={"customers": 40, "orders": 100}, seed=3, workers=1)
+    return exp
+
+
+def test_import_preview_shows_schema_without_saving(ws: Workspace) -> None:
+    form = ImportForm(ws)
+    form.name.value = "shop"
+    form.dialect.value = "postgres"
+    form.ddl.value = DDL
+    form.preview_button.click()
+    assert "customers" in form.output.value and "FK → customers.customer_id" in form.output.value
+    assert ws.experiments() == []
+
+
+def test_import_save_stores_and_reports(ws: Workspace) -> None:
+    saved: list[str] = []
+    form = ImportForm(ws, on_saved=saved.append)
+    form.name.value = "shop"
+    form.dialect.value = "postgres"
+    form.ddl.value = DDL
+    form.save_button.click()
+    assert "Saved experiment shop" in form.output.value
+    assert saved == ["shop"] and [e.name for e in ws.experiments()] == ["shop"]
+
+
+def test_import_error_keeps_the_input(ws: Workspace) -> None:
+    form = ImportForm(ws)
+    form.name.value = "broken"
+    form.ddl.value = "create table t (a int,, b"
+    form.preview_button.click()
+    assert "dwsim-error" in form.output.value
+    assert form.ddl.value == "create table t (a int,, b" and form.name.value == "broken"
+    form.name.value = ""
+    form.ddl.value = DDL
+    form.save_button.click()
+    assert "needs a name" in form.output.value
+
+
+def test_generate_form_rows_seed_progress_and_result(ws: Workspace) -> None:
+    ws.import_sql(DDL, name="shop", dialect="postgres")
+    form = GenerateForm(ws, "shop", background=False)
+    assert set(form.rows) == {"customers", "orders"}
+    form.rows["customers"].value = 25
+    form.rows["orders"].value = 60
+    form.seed.value = 11
+    form.run_button.click()
+    assert "dwsim-status-completed" in form.result.value
+    assert form.progress is not None
+    assert form.progress.state["orders"] == (60, 60)
+    counts = ws.experiment("shop").query("select count(*) as n from orders")
+    assert int(counts["n"][0]) == 60
+    assert form.last_run.seed == 11
+
+
+def test_generate_form_runs_in_background_and_can_cancel(ws: Workspace) -> None:
+    ws.import_sql(DDL, name="shop", dialect="postgres")
+    form = GenerateForm(ws, "shop")
+    form.rows["customers"].value = 20
+    form.rows["orders"].value = 50
+    form.run_button.click()
+    assert form.wait(60)
+    assert "dwsim-status-completed" in form.result.value
+    # A cancel set before the first block stops the run: ABORTED or FAILED, never loaded.
+    form.rows["orders"].value = 2_000_000
+    started = threading.Event()
+    original = form._run
+
+    def run_and_cancel(exp: Any, kwargs: dict[str, Any]) -> None:
+        kwargs["cancel"].set()
+        started.set()
+        original(exp, kwargs)
+
+    form._run = run_and_cancel  # type: ignore[method-assign]
+    form.run_button.click()
+    assert form.wait(60) and started.is_set()
+    assert "dwsim-error" in form.result.value
+    assert ws.experiment("shop").runs()[-1].status in ("ABORTED", "FAILED")
+
+
+def test_generate_form_without_experiments_says_so(ws: Workspace) -> None:
+    form = GenerateForm(ws, background=False)
+    form.run_button.click()
+    assert "import one first" in form.result.value
+
+
+def test_dashboard_buttons(ws: Workspace, shop: Any) -> None:
+    dash = Dashboard(ws)
+    assert "shop" in dash.buttons
+    dash.buttons["shop"]["runs"].click()
+    assert "dwsim-status-completed" in dash.runs.value
+    dash.buttons["shop"]["reset"].click()
+    assert "emptied" in dash.status.value
+    assert int(shop.query("select count(*) as n from orders")["n"][0]) == 0
+    dash.buttons["shop"]["load"].click()
+    assert int(shop.query("select count(*) as n from orders")["n"][0]) == 100
+    dash.buttons["shop"]["delete"].click()  # arms
+    assert [e.name for e in ws.experiments()] == ["shop"]
+    dash.buttons["shop"]["delete"].click()  # confirms
+    assert ws.experiments() == [] and "deleted" in dash.status.value
+
+
+def test_dashboard_polls_while_a_run_is_running(ws: Workspace, shop: Any) -> None:
+    class FakeRun:
+        def __init__(self, status: str) -> None:
+            self.id, self.status, self.seed = 9, status, 1
+            self.rows: dict[str, int] = {}
+            self.started_at = self.finished_at = self.error = None
+
+    calls: list[int] = []
+
+    class Slow:
+        """An experiment whose run shows RUNNING for the first two looks."""
+
+        name, dialect, warehouse_name, spec = "shop", "postgres", "duckdb", shop.spec
+
+        def runs(self) -> list[FakeRun]:
+            calls.append(1)
+            return [FakeRun("RUNNING" if len(calls) <= 2 else "COMPLETED")]
+
+    class FakeWs:
+        def experiments(self) -> list[Any]:
+            return [Slow()]
+
+        def experiment(self, name: str) -> Any:
+            return Slow()
+
+    dash = Dashboard(FakeWs(), poll_seconds=0.05)
+    dash.show_runs("shop")
+    assert dash._poller is not None
+    dash._poller.join(5)
+    assert "dwsim-status-completed" in dash.runs.value and len(calls) >= 3
+
+
+def test_query_panel_run_export_save(ws: Workspace, shop: Any, tmp_path: Path) -> None:
+    panel = QueryPanel(ws, "shop")
+    panel.sql.value = "select customer_id, count(*) as n from orders group by 1 order by 1"
+    panel.run_button.click()
+    assert '<table border="1" class="dataframe' in panel.output.value
+    assert panel.result is not None and int(panel.result["n"].sum()) == 100
+    panel.file.value = str(tmp_path / "out")
+    panel.export_button.click()
+    assert (tmp_path / "out.csv").read_text().replace('"', "").startswith("customer_id,n\n1,")
+    assert "download" in panel.status.value
+    panel.save_button.click()
+    assert "group by 1" in (tmp_path / "out.sql").read_text()
+
+
+def test_query_panel_errors_show_in_red(ws: Workspace, shop: Any) -> None:
+    panel = QueryPanel(ws, "shop")
+    panel.sql.value = "select * from nowhere"
+    panel.run_button.click()
+    assert "dwsim-error" in panel.status.value and panel.sql.value == "select * from nowhere"
+    panel.export_button.click()
+    assert "click Run first" in panel.status.value
+
+
+def test_app_keeps_tabs_in_step(ws: Workspace) -> None:
+    app = App(ws)
+    assert app.generate.experiment.options == ()
+    app.importer.name.value = "shop"
+    app.importer.dialect.value = "postgres"
+    app.importer.ddl.value = DDL
+    app.importer.save_button.click()
+    assert app.generate.experiment.value == "shop" and app.query.experiment.value == "shop"
+    assert "shop" in app.dashboard.buttons
+    assert "dwsim-app" in app._dom_classes
