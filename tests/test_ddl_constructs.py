@@ -43,10 +43,14 @@ def test_temporary_and_transient_kept_as_physical() -> None:
 
 
 def test_ctas_with_column_list_takes_types_from_casts() -> None:
-    s = imp("CREATE TABLE base (a INT, b DATE);"
-            "CREATE TABLE t (x, y) AS SELECT a, CAST(b AS TIMESTAMP) FROM base;", "postgres")
+    s = imp(
+        "CREATE TABLE base (a INT, b DATE);"
+        "CREATE TABLE t (x, y) AS SELECT a, CAST(b AS TIMESTAMP) FROM base;",
+        "postgres",
+    )
     assert [(c.name, c.data_type) for c in s.table("t").columns] == [
-        ("x", "INT"), ("y", "TIMESTAMP"),
+        ("x", "INT"),
+        ("y", "TIMESTAMP"),
     ]
 
 
@@ -93,16 +97,21 @@ def test_serial_becomes_sequence(spelling: str) -> None:
 
 
 def test_enum_via_create_type() -> None:
-    s = imp("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
-            "CREATE TABLE p (m mood NOT NULL);", "postgres")
+    s = imp(
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');CREATE TABLE p (m mood NOT NULL);",
+        "postgres",
+    )
     col = s.tables[0].columns[0]
     assert (col.data_type, col.values, col.required) == ("VARCHAR", ["sad", "ok", "happy"], True)
     assert s.notes == ["line 1: enum mood read; its columns use its 3 labels"]
 
 
 def test_domain_resolves_to_base_type_with_not_null_and_check() -> None:
-    s = imp("CREATE DOMAIN code AS varchar(3) NOT NULL CHECK (VALUE IN ('a', 'b'));"
-            "CREATE TABLE p (c code);", "postgres")
+    s = imp(
+        "CREATE DOMAIN code AS varchar(3) NOT NULL CHECK (VALUE IN ('a', 'b'));"
+        "CREATE TABLE p (c code);",
+        "postgres",
+    )
     col = s.tables[0].columns[0]
     assert (col.data_type, col.varchar_length, col.required) == ("VARCHAR", 3, True)
     assert col.values == ["a", "b"]
@@ -129,24 +138,34 @@ def test_inline_and_table_level_keys() -> None:
     ],
 )
 def test_alter_table_add_foreign_key(alter: str) -> None:
-    s = imp(f"CREATE TABLE public.p (id INT); CREATE TABLE public.c (pid INT NOT NULL);"
-            f"ALTER TABLE p ADD PRIMARY KEY (id); {alter};", "redshift")
+    s = imp(
+        f"CREATE TABLE public.p (id INT); CREATE TABLE public.c (pid INT NOT NULL);"
+        f"ALTER TABLE p ADD PRIMARY KEY (id); {alter};",
+        "redshift",
+    )
     fk = s.table("c").foreign_keys[0]
     assert (fk.columns, fk.references_table, fk.references_columns, fk.nullable) == (
-        ["pid"], "p", ["id"], False,
+        ["pid"],
+        "p",
+        ["id"],
+        False,
     )
 
 
 def test_alter_table_add_unique_and_composite_primary_key() -> None:
-    s = imp("CREATE TABLE t (a INT, b INT, c INT);"
-            "ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (a, b);"
-            "ALTER TABLE t ADD UNIQUE (c);")
+    s = imp(
+        "CREATE TABLE t (a INT, b INT, c INT);"
+        "ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (a, b);"
+        "ALTER TABLE t ADD UNIQUE (c);"
+    )
     assert s.tables[0].primary_key == ["a", "b"] and s.tables[0].unique == [["c"]]
 
 
 def test_references_without_columns_resolved_after_the_script() -> None:
-    s = imp("CREATE TABLE c (pid INT REFERENCES p); CREATE TABLE p (id INT);"
-            "ALTER TABLE p ADD PRIMARY KEY (id);")
+    s = imp(
+        "CREATE TABLE c (pid INT REFERENCES p); CREATE TABLE p (id INT);"
+        "ALTER TABLE p ADD PRIMARY KEY (id);"
+    )
     assert s.table("c").foreign_keys[0].references_columns == ["id"]
 
 
@@ -160,9 +179,11 @@ def test_fk_to_missing_table_is_a_warning_and_dropped() -> None:
 
 
 def test_fk_nullability_follows_columns() -> None:
-    s = imp("CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b));"
-            "CREATE TABLE c (x INT NOT NULL, y INT, FOREIGN KEY (x, y) REFERENCES p (a, b));"
-            "CREATE TABLE d (x INT NOT NULL, y INT NOT NULL, FOREIGN KEY (x, y) REFERENCES p);")
+    s = imp(
+        "CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b));"
+        "CREATE TABLE c (x INT NOT NULL, y INT, FOREIGN KEY (x, y) REFERENCES p (a, b));"
+        "CREATE TABLE d (x INT NOT NULL, y INT NOT NULL, FOREIGN KEY (x, y) REFERENCES p);"
+    )
     assert s.table("c").foreign_keys[0].nullable is False  # not every column is nullable
     assert s.table("d").foreign_keys[0].nullable is False
     s2 = imp("CREATE TABLE p (a INT PRIMARY KEY); CREATE TABLE c (x INT REFERENCES p);")
@@ -170,13 +191,16 @@ def test_fk_nullability_follows_columns() -> None:
 
 
 def test_redshift_column_and_table_physical_options() -> None:
-    s = imp("""create table t (
+    s = imp(
+        """create table t (
         id int identity(10, 5) encode az64 distkey,
         ts timestamp sortkey,
         v varchar(10) encode zstd) backup no diststyle key;
         create table u (a int, b int) interleaved sortkey (a, b);
         create table w (a int) compound sortkey (a);
-        create table z (a int) sortkey auto;""", "redshift")
+        create table z (a int) sortkey auto;""",
+        "redshift",
+    )
     t = s.table("t")
     assert t.physical == {"distkey": "id", "diststyle": "key", "sortkey": ["ts"], "backup": False}
     assert t.column("id").sequence is not None
@@ -189,19 +213,28 @@ def test_redshift_column_and_table_physical_options() -> None:
 
 @pytest.mark.parametrize(
     ("option", "start", "step"),
-    [("AUTOINCREMENT", 1, 1), ("AUTOINCREMENT START 5 INCREMENT 2", 5, 2),
-     ("IDENTITY(100, 10)", 100, 10), ("AUTOINCREMENT (7, 3)", 7, 3),
-     ("IDENTITY START 3 INCREMENT 4 NOORDER", 3, 4)],
+    [
+        ("AUTOINCREMENT", 1, 1),
+        ("AUTOINCREMENT START 5 INCREMENT 2", 5, 2),
+        ("IDENTITY(100, 10)", 100, 10),
+        ("AUTOINCREMENT (7, 3)", 7, 3),
+        ("IDENTITY START 3 INCREMENT 4 NOORDER", 3, 4),
+    ],
 )
 def test_snowflake_autoincrement_identity(option: str, start: int, step: int) -> None:
-    col = imp(f"CREATE TABLE t (id NUMBER(38,0) {option}, x INT);", "snowflake").tables[0].columns[0]
+    col = (
+        imp(f"CREATE TABLE t (id NUMBER(38,0) {option}, x INT);", "snowflake").tables[0].columns[0]
+    )
     assert col.sequence is not None and (col.sequence.start, col.sequence.step) == (start, step)
 
 
 def test_snowflake_cluster_by_before_and_after_columns_collate_comment_default() -> None:
-    s = imp("""CREATE TABLE a CLUSTER BY (d) (d DATE, n VARCHAR COLLATE 'en-ci' COMMENT 'the name');
+    s = imp(
+        """CREATE TABLE a CLUSTER BY (d) (d DATE, n VARCHAR COLLATE 'en-ci' COMMENT 'the name');
                CREATE TABLE b (d DATE DEFAULT CURRENT_DATE(), s VARCHAR DEFAULT 'x')
-               CLUSTER BY (d, s) COMMENT = 'bee';""", "snowflake")
+               CLUSTER BY (d, s) COMMENT = 'bee';""",
+        "snowflake",
+    )
     assert s.table("a").physical == {"cluster_by": ["d"]}
     assert s.table("a").column("n").physical == {"collate": "en-ci"}
     assert s.table("a").column("n").comment == "the name"
@@ -211,20 +244,26 @@ def test_snowflake_cluster_by_before_and_after_columns_collate_comment_default()
 
 
 def test_postgres_generated_identity_and_nextval() -> None:
-    s = imp("""CREATE SEQUENCE s START WITH 50 INCREMENT BY 5;
+    s = imp(
+        """CREATE SEQUENCE s START WITH 50 INCREMENT BY 5;
                CREATE TABLE t (
                  a bigint GENERATED ALWAYS AS IDENTITY (START WITH 7 INCREMENT BY 3),
                  b int GENERATED BY DEFAULT AS IDENTITY,
                  c int DEFAULT nextval('s'::regclass),
-                 d int DEFAULT nextval('unknown_seq'));""", "postgres")
+                 d int DEFAULT nextval('unknown_seq'));""",
+        "postgres",
+    )
     seqs = [(c.sequence.start, c.sequence.step) for c in s.tables[0].columns if c.sequence]
     assert seqs == [(7, 3), (1, 1), (50, 5), (1, 1)]
 
 
 def test_partition_of_is_the_same_table_and_partition_by_is_kept() -> None:
-    s = imp("""CREATE TABLE m (id int, d date) PARTITION BY RANGE (d);
+    s = imp(
+        """CREATE TABLE m (id int, d date) PARTITION BY RANGE (d);
                CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-            """, "postgres")
+            """,
+        "postgres",
+    )
     assert [t.name for t in s.tables] == ["m"]
     assert s.tables[0].physical == {"partition_by": "RANGE (d)"}
     assert s.notes[0].startswith("line 2: skipped partition m_2024 of m")
@@ -239,8 +278,10 @@ def test_partition_of_is_the_same_table_and_partition_by_is_kept() -> None:
         ("CREATE OR REPLACE VIEW v AS SELECT 1", "skipped CREATE VIEW v"),
         ("CREATE MATERIALIZED VIEW mv AS SELECT 1", "skipped CREATE MATERIALIZED VIEW mv"),
         ("CREATE INDEX i ON t (a)", "skipped CREATE INDEX i"),
-        ("CREATE FUNCTION f() RETURNS int AS $$ select 1; $$ LANGUAGE sql",
-         "skipped CREATE FUNCTION f"),
+        (
+            "CREATE FUNCTION f() RETURNS int AS $$ select 1; $$ LANGUAGE sql",
+            "skipped CREATE FUNCTION f",
+        ),
         ("CREATE EXTENSION IF NOT EXISTS pgcrypto", "skipped CREATE EXTENSION pgcrypto"),
         ("GRANT SELECT ON t TO bob", "skipped GRANT"),
         ("COMMENT ON SCHEMA s IS 'x'", "skipped COMMENT ON SCHEMA"),
@@ -260,8 +301,11 @@ def test_non_table_statements_are_noted(stmt: str, note: str) -> None:
 
 
 def test_comment_on_becomes_comments() -> None:
-    s = imp("CREATE TABLE s.t (a INT); COMMENT ON TABLE s.t IS 'tee';"
-            "COMMENT ON COLUMN s.t.a IS 'it''s a';", "postgres")
+    s = imp(
+        "CREATE TABLE s.t (a INT); COMMENT ON TABLE s.t IS 'tee';"
+        "COMMENT ON COLUMN s.t.a IS 'it''s a';",
+        "postgres",
+    )
     assert s.tables[0].comment == "tee" and s.tables[0].columns[0].comment == "it's a"
 
 
@@ -302,8 +346,11 @@ def test_other_accepted_dialects(dialect: str) -> None:
 
 
 def test_quoted_unicode_and_reserved_names() -> None:
-    s = imp('CREATE TABLE "date" ("user" TEXT, "Größe" INT, "select" INT, "a""b" INT);'
-            'CREATE TABLE "Ünïcødé tåble" (id INT);', "postgres")
+    s = imp(
+        'CREATE TABLE "date" ("user" TEXT, "Größe" INT, "select" INT, "a""b" INT);'
+        'CREATE TABLE "Ünïcødé tåble" (id INT);',
+        "postgres",
+    )
     assert [c.name for c in s.table("date").columns] == ["user", "Größe", "select", 'a"b']
     assert s.tables[1].name == "Ünïcødé tåble"
 

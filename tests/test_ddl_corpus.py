@@ -30,13 +30,25 @@ def fks(spec: ExperimentSpec, table: str) -> set[tuple[tuple[str, ...], str, tup
 def test_tickit_redshift() -> None:
     s = load("tickit_redshift.sql", "redshift")
     assert [t.name for t in s.tables] == [
-        "users", "venue", "category", "date", "event", "listing", "sales", "staging_sales",
+        "users",
+        "venue",
+        "category",
+        "date",
+        "event",
+        "listing",
+        "sales",
+        "staging_sales",
     ]
     assert cols(s, "venue") == ["venueid", "venuename", "venuecity", "venuestate", "venueseats"]
     assert len(cols(s, "users")) == 18
     assert {t.name: t.primary_key for t in s.tables if t.primary_key} == {
-        "users": ["userid"], "venue": ["venueid"], "category": ["catid"], "date": ["dateid"],
-        "event": ["eventid"], "listing": ["listid"], "sales": ["salesid"],
+        "users": ["userid"],
+        "venue": ["venueid"],
+        "category": ["catid"],
+        "date": ["dateid"],
+        "event": ["eventid"],
+        "listing": ["listid"],
+        "sales": ["salesid"],
     }
     assert fks(s, "event") == {
         (("venueid",), "venue", ("venueid",)),
@@ -68,11 +80,21 @@ def test_tickit_redshift() -> None:
 def test_snowflake_shop() -> None:
     s = load("snowflake_shop.sql", "snowflake")
     assert [t.name for t in s.tables] == [
-        "CUSTOMERS", "PRODUCTS", "ORDERS", "ORDER_ITEMS", "ORDER_AUDIT",
+        "CUSTOMERS",
+        "PRODUCTS",
+        "ORDERS",
+        "ORDER_ITEMS",
+        "ORDER_AUDIT",
     ]
     assert s.table("CUSTOMERS").source_name == "ANALYTICS.SHOP.CUSTOMERS"
     assert cols(s, "PRODUCTS") == [
-        "PRODUCT_ID", "SKU", "CATEGORY", "PRICE", "WEIGHT_KG", "PHOTO", "CREATED_AT",
+        "PRODUCT_ID",
+        "SKU",
+        "CATEGORY",
+        "PRICE",
+        "WEIGHT_KG",
+        "PHOTO",
+        "CREATED_AT",
     ]
     assert s.table("ORDER_ITEMS").primary_key == ["ORDER_ID", "LINE_NO"]
     assert s.table("CUSTOMERS").unique == [["EMAIL"]]
@@ -83,9 +105,16 @@ def test_snowflake_shop() -> None:
     }
     types = {c.name: c.data_type for c in s.table("CUSTOMERS").columns}
     assert types == {
-        "CUSTOMER_ID": "DECIMAL", "EMAIL": "VARCHAR", "FIRST_NAME": "VARCHAR",
-        "LAST_NAME": "VARCHAR", "SIGNUP_TS": "TIMESTAMP", "LAST_SEEN": "TIMESTAMPTZ",
-        "PROFILE": "VARIANT", "PREFS": "OBJECT", "TAGS": "ARRAY", "IS_ACTIVE": "BOOLEAN",
+        "CUSTOMER_ID": "DECIMAL",
+        "EMAIL": "VARCHAR",
+        "FIRST_NAME": "VARCHAR",
+        "LAST_NAME": "VARCHAR",
+        "SIGNUP_TS": "TIMESTAMP",
+        "LAST_SEEN": "TIMESTAMPTZ",
+        "PROFILE": "VARIANT",
+        "PREFS": "OBJECT",
+        "TAGS": "ARRAY",
+        "IS_ACTIVE": "BOOLEAN",
     }
     assert s.notes == [
         "line 2: skipped USE DATABASE ANALYTICS",
@@ -101,7 +130,9 @@ def test_postgres_dump() -> None:
     assert [t.name for t in s.tables] == ["authors", "books", "members", "loans"]
     assert cols(s, "members") == ["member_id", "email", "user", "joined"]
     assert {t.name: t.primary_key for t in s.tables} == {
-        "authors": ["author_id"], "books": ["book_id"], "members": ["member_id"],
+        "authors": ["author_id"],
+        "books": ["book_id"],
+        "members": ["member_id"],
         "loans": ["book_id", "member_id", "loaned_on"],
     }
     assert s.table("books").unique == [["isbn"]]
@@ -130,7 +161,14 @@ def test_postgres_dump() -> None:
 def test_tpch() -> None:
     s = load("tpch.sql", "ansi")
     assert [t.name for t in s.tables] == [
-        "region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
+        "region",
+        "nation",
+        "part",
+        "supplier",
+        "partsupp",
+        "customer",
+        "orders",
+        "lineitem",
     ]
     assert len(cols(s, "lineitem")) == 16
     assert s.table("partsupp").primary_key == ["ps_partkey", "ps_suppkey"]
@@ -190,7 +228,8 @@ def test_duckdb_events() -> None:
         (("event_day",), "date", ("date",)),
     }
     assert [(c.name, c.data_type) for c in s.table("daily").columns] == [
-        ("day", "DATE"), ("n", "BIGINT"),
+        ("day", "DATE"),
+        ("n", "BIGINT"),
     ]
     assert cols(s, "daily_named") == ["d", "n"]
     assert s.table("accounts").column("kind").values == ["free", "pro", "team"]
@@ -202,7 +241,12 @@ def test_duckdb_events() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.sql")))
 def test_corpus_strict_mode_reads_every_statement(name: str) -> None:
-    dialect = {"tickit": "redshift", "snowflake": "snowflake", "pg": "postgres",
-               "tpcc": "postgres", "duckdb": "duckdb"}.get(name.split("_")[0].split(".")[0], "ansi")
+    dialect = {
+        "tickit": "redshift",
+        "snowflake": "snowflake",
+        "pg": "postgres",
+        "tpcc": "postgres",
+        "duckdb": "duckdb",
+    }.get(name.split("_")[0].split(".")[0], "ansi")
     spec = import_sql((CORPUS / name).read_text(encoding="utf-8"), dialect, strict=True)
     assert spec.tables

@@ -16,9 +16,13 @@ from dwsim_nb.spec.types import type_family
 
 CORPUS = Path(__file__).parent / "corpus" / "ddl"
 SCRIPTS = {
-    "tickit_redshift.sql": "redshift", "snowflake_shop.sql": "snowflake",
-    "pg_dump_library.sql": "postgres", "tpch.sql": "ansi", "tpcds_subset.sql": "ansi",
-    "tpcc.sql": "postgres", "duckdb_events.sql": "duckdb",
+    "tickit_redshift.sql": "redshift",
+    "snowflake_shop.sql": "snowflake",
+    "pg_dump_library.sql": "postgres",
+    "tpch.sql": "ansi",
+    "tpcds_subset.sql": "ansi",
+    "tpcc.sql": "postgres",
+    "duckdb_events.sql": "duckdb",
 }
 OUT = ["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
 
@@ -35,8 +39,9 @@ def shape(spec: ExperimentSpec) -> dict[str, object]:
             [(c.name, family(c.data_type, c.scale), c.required) for c in t.columns],
             t.primary_key,
             sorted(map(sorted, t.unique_keys())),
-            sorted((fk.columns, fk.references_table, fk.references_columns)
-                   for fk in t.foreign_keys),
+            sorted(
+                (fk.columns, fk.references_table, fk.references_columns) for fk in t.foreign_keys
+            ),
         )
         for t in spec.tables
     }
@@ -56,7 +61,9 @@ def test_duckdb_and_sqlite_output_executes(script: str) -> None:
     spec = import_sql((CORPUS / script).read_text(), SCRIPTS[script], infer=False)
     con = duckdb.connect()
     con.execute(spec_to_ddl(spec, "duckdb"))
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     assert tables == {t.name for t in spec.tables}
     lite = sqlite3.connect(":memory:")
     lite.executescript(spec_to_ddl(spec, "sqlite"))
@@ -67,8 +74,9 @@ def test_duckdb_and_sqlite_output_executes(script: str) -> None:
 def _postgres() -> object:
     psycopg = pytest.importorskip("psycopg")
     try:
-        return psycopg.connect("dbname=postgres host=127.0.0.1 user=postgres", autocommit=True,
-                               connect_timeout=2)
+        return psycopg.connect(
+            "dbname=postgres host=127.0.0.1 user=postgres", autocommit=True, connect_timeout=2
+        )
     except Exception:
         pytest.skip("no PostgreSQL server")
 
@@ -82,8 +90,10 @@ def test_postgres_output_executes() -> None:
             cur = con.cursor()  # type: ignore[attr-defined]
             cur.execute("CREATE SCHEMA dwsim_ddl_test; SET LOCAL search_path = dwsim_ddl_test")
             cur.execute(spec_to_ddl(spec, "postgres"))
-            cur.execute("select count(*) from information_schema.tables "
-                        "where table_schema = 'dwsim_ddl_test'")
+            cur.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'dwsim_ddl_test'"
+            )
             assert cur.fetchone()[0] == len(spec.tables)
             cur.execute("DROP SCHEMA dwsim_ddl_test CASCADE")
 
@@ -105,15 +115,18 @@ def test_redshift_physical_options_written_back() -> None:
 def test_snowflake_cluster_by_written_back() -> None:
     spec = import_sql((CORPUS / "snowflake_shop.sql").read_text(), "snowflake", infer=False)
     ddl = spec.to_ddl("snowflake")
-    assert 'CLUSTER BY ("ORDER_DATE")' in ddl and "CREATE TRANSIENT TABLE \"ORDERS\"" in ddl
+    assert 'CLUSTER BY ("ORDER_DATE")' in ddl and 'CREATE TRANSIENT TABLE "ORDERS"' in ddl
     assert import_sql(ddl, "snowflake", infer=False).table("PRODUCTS").physical == {
         "cluster_by": ["CATEGORY"]
     }
 
 
 def test_tables_in_foreign_key_order_and_quoted() -> None:
-    spec = import_sql("CREATE TABLE c (pid INT REFERENCES p (id));"
-                      'CREATE TABLE p (id INT PRIMARY KEY, "user" TEXT);', "postgres")
+    spec = import_sql(
+        "CREATE TABLE c (pid INT REFERENCES p (id));"
+        'CREATE TABLE p (id INT PRIMARY KEY, "user" TEXT);',
+        "postgres",
+    )
     ddl = spec_to_ddl(spec, "postgres")
     assert ddl.index('CREATE TABLE "p"') < ddl.index('CREATE TABLE "c"')
     assert '"user" TEXT' in ddl
@@ -121,8 +134,14 @@ def test_tables_in_foreign_key_order_and_quoted() -> None:
 
 @pytest.mark.parametrize(
     ("dialect", "expected"),
-    [("duckdb", '"v" JSON'), ("postgres", '"v" JSONB'), ("redshift", '"v" SUPER'),
-     ("snowflake", '"v" VARIANT'), ("sqlite", '"v" JSON'), ("ansi", '"v" JSON')],
+    [
+        ("duckdb", '"v" JSON'),
+        ("postgres", '"v" JSONB'),
+        ("redshift", '"v" SUPER'),
+        ("snowflake", '"v" VARIANT'),
+        ("sqlite", '"v" JSON'),
+        ("ansi", '"v" JSON'),
+    ],
 )
 def test_types_per_dialect(dialect: str, expected: str) -> None:
     spec = import_sql("CREATE TABLE t (v VARIANT, n NUMBER(38,0), s STRING);", "snowflake")

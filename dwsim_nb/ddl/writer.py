@@ -223,8 +223,10 @@ def _default(col: Column, dialect: str, source_dialect: str) -> str | None:
 
 def _column_sql(col: Column, table: Table, dialect: str, source_dialect: str) -> str:
     seq = col.sequence
-    if seq is not None and dialect in ("postgres", "redshift") and col.data_type not in (
-        "SMALLINT", "INT", "BIGINT"
+    if (
+        seq is not None
+        and dialect in ("postgres", "redshift")
+        and col.data_type not in ("SMALLINT", "INT", "BIGINT")
     ):
         # Both accept IDENTITY only on integer types; changing the type (NUMBER(38,0) -> BIGINT)
         # would break foreign keys that point at the column, so the identity is left out.

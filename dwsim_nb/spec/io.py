@@ -117,6 +117,11 @@ def parse_spec(source: Any) -> ExperimentSpec:
         raise SpecError(err.message, where=err.where, problems=err.problems) from None
     except RecursionError:
         raise SpecError("the spec is nested too deeply", where=label) from None
+    except (TypeError, AttributeError, KeyError, IndexError) as e:
+        # A field of the wrong shape (e.g. "foreign_keys": true) reached a validator that
+        # expects a list or dict; report it as a spec problem, never as a crash.
+        raise SpecError(f"a field has the wrong shape ({e})", where=label,
+                        hint="check the field types against the spec's JSON Schema") from None
 
 
 def _prune(value: Any, key: str | None = None) -> Any:
