@@ -171,6 +171,7 @@ _spec = st.one_of(
 @given(_spec)
 def test_random_spec_dicts(data: Any) -> None:
     try:
-        parse_spec(data)
+        spec = parse_spec(data)
     except DwsimError:
-        pass
+        return
+    assert spec.tables is not None and spec.to_dict()["name"] == spec.name
