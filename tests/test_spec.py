@@ -76,7 +76,7 @@ def test_benchmark_spec_loads_in_legacy_format() -> None:
     assert orders.column("amount").distribution is not None
     assert orders.column("amount").distribution.param("lambda") == pytest.approx(0.0125)
     out = spec.to_dict()
-    assert "foreign_key" not in json.dumps(out)
+    assert "\"foreign_key\"" not in json.dumps(out)
     assert out["tables"][1]["foreign_keys"][0]["references_columns"] == ["id"]
 
 
