@@ -218,6 +218,9 @@ class Experiment:
                 catalog.finish_run(
                     run.id, "ABORTED", error="the process running it stopped before it finished"
                 )
+            # Temporary run folders left by a process killed mid-generation.
+            for stale in self.runs_dir.glob(".run_*.tmp"):
+                shutil.rmtree(stale, ignore_errors=True)
             yield
 
     # --- runs --------------------------------------------------------------------------------

@@ -1,0 +1,138 @@
+"""Translation: each named rewrite has a test that executes its output, and the dialect features
+that need no fix on DuckDB are pinned by executing them too (so a sqlglot upgrade that breaks one
+shows up here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+import duckdb
+import pytest
+
+from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.rewrites import (
+    Context,
+    fix_listagg_distinct,
+    fix_trunc_timestamp,
+    match_column_case,
+    qualify_experiment_tables,
+    rewrites_for,
+)
+from dwsim_nb.warehouses.translate import parse, translate
+
+TABLES = {"t": {"a": "INT", "b": "VARCHAR", "g": "INT", "d": "DATE", "ts": "TIMESTAMP"}}
+ROWS = [
+    (1, "x", 1, "2020-01-01", "2020-12-31 23:59:00"),
+    (2, "y", 1, "2020-03-01", "2021-01-01 00:01:00"),
+    (3, None, 2, "2020-05-01", "2020-06-01 00:00:00"),
+    (0, "z", 2, "2020-05-01", "2020-06-01 00:00:00"),
+    (4, "x", 1, "2020-05-02", "2020-06-02 00:00:00"),
+]
+
+
+@pytest.fixture(scope="module")
+def duck() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create table t (a int, b varchar, g int, d date, ts timestamp)")
+    con.executemany("insert into t values (?, ?, ?, ?, ?)", ROWS)
+    return con
+
+
+def run_duckdb(con: duckdb.DuckDBPyConnection, sql: str, read: str = "redshift") -> list[Any]:
+    out = translate(sql, Context(read=read, engine="duckdb", tables=TABLES))
+    return con.execute(out[-1]).fetchall()
+
+
+# --- the project's fixes ------------------------------------------------------------------------
+
+
+def test_fix_listagg_distinct_runs_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_listagg_distinct in rewrites_for("redshift", "duckdb")
+    sql = ("select g, listagg(distinct b, ',') within group (order by b) from t "
+           "group by g order by g")
+    assert run_duckdb(duck, sql) == [(1, "x,y"), (2, "z")]
+
+
+def test_fix_trunc_timestamp_gives_the_date(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_trunc_timestamp in rewrites_for("redshift", "duckdb")
+    assert run_duckdb(duck, "select trunc(ts) from t where a = 1") == [(dt.date(2020, 12, 31),)]
+    # TRUNC of a number is left alone
+    assert run_duckdb(duck, "select trunc(2.7)") == [(2,)]
+
+
+def test_qualify_experiment_tables_skips_cte_names() -> None:
+    ctx = Context(read="redshift", engine="duckdb", schema="exp", tables=TABLES)
+    tree = parse("with t2 as (select * from t) select * from t2 join T on true", "redshift")[0]
+    sql = qualify_experiment_tables(tree, ctx).sql("duckdb")
+    assert 'FROM "exp"."t")' in sql
+    assert "FROM t2" in sql
+    assert 'JOIN "exp"."t"' in sql
+
+
+def test_match_column_case_uses_the_schema_spelling() -> None:
+    ctx = Context(read="snowflake", engine="duckdb", tables={"t": {"userId": "INT"}})
+    tree = parse("select USERID, other from t", "snowflake")[0]
+    assert match_column_case(tree, ctx).sql("duckdb") == 'SELECT "userId", other FROM t'
+
+
+# --- verified to need no fix on DuckDB (executed) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "sql", "expected"),
+    [
+        ("redshift", "select top 2 a from t order by a", [(0,), (1,)]),
+        ("redshift", "select getdate() > '2020-01-01'::timestamp, sysdate is not null",
+         [(True, True)]),
+        ("redshift", "select nvl2(b, 'has', 'none') from t where a = 3", [("none",)]),
+        ("redshift", "select decode(a, 1, 'one', 2, 'two', 'other') from t order by a",
+         [("other",), ("one",), ("two",), ("other",), ("other",)]),
+        ("redshift", "select g, listagg(b, ',') within group (order by a) from t group by g "
+         "order by g", [(1, "x,y,x"), (2, "z")]),
+        # Redshift counts boundaries crossed: one minute across New Year is one year, one day
+        ("redshift", "select datediff(year, ts, '2021-01-01 00:00:00'::timestamp), "
+         "datediff(day, '2020-12-31 23:59'::timestamp, '2021-01-01 00:01'::timestamp) "
+         "from t where a = 1", [(1, 1)]),
+        ("redshift", "select median(a) from t", [(2.0,)]),
+        ("redshift", "select approximate count(distinct b) from t", [(3,)]),
+        ("snowflake", "select iff(a > 1, 'big', 'small') from t where a = 2", [("big",)]),
+        ("snowflake", "select div0(a, 0) from t where a = 2", [(0,)]),
+        ("snowflake", "select zeroifnull(null::int)", [(0,)]),
+        ("snowflake", "select a from t qualify row_number() over (partition by g order by a) = 1 "
+         "order by a", [(0,), (1,)]),
+        ("postgres", "select a from t order by a limit 1 offset 1", [(1,)]),
+    ],
+)
+def test_dialect_features_run_on_duckdb(
+    duck: duckdb.DuckDBPyConnection, read: str, sql: str, expected: list[Any]
+) -> None:
+    assert run_duckdb(duck, sql, read) == expected
+
+
+def test_sqlite_output_rejects_unknown_columns() -> None:
+    con = sqlite3.connect(":memory:")
+    con.execute("create table t (a int)")
+    out = translate("select misspelt from t", Context(read="redshift", engine="sqlite",
+                                                      tables={"t": {"a": "INT"}}))
+    with pytest.raises(sqlite3.OperationalError, match="no such column"):
+        con.execute(out[0])
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_syntax_error_points_at_the_users_sql() -> None:
+    with pytest.raises(QueryError) as info:
+        parse("select 1;\nselect a\nfrom t where a = = 2", "redshift")
+    err = info.value
+    assert err.line == 3 and err.col is not None
+    assert "redshift SQL" in str(err)
+
+
+def test_empty_and_unknown_dialect() -> None:
+    with pytest.raises(QueryError, match="empty"):
+        parse(" ; ", "duckdb")
+    with pytest.raises(QueryError, match="unknown SQL dialect"):
+        parse("select 1", "oracle")
