@@ -25,6 +25,7 @@ WAREHOUSES: list[Any] = [
     "sqlite",
     pytest.param("postgres", marks=pytest.mark.postgres),
     pytest.param("redshift", marks=pytest.mark.postgres),
+    "snowflake",
 ]
 # Targets on a PostgreSQL server share one throw-away database for the session (creating one
 # costs about a second); each test drops the schemas it made.

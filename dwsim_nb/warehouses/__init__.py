@@ -23,6 +23,7 @@ WAREHOUSES: dict[str, str] = {
     "sqlite": "dwsim_nb.warehouses.sqlite:SQLiteWarehouse",
     "postgres": "dwsim_nb.warehouses.postgres:PostgresWarehouse",
     "redshift": "dwsim_nb.warehouses.redshift:RedshiftWarehouse",
+    "snowflake": "dwsim_nb.warehouses.snowflake:SnowflakeWarehouse",
 }
 
 
