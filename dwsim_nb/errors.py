@@ -1,7 +1,8 @@
 """The one error family of dwsim_nb.
 
 Every error a user can cause is a :class:`DwsimError`. Shells (CLI, magics, widgets) print
-``str(err)`` and never a traceback for these. A message says what is wrong, where, and how to fix it.
+``str(err)`` and never a traceback for these. A message says what is wrong, where, and how to
+fix it.
 """
 
 from __future__ import annotations

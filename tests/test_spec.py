@@ -76,7 +76,7 @@ def test_benchmark_spec_loads_in_legacy_format() -> None:
     assert orders.column("amount").distribution is not None
     assert orders.column("amount").distribution.param("lambda") == pytest.approx(0.0125)
     out = spec.to_dict()
-    assert "\"foreign_key\"" not in json.dumps(out)
+    assert '"foreign_key"' not in json.dumps(out)
     assert out["tables"][1]["foreign_keys"][0]["references_columns"] == ["id"]
 
 
@@ -118,31 +118,73 @@ def test_multi_column_foreign_key_and_default_reference_to_primary_key() -> None
     ("tables", "expected"),
     [
         (
-            [_table("a", _col("id")), _table("b", _col("a_id"), foreign_keys=[
-                {"columns": ["a_id"], "references_table": "nope", "references_columns": ["id"]}])],
+            [
+                _table("a", _col("id")),
+                _table(
+                    "b",
+                    _col("a_id"),
+                    foreign_keys=[
+                        {
+                            "columns": ["a_id"],
+                            "references_table": "nope",
+                            "references_columns": ["id"],
+                        }
+                    ],
+                ),
+            ],
             ["table 'b'", "'nope'", "not in the experiment"],
         ),
         (
-            [_table("a", _col("id")), _table("b", _col("a_id"), foreign_keys=[
-                {"columns": ["a_id"], "references_table": "a", "references_columns": ["id"]}])],
+            [
+                _table("a", _col("id")),
+                _table(
+                    "b",
+                    _col("a_id"),
+                    foreign_keys=[
+                        {"columns": ["a_id"], "references_table": "a", "references_columns": ["id"]}
+                    ],
+                ),
+            ],
             ["neither its primary key nor unique", "is_unique"],
         ),
         (
-            [_table("a", _col("id", "VARCHAR"), primary_key=["id"]),
-             _table("b", _col("a_id"), foreign_keys=[
-                 {"columns": ["a_id"], "references_table": "a"}])],
+            [
+                _table("a", _col("id", "VARCHAR"), primary_key=["id"]),
+                _table(
+                    "b", _col("a_id"), foreign_keys=[{"columns": ["a_id"], "references_table": "a"}]
+                ),
+            ],
             ["'a_id' is INT", "a.id is VARCHAR", "same type"],
         ),
         (
-            [_table("a", _col("id"), _col("b_id"), primary_key=["id"],
-                    foreign_keys=[{"columns": ["b_id"], "references_table": "b"}]),
-             _table("b", _col("id"), _col("a_id"), primary_key=["id"],
-                    foreign_keys=[{"columns": ["a_id"], "references_table": "a"}])],
+            [
+                _table(
+                    "a",
+                    _col("id"),
+                    _col("b_id"),
+                    primary_key=["id"],
+                    foreign_keys=[{"columns": ["b_id"], "references_table": "b"}],
+                ),
+                _table(
+                    "b",
+                    _col("id"),
+                    _col("a_id"),
+                    primary_key=["id"],
+                    foreign_keys=[{"columns": ["a_id"], "references_table": "a"}],
+                ),
+            ],
             ["cycle", "a -> b -> a", "nullable"],
         ),
         (
-            [_table("emp", _col("id"), _col("boss"), primary_key=["id"],
-                    foreign_keys=[{"columns": ["boss"], "references_table": "emp"}])],
+            [
+                _table(
+                    "emp",
+                    _col("id"),
+                    _col("boss"),
+                    primary_key=["id"],
+                    foreign_keys=[{"columns": ["boss"], "references_table": "emp"}],
+                )
+            ],
             ["self-reference", "nullable"],
         ),
         (
@@ -182,11 +224,20 @@ def test_multi_column_foreign_key_and_default_reference_to_primary_key() -> None
             ["date_start", "after date_end"],
         ),
         (
-            [_table("a", _col("x", "FLOAT", distribution={"type": "zipf", "parameters": {"a": 0.5}}))],
+            [
+                _table(
+                    "a", _col("x", "FLOAT", distribution={"type": "zipf", "parameters": {"a": 0.5}})
+                )
+            ],
             ["zipf", "greater than 1"],
         ),
         (
-            [_table("a", _col("x", "FLOAT", distribution={"type": "normal", "parameters": {"avg": 1}}))],
+            [
+                _table(
+                    "a",
+                    _col("x", "FLOAT", distribution={"type": "normal", "parameters": {"avg": 1}}),
+                )
+            ],
             ["unknown parameter", "avg", "mean"],
         ),
         (
@@ -206,12 +257,27 @@ def test_validation_messages_name_the_place_and_fix(tables: list, expected: list
 def test_nullable_fk_breaks_cycle_and_nullable_self_reference_is_fine() -> None:
     spec = parse_spec(
         _spec(
-            _table("a", _col("id"), _col("b_id"), primary_key=["id"],
-                   foreign_keys=[{"columns": ["b_id"], "references_table": "b", "nullable": True}]),
-            _table("b", _col("id"), _col("a_id"), primary_key=["id"],
-                   foreign_keys=[{"columns": ["a_id"], "references_table": "a"}]),
-            _table("emp", _col("id"), _col("boss"), primary_key=["id"],
-                   foreign_keys=[{"columns": ["boss"], "references_table": "emp", "nullable": True}]),
+            _table(
+                "a",
+                _col("id"),
+                _col("b_id"),
+                primary_key=["id"],
+                foreign_keys=[{"columns": ["b_id"], "references_table": "b", "nullable": True}],
+            ),
+            _table(
+                "b",
+                _col("id"),
+                _col("a_id"),
+                primary_key=["id"],
+                foreign_keys=[{"columns": ["a_id"], "references_table": "a"}],
+            ),
+            _table(
+                "emp",
+                _col("id"),
+                _col("boss"),
+                primary_key=["id"],
+                foreign_keys=[{"columns": ["boss"], "references_table": "emp", "nullable": True}],
+            ),
         )
     )
     assert len(spec.tables) == 3
@@ -224,7 +290,9 @@ def test_reserved_words_are_valid_names() -> None:
 
 def test_several_problems_are_reported_together() -> None:
     with pytest.raises(SpecError) as err:
-        parse_spec(_spec(_table("a", _col("x", min_value=5, max_value=1)), _table("b", _col("y", "NOPE"))))
+        parse_spec(
+            _spec(_table("a", _col("x", min_value=5, max_value=1)), _table("b", _col("y", "NOPE")))
+        )
     assert len(err.value.problems) == 2
 
 
@@ -232,17 +300,39 @@ def test_several_problems_are_reported_together() -> None:
 def test_round_trip_json_and_yaml(fmt: str, tmp_path: Path) -> None:
     spec = parse_spec(
         _spec(
-            _table("customers", _col("id", "BIGINT"), _col("email", "VARCHAR(255)", faker_rule="email",
-                   is_unique=True), _col("score", "DECIMAL(10,2)", min_value=0, max_value=100,
-                   distribution={"type": "normal", "parameters": {"mean": 50, "stddev": 10}}),
-                   primary_key=["id"]),
-            _table("orders", _col("id", "BIGINT", sequence={"start": 100, "step": 2}),
-                   _col("customer_id", "BIGINT"), _col("placed_at", "TIMESTAMP",
-                   date_start="2024-01-01T00:00:00", date_end="2024-06-30T00:00:00"),
-                   _col("meta", "VARIANT", json_shape={"channel": "word", "items": ["int"]}),
-                   primary_key=["id"],
-                   foreign_keys=[{"columns": ["customer_id"], "references_table": "customers",
-                                  "cardinality": {"kind": "zipf", "s": 1.3}}]),
+            _table(
+                "customers",
+                _col("id", "BIGINT"),
+                _col("email", "VARCHAR(255)", faker_rule="email", is_unique=True),
+                _col(
+                    "score",
+                    "DECIMAL(10,2)",
+                    min_value=0,
+                    max_value=100,
+                    distribution={"type": "normal", "parameters": {"mean": 50, "stddev": 10}},
+                ),
+                primary_key=["id"],
+            ),
+            _table(
+                "orders",
+                _col("id", "BIGINT", sequence={"start": 100, "step": 2}),
+                _col("customer_id", "BIGINT"),
+                _col(
+                    "placed_at",
+                    "TIMESTAMP",
+                    date_start="2024-01-01T00:00:00",
+                    date_end="2024-06-30T00:00:00",
+                ),
+                _col("meta", "VARIANT", json_shape={"channel": "word", "items": ["int"]}),
+                primary_key=["id"],
+                foreign_keys=[
+                    {
+                        "columns": ["customer_id"],
+                        "references_table": "customers",
+                        "cardinality": {"kind": "zipf", "s": 1.3},
+                    }
+                ],
+            ),
             dialect="Redshift",
         )
     )

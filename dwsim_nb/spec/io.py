@@ -55,7 +55,9 @@ def _from_validation_error(err: ValidationError, data: Any) -> SpecError:
         elif e.get("type") == "missing":
             msg = "is required"
         problems.append(f"{where}: {msg}" if where else msg)
-    head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+    head = (
+        problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+    )
     return SpecError(head, problems=problems)
 
 
@@ -69,7 +71,9 @@ def load_text(text: str, source: str = "<text>") -> Any:
             return json.loads(text)
         return yaml.safe_load(text)
     except json.JSONDecodeError as e:
-        raise SpecError(f"invalid JSON: {e.msg}", where=f"{source}, line {e.lineno}, column {e.colno}") from None
+        raise SpecError(
+            f"invalid JSON: {e.msg}", where=f"{source}, line {e.lineno}, column {e.colno}"
+        ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
@@ -87,7 +91,9 @@ def read_source(source: Any) -> tuple[Any, str]:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise SpecError(f"spec file {str(path)!r} does not exist", hint="check the path") from None
+            raise SpecError(
+                f"spec file {str(path)!r} does not exist", hint="check the path"
+            ) from None
         except (OSError, UnicodeDecodeError) as e:
             raise SpecError(f"cannot read spec file {str(path)!r}: {e}") from None
         return load_text(text, str(path)), str(path)
@@ -120,15 +126,22 @@ def parse_spec(source: Any) -> ExperimentSpec:
     except (TypeError, AttributeError, KeyError, IndexError) as e:
         # A field of the wrong shape (e.g. "foreign_keys": true) reached a validator that
         # expects a list or dict; report it as a spec problem, never as a crash.
-        raise SpecError(f"a field has the wrong shape ({e})", where=label,
-                        hint="check the field types against the spec's JSON Schema") from None
+        raise SpecError(
+            f"a field has the wrong shape ({e})",
+            where=label,
+            hint="check the field types against the spec's JSON Schema",
+        ) from None
 
 
 def _prune(value: Any, key: str | None = None) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if v is None or (v in ({}, []) and k not in _ALWAYS) or (v is False and k in _FALSE_DROP):
+            if (
+                v is None
+                or (v in ({}, []) and k not in _ALWAYS)
+                or (v is False and k in _FALSE_DROP)
+            ):
                 continue
             out[k] = _prune(v, k)
         return out

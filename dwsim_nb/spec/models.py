@@ -1,9 +1,9 @@
 """The experiment spec: the single source of truth for tables, columns, keys and generation rules.
 
-Columns keep their generation rule in flat fields (``faker_rule``, ``min_value``, ``values`` ...), as
-the original dw-simulator format did, so its files load unchanged. :meth:`Column.rule_kind` says which
-one rule applies. Validation that spans tables (references, cycles, domains) lives in
-:mod:`dwsim_nb.spec.validate`.
+Columns keep their generation rule in flat fields (``faker_rule``, ``min_value``, ``values``
+...), as the original dw-simulator format did, so its files load unchanged.
+:meth:`Column.rule_kind` says which one rule applies. Validation that spans tables
+(references, cycles, domains) lives in :mod:`dwsim_nb.spec.validate`.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ class Distribution(_Model):
         if unknown:
             expected = ", ".join(names) or "no parameters"
             raise ValueError(
-                f"distribution '{self.type}' has unknown parameter(s) {unknown}; expected {expected}"
+                f"distribution '{self.type}' has unknown parameter(s) {unknown}; "
+                f"expected {expected}"
             )
         for key, value in self.parameters.items():
             if key in ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate", "lam") and (
@@ -116,7 +117,8 @@ class Cardinality(_Model):
     """How child rows spread over parent rows for a foreign key.
 
     ``uniform``: every parent equally likely; ``zipf``: skewed, a few hot parents (``s`` > 1);
-    ``range``: between ``min`` and ``max`` children per parent; ``at_least_one``: every parent gets a child.
+    ``range``: between ``min`` and ``max`` children per parent; ``at_least_one``: every parent
+    gets a child.
     """
 
     kind: Literal["uniform", "zipf", "range", "at_least_one"] = "uniform"
@@ -269,11 +271,15 @@ class Column(_Model):
                 f"column '{self.name}' is required (NOT NULL) but has null_rate {self.null_rate}; "
                 "drop null_rate or make the column nullable"
             )
-        if self.data_type == "DECIMAL" and self.precision is not None and self.scale is not None:
-            if self.scale > self.precision:
-                raise ValueError(
-                    f"column '{self.name}': DECIMAL scale {self.scale} > precision {self.precision}"
-                )
+        if (
+            self.data_type == "DECIMAL"
+            and self.precision is not None
+            and self.scale is not None
+            and self.scale > self.precision
+        ):
+            raise ValueError(
+                f"column '{self.name}': DECIMAL scale {self.scale} > precision {self.precision}"
+            )
         return self
 
     def rule_kind(self) -> str | None:
@@ -365,13 +371,12 @@ class Table(_Model):
         composite = data.pop("composite_keys", None) or []
         if isinstance(data.get("primary_key"), str):
             data["primary_key"] = [data["primary_key"]]
-        for i, key in enumerate(composite):
-            key = [key] if isinstance(key, str) else list(key)
+        for i, raw_key in enumerate(composite):
+            key = [raw_key] if isinstance(raw_key, str) else list(raw_key)
             if i == 0 and not data.get("primary_key"):
                 data["primary_key"] = key
             else:
-                data.setdefault("unique", [])
-                data["unique"] = [*data["unique"], key]
+                data["unique"] = [*(data.get("unique") or []), key]
         if isinstance(data.get("unique"), list):
             data["unique"] = [[u] if isinstance(u, str) else u for u in data["unique"]]
         return data
@@ -398,7 +403,7 @@ class Table(_Model):
         return any(c.name == name for c in self.columns)
 
     def unique_keys(self) -> list[list[str]]:
-        """Every key whose values are unique: the primary key, unique constraints, unique columns."""
+        """Every unique key: the primary key, unique constraints and unique columns."""
         keys: list[list[str]] = []
         if self.primary_key:
             keys.append(list(self.primary_key))

@@ -28,7 +28,9 @@ def check_name(kind: str, name: str) -> str | None:
     if _BAD_NAME_CHARS.search(name):
         return f"{kind} name {name!r} contains control characters; remove them"
     if len(name) > MAX_NAME_LENGTH:
-        return f"{kind} name {name[:40]!r}... is {len(name)} characters; use at most {MAX_NAME_LENGTH}"
+        return (
+            f"{kind} name {name[:40]!r}... is {len(name)} characters; use at most {MAX_NAME_LENGTH}"
+        )
     if name != name.strip():
         return f"{kind} name {name!r} starts or ends with spaces; trim it"
     return None
@@ -51,12 +53,17 @@ def unique_domain_size(col: Column) -> int | None:
             elif ch == "?":
                 size *= 26
         return size
-    if kind == "datetime" and col.data_type == "DATE":
-        if isinstance(col.date_start, dt.date) and isinstance(col.date_end, dt.date):
-            return (_as_date(col.date_end) - _as_date(col.date_start)).days + 1
-    if kind in ("range", "distribution") and col.data_type in ("SMALLINT", "INT", "BIGINT") or (
-        kind in ("range", "distribution") and col.data_type == "DECIMAL" and not col.scale
+    if (
+        kind == "datetime"
+        and col.data_type == "DATE"
+        and isinstance(col.date_start, dt.date)
+        and isinstance(col.date_end, dt.date)
     ):
+        return (_as_date(col.date_end) - _as_date(col.date_start)).days + 1
+    whole_number = col.data_type in ("SMALLINT", "INT", "BIGINT") or (
+        col.data_type == "DECIMAL" and not col.scale
+    )
+    if kind in ("range", "distribution") and whole_number:
         lo_b, hi_b = integer_bounds(col.data_type, col.precision)
         lo = math.ceil(col.min_value) if col.min_value is not None else lo_b
         hi = math.floor(col.max_value) if col.max_value is not None else hi_b
@@ -187,9 +194,12 @@ def _cycle_problems(spec: ExperimentSpec) -> list[str]:
     edges: dict[str, list[str]] = {t.name: [] for t in spec.tables}
     for table in spec.tables:
         for fk in table.foreign_keys:
-            if not fk.nullable and fk.references_table != table.name:
-                if fk.references_table in edges:
-                    edges[table.name].append(fk.references_table)
+            if (
+                not fk.nullable
+                and fk.references_table != table.name
+                and fk.references_table in edges
+            ):
+                edges[table.name].append(fk.references_table)
     cycle = find_cycle(edges)
     if cycle is None:
         return []
@@ -250,5 +260,9 @@ def check_spec(spec: ExperimentSpec) -> None:
     problems = spec_problems(spec)
     if problems:
         # Raised as-is (pydantic passes non-ValueError exceptions through), keeping the list.
-        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+        head = (
+            problems[0]
+            if len(problems) == 1
+            else f"{len(problems)} problems: " + "; ".join(problems)
+        )
         raise SpecError(head, where=f"experiment '{spec.name}'", problems=problems)
