@@ -358,9 +358,9 @@ class Table(_Model):
                     "references_columns": [ref_col] if isinstance(ref_col, str) else ref_col or [],
                     "nullable": bool(old.get("nullable", not col.get("required", False))),
                 }
-                for key in ("null_rate", "cardinality", "name"):
-                    if key in old:
-                        fk[key] = old[key]
+                for field in ("null_rate", "cardinality", "name"):
+                    if field in old:
+                        fk[field] = old[field]
                 fks.append(fk)
             elif isinstance(col, dict) and "foreign_key" in col and col["foreign_key"] is None:
                 col = {k: v for k, v in col.items() if k != "foreign_key"}
@@ -372,11 +372,11 @@ class Table(_Model):
         if isinstance(data.get("primary_key"), str):
             data["primary_key"] = [data["primary_key"]]
         for i, raw_key in enumerate(composite):
-            key = [raw_key] if isinstance(raw_key, str) else list(raw_key)
+            cols_of_key = [raw_key] if isinstance(raw_key, str) else list(raw_key)
             if i == 0 and not data.get("primary_key"):
-                data["primary_key"] = key
+                data["primary_key"] = cols_of_key
             else:
-                data["unique"] = [*(data.get("unique") or []), key]
+                data["unique"] = [*(data.get("unique") or []), cols_of_key]
         if isinstance(data.get("unique"), list):
             data["unique"] = [[u] if isinstance(u, str) else u for u in data["unique"]]
         return data
