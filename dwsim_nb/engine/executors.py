@@ -13,22 +13,41 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from dwsim_nb.engine.plan import Plan
 from dwsim_nb.errors import GenerationError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Task = tuple[str, int]
 OnDone = Callable[[str, int, int], None]
 
 
-def run_block(plan: Plan, table: str, block: int, out_dir: str) -> int:
+@runtime_checkable
+class BlockSink(Protocol):
+    """A run location that is not a local folder (S3): it writes one block where it belongs."""
+
+    def write_block(self, table: str, block: int, data: pa.Table, compression: str) -> None: ...
+
+
+def run_block(plan: Plan, table: str, block: int, out_dir: str | BlockSink) -> int:
     """Generate block ``block`` of ``table`` and write it; returns the rows written."""
     from dwsim_nb.engine.context import runtime_for
     from dwsim_nb.engine.writer import part_path, write_block
 
     data = runtime_for(plan).table(table).block(block)
-    write_block(data, part_path(out_dir, table, block), plan.compression)
+    if isinstance(out_dir, str):
+        write_block(data, part_path(out_dir, table, block), plan.compression)
+    else:
+        # A remote location: the worker writes the object itself, nothing returns to the driver.
+        out_dir.write_block(table, block, data, plan.compression)
     return data.num_rows
+
+
+def _dest(out_dir: Path | BlockSink) -> str | BlockSink:
+    return out_dir if isinstance(out_dir, BlockSink) else str(out_dir)
 
 
 def _cancelled() -> GenerationError:
@@ -45,7 +64,7 @@ class Executor:
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path,
+        out_dir: Path | BlockSink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
@@ -61,14 +80,14 @@ class InProcessExecutor(Executor):
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path,
+        out_dir: Path | BlockSink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
         for table, block in tasks:
             if cancel is not None and cancel.is_set():
                 raise _cancelled()
-            on_done(table, block, run_block(plan, table, block, str(out_dir)))
+            on_done(table, block, run_block(plan, table, block, _dest(out_dir)))
 
 
 def _context() -> mp.context.BaseContext:
@@ -93,7 +112,7 @@ class ProcessPoolExecutor(Executor):
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path,
+        out_dir: Path | BlockSink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
@@ -109,7 +128,7 @@ class ProcessPoolExecutor(Executor):
                         if cancel is not None and cancel.is_set():
                             raise _cancelled()
                         table, block = pending.pop()
-                        fut = pool.submit(run_block, plan, table, block, str(out_dir))
+                        fut = pool.submit(run_block, plan, table, block, _dest(out_dir))
                         running[fut] = (table, block)
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                     for fut in done:
@@ -123,8 +142,20 @@ class ProcessPoolExecutor(Executor):
                 raise
 
 
-def make_executor(kind: str, workers: int | None, plan: Plan) -> Executor:
-    """``auto``: a process pool when there are several workers and several blocks."""
+def make_executor(
+    kind: str | Executor, workers: int | None, plan: Plan, client: Any = None
+) -> Executor:
+    """``auto``: a process pool when there are several workers and several blocks.
+
+    ``dask`` (or ``auto`` with a ``client``): blocks as tasks on a Dask cluster; ``client`` is a
+    ``distributed.Client`` or a scheduler address. An :class:`Executor` object is used as given.
+    """
+    if isinstance(kind, Executor):
+        return kind
+    if kind == "dask" or (kind == "auto" and client is not None):
+        from dwsim_nb.engine.dask_executor import DaskExecutor
+
+        return DaskExecutor(client)
     n = max(1, workers or os.cpu_count() or 1)
     if kind == "auto":
         kind = "processes" if n > 1 and len(plan.tasks()) > 1 else "inprocess"
@@ -133,5 +164,5 @@ def make_executor(kind: str, workers: int | None, plan: Plan) -> Executor:
     if kind in ("processes", "process", "pool", "process_pool"):
         return ProcessPoolExecutor(n)
     raise GenerationError(
-        f"unknown executor '{kind}'", hint="use 'auto', 'inprocess' or 'processes'"
+        f"unknown executor '{kind}'", hint="use 'auto', 'inprocess', 'processes' or 'dask'"
     )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dwsim_nb.engine.executors import make_executor
+from dwsim_nb.engine.executors import Executor, make_executor
 from dwsim_nb.engine.manifest import Manifest, TableOutput
 from dwsim_nb.engine.plan import make_plan
 from dwsim_nb.engine.writer import part_path, write_block
@@ -25,10 +25,11 @@ def generate_run(
     rows: dict[str, int] | None = None,
     seed: int = 0,
     workers: int | None = None,
-    executor: str = "auto",
+    executor: str | Executor = "auto",
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     block_size: int | None = None,
+    client: Any = None,
 ) -> Manifest:
     """Generate every table of ``spec`` into ``out_dir`` and return the run's manifest.
 
@@ -38,12 +39,23 @@ def generate_run(
     >>> m = generate_run(spec, "runs/1", rows={"customers": 10_000}, seed=42)  # doctest: +SKIP
     >>> m.tables["customers"].rows  # doctest: +SKIP
     10000
+
+    ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
+    blocks on a Dask cluster; an ``s3://`` ``out_dir`` writes the run to S3
+    (:mod:`dwsim_nb.engine.s3_output`).
     """
+    if isinstance(out_dir, str) and out_dir.lower().startswith(("s3://", "s3a://")):
+        from dwsim_nb.engine.s3_output import generate_s3_run
+
+        return generate_s3_run(
+            spec, out_dir, rows=rows, seed=seed, workers=workers, executor=executor,
+            progress=progress, cancel=cancel, block_size=block_size, client=client,
+        )
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
         spec = ExperimentSpec.parse(spec)
     plan = make_plan(spec, rows=rows, seed=seed, block_size=block_size)
-    runner = make_executor(executor, workers, plan)
+    runner = make_executor(executor, workers, plan, client)
     planned = time.perf_counter()
 
     out = Path(out_dir)

@@ -1,0 +1,254 @@
+"""Blocks as tasks on a Dask cluster: the same data as in-process, on as many machines as needed.
+
+    from distributed import Client
+    from dwsim_nb.engine import generate_run
+    client = Client("tcp://scheduler:8786")
+    generate_run(spec, "s3://bucket/experiments/shop/run_1", executor="dask", client=client)
+
+Each block is one task, ``run_block(plan, table, block, out)``, keyed by (run, table, block).
+Workers write their Parquet straight to the run's location (a folder every worker sees, or S3
+through :class:`dwsim_nb.engine.s3_output.S3RunSink`) and return only a row count, so the driver
+never holds data. Dask retries a failed task ``retries`` times; a block that still fails is
+reported as a :class:`GenerationError` naming its table and block. ``dask[distributed]`` is an
+optional extra (``pip install 'dwsim-nb[dask]'``), imported only when this executor is used.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dwsim_nb.engine.executors import BlockSink, Executor, OnDone, Task, _cancelled, run_block
+from dwsim_nb.engine.plan import Plan
+from dwsim_nb.errors import DwsimError, GenerationError
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+BlockFn = Callable[[Plan, str, int, Any], int]
+
+#: Dask re-runs a failed block this many times before the run fails (a flaky S3 write, a worker
+#: lost mid-task); generation is deterministic, so a retry writes the very same object.
+DEFAULT_RETRIES = 2
+
+# How often the driver looks at the cancel event while no block finishes.
+_POLL_SECONDS = 0.05
+
+
+class DaskUnavailableError(GenerationError):
+    """``dask[distributed]`` is not installed, or the cluster cannot be reached."""
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise DaskUnavailableError(
+            "the Dask executor needs dask[distributed], which is not installed.",
+            hint="pip install 'dwsim-nb[dask]' (or use executor='processes' on one machine)",
+        ) from None
+    return distributed
+
+
+def connect(address: str, timeout: float = 10.0) -> Client:
+    """A ``distributed.Client`` on the scheduler at ``address`` (``tcp://host:8786``)."""
+    distributed = _distributed()
+    try:
+        return distributed.Client(address, timeout=f"{timeout}s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise DaskUnavailableError(
+            f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}.",
+            where=address,
+            hint="start the scheduler (dask scheduler) or fix the address (tcp://HOST:8786)",
+        ) from None
+
+
+def _worker_check() -> str:
+    # Runs on every worker: the engine must import there, in the same version as on the driver.
+    import dwsim_nb
+
+    return str(dwsim_nb.__version__)
+
+
+class DaskExecutor(Executor):
+    """Runs every block as a Dask task on ``client``'s cluster.
+
+    ``client``: a ``distributed.Client``, a scheduler address (a client is opened and closed per
+    run), or None for the current default client. ``retries``: extra attempts per block.
+    ``block_fn`` replaces :func:`run_block` (it must be importable or picklable on the workers).
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        client: Client | str | None = None,
+        *,
+        retries: int = DEFAULT_RETRIES,
+        block_fn: BlockFn | None = None,
+    ) -> None:
+        self._distributed = _distributed()
+        self.client = client
+        self.retries = max(0, int(retries))
+        self.block_fn: BlockFn = block_fn or run_block
+        self.workers = 1
+
+    def _client(self) -> tuple[Client, bool]:
+        """The client to use and whether this executor opened it (and so must close it)."""
+        if isinstance(self.client, str):
+            return connect(self.client), True
+        if self.client is not None:
+            return self.client, False
+        try:
+            return self._distributed.default_client(), False
+        except ValueError:
+            raise DaskUnavailableError(
+                "executor='dask' needs a Dask cluster, and no client was given.",
+                hint="pass client=distributed.Client('tcp://HOST:8786') (or a LocalCluster's "
+                "client), or --dask ADDRESS on the command line",
+            ) from None
+
+    def run(
+        self,
+        plan: Plan,
+        tasks: Iterable[Task],
+        out_dir: Path | BlockSink,
+        on_done: OnDone,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        client, owned = self._client()
+        try:
+            self._run(client, plan, list(tasks), out_dir, on_done, cancel)
+        finally:
+            if owned:
+                client.close()
+
+    def _run(
+        self,
+        client: Client,
+        plan: Plan,
+        tasks: list[Task],
+        out_dir: Path | BlockSink,
+        on_done: OnDone,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.workers = self._check_workers(client)
+        dest: str | BlockSink = out_dir if isinstance(out_dir, BlockSink) else str(out_dir)
+        # One copy of the plan on each worker instead of one pickled into every task.
+        plan_ref = client.scatter(plan, broadcast=True, hash=False)
+        run_token = uuid.uuid4().hex[:12]
+        futures: dict[Future, Task] = {}
+        try:
+            for table, block in tasks:
+                # Keys per (run, table, block): readable in the dashboard, never shared with
+                # another run's results that a scheduler may still hold.
+                fut = client.submit(
+                    self.block_fn,
+                    plan_ref,
+                    table,
+                    block,
+                    dest,
+                    key=f"dwsim-block-{table}-{block}-{run_token}",
+                    retries=self.retries,
+                    pure=False,
+                )
+                futures[fut] = (table, block)
+            self._collect(client, futures, on_done, cancel)
+        except BaseException:
+            # Cancelled, failed or interrupted: nothing may keep writing into the run afterwards.
+            client.cancel(list(futures))
+            raise
+        finally:
+            client.cancel([plan_ref])
+        if not isinstance(out_dir, BlockSink):
+            _check_shared_folder(Path(out_dir), tasks)
+
+    def _collect(
+        self,
+        client: Client,
+        futures: dict[Future, Task],
+        on_done: OnDone,
+        cancel: threading.Event | None,
+    ) -> None:
+        ac = self._distributed.as_completed(list(futures))
+        while not ac.is_empty():
+            if cancel is not None and cancel.is_set():
+                raise _cancelled()
+            batch = ac.next_batch(block=False)
+            if not batch:
+                time.sleep(_POLL_SECONDS)
+                continue
+            for fut in batch:
+                table, block = futures[fut]
+                if fut.status != "finished":
+                    raise self._failure(fut, table, block)
+                # The result is a row count: the only thing that travels back to the driver.
+                on_done(table, block, int(fut.result()))
+                fut.release()
+
+    def _failure(self, fut: Future, table: str, block: int) -> DwsimError:
+        if fut.status == "cancelled":
+            return GenerationError(
+                f"the Dask task of table '{table}' block {block} was cancelled on the cluster.",
+                where=f"table {table}, block {block}",
+                hint="run the generation again; check the cluster if someone cancelled its tasks",
+            )
+        exc = fut.exception()
+        detail = exc.message if isinstance(exc, DwsimError) else f"{type(exc).__name__}: {exc}"
+        tries = self.retries + 1
+        return GenerationError(
+            f"block {block} of table '{table}' failed on the Dask cluster after {tries} "
+            f"attempt{'s' if tries > 1 else ''}: {detail}",
+            where=f"table {table}, block {block}",
+            hint="the worker's log has the traceback; fix the cause (the output location's "
+            "access, the workers' memory) and run it again",
+        )
+
+    def _check_workers(self, client: Client) -> int:
+        """Threads on the cluster; every worker must run this version of dwsim_nb."""
+        from dwsim_nb import __version__
+
+        try:
+            versions = client.run(_worker_check)
+        except Exception as exc:  # an import error on a worker arrives as any exception type
+            raise DaskUnavailableError(
+                f"the Dask workers cannot import dwsim_nb: {type(exc).__name__}: {exc}",
+                hint="install dwsim-nb (same version as here) in the workers' environment",
+            ) from None
+        if not versions:
+            raise DaskUnavailableError(
+                "the Dask cluster has no workers.",
+                hint="start workers (dask worker tcp://SCHEDULER:8786) or scale the cluster",
+            )
+        wrong = {addr: v for addr, v in versions.items() if v != __version__}
+        if wrong:
+            addr, version = next(iter(wrong.items()))
+            raise DaskUnavailableError(
+                f"worker {addr} runs dwsim_nb {version}, this process {__version__}; "
+                "blocks would not match.",
+                hint="install the same dwsim-nb version on the driver and every worker",
+            )
+        info = client.scheduler_info(n_workers=-1).get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
+
+
+def _check_shared_folder(out_dir: Path, tasks: list[Task]) -> None:
+    # Workers on other machines write to their own disks; the driver would record a run whose
+    # files it cannot see. One stat per file is cheap next to generating it.
+    from dwsim_nb.engine.writer import part_path
+
+    missing = [(t, b) for t, b in tasks if not part_path(out_dir, t, b).exists()]
+    if missing:
+        table, block = missing[0]
+        raise GenerationError(
+            f"the Dask workers wrote {len(tasks) - len(missing)} of {len(tasks)} blocks where "
+            f"this process can see them; block {block} of table '{table}' is not in {out_dir}.",
+            where=str(out_dir),
+            hint="the workers do not share this folder: write the run to S3 "
+            "(generate_run(spec, 's3://bucket/experiments/NAME/run_ID', executor='dask')) "
+            "or to a shared file system",
+        )
