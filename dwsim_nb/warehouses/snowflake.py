@@ -52,9 +52,10 @@ _STAGE = "DWSIM_LOAD_STAGE"
 TYPE_MAPS.setdefault(
     "snowflake",
     {
-        "SMALLINT": "NUMBER(5,0)",
-        "INT": "NUMBER(10,0)",
-        "BIGINT": "NUMBER(19,0)",
+        # Synonyms of NUMBER(38,0) in Snowflake; fakesnow keeps them integers (not decimals).
+        "SMALLINT": "SMALLINT",
+        "INT": "INTEGER",
+        "BIGINT": "BIGINT",
         "FLOAT": "FLOAT",
         "DOUBLE": "FLOAT",
         "BOOLEAN": "BOOLEAN",

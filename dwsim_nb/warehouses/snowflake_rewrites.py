@@ -19,7 +19,30 @@ def fix_text(sql: str) -> str:
     return sql
 
 
-REWRITES: tuple[Rewrite, ...] = ()
+def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
+    """Unaliased expressions in the outer SELECT named as Snowflake names them.
+
+    Snowflake labels ``count(*)`` as ``COUNT(*)`` and ``iff(a > 1, 'x', 'y')`` as
+    ``IFF(A > 1, 'X', 'Y')`` (the text, upper-cased); fakesnow returns DuckDB's internal
+    spelling (``count_star()``, ``CASE WHEN ...``), which breaks code that reads columns by name.
+    Plain columns keep their names.
+    """
+    select = tree if isinstance(tree, exp.Select) else None
+    if select is None:
+        return tree
+    for i, projection in enumerate(list(select.expressions)):
+        if isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
+            continue
+        plain = projection.copy()
+        for ident in plain.find_all(exp.Identifier):
+            ident.set("quoted", False)
+        label = plain.sql(dialect="snowflake").upper()
+        select.expressions[i] = exp.alias_(projection.copy(), label, quoted=True)
+    select.set("expressions", list(select.expressions))
+    return tree
+
+
+REWRITES: tuple[Rewrite, ...] = (fix_result_column_names,)
 
 _registered = False
 
