@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dwsim_nb import staging
-from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 
 SECRET = "s3cr3t-never-printed"
 
@@ -136,3 +136,56 @@ def test_credentials_never_in_repr() -> None:
     cfg = staging.S3Config(bucket="b", endpoint_url="http://user:pa55@127.0.0.1:9000")
     assert "pa55" not in repr(cfg) and "pa55" not in cfg.where
     assert staging.redact_url("postgresql://u:pw@h:5432/db") == "postgresql://***@h:5432/db"
+
+
+@pytest.mark.postgres
+def test_typed_copy_loads_a_staged_run_into_the_redshift_emulator(
+    s3: staging.S3Config, tmp_path: Path, postgres_url: str
+) -> None:
+    """Stage a run on the S3 endpoint, then a user-typed Redshift COPY reads it back."""
+    from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.warehouses import get_warehouse
+
+    spec = ExperimentSpec.parse(
+        {
+            "name": "shop",
+            "dialect": "redshift",
+            "tables": [
+                {
+                    "name": "orders",
+                    "columns": [
+                        {"name": "id", "data_type": "BIGINT"},
+                        {"name": "label", "data_type": "VARCHAR"},
+                    ],
+                }
+            ],
+        }
+    )
+    staging.stage_run(write_run(tmp_path / "run", {"orders": 1500}), "shop", 4)
+    wh = get_warehouse("redshift", tmp_path / "ws", url=postgres_url)
+    wh.create_tables(spec)
+    df = wh.query(
+        spec,
+        f"COPY orders FROM 's3://{s3.bucket}/experiments/shop/orders/run_4/' "
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET; "
+        "select count(*) as n, max(id) as top from orders",
+    )
+    assert int(df["n"][0]) == 1500 and int(df["top"][0]) == 1500
+    with pytest.raises(QueryError, match="FORMAT AS PARQUET"):
+        wh.query(spec, f"copy orders from 's3://{s3.bucket}/experiments/shop/orders/run_4/' csv")
+
+
+def test_real_redshift_load_statements() -> None:
+    from dwsim_nb.warehouses.redshift import copy_from_s3_sql, real_load_statements
+
+    role = "arn:aws:iam::123456789012:role/Load"
+    assert copy_from_s3_sql('"shop"."orders"', "s3://b/p/", role, region="eu-west-1") == (
+        "COPY \"shop\".\"orders\" FROM 's3://b/p/' IAM_ROLE "
+        "'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET REGION 'eu-west-1'"
+    )
+    assert real_load_statements("shop", ["users"], "b", "shop", 3, role) == [
+        "BEGIN",
+        'DELETE FROM "shop"."users"',
+        "COPY \"shop\".\"users\" FROM 's3://b/experiments/shop/users/run_3/' IAM_ROLE "
+        "'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET",
+    ]
