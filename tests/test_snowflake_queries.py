@@ -108,9 +108,8 @@ def test_unaliased_expressions_are_named_as_snowflake_names_them(loaded: Any) ->
 def test_fix_result_column_names_leaves_aliases_and_columns() -> None:
     import sqlglot
 
-    tree = fix_result_column_names(
-        sqlglot.parse_one("select a, b as x, sum(c) from t", "snowflake")
-    )
+    parsed: Any = sqlglot.parse_one("select a, b as x, sum(c) from t", "snowflake")
+    tree = fix_result_column_names(parsed)
     assert tree.sql("snowflake") == 'SELECT a, b AS x, SUM(c) AS "SUM(C)" FROM t'
 
 
