@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,13 +69,18 @@ class TranslatingCursor:
     DuckDB's ``.df()``; without this wrapper that second run would skip the translation.
     """
 
-    def __init__(self, cursor: Any, translate: Translate) -> None:
+    def __init__(self, cursor: Any, translate: Translate, parameters: Any = None) -> None:
         self._cursor = cursor
         self._translate = translate
+        self._parameters = parameters
 
     def execute(self, query: str, *args: Any, **kwargs: Any) -> TranslatingCursor:
         for statement in self._translate(query):
-            self._cursor.execute(statement, *args, **kwargs)
+            bound = _bound_parameters(statement, self._parameters)
+            if bound and not args and not kwargs:
+                self._cursor.execute(statement, bound)
+            else:
+                self._cursor.execute(statement, *args, **kwargs)
         return self
 
     def __getattr__(self, name: str) -> Any:
@@ -103,13 +109,43 @@ def _make_connection_class() -> type:
             cursor = None
             try:
                 for statement in statements:
-                    cursor = super().raw_execute(statement, parameters)
+                    bound = _bound_parameters(statement, parameters)
+                    if bound:
+                        cursor = self._execute_with(statement, bound)
+                    else:
+                        cursor = super().raw_execute(statement, parameters)
             except Exception:
                 _rollback(self._connection)
                 raise
-            return TranslatingCursor(cursor, self._translate) if cursor is not None else None
+            if cursor is None:
+                return None
+            return TranslatingCursor(cursor, self._translate, parameters)
+
+        def _execute_with(self, statement: str, bound: dict[str, Any]) -> Any:
+            # jupysql's DB-API connection drops named parameters; the engines take them as a dict.
+            cursor = self._connection.cursor()
+            cursor.execute(statement, bound)
+            if self._requires_manual_commit:
+                self._connection.commit()
+            return cursor
 
     return TranslatingConnection
+
+
+_PARAM = re.compile(r"(?<![:$\w])[:$]([A-Za-z_]\w*)")
+
+
+def _bound_parameters(statement: str, parameters: Any) -> dict[str, Any]:
+    """The named parameters (``:name`` / ``$name``) a statement uses, with their values.
+
+    jupysql hands over the whole user namespace when named parameters are enabled; only the
+    names that appear in the statement (outside string literals) are passed on.
+    """
+    if not isinstance(parameters, dict) or not parameters:
+        return {}
+    code = re.sub(r"'(?:[^']|'')*'", "''", statement)
+    names = {m.group(1) for m in _PARAM.finditer(code)}
+    return {n: parameters[n] for n in names if n in parameters}
 
 
 _CLASS: type | None = None

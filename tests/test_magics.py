@@ -241,3 +241,20 @@ def test_ui_magic_displays_the_app(ip: Any, home: Path) -> None:
     with capture_output() as cap:
         ip.run_line_magic("dwsim_ui", "")
     assert any("application/vnd.jupyter.widget-view+json" in o.data for o in cap.outputs)
+
+
+def test_jupysql_named_parameters_reach_the_engine(ip: Any, shop: str) -> None:
+    with capture_output():
+        ip.run_line_magic("dwsim_use", "shop")
+        ip.run_line_magic("config", "SqlMagic.autopandas = True")
+        ip.run_line_magic("config", 'SqlMagic.named_parameters = "enabled"')
+    try:
+        ip.user_ns["wanted"] = 3
+        with capture_output():
+            df = ip.run_line_magic(
+                "sql", "select count(*) as n from customers where customer_id <= :wanted"
+            )
+        assert int(df["n"][0]) == 3
+    finally:
+        ip.run_line_magic("config", 'SqlMagic.named_parameters = "warn"')
+        ip.run_line_magic("config", "SqlMagic.autopandas = False")
