@@ -180,6 +180,13 @@ def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
 @click.option("--seed", "-s", type=int, help="Seed; the same seed gives the same data.")
 @click.option("--workers", "-k", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-load", is_flag=True, help="Only write the run's Parquet files.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run the blocks on the Dask cluster at ADDRESS (tcp://HOST:8786); its workers must "
+    "see the workspace folder.",
+)
 @click.pass_context
 def generate_cmd(
     ctx: click.Context,
@@ -188,16 +195,27 @@ def generate_cmd(
     seed: int | None,
     workers: int | None,
     no_load: bool,
+    dask_address: str | None,
 ) -> None:
     """Generate data for experiment NAME and load it into its warehouse."""
     from dwsim_nb.terminal import RichProgress
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    with RichProgress(console) as progress:
-        run = exp.generate(
-            rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress
-        )
+    client = None
+    if dask_address:
+        from dwsim_nb.engine.dask_executor import connect
+
+        client = connect(dask_address)
+    try:
+        with RichProgress(console) as progress:
+            run = exp.generate(
+                rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress,
+                executor="dask" if client is not None else None, client=client,
+            )
+    finally:
+        if client is not None:
+            client.close()
     _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
 
 

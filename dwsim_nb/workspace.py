@@ -246,8 +246,13 @@ class Experiment:
         load: bool = True,
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
+        executor: Any = None,
+        client: Any = None,
     ) -> Run:
         """Generate a run's Parquet files and (unless ``load=False``) load them.
+
+        ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
+        the blocks on a Dask cluster whose workers share the workspace's folder.
 
         A failure or interruption leaves the warehouse and earlier runs as they were; the run is
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
@@ -275,6 +280,8 @@ class Experiment:
                     workers=workers,
                     progress=progress,
                     cancel=cancel,
+                    executor=executor or "auto",
+                    client=client,
                 )
                 timings.update(_engine_timings(manifest))
                 timings["generate"] = round(time.perf_counter() - t0, 4)

@@ -174,7 +174,8 @@ class DaskExecutor(Executor):
         on_done: OnDone,
         cancel: threading.Event | None,
     ) -> None:
-        ac = self._distributed.as_completed(list(futures))
+        # The loop given explicitly: the client need not be the process's default one.
+        ac = self._distributed.as_completed(list(futures), loop=client.loop)
         while not ac.is_empty():
             if cancel is not None and cancel.is_set():
                 raise _cancelled()
@@ -183,6 +184,8 @@ class DaskExecutor(Executor):
                 time.sleep(_POLL_SECONDS)
                 continue
             for fut in batch:
+                if cancel is not None and cancel.is_set():
+                    raise _cancelled()
                 table, block = futures[fut]
                 if fut.status != "finished":
                     raise self._failure(fut, table, block)
