@@ -280,7 +280,9 @@ class PostgresWarehouse(Warehouse):
                     batches = _parquet_batches(
                         tf.files if tf else (), table, hex_binary=self.copy_format == "csv"
                     )
-                    got = self.copy_batches(conn, spec, table, batches, expected, progress)
+                    got = self.copy_batches(
+                        conn, spec, table, batches, expected, progress, fresh=True
+                    )
                     if got != expected:
                         raise self.mismatch(table.name, expected, got, plan)
                     counts[table.name] = got
@@ -308,8 +310,13 @@ class PostgresWarehouse(Warehouse):
         batches: Iterator[pa.RecordBatch],
         expected: int,
         progress: Progress | None = None,
+        *,
+        fresh: bool = False,
     ) -> int:
-        """Stream record batches into the table with COPY; returns the table's row count."""
+        """Stream record batches into the table with COPY; returns the table's row count.
+
+        ``fresh``: the table was created in the current transaction (allows COPY FREEZE).
+        """
         target = qualified(self.schema_for(spec), self.table_name(table))
         cols = ", ".join(quote(c.name) for c in table.columns)
         done = 0
@@ -332,10 +339,14 @@ class PostgresWarehouse(Warehouse):
                         if progress:
                             progress(table.name, done, expected)
             else:
-                with cur.copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT CSV)") as cp:
-                    for batch in batches:
-                        cp.write(_csv_bytes(batch))
-                        done += batch.num_rows
+                # FREEZE: the table was created in this transaction, so its rows can be written
+                # already frozen (no hint-bit rewrite on first read, no anti-wraparound vacuum).
+                freeze = ", FREEZE" if fresh else ""
+                copy_sql = f"COPY {target} ({cols}) FROM STDIN (FORMAT CSV{freeze})"
+                with cur.copy(copy_sql) as cp:
+                    for rows, data in _encoded_ahead(batches):
+                        cp.write(data)
+                        done += rows
                         if progress:
                             progress(table.name, done, expected)
             counted = cur.execute(f"SELECT count(*) FROM {target}").fetchone()
@@ -427,6 +438,50 @@ def prepare_batch(batch: pa.RecordBatch, names: list[str], *, hex_binary: bool) 
             )
         arrays.append(arr)
     return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def _encoded_ahead(
+    batches: Iterator[pa.RecordBatch], depth: int = 4
+) -> Iterator[tuple[int, memoryview]]:
+    """(rows, CSV bytes) per batch, read and encoded on a second thread.
+
+    Reading Parquet and writing CSV run in pyarrow's C++ without the GIL, so they overlap with
+    PostgreSQL parsing the previous batch; on two cores this hides most of the encoding time.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                q.put((batch.num_rows, _csv_bytes(batch)))
+            q.put(end)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="dwsim-copy-encode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)
 
 
 def _csv_bytes(batch: pa.RecordBatch) -> memoryview:
