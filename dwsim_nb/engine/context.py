@@ -120,7 +120,8 @@ class Batch:
 
     def table(self) -> pa.Table:
         arrays = [self.column(c.name) for c in self.trt.table.columns]
-        return pa.Table.from_arrays(arrays, schema=self.trt.schema)
+        fields = [f.with_type(a.type) for f, a in zip(self.trt.schema, arrays, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 class TableRuntime:
@@ -159,11 +160,15 @@ class TableRuntime:
             and col.varchar_length
             and not is_unbounded_length(col.varchar_length)
         ):
-            arr = pc.utf8_slice_codeunits(arr, 0, col.varchar_length)
+            arr = _truncate(arr, col.varchar_length)
         rate = col.effective_null_rate
         if rate > 0 and name not in self.fk_of and len(arr):
-            mask = seeds.uniform(self.column_key(name, "null"), batch.rows) < rate
-            arr = pc.if_else(pa.array(mask), pa.nulls(len(arr), arr.type), arr)
+            mask = pa.array(seeds.uniform(self.column_key(name, "null"), batch.rows) < rate)
+            if isinstance(arr, pa.DictionaryArray):
+                indices = pc.if_else(mask, pa.nulls(len(arr), arr.indices.type), arr.indices)
+                arr = pa.DictionaryArray.from_arrays(indices, arr.dictionary)
+            else:
+                arr = pc.if_else(mask, pa.nulls(len(arr), arr.type), arr)
         return arr
 
     def column_at(self, name: str, rows: np.ndarray) -> pa.Array:
@@ -206,6 +211,14 @@ def runtime_for(plan: Plan) -> Runtime:
     return rt
 
 
+def _truncate(arr: pa.Array, length: int) -> pa.Array:
+    if isinstance(arr, pa.DictionaryArray):
+        # Pool-backed columns: truncate the few thousand pool values, not every row.
+        short = pc.utf8_slice_codeunits(arr.dictionary, 0, length)
+        return pa.DictionaryArray.from_arrays(arr.indices, short)
+    return pc.utf8_slice_codeunits(arr, 0, length)
+
+
 def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
     """Turn a generator's output into an array of the column's Arrow type.
 
@@ -214,11 +227,19 @@ def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if isinstance(values, pa.DictionaryArray):
+        # Kept dictionary-encoded when the values already have the column's type: Parquet
+        # then writes the dictionary as is instead of hashing every row's string.
+        if values.dictionary.type.equals(typ):
+            return values
+        values = values.dictionary_decode()
     if isinstance(values, pa.Array):
         if values.type.equals(typ):
             return values
         if pa.types.is_decimal(typ) and pa.types.is_floating(values.type):
             return pc.cast(pc.round(values, typ.scale), typ, safe=False)
+        if pa.types.is_integer(typ) and pa.types.is_floating(values.type):
+            values = pc.round(values)
         return pc.cast(values, typ, safe=False)
     arr = np.asarray(values)
     if pa.types.is_date32(typ):

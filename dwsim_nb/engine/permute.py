@@ -29,6 +29,9 @@ def _encrypt(x: np.ndarray, half: int, round_keys: list[np.uint64]) -> np.ndarra
 def permute(rows: np.ndarray, n: int, key: int) -> np.ndarray:
     """Map each row index in [0, n) to a distinct index in [0, n) (int64)."""
     rows = np.asarray(rows, dtype=np.int64)
+    if rows.size and (int(rows.max()) >= n or int(rows.min()) < 0):
+        # Outside the domain, cycle walking might never come back in: refuse instead.
+        raise ValueError(f"permute: row index outside [0, {n})")
     if n <= 1:
         return np.zeros(len(rows), dtype=np.int64)
     bits = max(2, (n - 1).bit_length())

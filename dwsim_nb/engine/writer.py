@@ -17,5 +17,21 @@ def write_block(table: pa.Table, path: Path, compression: str = "zstd") -> None:
     """Write one block; a reader never sees a half-written file (temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression=compression, row_group_size=max(table.num_rows, 1))
+    strings = [
+        f.name
+        for f in table.schema
+        if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
+    ]
+    # Dictionary pages only where values repeat (strings); min/max statistics where they help
+    # pruning (numbers, dates) and are cheap. The Arrow schema is not stored, so readers see
+    # plain strings for pool-backed columns written from dictionary arrays.
+    pq.write_table(
+        table,
+        tmp,
+        compression=compression,
+        row_group_size=max(table.num_rows, 1),
+        use_dictionary=strings,
+        write_statistics=[f.name for f in table.schema if f.name not in strings],
+        store_schema=False,
+    )
     os.replace(tmp, path)

@@ -31,7 +31,7 @@ def gen_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         cum = np.cumsum(np.asarray(col.weights, dtype=np.float64))
         idx = np.searchsorted(cum, ctx.uniform(rows) * cum[-1], side="right")
         np.minimum(idx, len(pool) - 1, out=idx)
-    return pool.take(pa.array(idx))
+    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pool)
 
 
 def gen_unique_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:

@@ -130,16 +130,33 @@ def _pick(ctx: ColumnContext, rows: np.ndarray, provider: str, part: str) -> pa.
     return values.take(pa.array(ctx.below(rows, len(values), part)))
 
 
+def _pick_encoded(ctx: ColumnContext, rows: np.ndarray, provider: str) -> pa.Array:
+    values = pool(provider, locale_of(ctx.col))
+    idx = ctx.below(rows, len(values), "value").astype(np.int32)
+    if not pa.types.is_string(values.type):
+        return values.take(pa.array(idx))
+    return pa.DictionaryArray.from_arrays(pa.array(idx), values)
+
+
+@functools.lru_cache(maxsize=64)
+def email_pool(provider: str, locale: str) -> pa.Array:
+    """Pool values made fit for an email's local part: lower case ASCII letters, digits, dots."""
+    values = pc.utf8_lower(pool(provider, locale))
+    return pc.replace_substring_regex(values, r"[^a-z0-9._]", "")
+
+
 def _email_local(ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     # Half "first.last", half the provider's own user names: both shapes occur in real data.
-    first = pc.utf8_lower(_pick(ctx, rows, "first_name", "first"))
-    last = pc.utf8_lower(_pick(ctx, rows, "last_name", "last"))
+    locale = locale_of(ctx.col)
+
+    def pick(provider: str, part: str) -> pa.Array:
+        values = email_pool(provider, locale)
+        return values.take(pa.array(ctx.below(rows, len(values), part)))
+
+    first, last = pick("first_name", "first"), pick("last_name", "last")
     dotted = pc.binary_join_element_wise(first, last, ".")
-    users = _pick(ctx, rows, "user_name", "user")
     shape = pa.array(ctx.uniform(rows, "shape") < 0.5)
-    local = pc.if_else(shape, dotted, users)
-    # Emails are ASCII in practice; drop what is not (accents, apostrophes, spaces).
-    return pc.replace_substring_regex(local, r"[^a-z0-9._]", "")
+    return pc.if_else(shape, dotted, pick("user_name", "user"))
 
 
 def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
@@ -164,8 +181,10 @@ def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         parts, sep = _COMPOSED[rule]
         arrays = [_pick(ctx, rows, p, p) for p in parts]
         out = pc.binary_join_element_wise(*arrays, sep)
-    else:
+    elif unique:
         out = _pick(ctx, rows, rule, "value")
+    else:
+        return _pick_encoded(ctx, rows, rule)
     if unique:
         text = out if pa.types.is_string(out.type) else pc.cast(out, pa.string())
         return pc.binary_join_element_wise(text, row_suffix(ctx, rows), "-")
@@ -177,7 +196,7 @@ def gen_words(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     from dwsim_nb.engine.generators.strings import row_suffix
 
     provider = "sentence" if col.data_type == "TEXT" else "word"
-    out = _pick(ctx, rows, provider, "words")
     if col.is_unique:
+        out = _pick(ctx, rows, provider, "words")
         return pc.binary_join_element_wise(out, row_suffix(ctx, rows), "-")
-    return out
+    return _pick_encoded(ctx, rows, provider)
