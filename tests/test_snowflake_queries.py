@@ -134,3 +134,12 @@ def test_statements_for_a_real_account() -> None:
     assert put_sql(Path("/data/it's.parquet"), "@s/t/") == (
         "PUT 'file:///data/it\\'s.parquet' @s/t/ AUTO_COMPRESS=FALSE OVERWRITE=TRUE"
     )
+
+
+def test_group_by_all_with_qualify(loaded: Any) -> None:
+    rows = q(
+        loaded,
+        "select kind, count(*) as n from events group by all "
+        "qualify row_number() over (order by kind) <= 2 order by kind",
+    )
+    assert rows == [["kind_0", 1], ["kind_1", 1]]

@@ -42,7 +42,26 @@ def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-REWRITES: tuple[Rewrite, ...] = (fix_result_column_names,)
+def fix_group_by_all_with_qualify(tree: exp.Expression) -> exp.Expression:
+    """``GROUP BY ALL`` next to ``QUALIFY`` -> the grouped expressions spelled out.
+
+    DuckDB, under fakesnow, refuses the combination ("Combining QUALIFY with GROUP BY ALL is not
+    supported yet"); Snowflake groups by every projection that holds no aggregate.
+    """
+    for select in list(tree.find_all(exp.Select)):
+        group = select.args.get("group")
+        if group is None or not group.args.get("all") or select.args.get("qualify") is None:
+            continue
+        keys = [
+            p.unalias().copy()
+            for p in select.expressions
+            if not p.find(exp.AggFunc) and not p.find(exp.Window)
+        ]
+        select.set("group", exp.Group(expressions=keys) if keys else None)
+    return tree
+
+
+REWRITES: tuple[Rewrite, ...] = (fix_result_column_names, fix_group_by_all_with_qualify)
 
 _registered = False
 
