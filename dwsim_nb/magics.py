@@ -179,15 +179,21 @@ class DwsimMagics(Magics):
     @_shell
     @magic_arguments()
     @argument("name", help="experiment name")
+    @argument("--off", action="store_true", help="close %%sql's connection, releasing the file")
     def dwsim_use(self, args: Any, cell: str | None) -> None:
         """Make the experiment jupysql's current connection: %sql / %%sql then query its tables.
 
         Statements are read in the experiment's dialect (Redshift, Snowflake, ...) and translated
         as Experiment.query translates them. `<<` and `%config SqlMagic.autopandas = True` work.
-        The engine's connection stays open in this kernel until %dwsim_drop or a new %dwsim_use.
+        The engine's connection stays open in this kernel (an embedded DuckDB file is then locked
+        for other processes, such as the dwsim CLI) until `%dwsim_use NAME --off` or %dwsim_drop.
         """
         from dwsim_nb import sqlbridge
 
+        if args.off:
+            self._close_sql(args.name)
+            _message(f"%sql no longer queries experiment {args.name}")
+            return
         exp = self.experiment(args.name)
         spec = exp.spec
         self._close_sql(args.name)

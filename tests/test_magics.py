@@ -258,3 +258,16 @@ def test_jupysql_named_parameters_reach_the_engine(ip: Any, shop: str) -> None:
     finally:
         ip.run_line_magic("config", 'SqlMagic.named_parameters = "warn"')
         ip.run_line_magic("config", "SqlMagic.autopandas = False")
+
+
+def test_dwsim_use_off_releases_the_connection(ip: Any, shop: str) -> None:
+    from dwsim_nb import sqlbridge
+
+    magics = ip.magics_manager.registry["DwsimMagics"]
+    with capture_output():
+        ip.run_line_magic("dwsim_use", "shop")
+    assert sqlbridge.current_alias() == "shop" and "shop" in magics._sql_connections
+    with capture_output() as cap:
+        ip.run_line_magic("dwsim_use", "shop --off")
+    assert "no longer" in html_of(cap)
+    assert sqlbridge.current_alias() is None and "shop" not in magics._sql_connections
