@@ -102,10 +102,15 @@ def client(s3_bucket: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pa.Table]:
+def baseline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("inprocess")
     generate_run(ECOM, out, rows=ROWS, seed=SEED, block_size=BLOCK, executor="inprocess")
-    return {t: pq.read_table(out / t) for t in ROWS}
+    return out
+
+
+@pytest.fixture(scope="module")
+def baseline(baseline_dir: Path) -> dict[str, pa.Table]:
+    return {t: pq.read_table(baseline_dir / t) for t in ROWS}
 
 
 def test_local_folder_identical_with_progress(
@@ -125,7 +130,7 @@ def test_local_folder_identical_with_progress(
 
 
 def test_s3_run_identical_to_local_in_staging_layout(
-    client: Any, baseline: dict[str, pa.Table], s3_bucket: str
+    client: Any, baseline: dict[str, pa.Table], baseline_dir: Path, s3_bucket: str
 ) -> None:
     uri = f"s3://{s3_bucket}/experiments/ecom/run_1"
     m = generate_run(
@@ -139,6 +144,10 @@ def test_s3_run_identical_to_local_in_staging_layout(
     staged = staging.list_staged("ecom")
     assert {f.table for f in staged} == set(ROWS)
     assert {f.run_id for f in staged} == {1}
+    # Same writer, same bytes: an object equals the in-process run's file.
+    fs = S3RunSink.from_uri(uri).config.filesystem()
+    with fs.open_input_stream(f"{s3_bucket}/{sink.part_key('orders', 1)}") as f:
+        assert f.read() == (baseline_dir / "orders" / "part-000001.parquet").read_bytes()
     back = read_manifest(uri)
     assert back.tables["orders"].rows == ROWS["orders"]
     assert back.tables["orders"].files == m.tables["orders"].files

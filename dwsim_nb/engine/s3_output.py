@@ -116,17 +116,13 @@ class S3RunSink:
     # --- writing (workers) ----------------------------------------------------------------------
 
     def write_block(self, table: str, block: int, data: pa.Table, compression: str) -> None:
-        """Put one block. An S3 object appears whole or not at all, so no temp name is needed."""
-        import pyarrow.parquet as pq
+        """Put one block, with the engine's writer so the bytes match a local run's."""
+        from dwsim_nb.engine.writer import write_block
 
         key = self.part_key(table, block)
         try:
-            pq.write_table(
-                data,
-                f"{self.bucket}/{key}",
-                filesystem=_filesystem(self.config),
-                compression=compression,
-                row_group_size=max(data.num_rows, 1),
+            write_block(
+                data, f"{self.bucket}/{key}", compression, filesystem=_filesystem(self.config)
             )
         except OSError as exc:
             from dwsim_nb.staging import _first_line

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 
@@ -13,10 +14,23 @@ def part_path(out_dir: str | Path, table: str, block: int) -> Path:
     return Path(out_dir) / table / f"part-{block:06d}.parquet"
 
 
-def write_block(table: pa.Table, path: Path, compression: str = "zstd") -> None:
-    """Write one block; a reader never sees a half-written file (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_block(
+    table: pa.Table,
+    path: Path | str,
+    compression: str = "zstd",
+    *,
+    filesystem: pafs.FileSystem | None = None,
+) -> None:
+    """Write one block; a reader never sees a half-written file (temp file, then rename).
+
+    With a ``filesystem`` (S3), ``path`` is ``bucket/key`` and is written in place: an object
+    appears whole or not at all.
+    """
+    target: Path | str = path
+    if filesystem is None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     strings = [
         f.name
         for f in table.schema
@@ -27,11 +41,13 @@ def write_block(table: pa.Table, path: Path, compression: str = "zstd") -> None:
     # plain strings for pool-backed columns written from dictionary arrays.
     pq.write_table(
         table,
-        tmp,
+        target,
+        filesystem=filesystem,
         compression=compression,
         row_group_size=max(table.num_rows, 1),
         use_dictionary=strings,
         write_statistics=[f.name for f in table.schema if f.name not in strings],
         store_schema=False,
     )
-    os.replace(tmp, path)
+    if filesystem is None:
+        os.replace(target, path)
