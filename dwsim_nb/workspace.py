@@ -32,6 +32,7 @@ from dwsim_nb.errors import (
     QueryError,
 )
 from dwsim_nb.locks import ExperimentLock
+from dwsim_nb.private import make_private, private_umask
 from dwsim_nb.run import Run
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from dwsim_nb.compare import Comparison
     from dwsim_nb.spec import ExperimentSpec
     from dwsim_nb.warehouses import LoadPlan, Warehouse
     from dwsim_nb.warehouses.base import Progress
@@ -54,11 +56,12 @@ class Workspace:
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.home = Path(home if home is not None else default_home()).expanduser().absolute()
-        if not self.home.exists():
-            # User-only: the folder holds data that may imitate production schemas.
-            self.home.mkdir(parents=True, mode=0o700)
-            self.home.chmod(0o700)
-        self.catalog = Catalog(self.home / "catalog.sqlite")
+        with private_umask():
+            if not self.home.exists():
+                # User-only: the folder holds data that may imitate production schemas.
+                self.home.mkdir(parents=True, mode=0o700)
+                self.home.chmod(0o700)
+            self.catalog = Catalog(self.home / "catalog.sqlite")
         self.runs_dir = self.home / "runs"
         self.locks_dir = self.home / "locks"
         self._warehouses: dict[str, Warehouse] = {}
@@ -115,7 +118,7 @@ class Workspace:
 
         parsed = parse_spec(spec)
         wh = self.warehouse(parsed.target_warehouse)
-        with self.lock(parsed.name).hold("create"):
+        with private_umask(), self.lock(parsed.name).hold("create"):
             self.catalog.add_experiment(
                 parsed.name,
                 parsed.target_warehouse,
@@ -129,6 +132,23 @@ class Workspace:
                 self.catalog.delete_experiment(parsed.name)
                 raise
         return self.experiment(parsed.name)
+
+    def infer(
+        self, source: Any, name: str, warehouse: str = "duckdb", **options: Any
+    ) -> Experiment:
+        """Create an experiment whose spec is inferred from data (see ``dwsim_nb.infer``)."""
+        from dwsim_nb.infer import infer_spec
+
+        return self.create(infer_spec(source, name=name, target_warehouse=warehouse, **options))
+
+    def import_bundle(
+        self, path: str | Path, name: str | None = None, generate: bool = True
+    ) -> Experiment:
+        """Create an experiment from a bundle folder and regenerate its data (see
+        ``dwsim_nb.bundle``)."""
+        from dwsim_nb.bundle import import_bundle
+
+        return import_bundle(self, path, name=name, generate=generate)
 
     def experiment(self, name: str) -> Experiment:
         return Experiment(self, self.catalog.experiment(name))
@@ -203,7 +223,8 @@ class Experiment:
         """Hold the experiment's lock for ``operation``; BusyError if another process runs one."""
         catalog = self.workspace.catalog
         catalog.recover_dead_runs(self.name)
-        with self.workspace.lock(self.name).hold(operation):
+        # Files the operation creates (runs, warehouse files, journals) are the user's only.
+        with private_umask(), self.workspace.lock(self.name).hold(operation):
             # Holding the lock proves no process on this machine works on the experiment, so a
             # RUNNING run here was left by one that died; one from another machine still counts.
             for run in catalog.runs(self.name):
@@ -285,6 +306,8 @@ class Experiment:
                 )
                 timings.update(_engine_timings(manifest))
                 timings["generate"] = round(time.perf_counter() - t0, 4)
+                # Pool workers keep the umask they started with; tighten their files too.
+                make_private(tmp)
                 tmp.rename(final)
                 produced = {name: int(t.rows) for name, t in manifest.tables.items()}
                 catalog.update_run(run.id, rows=produced, timings=timings, path=str(final))
@@ -405,10 +428,13 @@ class Experiment:
 
     def query(self, sql: str) -> pd.DataFrame:
         """SQL in the experiment's dialect -> DataFrame of the last statement's rows."""
-        return self.warehouse.query(self.spec, sql)
+        # A query may create files too (a table of the user's, DuckDB's WAL).
+        with private_umask():
+            return self.warehouse.query(self.spec, sql)
 
     def query_arrow(self, sql: str) -> pa.Table:
-        return self.warehouse.query_arrow(self.spec, sql)
+        with private_umask():
+            return self.warehouse.query_arrow(self.spec, sql)
 
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
@@ -416,6 +442,21 @@ class Experiment:
 
     def table_counts(self) -> dict[str, int]:
         return self.warehouse.table_counts(self.spec)
+
+    def compare(
+        self, sql: str, warehouses: list[str] | None = None, **options: Any
+    ) -> Comparison:
+        """Run ``sql`` on several warehouses loaded with the same run and diff the results
+        (see ``dwsim_nb.compare``)."""
+        from dwsim_nb.compare import compare
+
+        return compare(self, sql, warehouses, **options)
+
+    def export_bundle(self, path: str | Path, run_id: int | None = None) -> Path:
+        """Write a folder that regenerates this experiment's data (see ``dwsim_nb.bundle``)."""
+        from dwsim_nb.bundle import export_bundle
+
+        return export_bundle(self, path, run_id=run_id)
 
     def export_query(self, sql: str, path: str | Path) -> Path:
         """Write the query's rows to ``path``: CSV or Parquet by its extension."""
