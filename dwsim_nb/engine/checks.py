@@ -63,13 +63,18 @@ def _check_columns(table: Table, n: int) -> None:
 
 
 def _check_keys(plan: Plan, table: Table, n: int) -> None:
+    from dwsim_nb.engine.generators.bridge import bridge_for, check_bridge
     from dwsim_nb.engine.generators.foreign_keys import grouped_fk
     from dwsim_nb.engine.generators.keys import composite_layout
 
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     for key in table.unique_keys():
         if len(key) > 1 and not any(table.column(c).is_unique for c in key):
-            composite_layout(table, key, n, fk_columns, grouped_fk(table, key))
+            bridge = bridge_for(table, key)
+            if bridge is not None:
+                check_bridge(plan, table, bridge, n)
+            else:
+                composite_layout(table, key, n, fk_columns, grouped_fk(table, key))
 
 
 def _check_foreign_keys(plan: Plan, table: Table, n: int) -> None:

@@ -129,6 +129,7 @@ class TableRuntime:
 
     def __init__(self, rt: Runtime, name: str) -> None:
         from dwsim_nb.engine.generators import pick_generator
+        from dwsim_nb.engine.generators.bridge import bridges
 
         self.rt = rt
         self.plan = rt.plan
@@ -142,6 +143,8 @@ class TableRuntime:
         for i, fk in enumerate(self.table.foreign_keys):
             for j, c in enumerate(fk.columns):
                 self.fk_of.setdefault(c, (i, j))
+        # foreign key index -> the bridge key it is part of (keys made only of foreign keys)
+        self.bridges = bridges(self.table)
         self.gens: dict[str, Gen] = {c.name: pick_generator(self, c) for c in self.table.columns}
 
     def column_key(self, column: str, *parts: object) -> int:

@@ -12,7 +12,8 @@ Cardinality rules, all pure functions of the child row index:
   are exact by construction;
 - ``at_least_one``: the first P children (after a permutation of child rows) cover every parent
   once; the rest pick uniformly.
-A foreign key whose columns are also unique in the child (one-to-one) uses a permutation.
+A foreign key whose columns are also unique in the child (one-to-one) uses a permutation; keys
+that together form a unique key of the child (bridge tables) are laid out jointly (``bridge``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwsim_nb.engine import seeds
+from dwsim_nb.engine.generators.bridge import bridge_rows
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Cardinality, Column, ForeignKey, Table
 
@@ -53,6 +55,8 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
     card = fk.cardinality or Cardinality()
     if is_one_to_one(trt.table, fk):
         picked = permute(rows, parents, key)
+    elif fk_index in trt.bridges:
+        picked = bridge_rows(trt, trt.bridges[fk_index], fk_index, rows)
     elif card.kind == "zipf":
         picked = zipf_rows(key, rows, parents, card.s)
     elif card.kind == "range":
