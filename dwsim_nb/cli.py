@@ -346,6 +346,78 @@ def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
     )
 
 
+@main.command("infer")
+@click.argument("name")
+@click.argument("source")
+@click.option("--warehouse", "-w", default="duckdb", show_default=True, help="Target warehouse.")
+@click.option("--table", "tables", multiple=True, help="Only this table (repeat for more).")
+@click.option("--schema", help="Database schema to read (URL sources).")
+@click.option(
+    "--category-limit",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Columns with at most this many distinct values keep them as categories.",
+)
+@click.option("--no-categories", is_flag=True, help="Copy no real value into the spec at all.")
+@click.option("--dry-run", is_flag=True, help="Show the inferred spec; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
+@click.pass_context
+def infer_cmd(
+    ctx: click.Context,
+    name: str,
+    source: str,
+    warehouse: str,
+    tables: tuple[str, ...],
+    schema: str | None,
+    category_limit: int,
+    no_categories: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Create experiment NAME from existing data: SOURCE is a Parquet file or folder, or a
+    database URL (sqlite:///shop.db, postgresql://user@host/db, duckdb:///file.duckdb)."""
+    options: dict[str, Any] = {
+        "tables": list(tables) or None,
+        "schema": schema,
+        "category_limit": category_limit,
+        "copy_categories": not no_categories,
+    }
+    if dry_run:
+        from dwsim_nb.infer import infer_spec
+
+        spec = infer_spec(source, name=name, target_warehouse=warehouse, **options)
+        if as_json:
+            click.echo(spec.to_json())
+        else:
+            click.echo(spec.to_yaml())
+        return
+    exp = _workspace(ctx).infer(source, name, warehouse=warehouse, **options)
+    _report_created(exp, as_json)
+
+
+@main.command("export-bundle")
+@click.argument("name")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--run", "run_id", type=int, default=None, help="Run id (default: the latest).")
+@click.pass_context
+def export_bundle_cmd(ctx: click.Context, name: str, path: Path, run_id: int | None) -> None:
+    """Write a folder that regenerates NAME's data: spec, seed, DDL, notebook, requirements."""
+    out = _workspace(ctx).experiment(name).export_bundle(path, run_id=run_id)
+    click.echo(f"wrote bundle {out}")
+
+
+@main.command("import-bundle")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", "-n", default=None, help="Experiment name (default: the bundle's).")
+@click.option("--no-generate", is_flag=True, help="Create the experiment only.")
+@click.pass_context
+def import_bundle_cmd(ctx: click.Context, path: Path, name: str | None, no_generate: bool) -> None:
+    """Create an experiment from a bundle and regenerate (and check) its data."""
+    exp = _workspace(ctx).import_bundle(path, name=name, generate=not no_generate)
+    click.echo(f"imported {exp.name}" + ("" if no_generate else " with its data, checked"))
+
+
 @main.command("demo")
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.pass_context

@@ -333,6 +333,94 @@ class DwsimMagics(Magics):
     @line_magic
     @_shell
     @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument(
+        "--from",
+        dest="source",
+        required=True,
+        help="a DataFrame or dict variable's name, a Parquet path, or a database URL",
+    )
+    @argument("--warehouse", "-w", default="duckdb", help="target warehouse (default duckdb)")
+    @argument("--tables", help="comma-separated tables to read (default: all)")
+    @argument("--schema", help="database schema to read")
+    @argument("--category-limit", type=int, default=20, help="most distinct values of a category")
+    @argument("--no-categories", action="store_true", help="copy no real value into the spec")
+    @argument("--dry-run", action="store_true", help="show the inferred spec, store nothing")
+    def dwsim_infer(self, args: Any, cell: str | None) -> None:
+        """Infer an experiment from existing data: types, ranges, distributions, keys.
+
+        %dwsim_infer shop_like --from orders_df
+        %dwsim_infer music --from sqlite:///chinook.db --no-categories
+        """
+        ns = self.shell.user_ns if self.shell is not None else {}
+        source: Any = ns.get(args.source, args.source)
+        options: dict[str, Any] = {
+            "tables": [t.strip() for t in args.tables.split(",")] if args.tables else None,
+            "schema": args.schema,
+            "category_limit": args.category_limit,
+            "copy_categories": not args.no_categories,
+        }
+        if args.dry_run:
+            from dwsim_nb.infer import infer_spec
+
+            spec = infer_spec(source, name=args.name, target_warehouse=args.warehouse, **options)
+        else:
+            exp = self.workspace().infer(source, args.name, warehouse=args.warehouse, **options)
+            spec = exp.spec
+        _show_spec(spec, erd=False)
+
+    @line_cell_magic
+    @_shell
+    @magic_arguments()
+    @argument("name", help="experiment name")
+    @argument(
+        "--warehouses", "-w", default="duckdb,sqlite", help="comma-separated, reference first"
+    )
+    @argument("--as-is", action="store_true", help="read the SQL in each warehouse's dialect")
+    @argument("--run", type=int, default=None, help="run id (default: the latest completed)")
+    @argument("-o", "--output", dest="var", help="also store the comparison in this variable")
+    def dwsim_compare(self, args: Any, cell: str | None) -> Any:
+        """Run the cell's SQL on several warehouses loaded with the same run; show the diff.
+
+        %%dwsim_compare shop --warehouses duckdb,redshift
+        select status, count(*) from orders group by 1 order by 1
+        """
+        if not (cell or "").strip():
+            raise DwsimError(
+                "no SQL to compare", where="%%dwsim_compare", hint="write the query in the cell"
+            )
+        result = self.experiment(args.name).compare(
+            cell or "",
+            warehouses=[w.strip() for w in args.warehouses.split(",") if w.strip()],
+            run_id=args.run,
+            mode="as_is" if args.as_is else "translate",
+        )
+        if args.var and self.shell is not None:
+            self.shell.user_ns[args.var] = result
+        return result
+
+    @line_cell_magic
+    @_shell
+    @magic_arguments()
+    @argument("--from", dest="source", required=True, help="dialect the cell is written in")
+    @argument("--to", dest="target", required=True, help="dialect to translate to")
+    def dwsim_translate(self, args: Any, cell: str | None) -> Any:
+        """Translate the cell's SQL between dialects and name what may change meaning.
+
+        %%dwsim_translate --from redshift --to snowflake
+        select top 5 * from sales where datediff(day, saletime, getdate()) < 30
+        """
+        from dwsim_nb.compare import translate
+
+        if not (cell or "").strip():
+            raise DwsimError(
+                "no SQL to translate", where="%%dwsim_translate", hint="write it in the cell"
+            )
+        return translate(cell or "", args.source.lower(), args.target.lower())
+
+    @line_magic
+    @_shell
+    @magic_arguments()
     def dwsim_ui(self, args: Any, cell: str | None) -> None:
         """Open the forms: import, generate, experiments dashboard and query panel."""
         from IPython.display import display
