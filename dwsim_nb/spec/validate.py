@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 MAX_NAME_LENGTH = 127
 _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+_PATH_CHARS = re.compile(r"[/\\]")
+# Kinds of names that the workspace also uses as file or folder names.
+_PATH_KINDS = frozenset({"experiment", "table"})
 
 
 def check_name(kind: str, name: str) -> str | None:
@@ -33,6 +36,13 @@ def check_name(kind: str, name: str) -> str | None:
         )
     if name != name.strip():
         return f"{kind} name {name!r} starts or ends with spaces; trim it"
+    if kind in _PATH_KINDS and (_PATH_CHARS.search(name) or name in (".", "..")):
+        # Experiment and table names become folder names (runs/<experiment>/run_N/<table>/);
+        # a separator or a dot folder would write, or delete, outside the workspace.
+        return (
+            f"{kind} name {name!r} cannot be a folder name (it contains / or \\, or is . or ..); "
+            "rename it"
+        )
     return None
 
 
