@@ -9,13 +9,17 @@ Columns keep their generation rule in flat fields (``faker_rule``, ``min_value``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dwsim_nb.spec import faker_rules
 from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
 
 Dialect = Literal["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
+# Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 WarehouseName = Literal["duckdb", "sqlite", "postgres", "redshift", "snowflake"]
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
@@ -238,6 +242,15 @@ class Column(_Model):
             )
         if self.values is not None and len(self.values) == 0:
             raise ValueError(f"column '{self.name}': 'values' is empty; list at least one value")
+        if self.faker_rule is not None:
+            problem = faker_rules.rule_problem(self.faker_rule)
+            if problem is not None:
+                raise ValueError(problem)
+        if self.locale is not None and not _LOCALE.match(self.locale):
+            raise ValueError(
+                f"locale {self.locale!r} is not a locale name; "
+                "write it like en_US or de_DE"
+            )
         if self.weights is not None:
             if self.values is None:
                 raise ValueError(f"column '{self.name}': 'weights' given without 'values'")

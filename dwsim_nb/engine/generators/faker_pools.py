@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec import faker_rules
+from dwsim_nb.spec.faker_rules import normalize_rule
 from dwsim_nb.spec.models import Column
 
 if TYPE_CHECKING:
@@ -27,16 +29,6 @@ if TYPE_CHECKING:
 POOL_SIZE = 4096
 DEFAULT_LOCALE = "en_US"
 _POOL_SEED = 20240601  # pools are part of the data: fixed, not the run's seed
-
-
-def normalize_rule(rule: str) -> str:
-    """'faker.first_name()' and 'First Name' both mean the provider ``first_name``."""
-    text = rule.strip()
-    if text.lower().startswith("faker."):
-        text = text[6:]
-    if text.endswith("()"):
-        text = text[:-2]
-    return text.strip().replace(" ", "_").lower()
 
 
 def locale_of(col: Column) -> str:
@@ -59,10 +51,10 @@ def check_rule(col: Column) -> None:
     if rule in _COMPOSED or rule in _EMAIL_RULES or rule in _USER_RULES:
         return
     fake = _faker(locale_of(col))
-    if not callable(getattr(fake, rule, None)):
+    problem = faker_rules.provider_problem(fake, col.faker_rule)
+    if problem is not None:
         raise GenerationError(
-            f"column '{col.name}': Faker has no provider '{col.faker_rule}' "
-            f"for locale '{locale_of(col)}'",
+            f"column '{col.name}': {problem} (locale '{locale_of(col)}')",
             hint="use a Faker method name such as first_name, email, city, company, phone_number",
         )
 
@@ -90,6 +82,10 @@ def pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE) -> 
     """A seeded pool of ``size`` values of a Faker provider (distinct values first)."""
     import faker
 
+    # Checked before the name becomes part of a cache file name.
+    problem = faker_rules.rule_problem(provider)
+    if problem is not None:
+        raise GenerationError(problem)
     path = _cache_dir() / f"{faker.VERSION}-{locale}-{provider}-{size}-{_POOL_SEED}.arrow"
     try:
         with pa.memory_map(str(path)) as src:
@@ -97,6 +93,10 @@ def pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE) -> 
     except (OSError, pa.ArrowInvalid):
         pass
     fake = _faker(locale)
+    # The one place a provider is called: refuse non-data methods whoever the caller is.
+    problem = faker_rules.provider_problem(fake, provider)
+    if problem is not None:
+        raise GenerationError(problem)
     fake.seed_instance(_POOL_SEED)
     method = getattr(fake, provider)
     raw = [method() for _ in range(size)]
