@@ -32,6 +32,7 @@ from dwsim_nb.errors import (
     QueryError,
 )
 from dwsim_nb.locks import ExperimentLock
+from dwsim_nb.private import make_private, private_umask
 from dwsim_nb.run import Run
 
 if TYPE_CHECKING:
@@ -55,11 +56,12 @@ class Workspace:
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.home = Path(home if home is not None else default_home()).expanduser().absolute()
-        if not self.home.exists():
-            # User-only: the folder holds data that may imitate production schemas.
-            self.home.mkdir(parents=True, mode=0o700)
-            self.home.chmod(0o700)
-        self.catalog = Catalog(self.home / "catalog.sqlite")
+        with private_umask():
+            if not self.home.exists():
+                # User-only: the folder holds data that may imitate production schemas.
+                self.home.mkdir(parents=True, mode=0o700)
+                self.home.chmod(0o700)
+            self.catalog = Catalog(self.home / "catalog.sqlite")
         self.runs_dir = self.home / "runs"
         self.locks_dir = self.home / "locks"
         self._warehouses: dict[str, Warehouse] = {}
@@ -116,7 +118,7 @@ class Workspace:
 
         parsed = parse_spec(spec)
         wh = self.warehouse(parsed.target_warehouse)
-        with self.lock(parsed.name).hold("create"):
+        with private_umask(), self.lock(parsed.name).hold("create"):
             self.catalog.add_experiment(
                 parsed.name,
                 parsed.target_warehouse,
@@ -221,7 +223,8 @@ class Experiment:
         """Hold the experiment's lock for ``operation``; BusyError if another process runs one."""
         catalog = self.workspace.catalog
         catalog.recover_dead_runs(self.name)
-        with self.workspace.lock(self.name).hold(operation):
+        # Files the operation creates (runs, warehouse files, journals) are the user's only.
+        with private_umask(), self.workspace.lock(self.name).hold(operation):
             # Holding the lock proves no process on this machine works on the experiment, so a
             # RUNNING run here was left by one that died; one from another machine still counts.
             for run in catalog.runs(self.name):
@@ -303,6 +306,8 @@ class Experiment:
                 )
                 timings.update(_engine_timings(manifest))
                 timings["generate"] = round(time.perf_counter() - t0, 4)
+                # Pool workers keep the umask they started with; tighten their files too.
+                make_private(tmp)
                 tmp.rename(final)
                 produced = {name: int(t.rows) for name, t in manifest.tables.items()}
                 catalog.update_run(run.id, rows=produced, timings=timings, path=str(final))
@@ -423,10 +428,13 @@ class Experiment:
 
     def query(self, sql: str) -> pd.DataFrame:
         """SQL in the experiment's dialect -> DataFrame of the last statement's rows."""
-        return self.warehouse.query(self.spec, sql)
+        # A query may create files too (a table of the user's, DuckDB's WAL).
+        with private_umask():
+            return self.warehouse.query(self.spec, sql)
 
     def query_arrow(self, sql: str) -> pa.Table:
-        return self.warehouse.query_arrow(self.spec, sql)
+        with private_umask():
+            return self.warehouse.query_arrow(self.spec, sql)
 
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
