@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import redact_url
+from dwsim_nb.staging import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
 from dwsim_nb.warehouses.redshift_rewrites import register_with_translator
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
@@ -155,7 +155,7 @@ class PostgresWarehouse(Warehouse):
             conn = psycopg.connect(libpq_url(self.url), connect_timeout=5)
         except psycopg.Error as exc:
             # libpq's message may quote the connection string; report only its last line.
-            detail = first_line(exc).replace(self.url, redact_url(self.url))
+            detail = scrub(first_line(exc), self.url)
             raise WarehouseError(
                 f"cannot connect to PostgreSQL at {redact_url(self.url)}: {detail}",
                 where=self.where,
