@@ -194,7 +194,23 @@ class SnowflakeWarehouse(Warehouse):
         cur.execute(sql)
         return cur
 
+    def _check_names(self, spec: ExperimentSpec) -> None:
+        # fakesnow records every column in its information schema with an unescaped string
+        # literal, so a quote in a name fails deep inside the emulator; say so up front.
+        if not self.emulated:
+            return
+        for table in spec.tables:
+            for name in (spec.name, table.name, *(c.name for c in table.columns)):
+                if "'" in name:
+                    raise WarehouseError(
+                        f"the Snowflake emulator cannot hold the name {name!r} (it contains a "
+                        "single quote).",
+                        where=f"table '{table.name}'",
+                        hint="rename it, or use the duckdb warehouse for this experiment",
+                    )
+
     def create_tables(self, spec: ExperimentSpec) -> None:
+        self._check_names(spec)
         schema = quote(self.schema_for(spec))
         with self.connect() as conn:
             cur = conn.cursor()
@@ -229,7 +245,9 @@ class SnowflakeWarehouse(Warehouse):
         self.check_plan(spec, plan)
         schema = self.schema_for(spec)
         counts: dict[str, int] = {}
-        staged = {t.name: f"{t.name}{_LOAD_SUFFIX}" for t in spec.tables}
+        # Load tables are named by position: fakesnow's COPY INTO cannot name a table whose
+        # quoted name holds a double quote, and these names are ours to choose.
+        staged = {t.name: f"T{i:04d}{_LOAD_SUFFIX}" for i, t in enumerate(spec.tables)}
         with self.connect() as conn, _cleanup(lambda: self._remove_stage_files(schema)):
             cur = conn.cursor()
             try:
@@ -239,7 +257,7 @@ class SnowflakeWarehouse(Warehouse):
                 cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
                 stage = f"{quote(schema)}.{quote(_STAGE)}"
                 cur.execute(f"CREATE OR REPLACE STAGE {stage}")
-                for table in spec.tables:
+                for index, table in enumerate(spec.tables):
                     tf = plan.tables.get(table.name)
                     expected = tf.rows if tf else 0
                     if progress:
@@ -247,9 +265,12 @@ class SnowflakeWarehouse(Warehouse):
                     target = qualified(schema, staged[table.name])
                     cur.execute(self._create_sql(spec, table, name=staged[table.name]))
                     if tf and tf.files:
+                        # A stage path is not a quoted identifier: the table's position names
+                        # its folder, so no table name reaches PUT or COPY unquoted.
+                        folder = f"@{stage}/t{index:04d}/"
                         for f in tf.files:
-                            cur.execute(put_sql(f, f"@{stage}/{table.name}/"))
-                        cur.execute(copy_into_sql(target, f"@{stage}/{table.name}/"))
+                            cur.execute(put_sql(f, folder))
+                        cur.execute(copy_into_sql(target, folder))
                     cur.execute(f"SELECT count(*) FROM {target}")
                     row = cur.fetchone()
                     got = int(row[0]) if row else 0
