@@ -20,6 +20,11 @@ from dwsim_nb.warehouses.rewrites import (
     qualify_experiment_tables,
     rewrites_for,
 )
+from dwsim_nb.warehouses.sqlite_rewrites import (
+    fix_sqlite_cast_timestamp,
+    fix_sqlite_date_interval,
+    fix_sqlite_extract,
+)
 from dwsim_nb.warehouses.translate import parse, translate
 
 TABLES = {"t": {"a": "INT", "b": "VARCHAR", "g": "INT", "d": "DATE", "ts": "TIMESTAMP"}}
@@ -136,3 +141,61 @@ def test_empty_and_unknown_dialect() -> None:
         parse(" ; ", "duckdb")
     with pytest.raises(QueryError, match="unknown SQL dialect"):
         parse("select 1", "oracle")
+
+
+# --- SQLite: dates and EXTRACT (executed on SQLite, values stored as the warehouse stores them) ---
+
+
+@pytest.fixture(scope="module")
+def lite() -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:")
+    con.execute("create table t (a integer, b text, g integer, d text, ts text)")
+    con.executemany(
+        "insert into t values (?, ?, ?, ?, ?)",
+        [(a, b, g, d, ts + ".000000") for a, b, g, d, ts in ROWS],
+    )
+    return con
+
+
+def run_sqlite(con: sqlite3.Connection, sql: str, read: str = "postgres") -> list[Any]:
+    out = translate(sql, Context(read=read, engine="sqlite", tables=TABLES))
+    return con.execute(out[-1]).fetchall()
+
+
+def test_fix_sqlite_date_interval_runs_on_sqlite(lite: sqlite3.Connection) -> None:
+    assert fix_sqlite_date_interval in rewrites_for("ansi", "sqlite")
+    assert run_sqlite(lite, "select date '1998-12-01' - interval '90' day") == [("1998-09-02",)]
+    # month ends clamp as in PostgreSQL and DuckDB (SQLite alone would give 2020-03-02)
+    assert run_sqlite(lite, "select date '2020-01-31' + interval '1' month, "
+                            "date '2020-02-29' + interval '1' year, "
+                            "date '2020-03-31' - interval '1 month'") == [
+        ("2020-02-29", "2021-02-28", "2020-02-29")]
+    # a date column stays a date; a timestamp column keeps the stored timestamp shape
+    assert run_sqlite(lite, "select d + interval '3' month, ts + interval '2 hours' "
+                            "from t where a = 1") == [("2020-04-01", "2021-01-01 01:59:00.000000")]
+    assert run_sqlite(lite, "select count(*) from t "
+                            "where d < date '2020-03-01' + interval '2' month") == [(2,)]
+
+
+def test_fix_sqlite_date_interval_needs_a_constant() -> None:
+    with pytest.raises(QueryError, match="constant"):
+        translate("select d + interval (a) day from t",
+                  Context(read="postgres", engine="sqlite", tables=TABLES))
+
+
+def test_fix_sqlite_extract_runs_on_sqlite(lite: sqlite3.Connection) -> None:
+    assert fix_sqlite_extract in rewrites_for("redshift", "sqlite")
+    assert run_sqlite(lite, "select extract(year from d), extract(month from d), "
+                            "extract(quarter from d), extract(dow from d), "
+                            "extract(hour from ts), date_part('day', d) from t where a = 2") == [
+        (2020, 3, 1, 0, 0, 1)]
+    with pytest.raises(QueryError, match="week"):
+        run_sqlite(lite, "select extract(week from d) from t")
+
+
+def test_fix_sqlite_cast_timestamp_runs_on_sqlite(lite: sqlite3.Connection) -> None:
+    assert fix_sqlite_cast_timestamp in rewrites_for("redshift", "sqlite")
+    assert run_sqlite(lite, "select count(*) from t "
+                            "where ts >= '2020-12-31 23:59:00'::timestamp", "redshift") == [(2,)]
+    assert run_sqlite(lite, "select extract(second from cast('2020-01-01 10:00:01.25' "
+                            "as timestamp))") == [(1.25,)]

@@ -17,6 +17,10 @@ from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 
 from dwsim_nb.errors import QueryError
+
+# Engine-specific fixes register themselves on import; the translator needs them whichever
+# warehouse module was loaded.
+from dwsim_nb.warehouses import sqlite_rewrites  # noqa: F401  (registers)
 from dwsim_nb.warehouses.rewrites import Context, rewrites_for
 
 if TYPE_CHECKING:
