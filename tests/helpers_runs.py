@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dwsim_nb.spec import ExperimentSpec, Table
+from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION
 
 _ARROW = {
     "SMALLINT": pa.int16(),
@@ -84,7 +85,7 @@ def _values(table: Table, col_name: str, n: int, rows: dict[str, int]) -> pa.Arr
 
 def _type(col: Any) -> pa.DataType:
     if col.data_type == "DECIMAL":
-        return pa.decimal128(col.precision or 18, col.scale or 0)
+        return pa.decimal128(col.precision or DEFAULT_DECIMAL_PRECISION, col.scale or 0)
     return _ARROW[col.data_type]
 
 

@@ -192,3 +192,27 @@ def test_duckdb_reads_all_columns(run: tuple[Path, pa.Table]) -> None:
     con = duckdb.connect()
     count = con.execute(f"select count(*) from read_parquet('{out}/t/*.parquet')").fetchall()
     assert count == [(N,)]
+
+
+def test_number_without_precision_is_38_digits(tmp_path: Path) -> None:
+    # Snowflake's NUMBER (and DECIMAL with no precision) is NUMBER(38,0); 64-bit keys must fit.
+    spec = {"name": "num", "tables": [
+        {"name": "accounts", "target_rows": 300, "primary_key": ["id"],
+         "columns": [{"name": "id", "data_type": "NUMBER", "shuffle": True},
+                     {"name": "credit", "data_type": "NUMBER"},
+                     {"name": "rate", "data_type": "DECIMAL", "scale": 2}]},
+        {"name": "moves", "target_rows": 900,
+         "foreign_keys": [{"columns": ["account_id"], "references_table": "accounts",
+                           "references_columns": ["id"]}],
+         "columns": [{"name": "account_id", "data_type": "NUMBER"}]},
+    ]}
+    generate_run(ExperimentSpec.parse(spec), tmp_path, seed=2, executor="inprocess")
+    accounts = pq.read_table(tmp_path / "accounts")
+    assert accounts.schema.field("id").type == pa.decimal128(38, 0)
+    assert accounts.schema.field("rate").type == pa.decimal128(38, 2)
+    con = duckdb.connect()
+    con.execute(f"create view a as select * from read_parquet('{tmp_path}/accounts/*.parquet')")
+    con.execute(f"create view m as select * from read_parquet('{tmp_path}/moves/*.parquet')")
+    assert con.execute("select count(distinct id) from a").fetchone() == (300,)
+    assert con.execute("select count(*) from m left join a on a.id = m.account_id "
+                       "where a.id is null").fetchone() == (0,)

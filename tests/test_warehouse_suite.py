@@ -287,3 +287,20 @@ def test_types_round_trip(wh: Warehouse, spec: ExperimentSpec, tmp_path: Path) -
     assert str(df["joined"][0]).startswith("2020-01-02")
     assert float(df["balance"][0]) == pytest.approx(2.01)
     assert bool(df["active"][0]) is False
+
+
+def test_number_without_precision_keys(wh: Warehouse, tmp_path: Path) -> None:
+    # Snowflake's bare NUMBER is NUMBER(38,0): keys and foreign keys of that type load and join.
+    spec = ExperimentSpec.parse({"name": "num", "dialect": "snowflake", "tables": [
+        {"name": "accounts", "target_rows": 30, "primary_key": ["id"],
+         "columns": [{"name": "id", "data_type": "NUMBER"},
+                     {"name": "credit", "data_type": "NUMBER"}]},
+        {"name": "moves", "target_rows": 90, "primary_key": ["id"],
+         "foreign_keys": [{"columns": ["account_id"], "references_table": "accounts",
+                           "references_columns": ["id"]}],
+         "columns": [{"name": "id", "data_type": "NUMBER"},
+                     {"name": "account_id", "data_type": "NUMBER", "required": True}]},
+    ]})
+    assert loaded(wh, spec, tmp_path / "run_1") == {"accounts": 30, "moves": 90}
+    df = wh.query(spec, "select count(*) as n from moves m join accounts a on a.id = m.account_id")
+    assert int(df["n"][0]) == 90

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from dwsim_nb.spec.models import Column, Table
+from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION
 
 _FIXED: dict[str, pa.DataType] = {
     "SMALLINT": pa.int16(),
@@ -33,7 +34,7 @@ _FIXED: dict[str, pa.DataType] = {
 def arrow_type(col: Column) -> pa.DataType:
     """The Arrow type a column is written with."""
     if col.data_type == "DECIMAL":
-        precision = min(col.precision or 18, 38)
+        precision = min(col.precision or DEFAULT_DECIMAL_PRECISION, 38)
         return pa.decimal128(precision, min(col.scale or 0, precision))
     return _FIXED[col.data_type]
 

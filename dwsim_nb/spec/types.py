@@ -174,6 +174,11 @@ def type_family(data_type: str, scale: int | None = None) -> str:
     return data_type.lower()
 
 
+# A DECIMAL/NUMERIC/NUMBER without a precision: Snowflake's NUMBER means NUMBER(38,0), and 38
+# digits hold any 64-bit integer, which the generators produce for keys and ranges.
+DEFAULT_DECIMAL_PRECISION = 38
+
+
 def integer_bounds(data_type: str, precision: int | None = None) -> tuple[int, int]:
     """The inclusive range of values a whole-number column can hold."""
     if data_type == "SMALLINT":

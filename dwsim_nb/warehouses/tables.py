@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION
+
 if TYPE_CHECKING:
     from dwsim_nb.spec import Column, Table
 
@@ -74,8 +76,8 @@ TYPE_MAPS: dict[str, dict[str, str]] = {
 def column_type(col: Column, engine: str) -> str:
     mapping = TYPE_MAPS[engine]
     if col.data_type == "DECIMAL" and "DECIMAL" not in mapping:
-        # The engine contract: DECIMAL without precision is decimal(18, 0); DuckDB allows <= 38.
-        precision = min(col.precision or 18, 38)
+        # The engine contract: DECIMAL without precision is decimal(38, 0); DuckDB allows <= 38.
+        precision = min(col.precision or DEFAULT_DECIMAL_PRECISION, 38)
         scale = min(col.scale or 0, precision)
         return f"DECIMAL({precision},{scale})"
     return mapping[col.data_type]

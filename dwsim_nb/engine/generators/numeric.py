@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.types import INTEGER_TYPES, integer_bounds
+from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION, INTEGER_TYPES, integer_bounds
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -29,7 +29,7 @@ def type_limits(col: Column) -> tuple[float, float]:
         lo, hi = integer_bounds(col.data_type, col.precision)
         return float(max(lo, -_INT64_MAX)), float(min(hi, _INT64_MAX))
     if col.data_type == "DECIMAL":
-        digits = (col.precision or 18) - (col.scale or 0)
+        digits = (col.precision or DEFAULT_DECIMAL_PRECISION) - (col.scale or 0)
         limit = 10.0**digits - 10.0 ** -(col.scale or 0)
         return -limit, limit
     return -math.inf, math.inf
