@@ -312,3 +312,17 @@ def test_no_client_and_unreachable_scheduler(tmp_path: Path) -> None:
     with pytest.raises(DaskUnavailableError, match="cannot reach") as err:
         connect(f"tcp://127.0.0.1:{free_port()}", timeout=1)
     assert isinstance(err.value, DwsimError) and err.value.hint
+
+
+def _write_elsewhere(plan: Plan, table: str, block: int, out: Any) -> int:
+    # As a worker on another machine would: the block lands on a disk the driver cannot see.
+    start, stop = plan.block_range(table, block)
+    return stop - start
+
+
+def test_workers_not_sharing_the_folder_are_detected(client: Any, tmp_path: Path) -> None:
+    ex = DaskExecutor(client, block_fn=_write_elsewhere)
+    with pytest.raises(GenerationError, match="do not share this folder") as err:
+        generate_run(ECOM, tmp_path, rows=ROWS, seed=SEED, block_size=BLOCK, executor=ex)
+    assert "s3://" in str(err.value)
+    assert not (tmp_path / "manifest.json").exists()
