@@ -506,3 +506,14 @@ def test_errors_name_the_place(tmp_path: Path) -> None:
     with pytest.raises(InferError, match="cannot infer"):
         infer_spec(42)
     assert json.loads(infer_spec(pd.DataFrame({"x": [1, 2]})).to_json())["tables"]
+
+
+def test_from_a_duckdb_url(home: Path) -> None:
+    """The experiment's own DuckDB warehouse, read through duckdb-engine (no declared keys)."""
+    ws = Workspace(home)
+    exp = ws.create(SHOP)
+    exp.generate(rows={t["name"]: 400 for t in SHOP["tables"]}, seed=2, workers=1)
+    spec = infer_spec(f"duckdb:///{home}/warehouse.duckdb", name="from_db", schema="shop")
+    assert spec.dialect == "duckdb"
+    assert _edges(spec) == _edges(exp.spec)
+    assert {t.name: t.target_rows for t in spec.tables} == {t["name"]: 400 for t in SHOP["tables"]}

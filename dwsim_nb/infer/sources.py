@@ -257,9 +257,12 @@ def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample_rows: 
     import pyarrow as pa
     import sqlalchemy as sa
 
-    table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=conn)
-    rows = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
-    result = conn.execute(sa.select(table).limit(sample_rows))
+    # Plain SQL rather than reflected Table objects: reflection also reads indexes and keys,
+    # which some dialects (duckdb-engine) answer with catalog queries their engine rejects.
+    quote = conn.dialect.identifier_preparer.quote
+    target = (f"{quote(schema)}." if schema else "") + quote(name)
+    rows = int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar() or 0)
+    result = conn.execute(sa.text(f"SELECT * FROM {target} LIMIT {int(sample_rows)}"))
     keys = list(result.keys())
     records = result.fetchall()
     columns = {}
@@ -271,18 +274,18 @@ def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample_rows: 
             columns[key] = pa.array([None if v is None else str(v) for v in values], pa.string())
     data = pa.table(columns) if columns else pa.table({})
     declared = Declared()
-    for col in insp.get_columns(name, schema=schema):
+    for col in _ask(conn, lambda: insp.get_columns(name, schema=schema)) or []:
         try:
             declared.types[col["name"]] = str(col["type"].compile(dialect=conn.dialect))
         except Exception:  # a type the dialect cannot print: fall back to the data's type
             declared.types[col["name"]] = str(col["type"])
         if not col.get("nullable", True):
             declared.not_null.add(col["name"])
-    pk = insp.get_pk_constraint(name, schema=schema) or {}
+    pk = _ask(conn, lambda: insp.get_pk_constraint(name, schema=schema)) or {}
     declared.primary_key = list(pk.get("constrained_columns") or [])
-    for uq in insp.get_unique_constraints(name, schema=schema) or []:
+    for uq in _ask(conn, lambda: insp.get_unique_constraints(name, schema=schema)) or []:
         declared.unique.append(list(uq["column_names"]))
-    for fk in insp.get_foreign_keys(name, schema=schema) or []:
+    for fk in _ask(conn, lambda: insp.get_foreign_keys(name, schema=schema)) or []:
         if fk.get("referred_table") and fk.get("constrained_columns"):
             declared.foreign_keys.append(
                 (
@@ -292,3 +295,15 @@ def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample_rows: 
                 )
             )
     return SourceTable(name, data, rows, declared)
+
+
+def _ask(conn: Any, question: Any) -> Any:
+    """A constraint lookup, or None where the dialect cannot answer it (duckdb-engine runs
+    PostgreSQL catalog queries DuckDB rejects); the data then decides the keys."""
+    import sqlalchemy as sa
+
+    try:
+        return question()
+    except (sa.exc.SQLAlchemyError, NotImplementedError):
+        conn.rollback()
+        return None
