@@ -76,3 +76,24 @@ def test_cancel_stops_between_blocks(tmp_path: Path) -> None:
                          executor=executor, workers=2, progress=progress, cancel=cancel)
         cancel.clear()
         assert not (tmp_path / executor / "manifest.json").exists()
+
+
+def test_auto_stays_in_process_for_small_runs() -> None:
+    from dwsim_nb.engine.executors import auto_kind, make_executor
+    from dwsim_nb.engine.plan import make_plan
+    from dwsim_nb.spec import ExperimentSpec
+
+    spec = ExperimentSpec.parse(ECOM)
+    small = make_plan(spec, rows=ROWS, block_size=BLOCK)  # 28k rows in 8 blocks
+    assert len(small.tasks()) > 1
+    assert auto_kind(small, 2) == "inprocess"
+    assert make_executor("auto", 2, small).name == "inprocess"
+    # ecom at full size (14M rows): planned only, nothing generated.
+    large = make_plan(spec, rows={"customers": 1_000_000, "orders": 3_000_000,
+                                  "order_items": 10_000_000})
+    assert auto_kind(large, 2) == "processes"
+    assert make_executor("auto", 2, large).name == "processes"
+    assert auto_kind(large, 1) == "inprocess"
+    one_block = make_plan(spec, rows={"customers": 5_000_000, "orders": 0, "order_items": 0},
+                          block_size=8_000_000)
+    assert auto_kind(one_block, 2) == "inprocess"
