@@ -17,6 +17,7 @@ from dwsim_nb.warehouses.rewrites import (
     fix_listagg_distinct,
     fix_trunc_timestamp,
     match_column_case,
+    name_result_columns,
     qualify_experiment_tables,
     rewrites_for,
 )
@@ -199,3 +200,46 @@ def test_fix_sqlite_cast_timestamp_runs_on_sqlite(lite: sqlite3.Connection) -> N
                             "where ts >= '2020-12-31 23:59:00'::timestamp", "redshift") == [(2,)]
     assert run_sqlite(lite, "select extract(second from cast('2020-01-01 10:00:01.25' "
                             "as timestamp))") == [(1.25,)]
+
+
+# --- result column names as Redshift / PostgreSQL give them --------------------------------------
+
+# Expected names as a PostgreSQL 15 server returns them for the same SELECT list.
+NAMED = [
+    ("count(*)", "count"), ("sum(a)", "sum"), ("max(a)", "max"), ("count(distinct a)", "count"),
+    ("a + 1", "?column?"), ("a", "a"), ("t.a", "a"), ("cast(a as bigint)", "a"), ("a::text", "a"),
+    ("'1'::int", "int4"), ("1::numeric", "numeric"), ("'x'", "?column?"), ("-a", "?column?"),
+    ("coalesce(b, 'y')", "coalesce"), ("case when a > 1 then 1 end", "case"),
+    ("upper(b)", "upper"), ("lower(b)::varchar", "lower"), ("(select max(a) from t)", "max"),
+    ("exists (select 1)", "exists"), ("row_number() over (order by a)", "row_number"),
+    ("substring(b from 1 for 1)", "substring"), ("trim(b)", "btrim"), ("nullif(a, 2)", "nullif"),
+    ("avg(a)::numeric(10, 2)", "avg"), ("b || 'z'", "?column?"), ("null", "?column?"),
+]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_name_result_columns_as_postgres(
+    duck: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, engine: str
+) -> None:
+    assert name_result_columns in rewrites_for("postgres", engine)
+    sql = "select " + ", ".join(e for e, _ in NAMED) + " from t group by a, b"
+    out = translate(sql, Context(read="postgres", engine=engine, tables=TABLES))[-1]
+    if engine == "duckdb":
+        names = duck.sql(out).to_arrow_table().column_names
+    else:
+        names = [d[0] for d in lite.execute(out).description]
+    assert names == [n for _, n in NAMED]
+
+
+def test_name_result_columns_redshift_and_unions(duck: duckdb.DuckDBPyConnection) -> None:
+    sql = ("select count(*), extract(year from d), nvl(b, 'y'), a as kept from t group by d, b, a "
+           "union all select 1, 2, 'z', 3")
+    out = translate(sql, Context(read="redshift", engine="duckdb", tables=TABLES))[-1]
+    # Redshift, PostgreSQL 8 underneath, names EXTRACT date_part and NVL coalesce
+    assert duck.sql(out).to_arrow_table().column_names == ["count", "date_part", "coalesce", "kept"]
+
+
+def test_name_result_columns_leaves_other_dialects() -> None:
+    assert name_result_columns not in rewrites_for("duckdb", "duckdb")
+    assert name_result_columns not in rewrites_for("snowflake", "duckdb")
+    assert name_result_columns not in rewrites_for("redshift", "postgres")

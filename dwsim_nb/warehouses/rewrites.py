@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from dwsim_nb.spec.types import TEMPORAL_TYPES
+from dwsim_nb.warehouses.result_names import postgres_label, top_select
 
 
 @dataclass
@@ -120,6 +121,39 @@ def match_column_case(tree: exp.Expression, ctx: Context) -> exp.Expression:
             spelled = columns.get(ident.name.lower())
             if spelled is not None:
                 col.set("this", exp.to_identifier(spelled, quoted=True))
+    return tree
+
+
+# --- result column names -----------------------------------------------------------------------
+
+
+@rewrite(reads={"redshift", "postgres"}, engines={"duckdb", "sqlite"})
+def name_result_columns(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Alias unaliased expressions of the result as Redshift/PostgreSQL name them.
+
+    ``count(*)`` comes back as ``count``, ``a + 1`` as ``?column?`` and ``cast(a as bigint)`` as
+    ``a`` (see :mod:`dwsim_nb.warehouses.result_names`), not as DuckDB's ``count_star()`` or
+    SQLite's ``count(*)``. Runs before the engine fixes, which change the expressions. Keyword
+    values (``current_date``) keep the engine's name: DuckDB cannot alias them as themselves.
+    """
+    select = top_select(tree)
+    if select is None:
+        return tree
+    changed = False
+    projections = []
+    for projection in select.expressions:
+        if not isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
+            label = postgres_label(projection, ctx.read)
+            # A keyword value (CURRENT_DATE) aliased as its own name makes DuckDB read it as a
+            # reference to the alias; unaliased, the engines already call it by that name.
+            if label.lower() == projection.sql().lower():
+                projections.append(projection)
+                continue
+            projection = exp.alias_(projection.copy(), label, quoted=True)
+            changed = True
+        projections.append(projection)
+    if changed:
+        select.set("expressions", projections)
     return tree
 
 
