@@ -25,6 +25,7 @@ that uses a storage integration (:func:`external_stage_sql`, :func:`copy_into_sq
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ snowflake_rewrites.register_with_translator()
 DATABASE = "DWSIM"
 # Suffix of the tables a load fills before they replace the experiment's tables.
 _LOAD_SUFFIX = "__dwsim_load"
+# Experiment names the emulator's stage paths and PUT URLs survive (see _check_names).
+_PLAIN_NAME = re.compile(r"^[\w$]+$")
 _STAGE = "DWSIM_LOAD_STAGE"
 
 TYPE_MAPS.setdefault(
@@ -196,17 +199,37 @@ class SnowflakeWarehouse(Warehouse):
 
     def _check_names(self, spec: ExperimentSpec) -> None:
         # fakesnow records every column in its information schema with an unescaped string
-        # literal, so a quote in a name fails deep inside the emulator; say so up front.
+        # literal, and reads stage paths (@schema.stage/...) and PUT file URLs with a loose
+        # parser: a single quote in any name, or anything but letters, digits, _ and $ in the
+        # experiment's (the schema's and the run folder's) name, fails deep inside the
+        # emulator. Say so up front, before anything is created.
         if not self.emulated:
             return
+        if not _PLAIN_NAME.match(spec.name):
+            raise WarehouseError(
+                f"the Snowflake emulator cannot hold an experiment named {spec.name!r}; it "
+                "needs letters, digits, _ or $ only.",
+                where="experiment",
+                hint="rename the experiment (e.g. with _ for spaces and punctuation)",
+            )
         for table in spec.tables:
-            for name in (spec.name, table.name, *(c.name for c in table.columns)):
+            for name in (table.name, *(c.name for c in table.columns)):
                 if "'" in name:
                     raise WarehouseError(
                         f"the Snowflake emulator cannot hold the name {name!r} (it contains a "
                         "single quote).",
                         where=f"table '{table.name}'",
                         hint="rename it, or use the duckdb warehouse for this experiment",
+                    )
+                if any(not ch.isascii() and ch.upper() != ch.lower() for ch in name):
+                    # COPY INTO upper-cases the file's column names and DuckDB folds only ASCII
+                    # case when it matches them, so "Ünï" never finds its column.
+                    raise WarehouseError(
+                        f"the Snowflake emulator cannot load a column or table named {name!r} "
+                        "(non-ASCII letters with upper and lower case).",
+                        where=f"table '{table.name}'",
+                        hint="use ASCII letters (caseless scripts such as 表 work), or the "
+                        "duckdb warehouse for this experiment",
                     )
 
     def create_tables(self, spec: ExperimentSpec) -> None:
