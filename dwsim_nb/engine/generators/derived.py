@@ -37,7 +37,8 @@ def parse_expression(text: str) -> exp.Expr:
     """Parse and vet an expression; raise GenerationError naming what is not allowed."""
     try:
         tree = sqlglot.parse_one(text)
-    except sqlglot.errors.ParseError as e:
+    except (sqlglot.errors.SqlglotError, RecursionError) as e:
+        # SqlglotError, not only ParseError: the tokenizer raises its own (an unclosed /*).
         raise GenerationError(f"cannot read expression {text!r}: {e}") from None
     for node in tree.walk():
         allowed = isinstance(
