@@ -38,12 +38,24 @@ def _shell(method: Callable[..., Any]) -> Callable[..., Any]:
         if _wants_help(line):
             print(method.__doc__ or "")
             return None
-        args = parse_argstring(method, line)
+        from dwsim_nb.display.rich import show_error
+
+        try:
+            args = parse_argstring(method, line)
+        except ValueError as e:
+            # shlex's own error (an unclosed quote) is not a usage error to IPython, and it would
+            # show as a traceback.
+            show_error(
+                DwsimError(
+                    f"cannot read the arguments: {e}",
+                    where=f"%{method.__name__}",
+                    hint="close the quote, or escape it with a backslash",
+                )
+            )
+            return None
         try:
             return method(self, args, cell)
         except DwsimError as err:
-            from dwsim_nb.display.rich import show_error
-
             show_error(err)
             return None
 
