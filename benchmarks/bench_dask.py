@@ -84,21 +84,31 @@ def emit(record: dict[str, Any]) -> None:
     print(json.dumps(record), flush=True)
 
 
+# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which switches off glibc's
+# adaptive mmap threshold; "tuned" clusters unset it (see RECOMMENDED_CONFIG).
+
+
 @contextmanager
-def local_cluster(workers: int, memory_limit: str | None = None) -> Iterator[Any]:
+def local_cluster(
+    workers: int, memory_limit: str | None = None, *, tuned: bool = False
+) -> Iterator[Any]:
+    import dask
     from distributed import Client, LocalCluster
+
+    from dwsim_nb.engine.dask_executor import RECOMMENDED_CONFIG
 
     kwargs: dict[str, Any] = {}
     if memory_limit:
         kwargs["memory_limit"] = memory_limit
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        **kwargs,
-    )
+    with dask.config.set(RECOMMENDED_CONFIG if tuned else {}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            **kwargs,
+        )
     client = Client(cluster, set_as_default=False)
     try:
         yield client
@@ -130,21 +140,33 @@ def scaling(n: int, repeat: int) -> None:
     warm = {k: max(1, v // 100) for k, v in rows.items()}
     # Both clusters stay up and the methods take turns, run by run: on a machine shared with
     # other work the load drifts, and interleaving spreads the drift over every method alike.
-    secs: dict[str, list[float]] = {"inprocess": [], "dask-1": [], "dask-2": []}
-    with local_cluster(1) as one, local_cluster(2) as two:
+    # Tuned clusters first: a nanny also puts its pre-spawn variables into this process's
+    # environment, which every worker spawned afterwards would inherit.
+    with (
+        local_cluster(1, tuned=True) as one_t,
+        local_cluster(2, tuned=True) as two_t,
+        local_cluster(1) as one,
+        local_cluster(2) as two,
+    ):
         kwargs: dict[str, dict[str, Any]] = {
             "inprocess": {"executor": "inprocess"},
             "dask-1": {"executor": "dask", "client": one},
             "dask-2": {"executor": "dask", "client": two},
+            "dask-1-tuned": {"executor": "dask", "client": one_t},
+            "dask-2-tuned": {"executor": "dask", "client": two_t},
         }
+        secs: dict[str, list[float]] = {k: [] for k in kwargs}
         for kw in kwargs.values():
             timed_runs(spec, warm, 1, **kw)
+        loads = []
         for _ in range(repeat):
+            loads.append(round(os.getloadavg()[0], 2))
             for method, kw in kwargs.items():
                 secs[method] += timed_runs(spec, rows, 1, **kw)
-    emit(_result("inprocess", 1, total, secs["inprocess"]))
-    emit(_result("dask", 1, total, secs["dask-1"]))
-    emit(_result("dask", 2, total, secs["dask-2"]))
+        emit({"mode": "scaling", "loadavg_1_per_round": loads})
+    for method, values in secs.items():
+        workers = int(method.split("-")[1]) if method.startswith("dask") else 1
+        emit({**_result(method, workers, total, values)})
     emit({"mode": "scaling", "done": True, "loadavg_1_5_15": list(os.getloadavg())})
 
 
@@ -199,15 +221,19 @@ class RssSampler:
         self._thread.join()
 
 
-def big(rows: int, workers: int, memory_limit: str, block_size: int | None) -> None:
+def big(
+    rows: int, workers: int, memory_limit: str, block_size: int | None, tuned: bool
+) -> None:
     from dwsim_nb.engine import generate_run
 
     emit({"mode": "big", "rows": rows, "workers": workers, "memory_limit": memory_limit,
-          **machine()})
+          "tuned": tuned, **machine()})
     spec = single_table_spec()
     out = Path(tempfile.mkdtemp(prefix="dwsim-bench-big-"))
     try:
-        with local_cluster(workers, memory_limit) as client:
+        with local_cluster(workers, memory_limit, tuned=tuned) as client:
+            env = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+            emit({"worker_MALLOC_TRIM_THRESHOLD_": sorted({str(v) for v in env.values()})})
             generate_run(spec, out / "warm", rows={"items": 1000}, executor="dask", client=client)
             with RssSampler() as rss:
                 t0 = time.perf_counter()
@@ -282,6 +308,7 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--memory-limit", default="2GiB")
     p.add_argument("--block-size", type=int, default=None)
+    p.add_argument("--tuned", action="store_true", help="unset MALLOC_TRIM_THRESHOLD_")
     p = sub.add_parser("s3")
     p.add_argument("--n", type=int, default=200_000)
     p.add_argument("--repeat", type=int, default=3)
@@ -289,7 +316,7 @@ def main() -> None:
     if args.mode == "scaling":
         scaling(args.n, args.repeat)
     elif args.mode == "big":
-        big(args.rows, args.workers, args.memory_limit, args.block_size)
+        big(args.rows, args.workers, args.memory_limit, args.block_size, args.tuned)
     else:
         s3(args.n, args.repeat)
 
