@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -107,6 +107,16 @@ def libpq_url(url: str) -> str:
     if base in ("postgres", "postgresql", "redshift"):
         base = "postgresql"
     return f"{base}://{rest}"
+
+
+def safe_rollback(conn: Any) -> None:
+    """ROLLBACK that cannot hide the error being handled: when the server dropped the
+    connection (restart, pg_terminate_backend), the transaction is gone anyway, and rollback()
+    would raise "the connection is lost" in place of the real reason."""
+    import psycopg
+
+    with suppress(psycopg.Error):
+        conn.rollback()
 
 
 def first_line(exc: BaseException) -> str:
@@ -220,7 +230,7 @@ class PostgresWarehouse(Warehouse):
                 self._recreate(conn, spec, keys=True)
                 conn.commit()
             except psycopg.Error as exc:
-                conn.rollback()
+                safe_rollback(conn)
                 raise WarehouseError(
                     f"cannot create the tables of {spec.name}: {first_line(exc)}",
                     where=self.where,
@@ -243,7 +253,7 @@ class PostgresWarehouse(Warehouse):
                 self._recreate(conn, spec, keys=True)
                 conn.commit()
             except psycopg.Error as exc:
-                conn.rollback()
+                safe_rollback(conn)
                 raise WarehouseError(
                     f"cannot reset {spec.name}: {first_line(exc)}", where=self.where
                 ) from None
@@ -291,10 +301,10 @@ class PostgresWarehouse(Warehouse):
                         conn.execute(stmt)
                 conn.commit()
             except LoadError:
-                conn.rollback()
+                safe_rollback(conn)
                 raise
             except psycopg.Error as exc:
-                conn.rollback()
+                safe_rollback(conn)
                 raise LoadError(
                     f"loading into {self.name} failed, nothing was changed: {first_line(exc)}",
                     where=str(plan.run_dir),
@@ -371,7 +381,7 @@ class PostgresWarehouse(Warehouse):
                 try:
                     result = self.run_statement(conn, spec, stmt)
                 except psycopg.Error as exc:
-                    conn.rollback()
+                    safe_rollback(conn)
                     raise _query_error(exc, stmt, i, len(statements), self.name) from None
             conn.commit()
         return result if result is not None else _empty()

@@ -23,7 +23,12 @@ from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
 from dwsim_nb.warehouses import redshift_rewrites as rr
 from dwsim_nb.warehouses.base import LoadPlan, Progress
-from dwsim_nb.warehouses.postgres import PostgresWarehouse, first_line, prepare_batch
+from dwsim_nb.warehouses.postgres import (
+    PostgresWarehouse,
+    first_line,
+    prepare_batch,
+    safe_rollback,
+)
 from dwsim_nb.warehouses.redshift_functions import install
 from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
 
@@ -190,14 +195,14 @@ class RedshiftWarehouse(PostgresWarehouse):
                         raise self.mismatch(table.name, expected, counts[table.name], plan)
                 conn.commit()
             except psycopg.Error as exc:
-                conn.rollback()
+                safe_rollback(conn)
                 raise LoadError(
                     f"Redshift COPY failed, nothing was changed: {first_line(exc)}",
                     where=self.where,
                     hint="check the IAM role's access to the bucket (STL_LOAD_ERRORS has details)",
                 ) from None
             except LoadError:
-                conn.rollback()
+                safe_rollback(conn)
                 raise
         return counts
 
@@ -271,7 +276,7 @@ class RedshiftWarehouse(PostgresWarehouse):
                         loaded += batch.num_rows
                 conn.commit()
             except psycopg.Error as exc:
-                conn.rollback()
+                safe_rollback(conn)
                 raise LoadError(
                     f"COPY into {table.name} from {uri} failed, nothing was loaded: "
                     f"{first_line(exc)}",
