@@ -61,6 +61,26 @@ CREATE INDEX IF NOT EXISTS runs_by_experiment ON runs (experiment, id);
 """
 
 
+def _open_error(e: sqlite3.Error, path: Path) -> CatalogError:
+    """Why the catalog cannot be opened, in words (a read-only folder is the usual cause)."""
+    import os
+
+    folder = path.parent
+    read_only = folder.exists() and not os.access(folder, os.W_OK)
+    if not read_only:
+        try:
+            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        except OSError:
+            read_only = False
+    reason = " (the workspace folder is read-only)" if read_only else ""
+    return CatalogError(
+        f"cannot open the catalog: {e}{reason}.",
+        where=str(path),
+        hint="check that the workspace folder exists and is writable, or point DWSIM_HOME "
+        "(--home) at a writable folder",
+    )
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="milliseconds")
 
@@ -84,19 +104,18 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(_SCHEMA)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.executescript(_SCHEMA)
+            except sqlite3.Error as e:
+                raise _open_error(e, self.path) from None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as e:
-            raise CatalogError(
-                f"cannot open the catalog: {e}.",
-                where=str(self.path),
-                hint="check that the workspace folder exists and is writable",
-            ) from None
+            raise _open_error(e, self.path) from None
         try:
             con.row_factory = sqlite3.Row
             con.execute("PRAGMA foreign_keys=ON")
