@@ -242,6 +242,12 @@ class Experiment:
             # Temporary run folders left by a process killed mid-generation.
             for stale in self.runs_dir.glob(".run_*.tmp"):
                 shutil.rmtree(stale, ignore_errors=True)
+            # A process killed while loading leaves a complete folder for a run that is now
+            # ABORTED and can never be loaded: remove it, as a failure in-process does.
+            for run in catalog.runs(self.name):
+                if run.status in ("ABORTED", "FAILED") and run.path:
+                    shutil.rmtree(run.path, ignore_errors=True)
+                    catalog.update_run(run.id, path=None)
             yield
 
     # --- runs --------------------------------------------------------------------------------
