@@ -16,6 +16,7 @@ Profiles: "ci" (default, fast) and "long" (``DWSIM_FUZZ_PROFILE=long``; see docs
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import random
@@ -137,14 +138,16 @@ def mutated_spec(draw: st.DrawFn) -> Any:
             if action == "delete":
                 del node[key]
             elif action == "set":
-                node[key] = draw(_ODD)
+                node[key] = copy.deepcopy(draw(_ODD))
             else:
-                node[draw(st.sampled_from(["expression", "faker_rule", "x", key]))] = draw(_ODD)
+                node[draw(st.sampled_from(["expression", "faker_rule", "x", key]))] = copy.deepcopy(
+                    draw(_ODD)
+                )
         elif isinstance(node, list):
             if action == "delete" and node:
                 node.pop(draw(st.integers(0, len(node) - 1)))
             else:
-                node.append(draw(_ODD))
+                node.append(copy.deepcopy(draw(_ODD)))
     return spec
 
 
@@ -493,7 +496,13 @@ def test_cli_arguments(loaded: Path, tmp_path_factory: Any, words: list[str]) ->
     # Output files go to a fresh folder, never the current directory.
     out = tmp_path_factory.mktemp("cli")
     words = [str(out / w) if w.startswith("out.") else w for w in words]
-    result = CliRunner().invoke(main, ["--home", str(loaded), *words], input="n\n")
+    # A second --home (or demo) creates a workspace relative to the current directory.
+    cwd = os.getcwd()
+    os.chdir(out)
+    try:
+        result = CliRunner().invoke(main, ["--home", str(loaded), *words], input="n\n")
+    finally:
+        os.chdir(cwd)
     assert result.exit_code in (0, 1, 2), result.output
     assert "Traceback" not in result.output
     if result.exception is not None:
