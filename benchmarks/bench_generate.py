@@ -5,7 +5,8 @@ resident memory of the process and its children, sampled every 20 ms):
   engine-1   dwsim_nb.engine.generate_run, in-process, one worker
   engine-2   dwsim_nb.engine.generate_run, a process pool of two workers
   duckdb     DuckDB generating the same tables in pure SQL and writing Parquet (zstd)
-  faker      the original approach: one Faker call per value, per row (run on a small N)
+  faker      the original approach: one Faker call per value, per row, unique emails by retry
+             (run at 100k customers, 1.4M rows: retries only show at that size)
 
     python benchmarks/bench_generate.py                 # 14M rows, writes benchmarks/RESULTS.md
     python benchmarks/bench_generate.py --scale 0.1     # 1.4M rows
