@@ -513,15 +513,19 @@ def test_cli_arguments(loaded: Path, tmp_path_factory: Any, words: list[str]) ->
 
 
 @pytest.fixture(scope="module")
-def ip(loaded: Path) -> Any:
+def ip(loaded: Path) -> Iterator[Any]:
     pytest.importorskip("IPython")
+    from IPython import get_ipython
     from IPython.testing.globalipapp import start_ipython
 
-    shell_ = start_ipython()
+    # One shell per process: a second start_ipython() returns None.
+    shell_ = start_ipython() or get_ipython()
     assert shell_ is not None
     shell_.run_line_magic("load_ext", "dwsim_nb")
     shell_.run_line_magic("dwsim_home", str(loaded))
-    return shell_
+    yield shell_
+    # The shell is shared by the whole session: leave the magics on $DWSIM_HOME again.
+    shell_.magics_manager.registry["DwsimMagics"]._home = None
 
 
 _MAGICS = [

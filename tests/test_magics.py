@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("IPython")
 
+from IPython import get_ipython
 from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
@@ -48,7 +49,8 @@ MAGICS = [
 
 @pytest.fixture(scope="module")
 def ip() -> Any:
-    shell = start_ipython()
+    # One shell per test session: start_ipython() returns None after its first call.
+    shell = start_ipython() or get_ipython()
     assert shell is not None
     # A terminal shell computes text/plain only; a notebook frontend asks for every type.
     shell.display_formatter.active_types = shell.display_formatter.format_types

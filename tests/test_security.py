@@ -152,25 +152,31 @@ def test_postgres_password_never_shown_anywhere(
 
 def _magic_outputs(home: Path, name: str) -> str:
     pytest.importorskip("IPython")
+    from IPython import get_ipython
     from IPython.testing.globalipapp import start_ipython
     from IPython.utils.capture import capture_output
 
-    ip = start_ipython()
+    # One shell per process: a second start_ipython() returns None.
+    ip = start_ipython() or get_ipython()
     assert ip is not None
     ip.run_line_magic("load_ext", "dwsim_nb")
     ip.run_line_magic("dwsim_home", str(home))
     texts = []
-    for magic, line in (
-        ("dwsim_list", ""),
-        ("dwsim_show", name),
-        ("dwsim_runs", name),
-        ("dwsim_sql", f"{name} select nope from t"),
-        ("dwsim_sql", f"{name} select count(*) from t"),
-    ):
-        with capture_output() as cap:
-            ip.run_line_magic(magic, line)
-        texts += [cap.stdout, cap.stderr]
-        texts += [str(o.data) for o in cap.outputs]
+    try:
+        for magic, line in (
+            ("dwsim_list", ""),
+            ("dwsim_show", name),
+            ("dwsim_runs", name),
+            ("dwsim_sql", f"{name} select nope from t"),
+            ("dwsim_sql", f"{name} select count(*) from t"),
+        ):
+            with capture_output() as cap:
+                ip.run_line_magic(magic, line)
+            texts += [cap.stdout, cap.stderr]
+            texts += [str(o.data) for o in cap.outputs]
+    finally:
+        # The shell is shared by the whole session: leave the magics on $DWSIM_HOME again.
+        ip.magics_manager.registry["DwsimMagics"]._home = None
     return "\n".join(texts)
 
 
