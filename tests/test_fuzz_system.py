@@ -321,7 +321,13 @@ def loaded(tmp_path_factory: Any) -> Iterator[Path]:
         if dialect == "sqlite":
             spec["target_warehouse"] = "sqlite"
         ws.create(spec).generate(seed=1, workers=1)
-    yield home
+    # Fuzzed SQL may ATTACH or COPY to relative paths: keep them out of the current directory.
+    cwd = os.getcwd()
+    os.chdir(home.parent)
+    try:
+        yield home
+    finally:
+        os.chdir(cwd)
 
 
 _SQL_BITS = [
