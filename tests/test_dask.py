@@ -86,6 +86,11 @@ def s3_bucket() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def client(s3_bucket: str) -> Iterator[Any]:
+    import os
+
+    # A nanny writes its pre-spawn variables (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS, ...) into
+    # this process's environment; later tests' subprocesses must not inherit them.
+    saved = dict(os.environ)
     cluster = distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -99,6 +104,8 @@ def client(s3_bucket: str) -> Iterator[Any]:
     finally:
         c.close()
         cluster.close()
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
