@@ -81,6 +81,19 @@ class LoadPlan:
         return sum(t.rows for t in self.tables.values())
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (drivers append context and SQL we do not repeat)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def count_rows(con: Any, target: str) -> int:
+    """``SELECT count(*)`` of ``target`` on a DB-API connection whose ``execute`` returns a
+    cursor (DuckDB, sqlite3, psycopg): loads reconcile with it and ``table_counts`` reports it."""
+    row = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    return int(row[0]) if row else 0
+
+
 def _resolve(run_dir: Path, f: Any) -> Path:
     p = Path(f)
     return p if p.is_absolute() else Path(run_dir) / p

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
-from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
+from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote, string_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,7 +65,7 @@ class DuckDBWarehouse(Warehouse):
                 locked = "lock" in str(e).lower()
                 if not locked or time.monotonic() > deadline:
                     raise WarehouseError(
-                        f"cannot open the DuckDB warehouse: {_first_line(e)}",
+                        f"cannot open the DuckDB warehouse: {first_line(e)}",
                         where=str(self.path),
                         hint="another process keeps the file open; close that connection "
                         "(or its notebook kernel) and try again"
@@ -99,7 +99,7 @@ class DuckDBWarehouse(Warehouse):
             except Exception as e:
                 con.execute("ROLLBACK")
                 raise WarehouseError(
-                    f"cannot create the tables of {spec.name} in DuckDB: {_first_line(e)}",
+                    f"cannot create the tables of {spec.name} in DuckDB: {first_line(e)}",
                     where=str(self.path),
                     hint="check the spec's types and names (`dwsim show NAME`)",
                 ) from None
@@ -139,8 +139,7 @@ class DuckDBWarehouse(Warehouse):
                             f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
                             [[str(f) for f in tf.files]],
                         )
-                    row = con.execute(f"SELECT count(*) FROM {target}").fetchone()
-                    got = int(row[0]) if row else 0
+                    got = count_rows(con, target)
                     if got != expected:
                         raise self.mismatch(table.name, expected, got, plan)
                     counts[table.name] = got
@@ -153,7 +152,7 @@ class DuckDBWarehouse(Warehouse):
             except Exception as e:
                 con.execute("ROLLBACK")
                 raise LoadError(
-                    f"loading into DuckDB failed, nothing was changed: {_first_line(e)}",
+                    f"loading into DuckDB failed, nothing was changed: {first_line(e)}",
                     where=str(plan.run_dir),
                     hint="the run's files may not match the spec; generate the data again",
                 ) from None
@@ -173,7 +172,7 @@ class DuckDBWarehouse(Warehouse):
             except Exception as e:
                 con.execute("ROLLBACK")
                 raise WarehouseError(
-                    f"cannot reset {spec.name} in DuckDB: {_first_line(e)}", where=str(self.path)
+                    f"cannot reset {spec.name} in DuckDB: {first_line(e)}", where=str(self.path)
                 ) from None
 
     def drop(self, spec: ExperimentSpec) -> None:
@@ -187,10 +186,7 @@ class DuckDBWarehouse(Warehouse):
         out: dict[str, int] = {}
         with self.connect() as con:
             for table in spec.tables:
-                row = con.execute(
-                    f"SELECT count(*) FROM {qualified(schema, table.name)}"
-                ).fetchone()
-                out[table.name] = int(row[0]) if row else 0
+                out[table.name] = count_rows(con, qualified(schema, table.name))
         return out
 
     # --- queries -----------------------------------------------------------------------------
@@ -203,7 +199,7 @@ class DuckDBWarehouse(Warehouse):
         with self.connect() as con:
             # Unqualified names the translation did not know (tables the user created) resolve
             # in the experiment's schema first.
-            con.execute("SET search_path = " + _string_literal(f"{quote(schema)},main"))
+            con.execute("SET search_path = " + string_literal(f"{quote(schema)},main"))
             last = len(statements) - 1
             for i, stmt in enumerate(statements):
                 try:
@@ -217,17 +213,8 @@ class DuckDBWarehouse(Warehouse):
                 except duckdb.Error as e:
                     where = f"statement {i + 1}" if len(statements) > 1 else None
                     raise QueryError(
-                        f"DuckDB rejected the query: {_first_line(e)} (as run: {stmt})",
+                        f"DuckDB rejected the query: {first_line(e)} (as run: {stmt})",
                         where=where,
                         hint="check table and column names (`dwsim show NAME`) and the SQL",
                     ) from None
         return pa.table({})
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
-def _string_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url, scrub
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
 from dwsim_nb.warehouses.redshift_rewrites import register_with_translator
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
 
@@ -117,11 +117,6 @@ def safe_rollback(conn: Any) -> None:
 
     with suppress(psycopg.Error):
         conn.rollback()
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class PostgresWarehouse(Warehouse):
@@ -268,8 +263,7 @@ class PostgresWarehouse(Warehouse):
         with self.connect() as conn:
             for table in spec.tables:
                 target = qualified(self.schema_for(spec), self.table_name(table))
-                row = conn.execute(f"SELECT count(*) FROM {target}").fetchone()
-                out[table.name] = int(row[0]) if row else 0
+                out[table.name] = count_rows(conn, target)
         return out
 
     # --- loading -----------------------------------------------------------------------------
@@ -359,8 +353,7 @@ class PostgresWarehouse(Warehouse):
                         done += rows
                         if progress:
                             progress(table.name, done, expected)
-            counted = cur.execute(f"SELECT count(*) FROM {target}").fetchone()
-        return int(counted[0]) if counted else 0
+            return count_rows(cur, target)
 
     # --- queries -----------------------------------------------------------------------------
 

@@ -22,15 +22,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
 from dwsim_nb.warehouses import redshift_rewrites as rr
-from dwsim_nb.warehouses.base import LoadPlan, Progress
-from dwsim_nb.warehouses.postgres import (
-    PostgresWarehouse,
-    first_line,
-    prepare_batch,
-    safe_rollback,
-)
+from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
+from dwsim_nb.warehouses.postgres import PostgresWarehouse, prepare_batch, safe_rollback
 from dwsim_nb.warehouses.redshift_functions import install
-from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
+from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote, string_literal
 
 if TYPE_CHECKING:
     import psycopg
@@ -72,10 +67,6 @@ TYPE_MAPS.setdefault(
 _INSTALLED: set[str] = set()
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None = None) -> str:
     """The Redshift statement that loads the Parquet objects under ``uri`` into ``target``.
 
@@ -85,10 +76,11 @@ def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None
     # Redshift maps Parquet columns to the table's by position; tables made from the spec have
     # the columns in the order the generator writes them.
     sql = (
-        f"COPY {target} FROM {_sql_string(uri)} IAM_ROLE {_sql_string(iam_role)} FORMAT AS PARQUET"
+        f"COPY {target} FROM {string_literal(uri)} IAM_ROLE {string_literal(iam_role)} "
+        "FORMAT AS PARQUET"
     )
     if region:
-        sql += f" REGION {_sql_string(region)}"
+        sql += f" REGION {string_literal(region)}"
     return sql
 
 
@@ -188,8 +180,7 @@ class RedshiftWarehouse(PostgresWarehouse):
                 counts = {}
                 for table in spec.tables:
                     target = qualified(self.schema_for(spec), self.table_name(table))
-                    row = conn.execute(f"SELECT count(*) FROM {target}").fetchone()
-                    counts[table.name] = int(row[0]) if row else 0
+                    counts[table.name] = count_rows(conn, target)
                     expected = plan.tables[table.name].rows if table.name in plan.tables else 0
                     if counts[table.name] != expected:
                         raise self.mismatch(table.name, expected, counts[table.name], plan)

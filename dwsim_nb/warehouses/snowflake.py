@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url
 from dwsim_nb.warehouses import snowflake_rewrites
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class SnowflakeWarehouse(Warehouse):
             conn = fake.connect(database=DATABASE)
         except Exception as exc:
             raise WarehouseError(
-                f"cannot open the Snowflake emulator's database: {_first_line(exc)}",
+                f"cannot open the Snowflake emulator's database: {first_line(exc)}",
                 where=self.where,
                 hint="another process may hold the database file; close it and retry",
             ) from None
@@ -245,7 +245,7 @@ class SnowflakeWarehouse(Warehouse):
             except Exception as exc:
                 raise WarehouseError(
                     f"cannot create the tables of {spec.name} in the Snowflake emulator: "
-                    f"{_first_line(exc)}",
+                    f"{first_line(exc)}",
                     where=self.where,
                     hint="check the spec's types and names (`dwsim show NAME`)",
                 ) from None
@@ -310,7 +310,7 @@ class SnowflakeWarehouse(Warehouse):
                 self._drop_staged(conn, schema, staged)
                 raise LoadError(
                     "loading into the Snowflake emulator failed, nothing was changed: "
-                    f"{_first_line(exc)}",
+                    f"{first_line(exc)}",
                     where=str(plan.run_dir),
                     hint="the run's files may not match the spec; generate the data again",
                 ) from None
@@ -388,7 +388,7 @@ class SnowflakeWarehouse(Warehouse):
                     where = f"statement {i + 1}" if len(statements) > 1 else None
                     raise QueryError(
                         f"the Snowflake emulator (fakesnow) rejected the query: "
-                        f"{_first_line(exc)} (as run: {stmt})",
+                        f"{first_line(exc)} (as run: {stmt})",
                         where=where,
                         hint="check table and column names (`dwsim show NAME`); if the SQL runs "
                         "on Snowflake, fakesnow does not emulate this construct",
@@ -403,8 +403,3 @@ def _cleanup(fn: Any) -> Iterator[None]:
         yield
     finally:
         fn()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows
 from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
@@ -148,10 +148,7 @@ class SQLiteWarehouse(Warehouse):
                             done += batch.num_rows
                             if progress:
                                 progress(table.name, done, expected)
-                    row = con.execute(
-                        f"SELECT count(*) FROM {qualified(schema, table.name)}"
-                    ).fetchone()
-                    got = int(row[0]) if row else 0
+                    got = count_rows(con, qualified(schema, table.name))
                     if got != expected:
                         raise self.mismatch(table.name, expected, got, plan)
                     counts[table.name] = got
@@ -187,10 +184,7 @@ class SQLiteWarehouse(Warehouse):
         out: dict[str, int] = {}
         with self.connect(spec) as con:
             for table in spec.tables:
-                row = con.execute(
-                    f"SELECT count(*) FROM {qualified(schema, table.name)}"
-                ).fetchone()
-                out[table.name] = int(row[0]) if row else 0
+                out[table.name] = count_rows(con, qualified(schema, table.name))
         return out
 
     def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:

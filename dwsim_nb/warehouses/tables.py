@@ -19,6 +19,11 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def string_literal(text: str) -> str:
+    """A single-quoted SQL string in the standard's spelling (a quote doubled, no escapes)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def qualified(schema: str | None, table: str) -> str:
     return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
 
