@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from sqlglot.dialects.dialect import Dialect
 
-from dwsim_nb.ddl.create import SQLGLOT_DIALECT, PartitionOf, read_create_table
+from dwsim_nb.ddl.create import (
+    SQLGLOT_DIALECT,
+    TABLE_MODIFIERS,
+    PartitionOf,
+    read_create_table,
+)
 from dwsim_nb.ddl.cursor import Cursor, ParseFail
 from dwsim_nb.ddl.script import Script
 from dwsim_nb.ddl.split import Positions, Statement, split_statements
@@ -125,25 +130,8 @@ _CREATE_SKIP_WORDS = {
     "VOLATILE",
     "UNLOGGED",
 }
-_TABLE_MODIFIERS = {
-    "OR",
-    "REPLACE",
-    "GLOBAL",
-    "LOCAL",
-    "TEMP",
-    "TEMPORARY",
-    "TRANSIENT",
-    "VOLATILE",
-    "UNLOGGED",
-    "EXTERNAL",
-    "HYBRID",
-    "ICEBERG",
-    "DYNAMIC",
-    "MULTISET",
-    "SET",
-    "SHARDED",
-    "FOREIGN",
-}
+# CREATE [OR REPLACE] <modifiers> TABLE: the same modifiers the CREATE TABLE reader skips.
+_TABLE_MODIFIERS = {"OR", "REPLACE", *TABLE_MODIFIERS}
 
 
 def _snippet(text: str, offset: int, width: int = 60) -> str:
