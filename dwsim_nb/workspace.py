@@ -157,9 +157,14 @@ class Workspace:
         return [Experiment(self, rec) for rec in self.catalog.experiments()]
 
     def delete(self, name: str) -> None:
-        """Drop the experiment's tables, its catalog rows and its run files."""
+        """Drop the experiment's tables, the side copies ``compare`` loaded on other warehouses,
+        its catalog rows and its run files."""
+        from dwsim_nb.compare import drop_side_copies
+
         exp = self.experiment(name)
         with exp.guard("delete"):
+            # Before the run folder goes: it holds the record of which warehouses have copies.
+            drop_side_copies(exp)
             exp.warehouse.drop(exp.spec)
             self.catalog.delete_experiment(name)
             shutil.rmtree(self.runs_dir / name, ignore_errors=True)

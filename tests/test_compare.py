@@ -13,6 +13,7 @@ import pytest
 
 from dwsim_nb.compare import compare, drop_side_copies, translate
 from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.sqlite import SQLiteWarehouse
 from dwsim_nb.workspace import Experiment, Workspace
 
 
@@ -202,3 +203,16 @@ def test_identifier_case_duckdb_vs_postgres(pg_env: str, home: Path) -> None:
     )
     assert cmp.kinds == {"column_case"}, cmp.summary()
     assert "NumRows vs numrows" in cmp.differences[0].message
+
+
+def test_delete_drops_the_side_copies(home: Path, rs_exp: Experiment) -> None:
+    rs_exp.compare("select count(*) as n from events", warehouses=["duckdb", "sqlite"])
+    ws = rs_exp.workspace
+    side = rs_exp.spec.model_copy(update={"name": "ev__cmp"})
+    duck, lite = ws.warehouse("duckdb"), ws.warehouse("sqlite")
+    assert isinstance(lite, SQLiteWarehouse)
+    assert duck.exists(side) and lite.exists(side)
+    ws.delete("ev")
+    assert not duck.exists(side)
+    assert not lite.exists(side)
+    assert not lite.file_for(side).exists()
