@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -27,6 +28,7 @@ from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_extract,
 )
 from dwsim_nb.warehouses.translate import parse, translate
+from dwsim_nb.workspace import Workspace
 
 TABLES = {"t": {"a": "INT", "b": "VARCHAR", "g": "INT", "d": "DATE", "ts": "TIMESTAMP"}}
 ROWS = [
@@ -66,6 +68,28 @@ def test_fix_trunc_timestamp_gives_the_date(duck: duckdb.DuckDBPyConnection) -> 
     assert run_duckdb(duck, "select trunc(ts) from t where a = 1") == [(dt.date(2020, 12, 31),)]
     # TRUNC of a number is left alone
     assert run_duckdb(duck, "select trunc(2.7)") == [(2,)]
+
+
+def test_fix_trunc_timestamp_through_a_redshift_experiment_on_duckdb(home: Path) -> None:
+    # End to end: the column types come from the experiment's spec, not a hand-made Context.
+    exp = Workspace(home).create({
+        "name": "tr", "dialect": "redshift", "target_warehouse": "duckdb",
+        "tables": [{"name": "ev", "target_rows": 40, "columns": [
+            {"name": "id", "data_type": "INT"},
+            {"name": "ts", "data_type": "TIMESTAMP",
+             "date_start": "2024-01-30T00:00:00", "date_end": "2024-02-02T00:00:00"},
+        ]}],
+    })
+    assert exp.warehouse_name == "duckdb"
+    exp.generate(seed=1, workers=1)
+    rows = exp.query_arrow("select id, ts, trunc(ts) as day, TRUNC(e.TS) as day2 from ev e "
+                           "order by id").to_pylist()
+    assert len(rows) == 40
+    for row in rows:
+        assert row["day"] == row["day2"] == row["ts"].date()
+    grouped = exp.query("select trunc(ts) as day, count(*) as n from ev group by trunc(ts)")
+    assert int(grouped["n"].sum()) == 40
+    assert exp.query("select trunc(2.7) as n")["n"][0] == 2
 
 
 def test_qualify_experiment_tables_skips_cte_names() -> None:
