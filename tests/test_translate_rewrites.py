@@ -25,6 +25,7 @@ from dwsim_nb.warehouses.rewrites import (
 from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_cast_timestamp,
     fix_sqlite_date_interval,
+    fix_sqlite_dateadd,
     fix_sqlite_extract,
 )
 from dwsim_nb.warehouses.translate import parse, translate
@@ -206,6 +207,25 @@ def test_fix_sqlite_date_interval_needs_a_constant() -> None:
     with pytest.raises(QueryError, match="constant"):
         translate("select d + interval (a) day from t",
                   Context(read="postgres", engine="sqlite", tables=TABLES))
+
+
+def test_fix_sqlite_dateadd_runs_on_sqlite(lite: sqlite3.Connection) -> None:
+    assert fix_sqlite_dateadd in rewrites_for("redshift", "sqlite")
+    # Redshift's DATEADD gives a timestamp, for a date too, in the stored timestamp shape.
+    assert run_sqlite(lite, "select dateadd(day, 3, d), dateadd(month, 1, ts) from t "
+                            "where a = 1", "redshift") == [
+        ("2020-01-04 00:00:00.000000", "2021-01-31 23:59:00.000000")]
+    # month ends clamp as in Redshift; negative amounts, quoted units and DATE_ADD translate
+    assert run_sqlite(lite, "select dateadd(month, 1, '2020-01-31'), "
+                            "date_add('day', -2, d), dateadd(hrs, 2, ts) from t where a = 2",
+                      "redshift") == [("2020-02-29 00:00:00.000000",
+                                       "2020-02-28 00:00:00.000000",
+                                       "2021-01-01 02:01:00.000000")]
+    # compares with a timestamp column as text, so the shape must be the stored one
+    assert run_sqlite(lite, "select count(*) from t where dateadd(month, 1, d) >= ts",
+                      "redshift") == [(3,)]
+    with pytest.raises(QueryError, match="constant"):
+        run_sqlite(lite, "select dateadd(day, a, d) from t", "redshift")
 
 
 def test_fix_sqlite_extract_runs_on_sqlite(lite: sqlite3.Connection) -> None:

@@ -194,6 +194,47 @@ def fix_sqlite_date_interval(tree: exp.Expression, ctx: Context) -> exp.Expressi
     return tree.transform(fix)
 
 
+def _constant(node: exp.Expression) -> float | None:
+    """A constant amount (``3``, ``-2``, ``'3'``) as a number; None for anything computed."""
+    if isinstance(node, exp.Neg):
+        inner = _constant(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Paren):
+        return _constant(node.this)
+    if isinstance(node, exp.Literal):
+        try:
+            return float(node.name)
+        except ValueError:
+            return None
+    return None
+
+
+@rewrite(engines={"sqlite"})
+def fix_sqlite_dateadd(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Redshift ``DATEADD(day, 3, d)`` / ``DATE_ADD('month', 1, ts)`` -> ``strftime('%Y-%m-%d
+    %H:%M:%f000', d, '+3 days')``; sqlglot prints ``TS_OR_DS_ADD(...)``, which SQLite lacks.
+
+    Redshift's DATEADD returns a timestamp even for a date (as the duckdb warehouse does), so
+    the result has the stored timestamp shape; month steps clamp at month ends like Redshift's.
+    """
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.TsOrDsAdd):
+            return node
+        unit = _unit(node.text("unit") or "DAY")
+        amount = _constant(node.expression)
+        if unit is None or amount is None:
+            raise QueryError(
+                f"SQLite cannot add {node.expression.sql()} {node.text('unit') or 'day'}(s): "
+                "only constant amounts with units from microseconds to years translate.",
+                hint="write the amount as a constant, e.g. dateadd(day, 3, d)",
+            )
+        as_date = node.return_type.is_type(exp.DataType.Type.DATE) and unit in _DAY_OR_LONGER
+        return _shift(node.this, amount, unit, as_date)
+
+    return tree.transform(fix)
+
+
 # EXTRACT fields -> an expression over strftime(format, x) (as text).
 _STRFTIME_FIELDS = {
     "YEAR": "%Y",
