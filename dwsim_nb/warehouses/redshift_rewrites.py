@@ -398,16 +398,7 @@ def register_with_translator() -> None:
     global _registered
     if _registered:
         return
-    from dwsim_nb.warehouses.rewrites import Context, rewrite
+    from dwsim_nb.warehouses.rewrites import register_without_context
 
-    def adapt(fix: Rewrite) -> Callable[[exp.Expression, Context], exp.Expression]:
-        def run(tree: exp.Expression, ctx: Context) -> exp.Expression:
-            return fix(tree)
-
-        run.__name__ = fix.__name__
-        run.__doc__ = fix.__doc__
-        return run
-
-    for fix in REWRITES:
-        rewrite(reads={"redshift"}, engines={"postgres"})(adapt(fix))
+    register_without_context(REWRITES, reads={"redshift"}, engines={"postgres"})
     _registered = True

@@ -8,7 +8,7 @@ warehouses add theirs with :func:`rewrite`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -74,6 +74,26 @@ def rewrite(
         return fn
 
     return deco
+
+
+def register_without_context(
+    fixes: Iterable[Callable[[exp.Expression], exp.Expression]],
+    reads: set[str] | None = None,
+    engines: set[str] | None = None,
+) -> None:
+    """Register fixes written as ``fix(tree)`` (the emulators' own rewrite tuples, which they
+    also run outside the translator) for the given pair, each keeping its name and docstring."""
+
+    def adapt(fix: Callable[[exp.Expression], exp.Expression]) -> Rewrite:
+        def run(tree: exp.Expression, ctx: Context) -> exp.Expression:
+            return fix(tree)
+
+        run.__name__ = fix.__name__
+        run.__doc__ = fix.__doc__
+        return run
+
+    for fix in fixes:
+        rewrite(reads, engines)(adapt(fix))
 
 
 def rewrites_for(read: str, engine: str) -> list[Rewrite]:
