@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,19 @@ def postgres_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def ip() -> Any:
+    """The IPython shell with the dwsim_nb magics loaded, as a notebook frontend renders it."""
+    pytest.importorskip("IPython")
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+
+    # One shell per test session: start_ipython() returns None after its first call.
+    shell = start_ipython() or get_ipython()
+    assert shell is not None
+    # A terminal shell computes text/plain only; a notebook frontend asks for every type.
+    shell.display_formatter.active_types = shell.display_formatter.format_types
+    shell.run_line_magic("load_ext", "dwsim_nb")
+    return shell

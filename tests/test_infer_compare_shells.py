@@ -14,19 +14,7 @@ from dwsim_nb.cli import main
 
 pytest.importorskip("IPython")
 
-from IPython import get_ipython
-from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
-
-
-@pytest.fixture(scope="module")
-def ip() -> Any:
-    # One shell per test session: start_ipython() returns None after its first call.
-    shell = start_ipython() or get_ipython()
-    assert shell is not None
-    shell.display_formatter.active_types = shell.display_formatter.format_types
-    shell.run_line_magic("load_ext", "dwsim_nb")
-    return shell
 
 
 def _frame() -> pd.DataFrame:

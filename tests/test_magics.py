@@ -10,8 +10,6 @@ import pytest
 
 pytest.importorskip("IPython")
 
-from IPython import get_ipython
-from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
 SHOP_DDL = """
@@ -45,17 +43,6 @@ MAGICS = [
     "dwsim_drop",
     "dwsim_ui",
 ]
-
-
-@pytest.fixture(scope="module")
-def ip() -> Any:
-    # One shell per test session: start_ipython() returns None after its first call.
-    shell = start_ipython() or get_ipython()
-    assert shell is not None
-    # A terminal shell computes text/plain only; a notebook frontend asks for every type.
-    shell.display_formatter.active_types = shell.display_formatter.format_types
-    shell.run_line_magic("load_ext", "dwsim_nb")
-    return shell
 
 
 @pytest.fixture
