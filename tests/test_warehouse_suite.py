@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from helpers_runs import write_run
 
@@ -287,6 +289,23 @@ def test_types_round_trip(wh: Warehouse, spec: ExperimentSpec, tmp_path: Path) -
     assert str(df["joined"][0]).startswith("2020-01-02")
     assert float(df["balance"][0]) == pytest.approx(2.01)
     assert bool(df["active"][0]) is False
+
+
+def test_float_keeps_double_precision(wh: Warehouse, tmp_path: Path) -> None:
+    # FLOAT means double precision in Redshift, Snowflake and Postgres DDL, and the engine writes
+    # 8-byte floats: a value needing more than 7 significant digits must come back unchanged.
+    spec = ExperimentSpec.parse({"name": "flt", "tables": [
+        {"name": "m", "target_rows": 1, "primary_key": ["id"],
+         "columns": [{"name": "id", "data_type": "INT"},
+                     {"name": "x", "data_type": "FLOAT"}]},
+    ]})
+    run_dir = write_run(spec, tmp_path / "run_1")
+    exact = pa.table({"id": pa.array([1], pa.int32()), "x": pa.array([1234567.890123])})
+    pq.write_table(exact, run_dir / "m" / "part-000000.parquet")
+    wh.create_tables(spec)
+    assert wh.load(spec, LoadPlan.read(run_dir)) == {"m": 1}
+    df = wh.query(spec, "select x from m")
+    assert float(df["x"][0]) == 1234567.890123
 
 
 def test_number_without_precision_keys(wh: Warehouse, tmp_path: Path) -> None:

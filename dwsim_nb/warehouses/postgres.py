@@ -52,7 +52,7 @@ TYPE_MAPS.setdefault(
         "SMALLINT": "SMALLINT",
         "INT": "INTEGER",
         "BIGINT": "BIGINT",
-        "FLOAT": "REAL",
+        "FLOAT": "DOUBLE PRECISION",  # 8-byte, as the engine writes (see tables.py)
         "DOUBLE": "DOUBLE PRECISION",
         "BOOLEAN": "BOOLEAN",
         "CHAR": "VARCHAR",
@@ -78,7 +78,7 @@ _BINARY_TYPES = {
     "INT": "int4",
     "BIGINT": "int8",
     "DECIMAL": "numeric",
-    "FLOAT": "float4",
+    "FLOAT": "float8",
     "DOUBLE": "float8",
     "BOOLEAN": "bool",
     "CHAR": "text",

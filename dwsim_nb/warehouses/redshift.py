@@ -43,7 +43,7 @@ TYPE_MAPS.setdefault(
         "SMALLINT": "SMALLINT",
         "INT": "INTEGER",
         "BIGINT": "BIGINT",
-        "FLOAT": "REAL",
+        "FLOAT": "DOUBLE PRECISION",  # Redshift's FLOAT is FLOAT8
         "DOUBLE": "DOUBLE PRECISION",
         "BOOLEAN": "BOOLEAN",
         "CHAR": "VARCHAR(65535)",

@@ -33,7 +33,9 @@ TYPE_MAPS: dict[str, dict[str, str]] = {
         "SMALLINT": "SMALLINT",
         "INT": "INTEGER",
         "BIGINT": "BIGINT",
-        "FLOAT": "REAL",
+        # The engine writes 8-byte floats, and FLOAT in Redshift, Snowflake and Postgres DDL
+        # means double precision: a 4-byte column would silently round the data.
+        "FLOAT": "DOUBLE",
         "DOUBLE": "DOUBLE",
         "BOOLEAN": "BOOLEAN",
         "CHAR": "VARCHAR",
