@@ -219,6 +219,13 @@ def _truncate(arr: pa.Array, length: int) -> pa.Array:
         # Pool-backed columns: truncate the few thousand pool values, not every row.
         short = pc.utf8_slice_codeunits(arr.dictionary, 0, length)
         return pa.DictionaryArray.from_arrays(arr.indices, short)
+    if pa.types.is_string(arr.type) and len(arr):
+        # No value has more characters than bytes: when the longest value in bytes fits (the
+        # usual case: patterns, emails), skip slicing every row, which cost ~5% of a block.
+        buf = arr.buffers()[1]
+        offsets = np.frombuffer(buf, dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+        if int(np.diff(offsets).max()) <= length:
+            return arr
     return pc.utf8_slice_codeunits(arr, 0, length)
 
 

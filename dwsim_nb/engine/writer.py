@@ -44,6 +44,9 @@ def write_block(
         target,
         filesystem=filesystem,
         compression=compression,
+        # zstd level 1: the same file size as the default level 3 on this data, and about 20%
+        # faster to write (measured on ecom blocks); writing is half of generation's time.
+        compression_level=1 if compression == "zstd" else None,
         row_group_size=max(table.num_rows, 1),
         use_dictionary=strings,
         write_statistics=[f.name for f in table.schema if f.name not in strings],
