@@ -185,8 +185,7 @@ def test_convert_timezone(pg: Any) -> None:
 
 def test_double_colon_casts_and_redshift_types(pg: Any) -> None:
     sql = (
-        "select x::varchar(max), '2024-01-02'::date, f::int, '{\"a\":1}'::super"
-        " from t where x = 1"
+        "select x::varchar(max), '2024-01-02'::date, f::int, '{\"a\":1}'::super from t where x = 1"
     )
     assert run(pg, sql) == [("1", dt.date(2024, 1, 2), 2, {"a": 1})]
 
@@ -222,3 +221,51 @@ def test_syntax_error_carries_position() -> None:
     with pytest.raises(QueryError) as err:
         rr.translate_redshift("select from where (")
     assert err.value.line is not None
+
+
+def test_ignore_nulls_first_last_and_nth_value(pg: Any) -> None:
+    window = (
+        "over (partition by g order by x rows between unbounded preceding and unbounded following)"
+    )
+    sql = (
+        f"select g, x, first_value(f ignore nulls) {window}, last_value(f ignore nulls) {window},"
+        f" nth_value(f, 2) ignore nulls {window} from t order by g, x"
+    )
+    rows = run(pg, sql)
+    # g = 1 holds 1.5, 2.5, NULL in x order; g = 2 holds 4.0 then 5.0 (its NULL x sorts last)
+    assert [r[2:] for r in rows] == [(1.5, 2.5, 2.5)] * 3 + [(4.0, 5.0, 5.0)] * 2
+
+
+def test_ignore_nulls_keeps_redshifts_column_name(pg: Any) -> None:
+    (statement,) = rr.translate_redshift(
+        "select last_value(name ignore nulls) over (order by x rows between unbounded preceding"
+        " and unbounded following) from t"
+    )
+    cursor = pg.execute(statement + " limit 1")
+    assert [d.name for d in cursor.description] == ["last_value"]
+    assert cursor.fetchall() == [("c",)]  # the row with x NULL sorts last
+
+
+def test_repeat_of_a_number_and_date_part_year(pg: Any) -> None:
+    assert run(pg, "select repeat(g, 3), date_part_year(d) from t where x = 3") == [("222", 2023)]
+
+
+def test_next_day_helper(pg: Any) -> None:
+    sql = (
+        "select next_day(d, 'Tue'), next_day(d, 'monday'), next_day(ts, 'Su') from t "
+        "where x in (1, 3) order by x"
+    )
+    # 2024-01-31 is a Wednesday, 2023-12-31 a Sunday: the same weekday moves a whole week.
+    assert run(pg, sql) == [
+        (dt.date(2024, 2, 6), dt.date(2024, 2, 5), dt.date(2024, 2, 4)),
+        (dt.date(2024, 1, 2), dt.date(2024, 1, 1), dt.date(2024, 1, 7)),
+    ]
+
+
+def test_like_on_a_timestamp_column_compares_its_text(pg: Any) -> None:
+    from dwsim_nb.warehouses.rewrites import Context
+    from dwsim_nb.warehouses.translate import translate
+
+    ctx = Context(read="redshift", engine="postgres", tables={"t": {"ts": "TIMESTAMP", "x": "INT"}})
+    (statement,) = translate("select x from t where ts like '2024-0_-%' order by x", ctx)
+    assert [r[0] for r in pg.execute(statement).fetchall()] == [1, 2, 4, None]

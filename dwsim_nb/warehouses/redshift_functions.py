@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 HELPER_SCHEMA = "dwsim_rs"
-VERSION = 3
+VERSION = 4
 
 # Redshift's DATEDIFF counts the boundaries of ``part`` crossed between two instants, so
 # datediff(month, '2024-01-31', '2024-02-01') is 1 although only one day passed. Each branch
@@ -117,6 +117,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                     AND b = (date_trunc('month', b) + interval '1 month - 1 day')::date)
               THEN 0 ELSE (extract(day FROM a) - extract(day FROM b)) / 31.0 END
 $$;
+-- NEXT_DAY(d, 'Tue'): the first date after d falling on that weekday; Redshift reads the day's
+-- name from its first two letters ('Tu', 'Tue', 'Tuesday').
+CREATE OR REPLACE FUNCTION dwsim_rs.next_day(d date, day text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT d + (((strpos('sumotuwethfrsa', lower(left(btrim(day), 2))) - 1) / 2
+               - extract(dow FROM d)::int + 6) % 7 + 1)
+$$;
+CREATE OR REPLACE FUNCTION dwsim_rs.next_day(d timestamp, day text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT dwsim_rs.next_day(d::date, day) $$;
 CREATE OR REPLACE FUNCTION dwsim_rs.is_valid_json(text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN

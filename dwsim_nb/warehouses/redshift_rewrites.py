@@ -280,10 +280,69 @@ def fix_ratio_to_report(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _nth_non_null(
+    window: exp.Window, value: exp.Expression, index: exp.Expression | None
+) -> exp.Expression:
+    """``(ARRAY_REMOVE(ARRAY_AGG(value) OVER (w), NULL))[index]``; the last element if None."""
+    collected = window.copy()
+    collected.set("this", exp.ArrayAgg(this=value.copy()))
+    values = exp.Paren(this=exp.func("ARRAY_REMOVE", collected, exp.null()))
+    position = (
+        index
+        if index is not None
+        else exp.Anonymous(this="CARDINALITY", expressions=[values.copy()])
+    )
+    return exp.Bracket(this=values, expressions=[position], offset=1)
+
+
+def fix_ignore_nulls_window(tree: exp.Expression) -> exp.Expression:
+    """``FIRST_VALUE / LAST_VALUE / NTH_VALUE (x IGNORE NULLS) OVER (w)`` -> an array pick.
+
+    PostgreSQL has no IGNORE NULLS (sqlglot refuses to write it). Collecting the frame's values
+    with ``ARRAY_AGG(x) OVER (w)`` (same partition, order and frame), dropping the NULLs and
+    taking the first, last or n-th element gives the value Redshift returns.
+    """
+    for window in list(tree.find_all(exp.Window)):
+        ignore = window.this
+        if not isinstance(ignore, exp.IgnoreNulls):
+            continue
+        func = ignore.this
+        if isinstance(func, exp.FirstValue):
+            picked = _nth_non_null(window, func.this, exp.Literal.number(1))
+        elif isinstance(func, exp.LastValue):
+            picked = _nth_non_null(window, func.this, None)
+        elif isinstance(func, exp.NthValue):
+            picked = _nth_non_null(window, func.this, func.args["offset"].copy())
+        else:
+            continue
+        if isinstance(window.parent, exp.Select):
+            # Unaliased in the result: keep the name Redshift gives the column.
+            name = type(func).__name__.lower().replace("value", "_value")
+            picked = exp.Alias(this=picked, alias=exp.to_identifier(name))
+        window.replace(picked)
+    return tree
+
+
+def fix_string_functions_of_numbers(tree: exp.Expression) -> exp.Expression:
+    """``REPEAT(number, n)``: Redshift casts a number to text implicitly (its documentation
+    repeats a SMALLINT id); PostgreSQL finds no ``repeat(smallint, integer)``."""
+    for call in list(tree.find_all(exp.Repeat)):
+        call.set("this", _as_text(call.this))
+    return tree
+
+
+def fix_date_part_year(tree: exp.Expression) -> exp.Expression:
+    """``DATE_PART_YEAR(d)`` (Redshift only) -> ``EXTRACT(YEAR FROM d)``."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name.upper() == "DATE_PART_YEAR" and len(call.expressions) == 1:
+            call.replace(exp.Extract(this=exp.var("YEAR"), expression=call.expressions[0].copy()))
+    return tree
+
+
 def fix_helper_functions(tree: exp.Expression) -> exp.Expression:
     """Redshift functions PostgreSQL lacks, pointed at their ``dwsim_rs`` helpers.
 
-    ``STRTOL`` (sqlglot writes FROM_BASE), ``MONTHS_BETWEEN``, ``IS_VALID_JSON``; and
+    ``STRTOL`` (sqlglot writes FROM_BASE), ``MONTHS_BETWEEN``, ``IS_VALID_JSON``, ``NEXT_DAY``; and
     ``REGEXP_SUBSTR`` (sqlglot writes REGEXP_EXTRACT, PostgreSQL 15 has REGEXP_SUBSTR itself).
     """
     for base in list(tree.find_all(exp.FromBase)):
@@ -295,6 +354,8 @@ def fix_helper_functions(tree: exp.Expression) -> exp.Expression:
         name = call.name.upper()
         if name in ("MONTHS_BETWEEN", "IS_VALID_JSON"):
             call.replace(_helper(name.lower(), *[a.copy() for a in call.expressions]))
+    for day in list(tree.find_all(exp.NextDay)):
+        day.replace(_helper("next_day", day.this.copy(), day.expression.copy()))
     for months in list(tree.find_all(exp.MonthsBetween)):
         months.replace(_helper("months_between", months.this.copy(), months.expression.copy()))
     return tree
@@ -313,6 +374,9 @@ REWRITES: tuple[Rewrite, ...] = (
     fix_redshift_types,
     fix_any_value,
     fix_ratio_to_report,
+    fix_ignore_nulls_window,
+    fix_string_functions_of_numbers,
+    fix_date_part_year,
     fix_helper_functions,
 )
 
@@ -390,6 +454,13 @@ def fix_physical_options(tree: exp.Expression) -> exp.Expression:
 
 REWRITES = (*REWRITES, fix_physical_options)
 
+# The fixes Redshift SQL also needs on DuckDB (the redshift dialect on the duckdb warehouse).
+DUCKDB_REWRITES: tuple[Rewrite, ...] = (
+    fix_ratio_to_report,
+    fix_string_functions_of_numbers,
+    fix_date_part_year,
+)
+
 _registered = False
 
 
@@ -401,4 +472,6 @@ def register_with_translator() -> None:
     from dwsim_nb.warehouses.rewrites import register_without_context
 
     register_without_context(REWRITES, reads={"redshift"}, engines={"postgres"})
+    # DuckDB runs IGNORE NULLS itself but shares these gaps with PostgreSQL.
+    register_without_context(DUCKDB_REWRITES, reads={"redshift"}, engines={"duckdb"})
     _registered = True

@@ -216,3 +216,15 @@ def fix_trunc_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
         return node
 
     return tree.transform(fix)
+
+
+@rewrite(reads={"redshift"}, engines={"postgres", "duckdb"})
+def fix_like_on_datetime(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``saletime LIKE '2008-09%'``: Redshift compares a date or timestamp column with a pattern
+    through its text form; PostgreSQL and DuckDB have no LIKE for those types. The column is cast
+    to text where the schema says it is a date or time."""
+    for like in list(tree.find_all(exp.Like, exp.ILike)):
+        subject = like.this
+        if isinstance(subject, exp.Column) and ctx.column_type(subject.name) in TEMPORAL_TYPES:
+            subject.replace(exp.cast(subject.copy(), exp.DataType.build("VARCHAR")))
+    return tree

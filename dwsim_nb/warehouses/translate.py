@@ -20,11 +20,13 @@ from dwsim_nb.errors import QueryError
 
 # Engine-specific fixes register themselves on import; the translator needs them whichever
 # warehouse module was loaded.
-from dwsim_nb.warehouses import sqlite_rewrites  # noqa: F401  (registers)
+from dwsim_nb.warehouses import redshift_rewrites, sqlite_rewrites  # noqa: F401  (registers)
 from dwsim_nb.warehouses.rewrites import Context, rewrites_for
 
 if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec
+
+redshift_rewrites.register_with_translator()
 
 # Spec dialect names -> sqlglot dialect names ("ansi" is sqlglot's default dialect).
 _SQLGLOT_DIALECTS = {
