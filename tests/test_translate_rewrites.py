@@ -287,3 +287,34 @@ def test_name_result_columns_leaves_other_dialects() -> None:
     assert name_result_columns not in rewrites_for("duckdb", "duckdb")
     assert name_result_columns not in rewrites_for("snowflake", "duckdb")
     assert name_result_columns not in rewrites_for("redshift", "postgres")
+
+
+# --- Redshift constructs on DuckDB met in the documentation's examples --------------------------
+
+
+def test_like_ratio_repeat_and_date_part_year_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    # A timestamp matched against a text pattern, as Redshift allows.
+    assert run_duckdb(duck, "select a from t where ts like '2020-06-%' order by a") == [(0,), (3,),
+                                                                                        (4,)]
+    rows = run_duckdb(duck, "select a, ratio_to_report(a) over (partition by g) from t "
+                            "where g = 2 order by a")
+    assert rows == [(0, 0.0), (3, 1.0)]
+    assert run_duckdb(duck, "select repeat(g, 2), date_part_year(d) from t where a = 3") == [
+        ("22", 2020)]
+
+
+def test_redshift_experiment_on_duckdb_lambdas_and_repeated_labels(home: Path) -> None:
+    exp = Workspace(home).create({
+        "name": "lam", "dialect": "redshift", "target_warehouse": "duckdb",
+        "tables": [{"name": "p", "target_rows": 3, "columns": [
+            {"name": "id", "data_type": "INT"},
+            {"name": "label", "data_type": "VARCHAR", "values": ["big red box"]},
+        ]}],
+    })
+    exp.generate(seed=1, workers=1)
+    # INITCAP's DuckDB translation is written with an arrow lambda.
+    assert exp.query("select initcap(label) as c from p limit 1")["c"][0] == "Big Red Box"
+    # Two unaliased expressions share the label ``coalesce``: both keep their own type.
+    df = exp.query("select nvl(label, 'n/a'), coalesce(id, 0) from p order by id limit 1")
+    assert list(df.columns) == ["coalesce", "coalesce"]
+    assert df.iloc[0, 0] == "big red box" and int(df.iloc[0, 1]) >= 0

@@ -186,10 +186,8 @@ class Warehouse(ABC):
         Columns are Arrow-backed (``pd.ArrowDtype``): integers with NULLs stay integers and
         decimals stay exact, and converting costs no copy for most types.
         """
-        import pandas as pd
-
         table = self.query_arrow(spec, sql)
-        return table.to_pandas(types_mapper=pd.ArrowDtype)
+        return arrow_to_frame(table)
 
     # --- helpers for subclasses --------------------------------------------------------------
 
@@ -223,3 +221,22 @@ class Warehouse(ABC):
             hint="the run's files do not match its manifest (changed or truncated after "
             "generation); generate the data again",
         )
+
+
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """Arrow-backed DataFrame of a result, keeping repeated column names.
+
+    Two unaliased expressions often share a label (``?column?``, ``coalesce``); pyarrow's
+    conversion matches columns by name and then mixes up their types, so the conversion runs on
+    unique names and the result gets the original ones back.
+    """
+    import pandas as pd
+
+    names = table.column_names
+    if len(set(names)) == len(names):
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame = table.rename_columns([str(i) for i in range(len(names))]).to_pandas(
+        types_mapper=pd.ArrowDtype
+    )
+    frame.columns = pd.Index(names)
+    return frame

@@ -75,6 +75,9 @@ class DuckDBWarehouse(Warehouse):
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
         try:
+            # sqlglot writes DuckDB lambdas as ``x -> ...`` (INITCAP, REGEXP_COUNT, SPLIT in the
+            # translations); DuckDB 2 rejects that spelling unless this setting allows it.
+            con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
             yield con
         finally:
             con.close()
