@@ -248,6 +248,8 @@ def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
             return values
         if pa.types.is_decimal(typ) and pa.types.is_floating(values.type):
             return pc.cast(pc.round(values, typ.scale), typ, safe=False)
+        if pa.types.is_decimal(typ) and pa.types.is_integer(values.type):
+            return _int_to_decimal(values, typ)
         if pa.types.is_integer(typ) and pa.types.is_floating(values.type):
             values = pc.round(values)
         return pc.cast(values, typ, safe=False)
@@ -257,6 +259,8 @@ def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
     if pa.types.is_timestamp(typ) or pa.types.is_time64(typ):
         return pa.array(arr.astype(np.int64), type=pa.int64()).view(typ)
     if pa.types.is_decimal(typ):
+        if arr.dtype.kind in "iu":
+            return _int_to_decimal(pa.array(arr), typ)
         if arr.dtype.kind == "f":
             arr = np.round(arr, typ.scale)
         return pc.cast(pa.array(arr), typ, safe=False)
@@ -269,3 +273,11 @@ def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
     if pa.types.is_floating(typ):
         return pa.array(arr.astype(np.float64), type=typ)
     return pc.cast(pa.array(arr), typ, safe=False)
+
+
+def _int_to_decimal(values: pa.Array, typ: pa.DataType) -> pa.Array:
+    """Integers into DECIMAL(p, s): Arrow refuses int64 -> DECIMAL with p < 19 outright (even
+    for small values, e.g. TPC-C's DECIMAL(2,0) quantities), so widen to the largest decimal of
+    the same width first; the generators keep the values inside the column's precision."""
+    wide = pa.decimal256(76, 0) if pa.types.is_decimal256(typ) else pa.decimal128(38, 0)
+    return pc.cast(pc.cast(values, wide), typ, safe=False)
