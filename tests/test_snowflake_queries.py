@@ -143,3 +143,25 @@ def test_group_by_all_with_qualify(loaded: Any) -> None:
         "qualify row_number() over (order by kind) <= 2 order by kind",
     )
     assert rows == [["kind_0", 1], ["kind_1", 1]]
+
+
+def test_labels_that_print_alike_keep_both_columns(loaded: Any) -> None:
+    wh, spec = loaded
+    df = wh.query(
+        spec, "select position('_', kind), charindex('_', kind), current_date from events limit 1"
+    )
+    assert list(df.columns) == [
+        "CHARINDEX('_', KIND)",
+        "CHARINDEX('_', KIND)_2",
+        "CURRENT_DATE",
+    ]
+    assert df.iloc[0, 0] == df.iloc[0, 1] == 5
+
+
+def test_ratio_to_report_on_the_emulator(loaded: Any) -> None:
+    rows = q(
+        loaded,
+        "select id, ratio_to_report(id) over (partition by id <= 2) as r from events "
+        "where id <= 3 order by id",
+    )
+    assert [(i, round(float(r), 6)) for i, r in rows] == [(1, 0.333333), (2, 0.666667), (3, 1.0)]

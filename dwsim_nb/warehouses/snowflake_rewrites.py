@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from dwsim_nb.warehouses import redshift_rewrites
+
 Rewrite = Callable[[exp.Expression], exp.Expression]
 
 
@@ -26,10 +28,20 @@ def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
     ``IFF(A > 1, 'X', 'Y')`` (the text, upper-cased); fakesnow returns DuckDB's internal
     spelling (``count_star()``, ``CASE WHEN ...``), which breaks code that reads columns by name.
     Plain columns keep their names.
+
+    A keyword value (``CURRENT_DATE``) keeps its own name: DuckDB would read an alias spelt like
+    it as a reference to that alias. Two expressions that print alike (``POSITION`` and
+    ``CHARINDEX`` both print as CHARINDEX) get ``_2``, ``_3`` added: fakesnow fetches rows as
+    dicts, so a repeated label would lose a column.
     """
     select = tree if isinstance(tree, exp.Select) else None
     if select is None:
         return tree
+    used = {
+        p.alias_or_name.upper()
+        for p in select.expressions
+        if isinstance(p, (exp.Alias, exp.Column))
+    }
     for i, projection in enumerate(list(select.expressions)):
         if isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
             continue
@@ -37,6 +49,14 @@ def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
         for ident in plain.find_all(exp.Identifier):
             ident.set("quoted", False)
         label = plain.sql(dialect="snowflake").upper()
+        if "(" not in label and label.replace("_", "").isalpha():
+            continue
+        if label in used:
+            n = 2
+            while f"{label}_{n}" in used:
+                n += 1
+            label = f"{label}_{n}"
+        used.add(label)
         select.expressions[i] = exp.alias_(projection.copy(), label, quoted=True)
     select.set("expressions", list(select.expressions))
     return tree
@@ -61,7 +81,17 @@ def fix_group_by_all_with_qualify(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-REWRITES: tuple[Rewrite, ...] = (fix_result_column_names, fix_group_by_all_with_qualify)
+def fix_ratio_to_report(tree: exp.Expression) -> exp.Expression:
+    """``RATIO_TO_REPORT(x) OVER (w)``: DuckDB, under fakesnow, has no such window function;
+    the same rewrite as for Redshift on PostgreSQL (``x / NULLIF(SUM(x) OVER (w), 0)``)."""
+    return redshift_rewrites.fix_ratio_to_report(tree)
+
+
+REWRITES: tuple[Rewrite, ...] = (
+    fix_result_column_names,
+    fix_group_by_all_with_qualify,
+    fix_ratio_to_report,
+)
 
 _registered = False
 
