@@ -118,7 +118,7 @@ def test_snowflake_shop() -> None:
     }
     assert s.notes == [
         "line 2: skipped USE DATABASE ANALYTICS",
-        "line 3: skipped USE SCHEMA ANALYTICS",
+        "line 3: skipped USE SCHEMA ANALYTICS.SHOP",
         "line 4: skipped CREATE FILE FORMAT my_csv",
         "line 57: skipped CREATE STAGE shop_stage",
         "line 58: skipped GRANT USAGE",

@@ -184,7 +184,15 @@ def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
                 cur.skip_group()
             phys["partition_by"] = cur.span_text(start, cur.i)
         elif cur.accept("INHERITS"):
-            for name in cur.name_list():
+            names = cur.name_list()
+            if not table.columns and len(names) == 1:
+                # A child with no columns of its own (only CHECK constraints on the parent's
+                # columns) is an inheritance partition, as older pg_dumps write them: it holds
+                # the parent's rows, so it is folded into the parent like PARTITION OF.
+                parent = script.find_table(names[0].split("."))
+                if parent is not None:
+                    script.partitions.append((table.parts, parent.parts, table.line))
+            for name in names:
                 parent = script.find_table(name.split("."))
                 if parent is not None:
                     own = {c.name.lower() for c in table.columns}

@@ -8,6 +8,7 @@ DDLError when strict), and the rest of the script still imports.
 from __future__ import annotations
 
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.tokens import TokenType
 
 from dwsim_nb.ddl.create import (
     SQLGLOT_DIALECT,
@@ -235,13 +236,19 @@ class _Reader:
     def describe(self, cur: Cursor) -> str:
         """A short name for a skipped statement: ``GRANT``, ``DROP TABLE x``, ``INSERT INTO t``."""
         words = [cur.tokens[0].text.upper()]
-        for k in range(1, min(4, len(cur.tokens))):
+        k = 1
+        while k < len(cur.tokens) and len(words) < 4:
             w = cur.word(k)
             if w is None or w in ("SELECT", "FROM", "VALUES", "TO", "ON", "=", "WITH"):
                 break
             words.append(
                 w if w in ("TABLE", "INTO", "SCHEMA", "VIEW", "ALL") else cur.tokens[k].text
             )
+            k += 1
+            # keep a qualified name whole (`ALTER FUNCTION public.f`, not `... public`)
+            while cur.is_type(TokenType.DOT, k) and k + 1 < len(cur.tokens):
+                words[-1] += "." + cur.tokens[k + 1].text
+                k += 2
         return " ".join(words)
 
     def create_other(self, cur: Cursor, line: int) -> None:

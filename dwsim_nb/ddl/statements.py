@@ -28,10 +28,18 @@ def read_alter_table(cur: Cursor, script: Script, line: int, line_at: LineAt) ->
     table = script.find_table(parts)
     shown = ".".join(parts)
     if table is None:
-        script.warnings.append(
-            f"line {line}: ALTER TABLE {shown}: the table is not created in this script; "
-            "the statement was skipped"
-        )
+        # pg_dump writes `ALTER TABLE seq OWNER TO ...` for sequences and views too: a statement
+        # that changes no key or column of a missing table loses nothing, so it is only a note.
+        if cur.word() in ("ADD", "ALTER", "DROP", "ATTACH", "DETACH", "RENAME"):
+            script.warnings.append(
+                f"line {line}: ALTER TABLE {shown}: the table is not created in this script; "
+                "the statement was skipped"
+            )
+        else:
+            words = " ".join(filter(None, (cur.word(k) for k in range(2))))
+            script.notes.append(
+                f"line {line}: skipped ALTER TABLE {shown} {words} (not a table of this script)"
+            )
         return
     if cur.is_type(TokenType.STAR):
         cur.i += 1
