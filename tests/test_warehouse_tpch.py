@@ -1,5 +1,7 @@
 """TPC-H: the schema imported from DDL, generated at a small scale, all 22 queries run on
-duckdb and on sqlite, and the deterministic ones give the same rows on both from one run.
+every warehouse (duckdb and sqlite; postgres, the redshift emulator and the snowflake emulator
+with the queries read in their own dialect), and the deterministic ones give the same rows on
+duckdb and sqlite from one run.
 
 The data is synthetic (not dbgen's), so some queries return few or no rows; every query must
 translate and run. The queries are in ``tests/corpus/tpch/`` in their standard
@@ -9,6 +11,8 @@ form (Q15's view written as a CTE).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,9 +74,67 @@ def tpch_pair(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Experiment]
     return {"duckdb": exp, "sqlite": lite}
 
 
-@pytest.fixture(scope="module", params=["duckdb", "sqlite"])
-def tpch(request: pytest.FixtureRequest, tpch_pair: dict[str, Experiment]) -> Experiment:
-    return tpch_pair[request.param]
+# The other warehouses get the same run, with the queries read in the warehouse's own dialect.
+DIALECTS = {"postgres": "postgres", "redshift": "redshift", "snowflake": "snowflake"}
+ON_POSTGRES = {"postgres", "redshift"}
+
+
+@pytest.fixture(scope="module")
+def tpch_pg_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for the postgres and redshift warehouses."""
+    from conftest import _postgres_admin_url, skip_or_fail
+
+    psycopg = pytest.importorskip("psycopg")
+    admin = _postgres_admin_url()
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except Exception as exc:
+        skip_or_fail(f"no PostgreSQL server: {exc}")
+        raise
+    name = f"dwsim_test_tpch_{uuid.uuid4().hex[:8]}"
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DWSIM_POSTGRES_URL", url)
+            mp.setenv("DWSIM_REDSHIFT_URL", url)
+            yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def tpch_loaded(tpch_pair: dict[str, Experiment]) -> dict[str, Experiment]:
+    """Experiments loaded so far, by warehouse; the service ones are added on first use."""
+    return dict(tpch_pair)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "duckdb",
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("redshift", marks=pytest.mark.postgres),
+        "snowflake",
+    ],
+)
+def tpch(request: pytest.FixtureRequest, tpch_loaded: dict[str, Experiment]) -> Experiment:
+    name = request.param
+    if name not in tpch_loaded:
+        if name in ON_POSTGRES:
+            request.getfixturevalue("tpch_pg_url")
+        source = tpch_loaded["duckdb"]
+        spec = source.spec.to_dict()
+        spec.update(name=f"tpch_{name}", target_warehouse=name, dialect=DIALECTS[name])
+        other = source.workspace.create(spec)
+        (run,) = source.runs()
+        counts = other.warehouse.load(other.spec, LoadPlan.read(Path(run.path or "")))
+        assert counts == ROWS
+        tpch_loaded[name] = other
+    return tpch_loaded[name]
 
 
 def test_schema_imported_with_keys(tpch: Experiment) -> None:
