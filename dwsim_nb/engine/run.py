@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dwsim_nb.engine.executors import Executor, make_executor
+from dwsim_nb.engine.arrow_types import arrow_schema
+from dwsim_nb.engine.executors import BlockSink, Executor, make_executor
 from dwsim_nb.engine.manifest import Manifest, TableOutput
-from dwsim_nb.engine.plan import make_plan
+from dwsim_nb.engine.plan import Plan, make_plan
 from dwsim_nb.engine.writer import part_path, write_block
 from dwsim_nb.errors import DwsimError, GenerationError
 from dwsim_nb.spec.models import ExperimentSpec
@@ -66,31 +67,82 @@ def generate_run(
             for stale in folder.glob("part-*.parquet"):
                 stale.unlink()  # leftovers of an earlier run into the same folder
 
+    def write_empty(name: str) -> str:
+        path = part_path(out, name, 0)
+        write_block(arrow_schema(plan.table(name)).empty_table(), path, plan.compression)
+        return str(path.relative_to(out))
+
+    files = run_blocks(
+        plan,
+        runner,
+        out,
+        part_ref=lambda table, block: str(part_path(out, table, block).relative_to(out)),
+        write_empty=write_empty,
+        progress=progress,
+        cancel=cancel,
+    )
+    manifest = build_manifest(plan, runner, files, started, planned)
+    manifest.write(out)
+    return manifest
+
+
+def run_blocks(
+    plan: Plan,
+    runner: Executor,
+    target: Path | BlockSink,
+    *,
+    part_ref: Callable[[str, int], str],
+    write_empty: Callable[[str], str],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    where: Callable[[str], str] | None = None,
+) -> dict[str, list[str]]:
+    """Run every block of ``plan`` into ``target`` (a folder or a sink); the files per table.
+
+    Shared by local and S3 runs: they differ only in how a block is named (``part_ref``) and how
+    an empty table's schema-only file is written (``write_empty``).
+    """
     done = {name: 0 for name in plan.order}
     files: dict[str, list[str]] = {name: [] for name in plan.order}
 
     def on_done(table: str, block: int, count: int) -> None:
         done[table] += count
-        files[table].append(str(part_path(out, table, block).relative_to(out)))
+        files[table].append(part_ref(table, block))
         if progress is not None:
             progress(table, done[table], plan.rows[table])
 
     try:
-        runner.run(plan, plan.tasks(), out, on_done, cancel)
+        runner.run(plan, plan.tasks(), target, on_done, cancel)
     except DwsimError:
         raise
     except Exception as exc:
         raise GenerationError(f"generation failed: {type(exc).__name__}: {exc}") from exc
 
-    _write_empty_tables(plan, out, files, progress)
     for name in plan.order:
-        if done[name] != plan.rows[name]:
+        if plan.rows[name] == 0:
+            # An empty table still gets one file holding its schema, so loaders can create and
+            # read it.
+            files[name].append(write_empty(name))
+            if progress is not None:
+                progress(name, 0, 0)
+        elif done[name] != plan.rows[name]:
             raise GenerationError(
-                f"table '{name}': wrote {done[name]} rows instead of {plan.rows[name]}"
+                f"table '{name}': wrote {done[name]} rows instead of {plan.rows[name]}",
+                where=where(name) if where else None,
             )
         files[name].sort()
+    return files
+
+
+def build_manifest(
+    plan: Plan,
+    runner: Executor,
+    files: dict[str, list[str]],
+    started: float,
+    planned: float,
+) -> Manifest:
     finished = time.perf_counter()
-    manifest = Manifest(
+    return Manifest(
         spec_hash=plan.spec_hash,
         seed=plan.seed,
         block_size=plan.block_size,
@@ -104,20 +156,3 @@ def generate_run(
         workers=runner.workers,
         compression=plan.compression,
     )
-    manifest.write(out)
-    return manifest
-
-
-def _write_empty_tables(
-    plan: Any, out: Path, files: dict[str, list[str]], progress: Progress | None
-) -> None:
-    # An empty table still gets one file holding its schema, so loaders can create and read it.
-    from dwsim_nb.engine.arrow_types import arrow_schema
-
-    for name in plan.order:
-        if plan.rows[name] == 0:
-            path = part_path(out, name, 0)
-            write_block(arrow_schema(plan.table(name)).empty_table(), path, plan.compression)
-            files[name].append(str(path.relative_to(out)))
-            if progress is not None:
-                progress(name, 0, 0)

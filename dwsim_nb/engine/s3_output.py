@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from dwsim_nb.engine.executors import Executor, make_executor
 from dwsim_nb.engine.manifest import MANIFEST_NAME, Manifest, TableOutput
 from dwsim_nb.engine.plan import make_plan
-from dwsim_nb.errors import DwsimError, GenerationError, WarehouseError
+from dwsim_nb.errors import GenerationError, WarehouseError
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.staging import PREFIX, S3Config, parse_s3_uri, table_prefix
 
@@ -242,6 +242,7 @@ def generate_s3_run(
 ) -> Manifest:
     """:func:`dwsim_nb.engine.generate_run` into ``uri`` on S3 (see the module's layouts)."""
     from dwsim_nb.engine.arrow_types import arrow_schema
+    from dwsim_nb.engine.run import build_manifest, run_blocks
 
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
@@ -252,50 +253,21 @@ def generate_s3_run(
     sink.prepare(list(plan.order))
     planned = time.perf_counter()
 
-    done = {name: 0 for name in plan.order}
-    files: dict[str, list[str]] = {name: [] for name in plan.order}
+    def write_empty(name: str) -> str:
+        # As in a local run: an empty table still gets one file holding its schema.
+        sink.write_block(name, 0, arrow_schema(plan.table(name)).empty_table(), plan.compression)
+        return sink.part_uri(name, 0)
 
-    def on_done(table: str, block: int, count: int) -> None:
-        done[table] += count
-        files[table].append(sink.part_uri(table, block))
-        if progress is not None:
-            progress(table, done[table], plan.rows[table])
-
-    try:
-        runner.run(plan, plan.tasks(), sink, on_done, cancel)
-    except DwsimError:
-        raise
-    except Exception as exc:
-        raise GenerationError(f"generation failed: {type(exc).__name__}: {exc}") from exc
-
-    for name in plan.order:
-        if plan.rows[name] == 0:
-            # As in a local run: an empty table still gets one file holding its schema.
-            empty = arrow_schema(plan.table(name)).empty_table()
-            sink.write_block(name, 0, empty, plan.compression)
-            files[name].append(sink.part_uri(name, 0))
-            if progress is not None:
-                progress(name, 0, 0)
-        elif done[name] != plan.rows[name]:
-            raise GenerationError(
-                f"table '{name}': wrote {done[name]} rows instead of {plan.rows[name]}",
-                where=sink.table_uri(name),
-            )
-        files[name].sort()
-    finished = time.perf_counter()
-    manifest = Manifest(
-        spec_hash=plan.spec_hash,
-        seed=plan.seed,
-        block_size=plan.block_size,
-        tables={name: TableOutput(rows=plan.rows[name], files=files[name]) for name in plan.order},
-        timings={
-            "plan": round(planned - started, 4),
-            "generate": round(finished - planned, 4),
-            "total": round(finished - started, 4),
-        },
-        executor=runner.name,
-        workers=runner.workers,
-        compression=plan.compression,
+    files = run_blocks(
+        plan,
+        runner,
+        sink,
+        part_ref=sink.part_uri,
+        write_empty=write_empty,
+        progress=progress,
+        cancel=cancel,
+        where=sink.table_uri,
     )
+    manifest = build_manifest(plan, runner, files, started, planned)
     sink.write_manifest(manifest)
     return manifest
