@@ -165,3 +165,44 @@ def test_ratio_to_report_on_the_emulator(loaded: Any) -> None:
         "where id <= 3 order by id",
     )
     assert [(i, round(float(r), 6)) for i, r in rows] == [(1, 0.333333), (2, 0.666667), (3, 1.0)]
+
+
+def test_to_varchar_of_a_timestamp_follows_the_format(loaded: Any) -> None:
+    # id 15 is 2020-01-01 14:00:00 (a Wednesday); Snowflake prints each element as below.
+    rows = q(
+        loaded,
+        "select to_varchar(at, 'YYYY-MM-DD'), to_char(at, 'DY DD MON YY \"at\" HH12 AM'), "
+        "to_char(at::date, 'mmmm yyyy'), to_varchar(at, 'HH24:MI:SS.FF3'), "
+        "to_char(dateadd(minute, 5, at), 'YYYYMMDDHH24MI') from events where id = 15",
+    )
+    assert rows == [
+        [
+            "2020-01-01",
+            "Wed 01 Jan 20 at 02 PM",
+            "January 2020",
+            "14:00:00.000",
+            "202001011405",
+        ]
+    ]
+
+
+def test_to_varchar_keeps_snowflakes_column_label(loaded: Any) -> None:
+    wh, spec = loaded
+    frame = wh.query(spec, "select to_varchar(at, 'YYYY') from events where id = 1")
+    assert frame.values.tolist() == [["2020"]]
+    assert frame.columns[0].startswith("TO_")
+
+
+def test_to_varchar_of_a_number_with_a_format_is_a_query_error(loaded: Any) -> None:
+    with pytest.raises(QueryError, match="does not support number formats"):
+        q(loaded, "select to_varchar(amount, '999.99') from events")
+    # Without a format a number still converts.
+    assert q(loaded, "select to_varchar(id) from events where id = 7") == [["7"]]
+
+
+def test_unknown_format_element_names_it() -> None:
+    from dwsim_nb.warehouses.snowflake_rewrites import snowflake_time_format
+
+    assert snowflake_time_format('YYYY"%"MM') == "%Y%%%m"
+    with pytest.raises(QueryError, match="does not support"):
+        snowflake_time_format("YYYY-Q")

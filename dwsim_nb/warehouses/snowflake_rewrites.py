@@ -7,11 +7,15 @@ translation works; each is named after the Snowflake feature it fixes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlglot import exp
 
+from dwsim_nb.errors import QueryError
+from dwsim_nb.spec.types import NUMERIC_TYPES, TEMPORAL_TYPES
 from dwsim_nb.warehouses import redshift_rewrites
+from dwsim_nb.warehouses.rewrites import Context
 
 Rewrite = Callable[[exp.Expression], exp.Expression]
 
@@ -87,6 +91,164 @@ def fix_ratio_to_report(tree: exp.Expression) -> exp.Expression:
     return redshift_rewrites.fix_ratio_to_report(tree)
 
 
+# Snowflake date/time format elements -> DuckDB strftime. Longest first, so MMMM wins over MM and
+# MON, and FF9 over FF. Snowflake reads the elements without regard to case.
+_TIME_ELEMENTS: tuple[tuple[str, str], ...] = (
+    ("YYYY", "%Y"),
+    ("MMMM", "%B"),
+    ("HH24", "%H"),
+    ("HH12", "%I"),
+    # DuckDB prints a zone offset as "+00" (hours only); the emulator's session zone is UTC, so
+    # the minutes are always 00.
+    ("TZH", "%z"),
+    ("TZM", "00"),
+    ("FF9", "%n"),
+    ("FF6", "%f"),
+    ("FF3", "%g"),
+    ("FF", "%n"),  # no digit: Snowflake's default precision, nanoseconds
+    ("MON", "%b"),
+    ("YY", "%y"),
+    ("MM", "%m"),
+    ("DD", "%d"),
+    ("DY", "%a"),
+    ("AM", "%p"),
+    ("PM", "%p"),
+    ("MI", "%M"),
+    ("SS", "%S"),
+)
+_ELEMENT = re.compile("|".join(e for e, _ in _TIME_ELEMENTS), re.IGNORECASE)
+_STRFTIME = {e: f for e, f in _TIME_ELEMENTS}
+
+
+def snowflake_time_format(fmt: str) -> str:
+    """A Snowflake date/time format as a DuckDB ``strftime`` format.
+
+    >>> snowflake_time_format('YYYY-MM-DD"T"HH24:MI:SS.FF3')
+    '%Y-%m-%dT%H:%M:%S.%g'
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == '"':
+            end = fmt.find('"', i + 1)
+            if end < 0:
+                raise QueryError(
+                    f"the format {fmt!r} has an unclosed double quote.",
+                    hint='quote literal text in a Snowflake format as "text"',
+                )
+            out.append(fmt[i + 1 : end].replace("%", "%%"))
+            i = end + 1
+            continue
+        m = _ELEMENT.match(fmt, i)
+        if m:
+            out.append(_STRFTIME[m.group(0).upper()])
+            i = m.end()
+        elif ch.isalpha():
+            # Guessing would print a wrong date silently; say which element is not emulated.
+            raise QueryError(
+                f"the date/time format {fmt!r} has an element the Snowflake emulator does not "
+                f"support (at {fmt[i:]!r}).",
+                hint="use YYYY, YY, MM, MON, MMMM, DD, DY, HH24, HH12, AM/PM, MI, SS, FF3/FF6/FF9, "
+                'TZH:TZM and "quoted text"',
+            )
+        else:
+            out.append("%%" if ch == "%" else ch)
+            i += 1
+    return "".join(out)
+
+
+_TEMPORAL_CALLS = (
+    exp.CurrentDate,
+    exp.CurrentTimestamp,
+    exp.CurrentDatetime,
+    exp.Localtimestamp,
+    exp.DateAdd,
+    exp.DateSub,
+    exp.TsOrDsAdd,
+    exp.TimestampAdd,
+    exp.DateTrunc,
+    exp.TimestampTrunc,
+    exp.TimeStrToTime,
+    exp.StrToTime,
+    exp.StrToDate,
+    exp.TsOrDsToDate,
+    exp.LastDay,
+)
+
+
+def value_kind(node: exp.Expression, ctx: Context) -> str | None:
+    """``"temporal"``, ``"number"`` or None (unknown) for the value of ``node``.
+
+    The experiment's spec types its columns; casts and date functions type themselves.
+    """
+    if isinstance(node, exp.Paren):
+        return value_kind(node.this, ctx)
+    if isinstance(node, exp.Column):
+        logical = ctx.column_type(node.name)
+        if logical in TEMPORAL_TYPES:
+            return "temporal"
+        if logical in NUMERIC_TYPES:
+            return "number"
+        return None
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        if node.to.is_type(*exp.DataType.TEMPORAL_TYPES):
+            return "temporal"
+        if node.to.is_type(*exp.DataType.NUMERIC_TYPES):
+            return "number"
+        return None
+    if isinstance(node, exp.Literal):
+        return None if node.is_string else "number"
+    if isinstance(node, _TEMPORAL_CALLS):
+        return "temporal"
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Round)):
+        return "number" if value_kind(node.this, ctx) == "number" else None
+    typed = node.type
+    if typed is not None and typed.is_type(*exp.DataType.TEMPORAL_TYPES):
+        return "temporal"
+    if typed is not None and typed.is_type(*exp.DataType.NUMERIC_TYPES):
+        return "number"
+    return None
+
+
+def _number_format_error(sql: str) -> QueryError:
+    return QueryError(
+        f"the Snowflake emulator does not support number formats in TO_VARCHAR/TO_CHAR ({sql}).",
+        hint="drop the format and use ROUND or a CAST to NUMBER(p, s), or run on Snowflake",
+    )
+
+
+def fix_to_char_date_format(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``TO_VARCHAR/TO_CHAR(date_or_timestamp, 'fmt')`` -> DuckDB ``STRFTIME`` with the format
+    converted.
+
+    fakesnow drops the format and prints the whole timestamp, a wrong answer without an error.
+    Calls whose argument is a number and carry a format raise a QueryError instead: the
+    emulator has no number formats. Arguments of unknown type are left alone.
+    """
+    for call in list(tree.find_all(exp.ToChar, exp.TimeToStr)):
+        fmt = call.args.get("format")
+        if not isinstance(fmt, exp.Literal) or not fmt.is_string:
+            continue
+        kind = value_kind(call.this, ctx)
+        if kind == "number":
+            raise _number_format_error(call.sql(dialect="snowflake"))
+        if isinstance(call, exp.TimeToStr):
+            # sqlglot already converted this one's format to strftime (a parsed TO_CHAR of a
+            # value it knew was a date); only fakesnow's handling of it is wrong.
+            strftime = fmt.this
+        elif kind == "temporal":
+            strftime = snowflake_time_format(fmt.this)
+        else:
+            continue
+        call.replace(
+            exp.Anonymous(
+                this="STRFTIME", expressions=[call.this.copy(), exp.Literal.string(strftime)]
+            )
+        )
+    return tree
+
+
 REWRITES: tuple[Rewrite, ...] = (
     fix_result_column_names,
     fix_group_by_all_with_qualify,
@@ -101,7 +263,10 @@ def register_with_translator() -> None:
     global _registered
     if _registered:
         return
-    from dwsim_nb.warehouses.rewrites import register_without_context
+    from dwsim_nb.warehouses.rewrites import register_without_context, rewrite
 
     register_without_context(REWRITES, engines={"snowflake"})
+    # Needs the experiment's column types, and runs after the result columns are named so their
+    # labels keep the TO_CHAR the user wrote.
+    rewrite(engines={"snowflake"})(fix_to_char_date_format)
     _registered = True
