@@ -318,3 +318,16 @@ def test_redshift_experiment_on_duckdb_lambdas_and_repeated_labels(home: Path) -
     df = exp.query("select nvl(label, 'n/a'), coalesce(id, 0) from p order by id limit 1")
     assert list(df.columns) == ["coalesce", "coalesce"]
     assert df.iloc[0, 0] == "big red box" and int(df.iloc[0, 1]) >= 0
+
+
+def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
+    duck: duckdb.DuckDBPyConnection,
+) -> None:
+    # A column the spec types as INT, and a number format on an untyped value.
+    for sql in ("select to_char(a, '999') from t", "select to_char(1234.5, '9,999.99')"):
+        with pytest.raises(QueryError, match="number formats in TO_CHAR are not supported"):
+            run_duckdb(duck, sql)
+    rows = run_duckdb(
+        duck, "select to_char(d, 'YYYY-MM-DD'), to_char(ts, 'HH24:MI') from t where a = 2"
+    )
+    assert rows == [("2020-03-01", "00:01")]

@@ -8,12 +8,14 @@ warehouses add theirs with :func:`rewrite`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from dwsim_nb.spec.types import TEMPORAL_TYPES
+from dwsim_nb.errors import QueryError
+from dwsim_nb.spec.types import NUMERIC_TYPES, TEMPORAL_TYPES
 from dwsim_nb.warehouses.result_names import postgres_label, top_select
 
 
@@ -46,6 +48,58 @@ class Context:
 
 
 Rewrite = Callable[[exp.Expression, Context], exp.Expression]
+
+_TEMPORAL_CALLS = (
+    exp.CurrentDate,
+    exp.CurrentTimestamp,
+    exp.CurrentDatetime,
+    exp.Localtimestamp,
+    exp.DateAdd,
+    exp.DateSub,
+    exp.TsOrDsAdd,
+    exp.TimestampAdd,
+    exp.DateTrunc,
+    exp.TimestampTrunc,
+    exp.TimeStrToTime,
+    exp.StrToTime,
+    exp.StrToDate,
+    exp.TsOrDsToDate,
+    exp.LastDay,
+)
+
+
+def value_kind(node: exp.Expression, ctx: Context) -> str | None:
+    """``"temporal"``, ``"number"`` or None (unknown) for the value of ``node``.
+
+    The experiment's spec types its columns; casts and date functions type themselves.
+    """
+    if isinstance(node, exp.Paren):
+        return value_kind(node.this, ctx)
+    if isinstance(node, exp.Column):
+        logical = ctx.column_type(node.name)
+        if logical in TEMPORAL_TYPES:
+            return "temporal"
+        if logical in NUMERIC_TYPES:
+            return "number"
+        return None
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        if node.to.is_type(*exp.DataType.TEMPORAL_TYPES):
+            return "temporal"
+        if node.to.is_type(*exp.DataType.NUMERIC_TYPES):
+            return "number"
+        return None
+    if isinstance(node, exp.Literal):
+        return None if node.is_string else "number"
+    if isinstance(node, _TEMPORAL_CALLS):
+        return "temporal"
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Round)):
+        return "number" if value_kind(node.this, ctx) == "number" else None
+    typed = node.type
+    if typed is not None and typed.is_type(*exp.DataType.TEMPORAL_TYPES):
+        return "temporal"
+    if typed is not None and typed.is_type(*exp.DataType.NUMERIC_TYPES):
+        return "number"
+    return None
 
 
 @dataclass(frozen=True)
@@ -227,4 +281,26 @@ def fix_like_on_datetime(tree: exp.Expression, ctx: Context) -> exp.Expression:
         subject = like.this
         if isinstance(subject, exp.Column) and ctx.column_type(subject.name) in TEMPORAL_TYPES:
             subject.replace(exp.cast(subject.copy(), exp.DataType.build("VARCHAR")))
+    return tree
+
+
+# A Redshift number format after sqlglot's parse (date formats come out as strftime, with %).
+_NUMBER_FORMAT = re.compile(r"^(?=.*[09])[\s09.,$DGSLMIPRFVEB-]+$", re.IGNORECASE)
+
+
+@rewrite(reads={"redshift"}, engines={"duckdb"})
+def refuse_to_char_number_format(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``TO_CHAR(number, '999.99')``: sqlglot reads every TO_CHAR as a date format and writes
+    DuckDB's STRFTIME, which then fails on a number with a message about timestamps. Redshift's
+    number formats (padding, sign and group separators) have no DuckDB counterpart, so the
+    call is refused by name. Date and timestamp TO_CHAR is left as sqlglot writes it."""
+    for call in tree.find_all(exp.TimeToStr):
+        fmt = call.args.get("format")
+        number_format = isinstance(fmt, exp.Literal) and bool(_NUMBER_FORMAT.match(fmt.name))
+        if value_kind(call.this, ctx) == "number" or number_format:
+            raise QueryError(
+                "number formats in TO_CHAR are not supported on the duckdb warehouse "
+                f"({call.sql(dialect='redshift')}).",
+                hint="use the redshift warehouse, or CAST/ROUND the number instead",
+            )
     return tree

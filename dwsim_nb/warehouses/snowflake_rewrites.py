@@ -13,9 +13,8 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.spec.types import NUMERIC_TYPES, TEMPORAL_TYPES
 from dwsim_nb.warehouses import redshift_rewrites
-from dwsim_nb.warehouses.rewrites import Context
+from dwsim_nb.warehouses.rewrites import Context, value_kind
 
 Rewrite = Callable[[exp.Expression], exp.Expression]
 
@@ -156,59 +155,6 @@ def snowflake_time_format(fmt: str) -> str:
             out.append("%%" if ch == "%" else ch)
             i += 1
     return "".join(out)
-
-
-_TEMPORAL_CALLS = (
-    exp.CurrentDate,
-    exp.CurrentTimestamp,
-    exp.CurrentDatetime,
-    exp.Localtimestamp,
-    exp.DateAdd,
-    exp.DateSub,
-    exp.TsOrDsAdd,
-    exp.TimestampAdd,
-    exp.DateTrunc,
-    exp.TimestampTrunc,
-    exp.TimeStrToTime,
-    exp.StrToTime,
-    exp.StrToDate,
-    exp.TsOrDsToDate,
-    exp.LastDay,
-)
-
-
-def value_kind(node: exp.Expression, ctx: Context) -> str | None:
-    """``"temporal"``, ``"number"`` or None (unknown) for the value of ``node``.
-
-    The experiment's spec types its columns; casts and date functions type themselves.
-    """
-    if isinstance(node, exp.Paren):
-        return value_kind(node.this, ctx)
-    if isinstance(node, exp.Column):
-        logical = ctx.column_type(node.name)
-        if logical in TEMPORAL_TYPES:
-            return "temporal"
-        if logical in NUMERIC_TYPES:
-            return "number"
-        return None
-    if isinstance(node, (exp.Cast, exp.TryCast)):
-        if node.to.is_type(*exp.DataType.TEMPORAL_TYPES):
-            return "temporal"
-        if node.to.is_type(*exp.DataType.NUMERIC_TYPES):
-            return "number"
-        return None
-    if isinstance(node, exp.Literal):
-        return None if node.is_string else "number"
-    if isinstance(node, _TEMPORAL_CALLS):
-        return "temporal"
-    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Round)):
-        return "number" if value_kind(node.this, ctx) == "number" else None
-    typed = node.type
-    if typed is not None and typed.is_type(*exp.DataType.TEMPORAL_TYPES):
-        return "temporal"
-    if typed is not None and typed.is_type(*exp.DataType.NUMERIC_TYPES):
-        return "number"
-    return None
 
 
 def _number_format_error(sql: str) -> QueryError:
