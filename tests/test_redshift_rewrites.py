@@ -269,3 +269,24 @@ def test_like_on_a_timestamp_column_compares_its_text(pg: Any) -> None:
     ctx = Context(read="redshift", engine="postgres", tables={"t": {"ts": "TIMESTAMP", "x": "INT"}})
     (statement,) = translate("select x from t where ts like '2024-0_-%' order by x", ctx)
     assert [r[0] for r in pg.execute(statement).fetchall()] == [1, 2, 4, None]
+
+
+def test_add_months_keeps_month_ends_and_names_its_column(pg: Any) -> None:
+    # Redshift: from a month's last day to the target month's last day; other days clamp.
+    statement = rr.translate_redshift(
+        "select add_months('2024-02-29'::date, 1), add_months('2024-01-31'::date, 1), "
+        "add_months('2024-01-15 10:30:00'::timestamp, -2), dateadd(month, 1, '2024-02-29'::date), "
+        "last_day(d) from t where x = 1"
+    )[0]
+    cur = pg.execute(statement)
+    assert cur.fetchall() == [
+        (
+            dt.datetime(2024, 3, 31),
+            dt.datetime(2024, 2, 29),
+            dt.datetime(2023, 11, 15, 10, 30),
+            dt.datetime(2024, 3, 29),  # DATEADD has no month-end rule
+            dt.date(2024, 1, 31),
+        )
+    ]
+    names = [c.name for c in cur.description]
+    assert names[:2] == ["add_months", "add_months"] and names[4] == "last_day"

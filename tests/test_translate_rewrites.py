@@ -331,3 +331,21 @@ def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
         duck, "select to_char(d, 'YYYY-MM-DD'), to_char(ts, 'HH24:MI') from t where a = 2"
     )
     assert rows == [("2020-03-01", "00:01")]
+
+
+def test_add_months_keeps_month_ends_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    sql = (
+        "select add_months('2024-02-29'::date, 1), add_months(ts, 2), "
+        "dateadd(month, 1, '2024-02-29'::date), last_day(d) from t where a = 4"
+    )
+    out = translate(sql, Context(read="redshift", engine="duckdb", tables=TABLES))
+    cur = duck.execute(out[-1])
+    assert cur.fetchall() == [
+        (
+            dt.datetime(2024, 3, 31),
+            dt.datetime(2020, 8, 2),
+            dt.datetime(2024, 3, 29),
+            dt.date(2020, 5, 31),
+        )
+    ]
+    assert [c[0] for c in cur.description] == ["add_months", "add_months", "dateadd", "last_day"]

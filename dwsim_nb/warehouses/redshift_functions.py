@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 HELPER_SCHEMA = "dwsim_rs"
-VERSION = 4
+VERSION = 5
 
 # Redshift's DATEDIFF counts the boundaries of ``part`` crossed between two instants, so
 # datediff(month, '2024-01-31', '2024-02-01') is 1 although only one day passed. Each branch
@@ -126,6 +126,21 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 CREATE OR REPLACE FUNCTION dwsim_rs.next_day(d timestamp, day text) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT dwsim_rs.next_day(d::date, day) $$;
+-- ADD_MONTHS keeps month ends at month ends: add_months('2024-02-29', 1) is 2024-03-31, where
+-- PostgreSQL's interval arithmetic gives 2024-03-29. Other days clamp as intervals do; the time
+-- of day is kept and the result is a timestamp, as Redshift returns.
+CREATE OR REPLACE FUNCTION dwsim_rs.add_months(d timestamp, n bigint) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d::date = (date_trunc('month', d) + interval '1 month - 1 day')::date
+              THEN date_trunc('month', d) + make_interval(months => n::int + 1)
+                   - interval '1 day' + (d - date_trunc('day', d))
+              ELSE d + make_interval(months => n::int) END
+$$;
+-- A function of its own so PostgreSQL names an unaliased LAST_DAY(d) column last_day.
+CREATE OR REPLACE FUNCTION dwsim_rs.last_day(d timestamp) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (date_trunc('month', d) + interval '1 month - 1 day')::date
+$$;
 CREATE OR REPLACE FUNCTION dwsim_rs.is_valid_json(text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN

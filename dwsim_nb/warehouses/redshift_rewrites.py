@@ -12,15 +12,43 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.redshift import Redshift
 from sqlglot.errors import ParseError
 
 from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.redshift_functions import HELPER_SCHEMA
 
 Rewrite = Callable[[exp.Expression], exp.Expression]
+
+RedshiftParser: Any = Redshift.Parser  # a class attribute, which mypy cannot subclass directly
+
+# Marks the date additions the user wrote as ADD_MONTHS (sqlglot parses it exactly like
+# DATEADD(month, ..), but only ADD_MONTHS keeps month ends at month ends).
+ADD_MONTHS_META = "dwsim_add_months"
+
+
+def _build_add_months(args: list[exp.Expression]) -> exp.Expression:
+    node = Redshift.Parser.FUNCTIONS["ADD_MONTHS"](args)
+    node.meta[ADD_MONTHS_META] = True
+    return node
+
+
+class RedshiftReader(Redshift):
+    """sqlglot's Redshift dialect, reading ADD_MONTHS so the fixes can tell it from DATEADD."""
+
+    class Parser(RedshiftParser):
+        FUNCTIONS: ClassVar[dict[str, Callable[..., Any]]] = {
+            **RedshiftParser.FUNCTIONS,
+            "ADD_MONTHS": _build_add_months,
+        }
+
+
+def is_add_months(node: exp.Expression) -> bool:
+    return isinstance(node, exp.TsOrDsAdd) and bool(node.meta.get(ADD_MONTHS_META))
 
 
 def _helper(name: str, *args: exp.Expression) -> exp.Expression:
@@ -339,6 +367,38 @@ def fix_date_part_year(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def fix_add_months_month_end(tree: exp.Expression) -> exp.Expression:
+    """``ADD_MONTHS(d, n)`` -> ``dwsim_rs.add_months(d, n)``: from the last day of a month
+    Redshift lands on the last day of the target month; ``LAST_DAY(d)`` -> its helper too,
+    which PostgreSQL names ``last_day`` (sqlglot's date arithmetic would be named ``date``)."""
+    for node in list(tree.find_all(exp.TsOrDsAdd)):
+        if is_add_months(node):
+            node.replace(_helper("add_months", node.this.copy(), node.expression.copy()))
+    for last in list(tree.find_all(exp.LastDay)):
+        last.replace(_helper("last_day", last.this.copy()))
+    return tree
+
+
+def fix_add_months_month_end_duckdb(tree: exp.Expression) -> exp.Expression:
+    """``ADD_MONTHS(d, n)`` on DuckDB: the same month-end rule as the PostgreSQL helper, inline
+    (DuckDB's interval arithmetic also clamps 2024-02-29 + 1 month to 2024-03-29)."""
+    for node in list(tree.find_all(exp.TsOrDsAdd)):
+        if not is_add_months(node):
+            continue
+        x = exp.cast(node.this.copy(), exp.DataType.build("timestamp")).sql(dialect="duckdb")
+        n = node.expression.sql(dialect="duckdb")
+        shifted = f"({x} + TO_MONTHS(CAST({n} AS INTEGER)))"
+        node.replace(
+            sqlglot.parse_one(
+                f"CASE WHEN LAST_DAY({x}) = CAST({x} AS DATE) "
+                f"THEN CAST(LAST_DAY({shifted}) AS TIMESTAMP) + ({x} - DATE_TRUNC('day', {x})) "
+                f"ELSE {shifted} END",
+                read="duckdb",
+            )
+        )
+    return tree
+
+
 def fix_helper_functions(tree: exp.Expression) -> exp.Expression:
     """Redshift functions PostgreSQL lacks, pointed at their ``dwsim_rs`` helpers.
 
@@ -377,6 +437,7 @@ REWRITES: tuple[Rewrite, ...] = (
     fix_ignore_nulls_window,
     fix_string_functions_of_numbers,
     fix_date_part_year,
+    fix_add_months_month_end,
     fix_helper_functions,
 )
 
@@ -384,7 +445,7 @@ REWRITES: tuple[Rewrite, ...] = (
 def parse_redshift(sql: str) -> list[exp.Expression]:
     """Parse Redshift SQL into statements; a syntax error becomes a QueryError with its position."""
     try:
-        trees = sqlglot.parse(strip_column_dist_sort_keys(sql), read="redshift")
+        trees = sqlglot.parse(strip_column_dist_sort_keys(sql), read=RedshiftReader)
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         raise QueryError(
@@ -459,6 +520,7 @@ DUCKDB_REWRITES: tuple[Rewrite, ...] = (
     fix_ratio_to_report,
     fix_string_functions_of_numbers,
     fix_date_part_year,
+    fix_add_months_month_end_duckdb,
 )
 
 _registered = False

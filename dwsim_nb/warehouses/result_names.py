@@ -86,6 +86,9 @@ def postgres_label(node: exp.Expression, read: str) -> str:
 def _function_name(node: exp.Func, read: str) -> str | None:
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower()
+    # ADD_MONTHS is parsed as a DATEADD and would print as one; the parser marked it.
+    if node.meta.get("dwsim_add_months"):
+        return "add_months"
     # Typed nodes lose the spelling the user wrote; the source dialect prints it back
     # (Redshift's NVL comes back as COALESCE, which is also what Redshift names it).
     text = node.sql(dialect=read)  # only "redshift" and "postgres" come here

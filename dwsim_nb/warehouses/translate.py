@@ -50,6 +50,9 @@ class SQLiteBacktick(SQLite):
         IDENTIFIERS: ClassVar[list[str | tuple[str, str]]] = ["`", '"', ("[", "]")]
 
 
+# Source dialects read with a variant of sqlglot's dialect.
+_READ_DIALECTS: dict[str, type[Dialect]] = {"redshift": redshift_rewrites.RedshiftReader}
+
 # Engines whose output needs a variant of sqlglot's dialect.
 _ENGINE_DIALECTS: dict[str, type[Dialect]] = {"sqlite": SQLiteBacktick}
 
@@ -70,7 +73,10 @@ def context_for(spec: ExperimentSpec, engine: str, schema: str | None) -> Contex
 def parse(sql: str, dialect: str) -> list[exp.Expression]:
     """Parse one or more statements; a syntax error becomes a QueryError with line and column."""
     try:
-        trees = sqlglot.parse(sql, read=sqlglot_dialect(dialect) or None)
+        read: str | type[Dialect] | None = _READ_DIALECTS.get(dialect.lower()) or (
+            sqlglot_dialect(dialect) or None
+        )
+        trees = sqlglot.parse(sql, read=read)
     except ParseError as e:
         info = e.errors[0] if e.errors else {}
         line, col = info.get("line"), info.get("col")
