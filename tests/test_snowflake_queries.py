@@ -206,3 +206,11 @@ def test_unknown_format_element_names_it() -> None:
     assert snowflake_time_format('YYYY"%"MM') == "%Y%%%m"
     with pytest.raises(QueryError, match="does not support"):
         snowflake_time_format("YYYY-Q")
+
+
+def test_array_size_works_and_unemulated_functions_are_named(loaded: Any) -> None:
+    # tags holds a one-element JSON array per row.
+    assert q(loaded, "select array_size(tags) from events where id = 4") == [[1]]
+    for name in ("is_object", "as_varchar"):
+        with pytest.raises(QueryError, match=f"{name.upper()} is not supported by the Snowflake"):
+            q(loaded, f"select {name}(payload) from events")

@@ -195,7 +195,25 @@ def fix_to_char_date_format(tree: exp.Expression, ctx: Context) -> exp.Expressio
     return tree
 
 
+# Snowflake functions fakesnow has no translation for; DuckDB's own error ("Scalar Function with
+# name is_object does not exist") reads as if the user misspelt them.
+_NOT_EMULATED = frozenset({"IS_OBJECT", "AS_VARCHAR"})
+
+
+def refuse_unemulated_functions(tree: exp.Expression) -> exp.Expression:
+    """``IS_OBJECT(v)``, ``AS_VARCHAR(v)``: a QueryError naming the function and the emulator."""
+    for call in tree.find_all(exp.Anonymous):
+        name = call.name.upper()
+        if name in _NOT_EMULATED:
+            raise QueryError(
+                f"{name} is not supported by the Snowflake emulator (fakesnow).",
+                hint="use TYPEOF(v) or v::VARCHAR instead, or run the query on Snowflake",
+            )
+    return tree
+
+
 REWRITES: tuple[Rewrite, ...] = (
+    refuse_unemulated_functions,
     fix_result_column_names,
     fix_group_by_all_with_qualify,
     fix_ratio_to_report,
