@@ -202,20 +202,13 @@ def generate_cmd(
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    client = None
-    if dask_address:
-        from dwsim_nb.engine.dask_executor import connect
-
-        client = connect(dask_address)
-    try:
-        with RichProgress(console) as progress:
-            run = exp.generate(
-                rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress,
-                executor="dask" if client is not None else None, client=client,
-            )
-    finally:
-        if client is not None:
-            client.close()
+    with RichProgress(console) as progress:
+        # A scheduler address as client= selects the Dask executor, which opens the client for
+        # this run and closes it after: the notebook's --dask goes through the same path.
+        run = exp.generate(
+            rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress,
+            client=dask_address,
+        )
     _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
 
 

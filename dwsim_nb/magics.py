@@ -154,6 +154,13 @@ class DwsimMagics(Magics):
     @argument("--seed", "-s", type=int, default=None, help="random seed (same seed, same data)")
     @argument("--no-load", action="store_true", help="write the Parquet run only")
     @argument("--workers", "-k", type=int, default=None, help="worker processes")
+    @argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run the blocks on the Dask cluster at ADDRESS (tcp://HOST:8786); its workers "
+        "must see the workspace folder",
+    )
     def dwsim_generate(self, args: Any, cell: str | None) -> None:
         """Generate data for an experiment (and load it), with a progress bar per table.
 
@@ -163,7 +170,8 @@ class DwsimMagics(Magics):
             customers: 10_000
             orders: {rows: 50_000, columns: {status: {values: [placed, shipped]}}}
 
-        Overrides are saved as a new version of the experiment's spec.
+        Overrides are saved as a new version of the experiment's spec. `--dask ADDRESS` runs the
+        blocks on an existing Dask cluster, as `dwsim generate --dask` does.
         """
         from dwsim_nb.display.runs_view import run_html, run_text
         from dwsim_nb.progress import progress_bar
@@ -181,6 +189,9 @@ class DwsimMagics(Magics):
                 workers=args.workers,
                 load=not args.no_load,
                 progress=progress,
+                # As `dwsim generate --dask`: an address selects the Dask executor, which
+                # opens a client for this run and closes it after.
+                client=args.dask,
             )
         except BaseException:
             getattr(progress, "fail", lambda: None)()

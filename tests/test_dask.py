@@ -11,6 +11,7 @@ import json
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -243,6 +244,42 @@ def test_cli_generate_with_dask_address(client: Any, home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "7,000 rows" in result.output
     assert dw.Workspace(home).experiment("ecom_cli").runs()[-1].status == "COMPLETED"
+
+
+def _scheduler_clients(client: Any) -> int:
+    return int(client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients)))
+
+
+def test_magic_generate_with_dask_address(client: Any, home: Path, ip: Any) -> None:
+    """`%%dwsim_generate NAME --dask ADDRESS` runs on the cluster and makes the same data as an
+    in-process run of the same seed; the client it opens is closed after the run."""
+    pytest.importorskip("IPython")
+    from IPython.utils.capture import capture_output
+
+    import dwsim_nb as dw
+    from dwsim_nb.engine.manifest import Manifest
+
+    exp = dw.Workspace(home).create({**ECOM, "name": "ecom_magic"})
+    rows = {"customers": 500, "orders": 1500, "order_items": 5000}
+    local = exp.generate(rows=rows, seed=5, executor="inprocess", load=False)
+    before = _scheduler_clients(client)
+    body = "\n".join(f"{t}: {n}" for t, n in rows.items())
+    with capture_output():
+        ip.run_cell_magic(
+            "dwsim_generate", f"ecom_magic --seed 5 --dask {client.scheduler.address}", body
+        )
+    run = dw.Workspace(home).experiment("ecom_magic").runs()[-1]
+    assert run.status == "COMPLETED" and run.loaded, run.error
+    assert run.path and local.path
+    assert Manifest.read(run.path).executor == "dask"
+    assert Manifest.read(local.path).executor == "inprocess"
+    for t in rows:
+        assert pq.read_table(Path(run.path) / t).equals(pq.read_table(Path(local.path) / t)), t
+    # The scheduler forgets a closed client a moment after it goes.
+    deadline = time.monotonic() + 10
+    while _scheduler_clients(client) != before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _scheduler_clients(client) == before
 
 
 # --- failures ---------------------------------------------------------------------------------
