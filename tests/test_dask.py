@@ -227,6 +227,46 @@ def test_workspace_generate_on_dask(client: Any, home: Path) -> None:
     assert int(n["n"][0]) == ROWS["order_items"]
 
 
+class _Recorder:
+    """A progress display as the notebook bar sees it: per-table calls, plus stages."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[tuple[int, int]]] = {}
+        self.stages: list[str] = []
+
+    def __call__(self, table: str, rows_done: int, rows_total: int) -> None:
+        self.calls.setdefault(table, []).append((rows_done, rows_total))
+
+    def stage(self, name: str) -> None:
+        self.stages.append(name)
+
+
+def test_workspace_generate_on_dask_reports_progress_per_block(
+    client: Any, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress a notebook bar gets from Experiment.generate on Dask: one call per block."""
+    import dwsim_nb as dw
+    from dwsim_nb.engine import plan as plan_mod
+
+    # Several blocks per table without generating a million rows; the plan sent to the workers
+    # carries its block size, so only the driver needs the patch.
+    monkeypatch.setattr(plan_mod, "DEFAULT_BLOCK_SIZE", BLOCK)
+    exp = dw.Workspace(home).create({**ECOM, "name": "ecom_progress"})
+    rec = _Recorder()
+    run = exp.generate(
+        rows=ROWS, seed=SEED, executor="dask", client=client, progress=rec, load=False
+    )
+    assert run.status == "COMPLETED"
+    assert rec.stages == ["generate"]
+    assert set(rec.calls) == set(ROWS)
+    for t, n in ROWS.items():
+        calls = rec.calls[t]
+        assert len(calls) == -(-n // BLOCK), t
+        assert all(total == n for _, total in calls), t
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and done[0] > 0 and done[-1] == n, t
+
+
 def test_cli_generate_with_dask_address(client: Any, home: Path) -> None:
     from click.testing import CliRunner
 
