@@ -299,6 +299,15 @@ class PostgresWarehouse(Warehouse):
                 raise
             except psycopg.Error as exc:
                 safe_rollback(conn)
+                if conn.closed or conn.broken:
+                    # The driver's words depend on timing ("terminating connection ...",
+                    # "connection socket closed"); say plainly what happened and what to do.
+                    raise LoadError(
+                        f"the connection to {self.name} was lost mid-load (the server restarted "
+                        f"or the session was terminated), nothing was changed: {first_line(exc)}",
+                        where=str(plan.run_dir),
+                        hint="check that the server is running, then load the run again",
+                    ) from None
                 raise LoadError(
                     f"loading into {self.name} failed, nothing was changed: {first_line(exc)}",
                     where=str(plan.run_dir),
