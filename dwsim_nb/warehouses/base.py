@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -92,6 +93,32 @@ def count_rows(con: Any, target: str) -> int:
     cursor (DuckDB, sqlite3, psycopg): loads reconcile with it and ``table_counts`` reports it."""
     row = con.execute(f"SELECT count(*) FROM {target}").fetchone()
     return int(row[0]) if row else 0
+
+
+@contextmanager
+def load_transaction(
+    con: Any,
+    engine: str,
+    run_dir: Path,
+    begin: str = "BEGIN",
+    describe: Callable[[BaseException], str] = first_line,
+) -> Iterator[None]:
+    """One transaction around a load on a DB-API connection: COMMIT when the body finishes,
+    ROLLBACK on any error, which surfaces as a LoadError saying nothing was changed."""
+    con.execute(begin)
+    try:
+        yield
+        con.execute("COMMIT")
+    except LoadError:
+        con.execute("ROLLBACK")
+        raise
+    except Exception as e:
+        con.execute("ROLLBACK")
+        raise LoadError(
+            f"loading into {engine} failed, nothing was changed: {describe(e)}",
+            where=str(run_dir),
+            hint="the run's files may not match the spec; generate the data again",
+        ) from None
 
 
 def _resolve(run_dir: Path, f: Any) -> Path:

@@ -23,8 +23,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
+from dwsim_nb.errors import QueryError, WarehouseError
+from dwsim_nb.warehouses.base import (
+    LoadPlan,
+    Progress,
+    Warehouse,
+    count_rows,
+    first_line,
+    load_transaction,
+)
 from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote, string_literal
 
 if TYPE_CHECKING:
@@ -124,41 +131,28 @@ class DuckDBWarehouse(Warehouse):
         schema = self.schema_for(spec)
         keys = self.declare_keys(spec)
         counts: dict[str, int] = {}
-        with self.connect() as con:
-            con.execute("BEGIN")
-            try:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
-                for table in spec.tables:
-                    target = qualified(schema, table.name)
-                    con.execute(f"DROP TABLE IF EXISTS {target}")
-                    con.execute(create_table_sql(table, "duckdb", schema, declare_keys=keys))
-                    tf = plan.tables.get(table.name)
-                    expected = tf.rows if tf else 0
-                    if progress:
-                        progress(table.name, 0, expected)
-                    if tf and tf.files:
-                        cols = ", ".join(quote(c.name) for c in table.columns)
-                        con.execute(
-                            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                            [[str(f) for f in tf.files]],
-                        )
-                    got = count_rows(con, target)
-                    if got != expected:
-                        raise self.mismatch(table.name, expected, got, plan)
-                    counts[table.name] = got
-                    if progress:
-                        progress(table.name, got, expected)
-                con.execute("COMMIT")
-            except LoadError:
-                con.execute("ROLLBACK")
-                raise
-            except Exception as e:
-                con.execute("ROLLBACK")
-                raise LoadError(
-                    f"loading into DuckDB failed, nothing was changed: {first_line(e)}",
-                    where=str(plan.run_dir),
-                    hint="the run's files may not match the spec; generate the data again",
-                ) from None
+        with self.connect() as con, load_transaction(con, "DuckDB", plan.run_dir):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+            for table in spec.tables:
+                target = qualified(schema, table.name)
+                con.execute(f"DROP TABLE IF EXISTS {target}")
+                con.execute(create_table_sql(table, "duckdb", schema, declare_keys=keys))
+                tf = plan.tables.get(table.name)
+                expected = tf.rows if tf else 0
+                if progress:
+                    progress(table.name, 0, expected)
+                if tf and tf.files:
+                    cols = ", ".join(quote(c.name) for c in table.columns)
+                    con.execute(
+                        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
+                        [[str(f) for f in tf.files]],
+                    )
+                got = count_rows(con, target)
+                if got != expected:
+                    raise self.mismatch(table.name, expected, got, plan)
+                counts[table.name] = got
+                if progress:
+                    progress(table.name, got, expected)
         return counts
 
     def reset(self, spec: ExperimentSpec) -> None:

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows
+from dwsim_nb.errors import QueryError, WarehouseError
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
 from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
@@ -124,45 +124,34 @@ class SQLiteWarehouse(Warehouse):
         self.check_plan(spec, plan)
         schema = self.schema_for(spec)
         counts: dict[str, int] = {}
-        with self.connect(spec) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                self._replace_tables(con, spec)
-                for table in spec.tables:
-                    tf = plan.tables.get(table.name)
-                    expected = tf.rows if tf else 0
-                    names = [c.name for c in table.columns]
-                    marks = ", ".join("?" for _ in names)
-                    insert = (
-                        f"INSERT INTO {qualified(schema, table.name)} "
-                        f"({', '.join(map(quote, names))}) VALUES ({marks})"
-                    )
-                    done = 0
-                    if progress:
-                        progress(table.name, 0, expected)
-                    for f in tf.files if tf else ():
-                        for batch in pq.ParquetFile(f).iter_batches(
-                            batch_size=_BATCH_ROWS, columns=names
-                        ):
-                            con.executemany(insert, _rows(batch, names))
-                            done += batch.num_rows
-                            if progress:
-                                progress(table.name, done, expected)
-                    got = count_rows(con, qualified(schema, table.name))
-                    if got != expected:
-                        raise self.mismatch(table.name, expected, got, plan)
-                    counts[table.name] = got
-                con.execute("COMMIT")
-            except LoadError:
-                con.execute("ROLLBACK")
-                raise
-            except Exception as e:
-                con.execute("ROLLBACK")
-                raise LoadError(
-                    f"loading into SQLite failed, nothing was changed: {e}",
-                    where=str(plan.run_dir),
-                    hint="the run's files may not match the spec; generate the data again",
-                ) from None
+        with self.connect(spec) as con, load_transaction(
+            con, "SQLite", plan.run_dir, begin="BEGIN IMMEDIATE", describe=str
+        ):
+            self._replace_tables(con, spec)
+            for table in spec.tables:
+                tf = plan.tables.get(table.name)
+                expected = tf.rows if tf else 0
+                names = [c.name for c in table.columns]
+                marks = ", ".join("?" for _ in names)
+                insert = (
+                    f"INSERT INTO {qualified(schema, table.name)} "
+                    f"({', '.join(map(quote, names))}) VALUES ({marks})"
+                )
+                done = 0
+                if progress:
+                    progress(table.name, 0, expected)
+                for f in tf.files if tf else ():
+                    for batch in pq.ParquetFile(f).iter_batches(
+                        batch_size=_BATCH_ROWS, columns=names
+                    ):
+                        con.executemany(insert, _rows(batch, names))
+                        done += batch.num_rows
+                        if progress:
+                            progress(table.name, done, expected)
+                got = count_rows(con, qualified(schema, table.name))
+                if got != expected:
+                    raise self.mismatch(table.name, expected, got, plan)
+                counts[table.name] = got
         return counts
 
     def reset(self, spec: ExperimentSpec) -> None:
