@@ -97,3 +97,32 @@ def test_auto_stays_in_process_for_small_runs() -> None:
     one_block = make_plan(spec, rows={"customers": 5_000_000, "orders": 0, "order_items": 0},
                           block_size=8_000_000)
     assert auto_kind(one_block, 2) == "inprocess"
+
+
+def test_prestart_starts_the_fork_server_only_for_pool_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import multiprocessing.forkserver as fs
+
+    from dwsim_nb.engine.executors import AUTO_POOL_MIN_ROWS, InProcessExecutor, prestart
+    from dwsim_nb.engine.run import expected_rows
+    from dwsim_nb.spec import ExperimentSpec
+
+    calls: list[int] = []
+    monkeypatch.setattr(fs, "ensure_running", lambda: calls.append(1))
+    big = AUTO_POOL_MIN_ROWS
+    for kind, workers, rows, client, starts in [
+        ("processes", 2, 10, None, True),  # asked for a pool: always
+        ("auto", 2, big, None, True),
+        ("auto", 2, big - 1, None, False),  # small runs stay in process
+        ("auto", 1, big, None, False),
+        ("inprocess", 2, big, None, False),
+        ("auto", 2, big, "tcp://127.0.0.1:1", False),  # Dask runs elsewhere
+        (InProcessExecutor(), 2, big, None, False),
+    ]:
+        calls.clear()
+        prestart(kind, workers, rows, client)
+        assert bool(calls) is starts, (kind, workers, rows, client)
+    spec = ExperimentSpec.parse(ECOM)
+    assert expected_rows(spec, None) == 14_000_000
+    assert expected_rows(spec, {**ROWS, "nope": 5}) == sum(ROWS.values())

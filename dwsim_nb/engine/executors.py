@@ -107,7 +107,7 @@ def _context() -> mp.context.BaseContext:
     # already imported the engine, so they start in milliseconds rather than re-importing.
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["dwsim_nb.engine.context", "dwsim_nb.engine.generators"])
+        ctx.set_forkserver_preload(["dwsim_nb.engine.pool_preload"])
         return ctx
     return mp.get_context("spawn")
 
@@ -165,6 +165,29 @@ def auto_kind(plan: Plan, workers: int) -> str:
     return "inprocess"
 
 
+_POOL_KINDS = ("processes", "process", "pool", "process_pool")
+
+
+def prestart(kind: str | Executor, workers: int | None, rows: int, client: Any = None) -> None:
+    """Start the process pool's fork server now, when a run is going to use it.
+
+    The server imports the engine once (about a third of a second) before it can
+    fork a worker; started before planning, that import overlaps the plan's checks instead of
+    delaying the first block. Later runs in the same process find it running.
+    """
+    if not isinstance(kind, str) or client is not None or kind == "dask":
+        return
+    n = max(1, workers or os.cpu_count() or 1)
+    if kind == "auto" and (n < 2 or rows < AUTO_POOL_MIN_ROWS):
+        return
+    if kind not in (*_POOL_KINDS, "auto"):
+        return
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def make_executor(
     kind: str | Executor, workers: int | None, plan: Plan, client: Any = None
 ) -> Executor:
@@ -184,7 +207,7 @@ def make_executor(
         kind = auto_kind(plan, n)
     if kind in ("inprocess", "in-process", "local", "serial"):
         return InProcessExecutor()
-    if kind in ("processes", "process", "pool", "process_pool"):
+    if kind in _POOL_KINDS:
         return ProcessPoolExecutor(n)
     raise GenerationError(
         f"unknown executor '{kind}'", hint="use 'auto', 'inprocess', 'processes' or 'dask'"

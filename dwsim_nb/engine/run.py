@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dwsim_nb.engine.arrow_types import arrow_schema
-from dwsim_nb.engine.executors import BlockSink, Executor, make_executor
+from dwsim_nb.engine.executors import BlockSink, Executor, make_executor, prestart
 from dwsim_nb.engine.manifest import Manifest, TableOutput
 from dwsim_nb.engine.plan import Plan, make_plan
 from dwsim_nb.engine.writer import part_path, write_block
@@ -55,6 +55,7 @@ def generate_run(
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
         spec = ExperimentSpec.parse(spec)
+    prestart(executor, workers, expected_rows(spec, rows), client)
     plan = make_plan(spec, rows=rows, seed=seed, block_size=block_size)
     runner = make_executor(executor, workers, plan, client)
     planned = time.perf_counter()
@@ -84,6 +85,15 @@ def generate_run(
     manifest = build_manifest(plan, runner, files, started, planned)
     manifest.write(out)
     return manifest
+
+
+def expected_rows(spec: ExperimentSpec, rows: dict[str, int] | None) -> int:
+    """The run's total rows before planning checks ``rows`` (unknown names count as nothing)."""
+    counts = {t.name: t.target_rows for t in spec.tables}
+    for name, n in (rows or {}).items():
+        if name in counts and isinstance(n, int):
+            counts[name] = n
+    return sum(counts.values())
 
 
 def run_blocks(
