@@ -25,11 +25,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dwsim_nb.engine import DEFAULT_BLOCK_SIZE
+from dwsim_nb.engine.writer import part_path, write_block
 from dwsim_nb.spec import ExperimentSpec
 from dwsim_nb.warehouses import LoadPlan, TableFiles, get_warehouse
 
 HERE = Path(__file__).parent
-BLOCK = 1_000_000
+BLOCK = DEFAULT_BLOCK_SIZE
 
 
 def spec_for(dialect: str, name: str) -> ExperimentSpec:
@@ -47,7 +49,8 @@ def spec_for(dialect: str, name: str) -> ExperimentSpec:
 
 
 def write_parquet(out: Path, rows: int) -> list[Path]:
-    """Blocks of 1M rows, shaped like the engine's output (one file per block)."""
+    """The engine's own files: its writer, its block size, ``kind`` dictionary-encoded as the
+    engine makes categorical columns (the loader reads nothing else in practice)."""
     rng = np.random.default_rng(1)
     kinds = pa.array(["view", "click", "purchase", "refund"])
     out.mkdir(parents=True, exist_ok=True)
@@ -57,13 +60,14 @@ def write_parquet(out: Path, rows: int) -> list[Path]:
         table = pa.table({
             "event_id": pa.array(np.arange(start + 1, start + n + 1, dtype=np.int64)),
             "user_id": pa.array(rng.integers(1, 100_000, n, dtype=np.int32)),
-            "kind": kinds.take(pa.array(rng.integers(0, 4, n))),
+            "kind": pa.DictionaryArray.from_arrays(
+                pa.array(rng.integers(0, 4, n, dtype=np.int32)), kinds),
             "amount": pa.array(rng.random(n) * 100),
             "day": pa.array(rng.integers(18_000, 20_000, n, dtype=np.int32)).cast(pa.date32()),
             "qty": pa.array(rng.integers(1, 10, n, dtype=np.int16)),
         })
-        path = out / f"part-{b:06d}.parquet"
-        pq.write_table(table, path)
+        path = part_path(out.parent, out.name, b)
+        write_block(table, path)
         files.append(path)
     return files
 

@@ -13,8 +13,12 @@ from dwsim_nb.spec.models import ExperimentSpec, Table
 # Rows per block: the unit of work, of a Parquet file and of a worker's memory. Measured on the
 # ecom workload (2 cores, 2026-11), the whole process tree's peak with two workers was 660-700 MB
 # at 1 << 20, 590-650 MB at 1 << 19 and 555-570 MB at 1 << 18, for about 10% more CPU time
-# than 1 << 20. The block size is part of the seed contract (samplers are seeded per block).
-DEFAULT_BLOCK_SIZE = 1 << 18
+# than 1 << 20. Exactly two of DuckDB's row groups (122,880 rows each): a file that ends inside
+# a row group makes DuckDB's ordered insert write that part, then merge and rewrite it, and the
+# same 10M rows loaded at 5.5M rows/s from blocks of 1 << 18 against 8.0M from these (2026-11-30).
+# The block size is part of the seed contract (samplers are seeded per block); runs record it.
+DUCKDB_ROW_GROUP = 122_880
+DEFAULT_BLOCK_SIZE = 2 * DUCKDB_ROW_GROUP
 DEFAULT_COMPRESSION = "zstd"
 
 
