@@ -8,6 +8,7 @@ between targets is said by capability attributes, not by ``if name == ...`` in c
 
 from __future__ import annotations
 
+import contextlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -110,15 +111,22 @@ def load_transaction(
         yield
         con.execute("COMMIT")
     except LoadError:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     except Exception as e:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise LoadError(
             f"loading into {engine} failed, nothing was changed: {describe(e)}",
             where=str(run_dir),
             hint="the run's files may not match the spec; generate the data again",
         ) from None
+
+
+def _rollback(con: Any) -> None:
+    # A COMMIT that failed has already ended the transaction (DuckDB checks keys added in the
+    # transaction there); the error worth reporting is the one that got us here.
+    with contextlib.suppress(Exception):
+        con.execute("ROLLBACK")
 
 
 def _resolve(run_dir: Path, f: Any) -> Path:

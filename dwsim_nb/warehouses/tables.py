@@ -107,10 +107,7 @@ def create_table_sql(
             line += " NOT NULL"
         lines.append(line)
     if declare_keys:
-        if table.primary_key:
-            lines.append(f"PRIMARY KEY ({', '.join(map(quote, table.primary_key))})")
-        for key in _unique_keys(table):
-            lines.append(f"UNIQUE ({', '.join(map(quote, key))})")
+        lines.extend(key_clauses(table))
     if declare_foreign_keys:
         for fk in table.foreign_keys:
             refs = fk.references_columns
@@ -121,6 +118,17 @@ def create_table_sql(
             )
     body = ",\n  ".join(lines)
     return f"CREATE TABLE {qualified(schema, name or table.name)} (\n  {body}\n)"
+
+
+def key_clauses(table: Table) -> list[str]:
+    """The table's ``PRIMARY KEY (...)`` and ``UNIQUE (...)`` clauses, as in CREATE TABLE and
+    after ``ALTER TABLE ... ADD``."""
+    clauses = []
+    if table.primary_key:
+        clauses.append(f"PRIMARY KEY ({', '.join(map(quote, table.primary_key))})")
+    for key in _unique_keys(table):
+        clauses.append(f"UNIQUE ({', '.join(map(quote, key))})")
+    return clauses
 
 
 def _unique_keys(table: Table) -> list[list[str]]:
