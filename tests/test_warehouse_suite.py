@@ -329,3 +329,20 @@ def test_number_without_precision_keys(wh: Warehouse, tmp_path: Path) -> None:
     assert loaded(wh, spec, tmp_path / "run_1") == {"accounts": 30, "moves": 90}
     df = wh.query(spec, "select count(*) as n from moves m join accounts a on a.id = m.account_id")
     assert int(df["n"][0]) == 90
+
+
+def test_duckdb_load_leaves_no_setting_behind(tmp_path: Path) -> None:
+    # The load turns some DuckDB codecs off; the setting is global to the database instance,
+    # which a connection held elsewhere in this process (a notebook's %dwsim_use) shares.
+    import duckdb
+
+    wh = get_warehouse("duckdb", tmp_path / "ws")
+    spec = make_spec()
+    wh.create_tables(spec)
+    held = duckdb.connect(str(wh.path))
+    try:
+        assert loaded(wh, spec, tmp_path / "run")["users"] == 50
+        setting = held.execute("SELECT current_setting('disabled_compression_methods')")
+        assert setting.fetchone() == ("",)
+    finally:
+        held.close()

@@ -48,8 +48,22 @@ if TYPE_CHECKING:
 
     from dwsim_nb.spec import ExperimentSpec
 
-# Compression methods a load does not try (see ``load``).
+# Compression methods a load does not try. Generated floats are random mantissas, which DuckDB's
+# float codecs (ALP, ALPRD, Chimp, Patas) barely shrink, and generated columns seldom hold runs
+# (RLE): trying them on every row group cost 4% of a load (8.7M vs 9.0M rows/s, 10M rows, 2
+# cores). Bitpacking, DICT_FSST and constant segments still apply.
 _SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
+
+
+@contextmanager
+def _skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    # The setting is global to the database instance, which other connections of this process
+    # to the same file share (a notebook's %dwsim_use): put it back after the load.
+    con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
+    try:
+        yield
+    finally:
+        con.execute("RESET disabled_compression_methods")
 
 # How long to wait for another process that has the file open (its calls are short).
 _LOCK_WAIT_SECONDS = 15.0
@@ -142,7 +156,7 @@ class DuckDBWarehouse(Warehouse):
         schema = self.schema_for(spec)
         keys = self.declare_keys(spec)
         counts: dict[str, int] = {}
-        keyed: list[str] = []
+        keyed = [t.name for t in spec.tables if keys and key_clauses(t)]
 
         def describe(e: BaseException) -> str:
             # Added keys are checked at COMMIT, whose message names the value, not the table.
@@ -153,20 +167,16 @@ class DuckDBWarehouse(Warehouse):
 
         with (
             self.connect() as con,
+            _skipping_codecs(con),
             load_transaction(con, "DuckDB", plan.run_dir, describe=describe),
         ):
-            # Generated floats are random mantissas, which DuckDB's float codecs (ALP, ALPRD,
-            # Chimp, Patas) barely shrink, and generated columns seldom hold runs (RLE): trying
-            # them on every row group cost 4% of a load (8.7M vs 9.0M rows/s, 10M rows, 2 cores).
-            # Bitpacking, dictionary, FSST and constants still apply; this connection only.
-            con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
             for table in spec.tables:
                 target = qualified(schema, table.name)
                 con.execute(f"DROP TABLE IF EXISTS {target}")
                 # Keys are added after the rows: DuckDB then builds each index in one pass
                 # instead of inserting every row into it (ecom's 14M rows with their four
-                # UNIQUE keys: 6.2 s against 8.7 s). A duplicate fails the ALTER, and the load.
+                # UNIQUE keys: 6.2 s against 8.7 s). A duplicate fails the COMMIT, and the load.
                 con.execute(create_table_sql(table, "duckdb", schema, declare_keys=False))
                 tf = plan.tables.get(table.name)
                 expected = tf.rows if tf else 0
@@ -183,8 +193,6 @@ class DuckDBWarehouse(Warehouse):
                     raise self.mismatch(table.name, expected, got, plan)
                 for clause in key_clauses(table) if keys else []:
                     con.execute(f"ALTER TABLE {target} ADD {clause}")
-                    if table.name not in keyed:
-                        keyed.append(table.name)
                 counts[table.name] = got
                 if progress:
                     progress(table.name, got, expected)
