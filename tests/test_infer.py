@@ -517,3 +517,177 @@ def test_from_a_duckdb_url(home: Path) -> None:
     assert spec.dialect == "duckdb"
     assert _edges(spec) == _edges(exp.spec)
     assert {t.name: t.target_rows for t in spec.tables} == {t["name"]: 400 for t in SHOP["tables"]}
+
+
+# --- composite keys (TPC-H's partsupp and lineitem, made up here) --------------------------------
+
+
+def _tpch_like(drop_partsupp_row: bool = False) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(7)
+    part = pd.DataFrame({"p_partkey": np.arange(1, 61), "p_size": rng.integers(1, 50, 60)})
+    supplier = pd.DataFrame({"s_suppkey": np.arange(1, 21), "s_acctbal": rng.normal(5e3, 900, 20)})
+    pairs = [(p, (p + 5 * k) % 20 + 1) for p in range(1, 61) for k in range(4)]
+    partsupp = pd.DataFrame(
+        {
+            "ps_partkey": [p for p, _ in pairs],
+            "ps_suppkey": [s for _, s in pairs],
+            "ps_availqty": rng.integers(1, 10_000, len(pairs)),
+        }
+    )
+    orders = pd.DataFrame({"o_orderkey": np.arange(1, 401), "o_total": rng.exponential(900, 400)})
+    rows = []
+    for order in range(1, 401):
+        for line in range(1, int(rng.integers(1, 6)) + 1):
+            p, s = pairs[int(rng.integers(0, len(pairs)))]
+            rows.append((order, line, p, s, int(rng.integers(1, 51))))
+    lineitem = pd.DataFrame(
+        rows, columns=["l_orderkey", "l_linenumber", "l_partkey", "l_suppkey", "l_quantity"]
+    )
+    if drop_partsupp_row:
+        # One (part, supplier) pair the line items use is missing from partsupp.
+        used = lineitem.iloc[0]
+        partsupp = partsupp[
+            ~((partsupp.ps_partkey == used.l_partkey) & (partsupp.ps_suppkey == used.l_suppkey))
+        ]
+    return {
+        "part": part,
+        "supplier": supplier,
+        "partsupp": partsupp,
+        "orders": orders,
+        "lineitem": lineitem,
+    }
+
+
+def _fk_list(spec: Any, table: str) -> set[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    return {
+        (tuple(fk.columns), fk.references_table, tuple(fk.references_columns))
+        for fk in spec.table(table).foreign_keys
+    }
+
+
+def test_composite_foreign_key_inferred(home: Path) -> None:
+    spec = infer_spec(_tpch_like(), name="tpch_like")
+    assert spec.table("partsupp").primary_key == ["ps_partkey", "ps_suppkey"]
+    assert spec.table("lineitem").primary_key == ["l_orderkey", "l_linenumber"]
+    assert _fk_list(spec, "lineitem") == {
+        (("l_orderkey",), "orders", ("o_orderkey",)),
+        (("l_partkey", "l_suppkey"), "partsupp", ("ps_partkey", "ps_suppkey")),
+    }  # no single l_partkey -> part or l_suppkey -> supplier beside the composite key
+    assert _fk_list(spec, "partsupp") == {
+        (("ps_partkey",), "part", ("p_partkey",)),
+        (("ps_suppkey",), "supplier", ("s_suppkey",)),
+    }
+    exp = Workspace(home).create(spec)
+    run = exp.generate(rows={t.name: 300 for t in spec.tables}, seed=3, workers=1)
+    assert run.status == "COMPLETED"
+    orphans = exp.query(
+        "select count(*) as n from lineitem l left join partsupp ps "
+        "on l.l_partkey = ps.ps_partkey and l.l_suppkey = ps.ps_suppkey "
+        "where ps.ps_partkey is null"
+    )
+    assert int(orphans["n"][0]) == 0
+
+
+def test_composite_foreign_key_not_inferred_when_a_tuple_is_missing() -> None:
+    spec = infer_spec(_tpch_like(drop_partsupp_row=True), name="tpch_gap")
+    assert spec.table("partsupp").primary_key == ["ps_partkey", "ps_suppkey"]
+    fks = _fk_list(spec, "lineitem")
+    assert all(len(cols) == 1 for cols, _, _ in fks)
+    # Each column on its own is still among its parent's keys.
+    assert (("l_partkey",), "part", ("p_partkey",)) in fks
+    assert (("l_suppkey",), "supplier", ("s_suppkey",)) in fks
+
+
+# --- sampling -----------------------------------------------------------------------------------
+
+
+def _phased(rows: int = 3000) -> pd.DataFrame:
+    from dwsim_nb.infer.sources import sample_positions
+
+    rng = np.random.default_rng(11)
+    # One repeat, between two rows the default sample leaves out: the sample's tickets are
+    # unique, the column's are not.
+    positions = sample_positions(rows, 1000, 0)
+    assert positions is not None
+    drawn = set(positions.tolist())
+    outside = [i for i in range(rows) if i not in drawn]
+    ticket = np.arange(rows) + 100
+    ticket[outside[-1]] = ticket[outside[0]]
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, rows + 1),
+            # The first 1,000 rows say "early", every later one "late".
+            "phase": np.where(np.arange(rows) < 1000, "early", "late"),
+            "ticket": ticket,
+            "score": rng.normal(50, 10, rows),
+        }
+    )
+
+
+def _as_sqlite(df: pd.DataFrame, path: Path) -> str:
+    con = sqlite3.connect(path)
+    df.to_sql("events", con, index=False)
+    con.close()
+    return f"sqlite:///{path}"
+
+
+def _as_parquet(df: pd.DataFrame, path: Path) -> str:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, row_group_size=700)
+    return str(path)
+
+
+@pytest.mark.parametrize("kind", ["frame", "parquet", "sqlite"])
+def test_sample_spreads_over_the_whole_table_and_repeats(kind: str, tmp_path: Path) -> None:
+    from dwsim_nb.infer.sources import read_source
+
+    df = _phased()
+    source: Any = {
+        "frame": lambda: {"events": df},
+        "parquet": lambda: _as_parquet(df, tmp_path / "events.parquet"),
+        "sqlite": lambda: _as_sqlite(df, tmp_path / "events.db"),
+    }[kind]()
+    first = read_source(source, sample_rows=1000)
+    second = read_source(source, sample_rows=1000)
+    other = read_source(source, sample_rows=1000, sample_seed=1)
+    for data in (first, second, other):
+        if data.close is not None:
+            data.close()
+    table = first.tables[0]
+    assert table.rows == 3000 and table.data.num_rows == 1000 and table.sampled
+    ids = table.data.column("id").to_pylist()
+    assert ids == second.tables[0].data.column("id").to_pylist()  # the same rows on each run
+    assert ids != other.tables[0].data.column("id").to_pylist()
+    assert ids == sorted(ids) and max(ids) > 2500  # spread over the table, in its order
+    # The ticket repeat falls outside this sample, so only the check over all rows sees it.
+    assert len(set(table.data.column("ticket").to_pylist())) == 1000
+
+    spec = infer_spec(source, name="phased", sample_rows=1000)
+    assert spec.to_json() == infer_spec(source, name="phased", sample_rows=1000).to_json()
+    events = spec.tables[0]
+    assert events.target_rows == 3000
+    phase = events.column("phase")
+    assert phase.values is not None and set(phase.values) == {"early", "late"}
+    assert phase.weights is not None and phase.weights[phase.values.index("late")] > 0.55
+    assert events.primary_key == ["id"]
+    # A sequence from all rows, though the sample's ids have no constant step.
+    assert events.column("id").sequence is not None
+    assert events.column("id").sequence.start == 1 and events.column("id").sequence.step == 1
+    assert not events.column("ticket").is_unique
+
+
+def test_sampled_foreign_key_is_checked_over_all_rows() -> None:
+    rng = np.random.default_rng(4)
+    accounts = pd.DataFrame(
+        {"account_id": np.arange(1, 3001), "kind": rng.choice(["a", "b"], 3000)}
+    )
+    payments = pd.DataFrame(
+        {"payment_id": np.arange(1, 5001), "account_id": rng.integers(1, 3001, 5000)}
+    )
+    spec = infer_spec({"accounts": accounts, "payments": payments}, sample_rows=1000)
+    assert _edges(spec) == {("payments", "account_id", "accounts", "account_id")}
+    payments.loc[4321, "account_id"] = 9999  # one orphan, very likely outside the sample
+    spec = infer_spec({"accounts": accounts, "payments": payments}, sample_rows=1000)
+    assert _edges(spec) == set()

@@ -8,6 +8,10 @@
 The spec holds types, null rates, ranges, fitted distributions, low-cardinality categories with
 their frequencies, unique columns, primary keys and foreign keys found by value inclusion; it
 holds no real value except those categories (and none with ``copy_categories=False``).
+
+Statistics come from a reproducible sample of at most ``sample_rows`` rows per table, spread over
+the whole table; keys (uniqueness, foreign-key inclusion, single or composite) are checked over
+all rows of their columns.
 """
 
 from __future__ import annotations
@@ -16,9 +20,20 @@ from typing import Any
 
 from dwsim_nb.errors import SpecError
 from dwsim_nb.infer.build import InferOptions, column_from_profile, pattern_fits
-from dwsim_nb.infer.keys import guess_foreign_keys, guess_primary_key
+from dwsim_nb.infer.keys import (
+    Reference,
+    guess_foreign_keys,
+    guess_primary_key,
+    settle_uniqueness,
+)
 from dwsim_nb.infer.profile import ColumnProfile, profile_column
-from dwsim_nb.infer.sources import InferError, SourceData, SourceTable, read_source
+from dwsim_nb.infer.sources import (
+    InferError,
+    SourceData,
+    SourceTable,
+    distinct_tuples,
+    read_source,
+)
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.types import parse_type
 
@@ -26,7 +41,11 @@ __all__ = ["InferError", "InferOptions", "infer_spec", "profile_tables"]
 
 
 def profile_tables(data: SourceData, category_limit: int) -> dict[str, dict[str, ColumnProfile]]:
-    """Column profiles per table (declared database types win over the data's)."""
+    """Column profiles per table (declared database types win over the data's).
+
+    Profiles describe the sample; of a sampled table, the columns the sample shows unique are
+    checked over all rows (``unique_in_all``).
+    """
     out: dict[str, dict[str, ColumnProfile]] = {}
     for t in data.tables:
         out[t.name] = {
@@ -35,6 +54,7 @@ def profile_tables(data: SourceData, category_limit: int) -> dict[str, dict[str,
             )
             for name in t.data.column_names
         }
+        settle_uniqueness(t, out[t.name])
     return out
 
 
@@ -51,6 +71,7 @@ def infer_spec(
     copy_categories: bool = True,
     fit_distributions: bool = True,
     sample_rows: int = 200_000,
+    sample_seed: int = 0,
 ) -> ExperimentSpec:
     """Infer an :class:`ExperimentSpec` from data, storing nothing.
 
@@ -58,7 +79,9 @@ def infer_spec(
     SQLAlchemy URL / engine (``tables`` and ``schema`` pick what to read there).
     ``category_limit``: columns with at most this many distinct values become categories with
     their frequencies, keeping values seen in at least ``min_category_rows`` rows;
-    ``copy_categories=False`` copies no value at all. ``sample_rows`` rows per table are read.
+    ``copy_categories=False`` copies no value at all. Statistics come from at most
+    ``sample_rows`` rows per table, drawn over the whole table with ``sample_seed`` (the same
+    sample on every run; smaller tables are read whole); keys are checked over all rows.
     """
     opts = InferOptions(
         category_limit=category_limit,
@@ -67,12 +90,23 @@ def infer_spec(
         fit_distributions=fit_distributions,
         sample_rows=sample_rows,
     )
-    data = read_source(source, sample_rows=sample_rows, tables=tables, schema=schema)
-    profiles = profile_tables(data, category_limit)
-    primary = {t.name: guess_primary_key(t, profiles[t.name]) for t in data.tables}
-    references = guess_foreign_keys(data.tables, profiles, primary)
+    data = read_source(
+        source, sample_rows=sample_rows, sample_seed=sample_seed, tables=tables, schema=schema
+    )
+    try:
+        profiles = profile_tables(data, category_limit)
+        primary = {t.name: guess_primary_key(t, profiles[t.name]) for t in data.tables}
+        references = guess_foreign_keys(data.tables, profiles, primary)
+    finally:
+        if data.close is not None:
+            data.close()
     # A referenced column must be a unique key of its parent for the spec to accept the edge.
-    referenced = {(parent, col) for refs in references.values() for _, parent, col in refs}
+    referenced = {
+        (ref.table, ref.references[0])
+        for refs in references.values()
+        for ref in refs
+        if len(ref.references) == 1
+    }
     spec_tables = [
         _table(t, profiles[t.name], primary[t.name], references[t.name], referenced, opts)
         for t in data.tables
@@ -104,11 +138,11 @@ def _table(
     t: SourceTable,
     profiles: dict[str, ColumnProfile],
     primary: list[str],
-    refs: list[tuple[str, str, str]],
+    refs: list[Reference],
     referenced: set[tuple[str, str]],
     opts: InferOptions,
 ) -> dict[str, Any]:
-    ref_cols = {c for c, _, _ in refs}
+    ref_cols = {c for ref in refs for c in ref.columns}
     declared_unique = {u[0] for u in t.declared.unique if len(u) == 1}
     declared_unique |= {col for parent, col in referenced if parent == t.name}
     columns = []
@@ -130,15 +164,18 @@ def _table(
             col["inferred_rule"] = "words"
         columns.append(col)
     fks = []
-    for child, parent, parent_col in refs:
-        p = profiles[child]
+    for ref in refs:
+        # Null rate of the sample; a row with a NULL in any of the columns refers to nothing.
+        rows = t.data.num_rows
+        complete = distinct_tuples(t.data, list(ref.columns))[1] if rows else 0
+        nulls = rows - complete
         fks.append(
             {
-                "columns": [child],
-                "references_table": parent,
-                "references_columns": [parent_col],
-                "nullable": p.nulls > 0,
-                **({"null_rate": round(p.null_rate, 4)} if p.nulls else {}),
+                "columns": list(ref.columns),
+                "references_table": ref.table,
+                "references_columns": list(ref.references),
+                "nullable": nulls > 0,
+                **({"null_rate": round(nulls / rows, 4)} if nulls else {}),
             }
         )
     unique = [u for u in t.declared.unique if len(u) > 1]

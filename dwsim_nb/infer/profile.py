@@ -61,6 +61,9 @@ class ColumnProfile:
     content: tuple[str, str] | None = None  # (faker provider, why) from the values' look
     true_share: float | None = None
     arithmetic_step: int | None = None  # integers forming start, start+step, ...
+    # Uniqueness over all rows of a sampled table, once checked (None: not checked, or the
+    # sample is the whole table). A sample can be unique by chance; this settles it.
+    unique_in_all: bool | None = None
 
     @property
     def non_null(self) -> int:
@@ -72,7 +75,8 @@ class ColumnProfile:
 
     @property
     def is_unique(self) -> bool:
-        return self.non_null > 0 and self.distinct == self.non_null
+        sample_unique = self.non_null > 0 and self.distinct == self.non_null
+        return sample_unique and self.unique_in_all is not False
 
 
 def logical_type(arrow_type: pa.DataType) -> tuple[str, int | None, int | None]:

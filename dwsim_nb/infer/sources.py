@@ -5,16 +5,26 @@ folder of Parquet files (one table per file, or one table per sub-folder as a dw
 out), or a database reached by a SQLAlchemy URL or engine. Databases also tell their declared
 types, primary keys, unique constraints and foreign keys; those win over what the data suggests.
 
-Only a sample of each table is read (``sample_rows``, the first rows the database returns): the
-statistics of a large table settle long before its end, and the whole table never has to fit in
-memory. Row counts are always the real ones.
+Only a sample of each table is profiled: at most ``sample_rows`` rows, drawn at random over the
+whole table with a fixed seed (``sample_seed``), so the same data gives the same sample on every
+run and the rows after the first ``sample_rows`` count too. A table with at most ``sample_rows``
+rows is read whole. The statistics of a large table settle long before its end, and the whole
+table never has to fit in memory. Row counts are always the real ones.
+
+Checks that a sample cannot answer (is a key unique, are a child's values all among a parent's)
+read only the key columns, over all rows: :meth:`SourceTable.key_tuples`. In memory that is the
+DataFrame itself, for Parquet the columns are read from every file, and a database answers with
+``SELECT DISTINCT`` and ``COUNT(*)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import numpy as np
 
 from dwsim_nb.errors import DwsimError
 
@@ -38,12 +48,50 @@ class Declared:
     not_null: set[str] = field(default_factory=set)
 
 
+# Distinct tuples of some columns over all rows of a table (rows with a NULL in them left out),
+# and the number of rows without a NULL in them.
+KeyTuples: TypeAlias = tuple["pa.Table", int]
+
+
 @dataclass
 class SourceTable:
+    """One table: a sample of its rows (``data``), its real row count and its declared keys.
+
+    ``all_rows`` answers :meth:`key_tuples` over every row when ``data`` is only a sample.
+    """
+
     name: str
     data: pa.Table
     rows: int
     declared: Declared = field(default_factory=Declared)
+    all_rows: Callable[[list[str]], KeyTuples] | None = None
+    _tuples: dict[tuple[str, ...], KeyTuples] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def sampled(self) -> bool:
+        """True when ``data`` holds fewer rows than the table."""
+        return self.data.num_rows < self.rows
+
+    def key_tuples(self, columns: list[str]) -> KeyTuples:
+        """Distinct non-NULL tuples of ``columns`` over all rows, and how many rows have them.
+
+        Exact whatever the sample: the sample when it is the whole table, else ``all_rows``
+        (which reads only these columns). Cached per column list.
+        """
+        key = tuple(columns)
+        if key not in self._tuples:
+            if self.sampled and self.all_rows is not None:
+                self._tuples[key] = self.all_rows(list(columns))
+            else:
+                self._tuples[key] = distinct_tuples(self.data, list(columns))
+        return self._tuples[key]
+
+    def is_unique_key(self, columns: list[str]) -> bool:
+        """Every row has a value in each of ``columns`` and no two rows the same tuple."""
+        distinct, complete = self.key_tuples(columns)
+        return complete == self.rows > 0 and distinct.num_rows == complete
 
 
 @dataclass
@@ -51,35 +99,83 @@ class SourceData:
     tables: list[SourceTable]
     dialect: str = "duckdb"
     where: str = "<data>"
+    close: Callable[[], None] | None = None  # releases what ``all_rows`` still holds open
+
+
+def distinct_tuples(table: pa.Table, columns: list[str]) -> KeyTuples:
+    """Distinct tuples of ``columns`` in ``table`` without NULLs, and the rows without NULLs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = []
+    for name in columns:
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        arrays.append(col)
+    picked = pa.table(arrays, names=list(columns))
+    if picked.num_rows and any(c.null_count for c in picked.columns):
+        valid = pc.is_valid(picked.column(0))
+        for col in picked.columns[1:]:
+            valid = pc.and_(valid, pc.is_valid(col))
+        picked = picked.filter(valid)
+    complete = picked.num_rows
+    if complete == 0:
+        return picked, 0
+    return picked.group_by(list(columns), use_threads=False).aggregate([]), complete
+
+
+def sample_positions(rows: int, sample_rows: int, seed: int) -> np.ndarray | None:
+    """Sorted row positions of a reproducible sample of ``sample_rows`` out of ``rows``, or
+    None when the table is small enough to read whole."""
+    if rows <= sample_rows:
+        return None
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(rows, size=sample_rows, replace=False))
 
 
 def read_source(
     source: Any,
     *,
     sample_rows: int = 200_000,
+    sample_seed: int = 0,
     tables: list[str] | None = None,
     schema: str | None = None,
 ) -> SourceData:
-    """Turn any supported source into Arrow tables (at most ``sample_rows`` rows each)."""
+    """Turn any supported source into Arrow tables (at most ``sample_rows`` rows each).
+
+    Larger tables are sampled: ``sample_rows`` rows at positions drawn with ``sample_seed``
+    over the whole table (the same positions on every run).
+    """
+    sample = _Sample(sample_rows, sample_seed)
     import pandas as pd
     import pyarrow as pa
 
     if isinstance(source, pd.DataFrame | pa.Table):
         source = {"data": source}
     if isinstance(source, dict):
-        out = [_in_memory(str(k), v, sample_rows) for k, v in source.items()]
+        out = [_in_memory(str(k), v, sample) for k, v in source.items()]
         return SourceData(_pick(out, tables, "the dict"), "duckdb", "<dict>")
     if _is_engine(source):
-        return _from_database(source, sample_rows, tables, schema)
+        return _from_database(source, sample, tables, schema)
     if isinstance(source, str) and "://" in source:
-        return _from_database(source, sample_rows, tables, schema)
+        return _from_database(source, sample, tables, schema)
     if isinstance(source, str | Path):
-        return _from_parquet(Path(source).expanduser(), sample_rows, tables)
+        return _from_parquet(Path(source).expanduser(), sample, tables)
     raise InferError(
         f"cannot infer a spec from a {type(source).__name__}.",
         hint="pass a DataFrame, a dict of name -> DataFrame, a Parquet file or folder, "
         "or a database URL such as sqlite:///shop.db",
     )
+
+
+@dataclass(frozen=True)
+class _Sample:
+    rows: int
+    seed: int
+
+    def positions(self, total: int) -> np.ndarray | None:
+        return sample_positions(total, self.rows, self.seed)
 
 
 def _is_engine(obj: Any) -> bool:
@@ -101,7 +197,7 @@ def _pick(found: list[SourceTable], wanted: list[str] | None, where: str) -> lis
     return [by_name[w.lower()] for w in wanted]
 
 
-def _in_memory(name: str, value: Any, sample_rows: int) -> SourceTable:
+def _in_memory(name: str, value: Any, sample: _Sample) -> SourceTable:
     import pandas as pd
     import pyarrow as pa
 
@@ -114,7 +210,16 @@ def _in_memory(name: str, value: Any, sample_rows: int) -> SourceTable:
             f"table {name!r} is a {type(value).__name__}, not a DataFrame.",
             hint="give each name a pandas DataFrame or a pyarrow Table",
         )
-    return SourceTable(name, table.slice(0, sample_rows), table.num_rows)
+    picks = sample.positions(table.num_rows)
+    if picks is None:
+        return SourceTable(name, table, table.num_rows)
+    full = table
+    return SourceTable(
+        name,
+        table.take(picks),
+        table.num_rows,
+        all_rows=lambda columns: distinct_tuples(full, columns),
+    )
 
 
 def _frame_to_arrow(name: str, df: Any) -> pa.Table:
@@ -140,7 +245,7 @@ def _frame_to_arrow(name: str, df: Any) -> pa.Table:
 # --- Parquet ------------------------------------------------------------------------------------
 
 
-def _from_parquet(path: Path, sample_rows: int, wanted: list[str] | None) -> SourceData:
+def _from_parquet(path: Path, sample: _Sample, wanted: list[str] | None) -> SourceData:
     if not path.exists():
         raise InferError(
             "no such file or folder.",
@@ -149,44 +254,69 @@ def _from_parquet(path: Path, sample_rows: int, wanted: list[str] | None) -> Sou
         )
     found: list[SourceTable] = []
     if path.is_file():
-        found.append(_parquet_table(path.stem, [path], sample_rows))
+        found.append(_parquet_table(path.stem, [path], sample))
     else:
         direct = sorted(path.glob("*.parquet"))
         folders = sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.parquet")))
         if direct and all(p.name.startswith("part-") for p in direct):
             # One table written in parts (a dwsim run's table folder).
-            found.append(_parquet_table(path.name, direct, sample_rows))
+            found.append(_parquet_table(path.name, direct, sample))
         else:
-            found.extend(_parquet_table(p.stem, [p], sample_rows) for p in direct)
+            found.extend(_parquet_table(p.stem, [p], sample) for p in direct)
             found.extend(
-                _parquet_table(d.name, sorted(d.glob("*.parquet")), sample_rows) for d in folders
+                _parquet_table(d.name, sorted(d.glob("*.parquet")), sample) for d in folders
             )
     return SourceData(_pick(found, wanted, str(path)), "duckdb", str(path))
 
 
-def _parquet_table(name: str, files: list[Path], sample_rows: int) -> SourceTable:
+def _parquet_table(name: str, files: list[Path], sample: _Sample) -> SourceTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = 0
-    parts: list[pa.Table] = []
-    taken = 0
+    f = files[0]
     try:
+        metas = []
         for f in files:
-            meta = pq.ParquetFile(f)
-            rows += meta.metadata.num_rows
-            if taken < sample_rows:
-                part = meta.read().slice(0, sample_rows - taken)
-                parts.append(part)
-                taken += part.num_rows
+            metas.append(pq.ParquetFile(f))
+        rows = sum(m.metadata.num_rows for m in metas)
+        picks = sample.positions(rows)
+        parts = [m.read() for m in metas] if picks is None else _parquet_sample(metas, picks)
     except (OSError, pa.ArrowInvalid) as e:
         raise InferError(
             f"cannot read Parquet: {e}.", where=str(f), hint="check that the file is Parquet"
         ) from None
-    return SourceTable(name, pa.concat_tables(parts), rows)
+    data = pa.concat_tables(parts)
+    if picks is None:
+        return SourceTable(name, data, rows)
+
+    def all_rows(columns: list[str]) -> KeyTuples:
+        # Only the key's columns, from every file: a fraction of the table's bytes.
+        whole = pa.concat_tables([pq.read_table(p, columns=columns) for p in files])
+        return distinct_tuples(whole, columns)
+
+    return SourceTable(name, data, rows, all_rows=all_rows)
+
+
+def _parquet_sample(metas: list[Any], picks: np.ndarray) -> list[pa.Table]:
+    """The rows at ``picks`` (positions over all files), reading one row group at a time."""
+    parts = []
+    start = 0
+    for meta in metas:
+        for g in range(meta.metadata.num_row_groups):
+            size = meta.metadata.row_group(g).num_rows
+            lo, hi = np.searchsorted(picks, [start, start + size])
+            if hi > lo:
+                parts.append(meta.read_row_group(g).take(picks[lo:hi] - start))
+            start += size
+    if not parts:  # a sample of no rows still needs the schema
+        parts.append(metas[0].schema_arrow.empty_table())
+    return parts
 
 
 # --- databases ----------------------------------------------------------------------------------
+
+
+_DB_BATCH = 50_000
 
 
 def _dialect_of(url: str) -> str:
@@ -202,7 +332,7 @@ def _dialect_of(url: str) -> str:
 
 
 def _from_database(
-    source: Any, sample_rows: int, wanted: list[str] | None, schema: str | None
+    source: Any, sample: _Sample, wanted: list[str] | None, schema: str | None
 ) -> SourceData:
     import sqlalchemy as sa
 
@@ -240,31 +370,63 @@ def _from_database(
                         hint=f"choose from: {', '.join(names) or '(none)'}",
                     )
                 names = [lowered[w.lower()] for w in wanted]
-            found = [_db_table(conn, insp, n, schema, sample_rows) for n in names]
+            found = [_db_table(conn, insp, n, schema, sample) for n in names]
     except sa.exc.SQLAlchemyError as e:
+        if owned:
+            engine.dispose()
         raise InferError(
             f"reading the database failed: {str(e).splitlines()[0]}",
             where=where,
             hint="check the URL, the credentials and that the tables can be read",
         ) from None
-    finally:
+    except BaseException:
         if owned:
             engine.dispose()
-    return SourceData(_pick(found, None, where), dialect, where)
+        raise
+    for t in found:
+        if t.sampled:
+            t.all_rows = _db_key_tuples(engine, schema, t.name, where)
+    # Key checks on sampled tables still ask the database: the engine stays open until then.
+    return SourceData(
+        _pick(found, None, where), dialect, where, close=engine.dispose if owned else None
+    )
 
 
-def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample_rows: int) -> SourceTable:
-    import pyarrow as pa
+def _db_key_tuples(
+    engine: Any, schema: str | None, name: str, where: str
+) -> Callable[[list[str]], KeyTuples]:
+    """Exact key checks in the database: ``SELECT DISTINCT`` of the key's columns and a count."""
     import sqlalchemy as sa
 
-    # Plain SQL rather than reflected Table objects: reflection also reads indexes and keys,
-    # which some dialects (duckdb-engine) answer with catalog queries their engine rejects.
-    quote = conn.dialect.identifier_preparer.quote
-    target = (f"{quote(schema)}." if schema else "") + quote(name)
-    rows = int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar() or 0)
-    result = conn.execute(sa.text(f"SELECT * FROM {target} LIMIT {int(sample_rows)}"))
-    keys = list(result.keys())
-    records = result.fetchall()
+    def key_tuples(columns: list[str]) -> KeyTuples:
+        try:
+            with engine.connect() as conn:
+                quote = conn.dialect.identifier_preparer.quote
+                target = (f"{quote(schema)}." if schema else "") + quote(name)
+                cols = ", ".join(quote(c) for c in columns)
+                complete = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+                count = conn.execute(
+                    sa.text(f"SELECT COUNT(*) FROM {target} WHERE {complete}")
+                ).scalar()
+                result = conn.execute(
+                    sa.text(f"SELECT DISTINCT {cols} FROM {target} WHERE {complete}")
+                )
+                table = _to_arrow(list(columns), result.fetchall())
+        except sa.exc.SQLAlchemyError as e:
+            raise InferError(
+                f"checking the key ({', '.join(columns)}) of {name} failed: "
+                f"{str(e).splitlines()[0]}",
+                where=where,
+                hint="check that the table can still be read",
+            ) from None
+        return table, int(count or 0)
+
+    return key_tuples
+
+
+def _to_arrow(keys: list[str], records: list[Any]) -> pa.Table:
+    import pyarrow as pa
+
     columns = {}
     for i, key in enumerate(keys):
         values = [r[i] for r in records]
@@ -272,7 +434,37 @@ def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample_rows: 
             columns[key] = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             columns[key] = pa.array([None if v is None else str(v) for v in values], pa.string())
-    data = pa.table(columns) if columns else pa.table({})
+    return pa.table(columns) if columns else pa.table({})
+
+
+def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample: _Sample) -> SourceTable:
+    import sqlalchemy as sa
+
+    # Plain SQL rather than reflected Table objects: reflection also reads indexes and keys,
+    # which some dialects (duckdb-engine) answer with catalog queries their engine rejects.
+    quote = conn.dialect.identifier_preparer.quote
+    target = (f"{quote(schema)}." if schema else "") + quote(name)
+    rows = int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar() or 0)
+    picks = sample.positions(rows)
+    if picks is None:
+        result = conn.execute(sa.text(f"SELECT * FROM {target} LIMIT {int(sample.rows)}"))
+        keys = list(result.keys())
+        records = list(result.fetchall())
+    else:
+        # No portable SQL draws a reproducible sample (TABLESAMPLE differs or is missing per
+        # database), so the rows are streamed once in batches and the drawn positions kept.
+        # The sample is the same as long as the database returns the rows in the same order.
+        result = conn.execute(
+            sa.text(f"SELECT * FROM {target}").execution_options(stream_results=True)
+        )
+        keys = list(result.keys())
+        records = []
+        start = 0
+        for batch in result.partitions(_DB_BATCH):
+            lo, hi = np.searchsorted(picks, [start, start + len(batch)])
+            records.extend(batch[int(i)] for i in picks[lo:hi] - start)
+            start += len(batch)
+    data = _to_arrow(keys, records)
     declared = Declared()
     for col in _ask(conn, lambda: insp.get_columns(name, schema=schema)) or []:
         try:
