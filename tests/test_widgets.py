@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +117,152 @@ def test_generate_form_without_experiments_says_so(ws: Workspace) -> None:
     form = GenerateForm(ws, background=False)
     form.run_button.click()
     assert "import one first" in form.result.value
+
+
+# --- the Dask scheduler field ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "no port"),
+        ("http://127.0.0.1:8786", "unknown protocol"),
+        ("tcp://127.0.0.1:port", "is not a number from 1 to 65535"),
+        ("tcp://:8786", "no host"),
+    ],
+)
+def test_generate_form_malformed_dask_address_starts_nothing(
+    ws: Workspace, shop: Any, address: str, reason: str
+) -> None:
+    form = GenerateForm(ws, "shop")  # on a thread, as in a notebook: none may start
+    runs_before = [(r.id, r.status, r.loaded) for r in shop.runs()]
+    form.rows["orders"].value = 70
+    form.dask.value = address
+    form.run_button.click()
+    assert form._thread is None and form.progress is None
+    assert "dwsim-error" in form.result.value
+    assert "generate form, Dask scheduler" in form.result.value and reason in form.result.value
+    assert "tcp://HOST:PORT" in form.result.value and "empty the field" in form.result.value
+    assert not form.run_button.disabled and form.dask.value == address
+    assert [(r.id, r.status, r.loaded) for r in shop.runs()] == runs_before
+    assert int(shop.query("select count(*) as n from orders")["n"][0]) == 100
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_generate_form_unreachable_or_wrong_scheduler_keeps_earlier_data(
+    ws: Workspace, shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    from dwsim_nb.engine import dask_executor
+
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
+    loaded = shop.loaded_run()
+    form = GenerateForm(ws, "shop")
+    form.rows["orders"].value = 70
+    # Nothing listens on the first; the second accepts connections but never speaks Dask (as a
+    # dashboard port would), which Dask's own client waits for without end.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent_address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        for address, says in (
+            (f"tcp://127.0.0.1:{_free_port()}", "cannot reach the Dask scheduler"),
+            (silent_address, "does not answer as a Dask scheduler"),
+        ):
+            form.dask.value = address
+            form.run_button.click()
+            assert form.wait(30), address
+            assert "dwsim-error" in form.result.value and says in form.result.value
+            assert address in form.result.value
+            last = shop.runs()[-1]
+            assert last.status == "FAILED" and not last.loaded and address in (last.error or "")
+    # The earlier run is still the loaded one, its data in the warehouse.
+    assert shop.loaded_run().id == loaded.id
+    assert int(shop.query("select count(*) as n from orders")["n"][0]) == 100
+
+
+@pytest.fixture(scope="module")
+def dask_cluster() -> Iterator[Any]:
+    """One worker process on 127.0.0.1, as tests/test_dask.py runs its cluster."""
+    distributed = pytest.importorskip("distributed")
+    # A nanny writes its pre-spawn variables into this process's environment; later tests'
+    # subprocesses must not inherit them.
+    saved = dict(os.environ)
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _assert_dask_run(ws: Workspace, form: GenerateForm, rows: dict[str, int]) -> None:
+    from dwsim_nb.engine.manifest import Manifest
+
+    assert form.wait(120)
+    assert "dwsim-status-completed" in form.result.value, form.result.value
+    run = ws.experiment("shop").runs()[-1]
+    assert run.status == "COMPLETED" and run.loaded and run.path
+    assert run.rows == rows
+    manifest = Manifest.read(run.path)
+    assert manifest.executor == "dask"
+    assert {t: m.rows for t, m in manifest.tables.items()} == rows
+    for table, n in rows.items():
+        got = ws.experiment("shop").query(f"select count(*) as n from {table}")
+        assert int(got["n"][0]) == n, table
+
+
+def test_generate_form_on_dask_scheduler_address(ws: Workspace, dask_cluster: Any) -> None:
+    ws.import_sql(DDL, name="shop", dialect="postgres")
+    form = GenerateForm(ws, "shop")
+    assert form.dask.value == ""
+    form.rows["customers"].value = 30
+    form.rows["orders"].value = 90
+    form.dask.value = f"  {dask_cluster.scheduler_address}  "
+    form.run_button.click()
+    _assert_dask_run(ws, form, {"customers": 30, "orders": 90})
+
+
+def test_generate_form_uses_the_notebooks_client(
+    ws: Workspace, dask_cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import distributed
+
+    from dwsim_nb.engine import dask_executor
+
+    def no_new_client(address: str, timeout: float | None = None) -> Any:
+        raise AssertionError(f"the form opened its own client on {address}")
+
+    monkeypatch.setattr(dask_executor, "connect", no_new_client)
+    ws.import_sql(DDL, name="shop", dialect="postgres")
+    with distributed.Client(dask_cluster, set_as_default=False) as client:
+        form = GenerateForm(ws, "shop", client=client)
+        assert form.dask.value == dask_cluster.scheduler_address
+        form.rows["customers"].value = 20
+        form.rows["orders"].value = 50
+        form.run_button.click()
+        _assert_dask_run(ws, form, {"customers": 20, "orders": 50})
+        # Emptied, the field runs the next generation in this kernel again.
+        form.dask.value = ""
+        form.run_button.click()
+        assert form.wait(60) and "dwsim-status-completed" in form.result.value
+        run = ws.experiment("shop").runs()[-1]
+        assert run.path
+        from dwsim_nb.engine.manifest import Manifest
+
+        assert Manifest.read(run.path).executor != "dask"
 
 
 def test_dashboard_buttons(ws: Workspace, shop: Any) -> None:

@@ -64,17 +64,150 @@ def _distributed() -> Any:
     return distributed
 
 
-def connect(address: str, timeout: float = 10.0) -> Client:
-    """A ``distributed.Client`` on the scheduler at ``address`` (``tcp://host:8786``)."""
+class SchedulerAddressError(GenerationError):
+    """A scheduler address that cannot be one (no port, an unknown protocol); nothing was run."""
+
+
+#: Seconds to reach a scheduler given by its address, its handshake included, before giving up.
+CONNECT_TIMEOUT = 10.0
+
+_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+# Protocols whose handshake :func:`connect` checks itself before opening a client.
+_PROBED = ("tcp", "tls", "ws", "wss")
+_ADDRESS_HINT = (
+    "write it as tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints)"
+)
+
+
+def scheduler_address(text: str | None, *, where: str | None = None) -> str | None:
+    """The scheduler address in ``text``, checked and with its protocol; None when it is empty.
+
+    ``127.0.0.1:8786`` becomes ``tcp://127.0.0.1:8786``, as Dask reads it. Only its shape is
+    checked, without connecting, so a shell can refuse a malformed address before starting a run;
+    raises :class:`SchedulerAddressError` naming ``where`` (default: the address).
+    """
+    s = (text or "").strip()
+    if not s:
+        return None
+
+    def bad(reason: str) -> SchedulerAddressError:
+        return SchedulerAddressError(
+            f"'{s}' is not a Dask scheduler address: {reason}.",
+            where=where or s,
+            hint=_ADDRESS_HINT,
+        )
+
+    proto, sep, rest = s.partition("://")
+    if not sep:
+        proto, rest = "tcp", s
+    proto = proto.lower()
+    if proto not in _PROTOCOLS:
+        known = ", ".join(f"{p}://" for p in _PROTOCOLS)
+        raise bad(f"unknown protocol '{proto}://' (Dask speaks {known})")
+    if proto == "inproc":
+        if not rest or any(c.isspace() for c in rest):
+            raise bad("an in-process address looks like inproc://HOST/PID/N")
+        return f"inproc://{rest}"
+    if rest.startswith("["):  # [IPv6]:PORT
+        host, close, after = rest[1:].partition("]")
+        if not close or not after.startswith(":"):
+            raise bad("an IPv6 host is written [HOST]:PORT")
+        port = after[1:]
+        host_part = f"[{host}]"
+    else:
+        host, colon, port = rest.rpartition(":")
+        if not colon:
+            raise bad("no port (a scheduler listens on 8786 unless told otherwise)")
+        host_part = host
+    if not host or any(c.isspace() or c in "/@?#[]" for c in host):
+        raise bad(f"'{host}' is not a host name or IP address" if host else "no host")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise bad(f"the port '{port}' is not a number from 1 to 65535")
+    return f"{proto}://{host_part}:{int(port)}"
+
+
+def connect(address: str, timeout: float | None = None) -> Client:
+    """A ``distributed.Client`` on the scheduler at ``address`` (``tcp://host:8786``).
+
+    Fails within ``timeout`` seconds (default :data:`CONNECT_TIMEOUT`) with a
+    :class:`DaskUnavailableError` when nothing answers there, or something that is not a Dask
+    scheduler does (a dashboard port, say), whose silence would keep Dask's own client waiting.
+    """
     distributed = _distributed()
+    checked = scheduler_address(address)
+    if checked is None:
+        raise SchedulerAddressError("no Dask scheduler address given.", hint=_ADDRESS_HINT)
+    seconds = CONNECT_TIMEOUT if timeout is None else float(timeout)
+    if checked.partition("://")[0] in _PROBED:
+        _handshake(checked, seconds)
     try:
-        return distributed.Client(address, timeout=f"{timeout}s", set_as_default=False)
+        return distributed.Client(checked, timeout=f"{seconds}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise DaskUnavailableError(
-            f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}.",
-            where=address,
-            hint="start the scheduler (dask scheduler) or fix the address (tcp://HOST:8786)",
-        ) from None
+        raise _unreachable(checked, seconds, exc) from None
+
+
+def _unreachable(address: str, seconds: float, exc: BaseException) -> DaskUnavailableError:
+    cause = type(exc.__cause__ or exc).__name__
+    return DaskUnavailableError(
+        f"cannot reach the Dask scheduler at {address} within {seconds:g} s ({cause}).",
+        where=address,
+        hint="start the scheduler (dask scheduler) or fix the address (tcp://HOST:8786)",
+    )
+
+
+class _NoHandshake(Exception):
+    pass
+
+
+def _handshake(address: str, seconds: float) -> None:
+    """Open one connection to ``address`` and wait, at most ``seconds``, for Dask's handshake.
+
+    Dask bounds the connecting but not the handshake read after it: a port held by another
+    service (the dashboard on 8787, a web server) would keep a client waiting forever. The
+    check runs in a thread of its own because the caller's thread may already run an event loop
+    (a notebook's).
+    """
+    import asyncio
+
+    from distributed.comm import connect as open_comm
+    from distributed.security import Security
+
+    args = Security().get_connection_args("client")
+    failure: list[BaseException] = []
+
+    async def check() -> None:
+        try:
+            # One second more than Dask's own connect timeout: a slow connect is reported
+            # by Dask as unreachable, a silent service by this wait.
+            comm = await asyncio.wait_for(open_comm(address, timeout=seconds, **args), seconds + 1)
+        except TimeoutError:
+            raise _NoHandshake() from None
+        await comm.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(check())
+        except BaseException as exc:  # reported to the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="dwsim-dask-handshake", daemon=True)
+    thread.start()
+    thread.join(seconds + 5)
+    if thread.is_alive():
+        failure.append(_NoHandshake())
+    if not failure:
+        return
+    exc = failure[0]
+    if type(exc) is OSError or isinstance(exc, ConnectionError):
+        raise _unreachable(address, seconds, exc)
+    detail = "no answer" if isinstance(exc, _NoHandshake) else type(exc).__name__
+    raise DaskUnavailableError(
+        f"something listens at {address} but does not answer as a Dask scheduler "
+        f"within {seconds:g} s ({detail}).",
+        where=address,
+        hint="check the port: a scheduler listens on 8786 unless told otherwise, 8787 is its "
+        "dashboard (the address to use is the one `dask scheduler` prints)",
+    )
 
 
 def _worker_check() -> str:

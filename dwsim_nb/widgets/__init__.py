@@ -44,8 +44,9 @@ def import_form(ws: Any = None) -> ImportForm:
     return ImportForm(_workspace(ws))
 
 
-def generate_form(ws: Any = None, name: str | None = None) -> GenerateForm:
-    return GenerateForm(_workspace(ws), name)
+def generate_form(ws: Any = None, name: str | None = None, client: Any = None) -> GenerateForm:
+    """The generate form; ``client`` (a ``distributed.Client`` or address) fills its Dask field."""
+    return GenerateForm(_workspace(ws), name, client=client)
 
 
 def dashboard(ws: Any = None) -> Dashboard:
@@ -59,11 +60,13 @@ def query_panel(ws: Any = None, name: str | None = None) -> QueryPanel:
 class App(w.Tab):
     """The four forms in tabs, kept in step: a saved import shows up in the other tabs."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Any, client: Any = None) -> None:
         self.ws = ws
         self.query = QueryPanel(ws)
         self.dashboard = Dashboard(ws, on_changed=self._changed)
-        self.generate = GenerateForm(ws, on_finished=lambda _: self.dashboard.refresh())
+        self.generate = GenerateForm(
+            ws, on_finished=lambda _: self.dashboard.refresh(), client=client
+        )
         self.importer = ImportForm(ws, on_saved=self._saved)
         super().__init__(children=[self.importer, self.generate, self.dashboard, self.query])
         for i, title in enumerate(("Import", "Generate", "Experiments", "Query")):
@@ -81,6 +84,9 @@ class App(w.Tab):
         self.dashboard.refresh()
 
 
-def app(ws: Any = None) -> App:
-    """All forms in tabs: Import, Generate, Experiments, Query."""
-    return App(_workspace(ws))
+def app(ws: Any = None, client: Any = None) -> App:
+    """All forms in tabs: Import, Generate, Experiments, Query.
+
+    ``client`` (a ``distributed.Client`` or scheduler address) fills the Generate tab's Dask field.
+    """
+    return App(_workspace(ws), client=client)

@@ -1,4 +1,4 @@
-"""The generate form: rows per table, seed, a progress bar per table, and Cancel.
+"""The generate form: rows per table, seed, a Dask scheduler, a progress bar per table, Cancel.
 
 Generation runs on a background thread so the notebook keeps answering clicks (Cancel works only
 because the kernel is free to receive it); :meth:`GenerateForm.wait` joins that thread.
@@ -20,7 +20,15 @@ from dwsim_nb.widgets.common import accepts, button, classed, experiment_names, 
 
 
 class GenerateForm(w.VBox):
-    """Pick an experiment, set rows per table and a seed, Generate; watch the bars; Cancel."""
+    """Pick an experiment, set rows per table and a seed, Generate; watch the bars; Cancel.
+
+    The *Dask scheduler* field (``tcp://HOST:8786``) runs the blocks on that cluster, as
+    ``%%dwsim_generate --dask`` does; empty, they run in this kernel. ``client=`` takes a
+    ``distributed.Client`` made in the notebook (or an address) and fills the field with its
+    scheduler: the form uses that client while the field shows its address.
+
+        form = GenerateForm(ws, "shop", client=Client(LocalCluster()))
+    """
 
     def __init__(
         self,
@@ -29,13 +37,25 @@ class GenerateForm(w.VBox):
         *,
         background: bool = True,
         on_finished: Callable[[str], None] | None = None,
+        client: Any = None,
     ) -> None:
         self.ws = ws
         self.background = background
         self.on_finished = on_finished
+        self.client = client
         self.experiment = classed(w.Dropdown(description="Experiment"), "dwsim-gen-experiment")
         self.seed = classed(w.IntText(value=42, description="Seed"), "dwsim-gen-seed")
         self.load = classed(w.Checkbox(value=True, description="Load"), "dwsim-gen-load")
+        self.dask = classed(
+            w.Text(
+                value=_client_address(client),
+                description="Dask scheduler",
+                placeholder="tcp://HOST:8786 (empty: run here)",
+                style={"description_width": "initial"},
+                layout=w.Layout(width="32em"),
+            ),
+            "dwsim-gen-dask",
+        )
         self.rows_box = classed(w.VBox(), "dwsim-gen-rows-box")
         self.rows: dict[str, w.IntText] = {}
         self.run_button = button("Generate", "dwsim-gen-run", "primary")
@@ -55,6 +75,7 @@ class GenerateForm(w.VBox):
                 self.experiment,
                 self.rows_box,
                 w.HBox([self.seed, self.load]),
+                self.dask,
                 w.HBox([self.run_button, self.cancel_button]),
                 self.progress_box,
                 self.result,
@@ -106,6 +127,12 @@ class GenerateForm(w.VBox):
                 )
             )
             return
+        try:
+            # Checked before anything starts: no run is recorded for a mistyped address.
+            client = self._dask_client()
+        except DwsimError as err:
+            self.result.value = error_html(err)
+            return
         self._cancel.clear()
         self.progress = WidgetProgress(show=False)
         self.progress_box.children = (self.progress.widget,)
@@ -122,6 +149,10 @@ class GenerateForm(w.VBox):
         }
         if can_cancel:
             kwargs["cancel"] = self._cancel
+        if client is not None:
+            # As the CLI's --dask: client= selects the Dask executor; an address is opened for
+            # this run only and closed after it.
+            kwargs["client"] = client
         if self.background:
             self._thread = threading.Thread(
                 target=self._run, args=(exp, kwargs), name="dwsim-generate", daemon=True
@@ -150,6 +181,28 @@ class GenerateForm(w.VBox):
             self.run_button.disabled = False
             self.cancel_button.disabled = True
 
+    def _dask_client(self) -> Any:
+        """The field's scheduler: None (run here), the given client, or a checked address."""
+        from dwsim_nb.engine.dask_executor import scheduler_address
+
+        where = "generate form, Dask scheduler"
+        try:
+            address = scheduler_address(self.dask.value, where=where)
+        except DwsimError as err:
+            raise DwsimError(
+                err.message,
+                where=where,
+                hint=f"{err.hint}, or empty the field to generate in this kernel",
+            ) from None
+        if address is None:
+            return None
+        # A client made in the notebook is used as long as the field names its scheduler.
+        if self.client is not None and not isinstance(self.client, str):
+            given = _client_address(self.client)
+            if given and scheduler_address(given) == address:
+                return self.client
+        return address
+
     def cancel(self) -> None:
         """Ask the running generation to stop; the run ends ABORTED and earlier data stays."""
         self._cancel.set()
@@ -161,3 +214,13 @@ class GenerateForm(w.VBox):
             return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+
+def _client_address(client: Any) -> str:
+    """The scheduler address of a ``distributed.Client`` (or an address given as text)."""
+    if client is None:
+        return ""
+    if isinstance(client, str):
+        return client.strip()
+    scheduler = getattr(client, "scheduler", None)
+    return str(getattr(scheduler, "address", "") or "")
