@@ -88,6 +88,28 @@ def test_generate_form_rows_seed_progress_and_result(ws: Workspace) -> None:
     assert form.last_run.seed == 11
 
 
+def test_generate_form_keeps_typed_rows_when_it_refreshes(ws: Workspace) -> None:
+    # The app refreshes the form after an import saves; counts typed meanwhile must survive.
+    ws.import_sql(DDL, name="shop", dialect="postgres")
+    form = GenerateForm(ws, "shop", background=False)
+    orders = form.rows["orders"]
+    default_customers = form.rows["customers"].value
+    orders.value = 3000
+    ws.import_sql(DDL, name="other", dialect="postgres")
+    form.refresh(keep="shop")
+    assert form.rows["orders"] is orders and orders.value == 3000
+    assert form.rows["customers"].value == default_customers
+    assert list(form.rows_box.children) == list(form.rows.values())
+    form.experiment.value = "other"  # another experiment: its own boxes, its own counts
+    assert form.rows["orders"] is not orders
+    assert form.rows["orders"].value == ws.experiment("other").spec.table("orders").target_rows
+    form.run_button.click()
+    assert "dwsim-status-completed" in form.result.value
+    assert form.last_run.rows["orders"] == form.rows["orders"].value
+    form.experiment.value = "shop"  # and back: what was typed for shop is still there
+    assert form.rows["orders"] is orders and orders.value == 3000
+
+
 def test_generate_form_runs_in_background_and_can_cancel(ws: Workspace) -> None:
     ws.import_sql(DDL, name="shop", dialect="postgres")
     form = GenerateForm(ws, "shop")

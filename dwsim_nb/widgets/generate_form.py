@@ -58,6 +58,9 @@ class GenerateForm(w.VBox):
         )
         self.rows_box = classed(w.VBox(), "dwsim-gen-rows-box")
         self.rows: dict[str, w.IntText] = {}
+        # Row boxes per experiment, and the spec's counts they started from.
+        self._boxes: dict[str, dict[str, w.IntText]] = {}
+        self._defaults: dict[str, dict[str, int]] = {}
         self.run_button = button("Generate", "dwsim-gen-run", "primary")
         self.cancel_button = button("Cancel", "dwsim-gen-cancel", "warning")
         self.cancel_button.disabled = True
@@ -86,13 +89,16 @@ class GenerateForm(w.VBox):
 
     def refresh(self, keep: str | None = None) -> None:
         """Re-read the workspace's experiments (after an import or a delete)."""
-        refresh_dropdown(self.experiment, experiment_names(self.ws), keep)
+        names = experiment_names(self.ws)
+        refresh_dropdown(self.experiment, names, keep)
+        for gone in set(self._boxes) - set(names):
+            del self._boxes[gone], self._defaults[gone]
         self._fill_rows()
 
     def _fill_rows(self) -> None:
-        self.rows = {}
         name = self.experiment.value
         if not name:
+            self.rows = {}
             self.rows_box.children = ()
             return
         try:
@@ -100,16 +106,28 @@ class GenerateForm(w.VBox):
         except DwsimError as err:
             self.result.value = error_html(err)
             return
+        # An experiment keeps its boxes and what was typed in them: a refresh after an import
+        # passes the dropdown through other values, and new boxes each time lost typed counts.
+        kept = self._boxes.get(name, {})
+        defaults = self._defaults.get(name, {})
+        rows: dict[str, w.IntText] = {}
         for table in spec.tables:
-            box = w.IntText(
-                value=table.target_rows,
-                description=table.name,
-                style={"description_width": "initial"},
-            )
-            box.add_class("dwsim-gen-rows")
-            box.add_class(f"dwsim-gen-rows-{table.name}")
-            self.rows[table.name] = box
-        self.rows_box.children = tuple(self.rows.values())
+            box = kept.get(table.name)
+            if box is None:
+                box = w.IntText(
+                    value=table.target_rows,
+                    description=table.name,
+                    style={"description_width": "initial"},
+                )
+                box.add_class("dwsim-gen-rows")
+                box.add_class(f"dwsim-gen-rows-{table.name}")
+            elif box.value == defaults.get(table.name):
+                box.value = table.target_rows  # untouched: follow the spec's new count
+            rows[table.name] = box
+        self.rows = self._boxes[name] = rows
+        self._defaults[name] = {t.name: t.target_rows for t in spec.tables}
+        if self.rows_box.children != tuple(rows.values()):
+            self.rows_box.children = tuple(rows.values())
 
     # --- running -----------------------------------------------------------------------------
 
