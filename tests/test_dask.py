@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers_dask import local_cluster
 
 from dwsim_nb import staging
 from dwsim_nb.engine import generate_run, run_block
@@ -87,26 +88,12 @@ def s3_bucket() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def client(s3_bucket: str) -> Iterator[Any]:
-    import os
-
-    # A nanny writes its pre-spawn variables (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS, ...) into
-    # this process's environment; later tests' subprocesses must not inherit them.
-    saved = dict(os.environ)
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    )
-    c = distributed.Client(cluster, set_as_default=False)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
-        os.environ.clear()
-        os.environ.update(saved)
+    with local_cluster(2) as cluster:
+        c = distributed.Client(cluster, set_as_default=False)
+        try:
+            yield c
+        finally:
+            c.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_dask import local_cluster
 
 pytest.importorskip("ipywidgets")
 
@@ -210,24 +210,10 @@ def test_generate_form_unreachable_or_wrong_scheduler_keeps_earlier_data(
 
 @pytest.fixture(scope="module")
 def dask_cluster() -> Iterator[Any]:
-    """One worker process on 127.0.0.1, as tests/test_dask.py runs its cluster."""
-    distributed = pytest.importorskip("distributed")
-    # A nanny writes its pre-spawn variables into this process's environment; later tests'
-    # subprocesses must not inherit them.
-    saved = dict(os.environ)
-    cluster = distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    )
-    try:
+    """One worker process on 127.0.0.1 (tests/test_dask.py runs two)."""
+    pytest.importorskip("distributed")
+    with local_cluster(1) as cluster:
         yield cluster
-    finally:
-        cluster.close()
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _assert_dask_run(ws: Workspace, form: GenerateForm, rows: dict[str, int]) -> None:
