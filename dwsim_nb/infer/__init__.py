@@ -31,7 +31,7 @@ from dwsim_nb.infer.sources import (
     InferError,
     SourceData,
     SourceTable,
-    distinct_tuples,
+    complete_rows,
     read_source,
 )
 from dwsim_nb.spec.models import ExperimentSpec
@@ -167,7 +167,7 @@ def _table(
     for ref in refs:
         # Null rate of the sample; a row with a NULL in any of the columns refers to nothing.
         rows = t.data.num_rows
-        complete = distinct_tuples(t.data, list(ref.columns))[1] if rows else 0
+        complete = complete_rows(t.data, list(ref.columns)).num_rows
         nulls = rows - complete
         fks.append(
             {

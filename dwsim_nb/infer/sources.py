@@ -102,8 +102,8 @@ class SourceData:
     close: Callable[[], None] | None = None  # releases what ``all_rows`` still holds open
 
 
-def distinct_tuples(table: pa.Table, columns: list[str]) -> KeyTuples:
-    """Distinct tuples of ``columns`` in ``table`` without NULLs, and the rows without NULLs."""
+def complete_rows(table: pa.Table, columns: list[str]) -> pa.Table:
+    """The rows of ``table`` with a value in each of ``columns``, only those columns."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -119,6 +119,12 @@ def distinct_tuples(table: pa.Table, columns: list[str]) -> KeyTuples:
         for col in picked.columns[1:]:
             valid = pc.and_(valid, pc.is_valid(col))
         picked = picked.filter(valid)
+    return picked
+
+
+def distinct_tuples(table: pa.Table, columns: list[str]) -> KeyTuples:
+    """Distinct tuples of ``columns`` in ``table`` without NULLs, and the rows without NULLs."""
+    picked = complete_rows(table, columns)
     complete = picked.num_rows
     if complete == 0:
         return picked, 0
