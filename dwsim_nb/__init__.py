@@ -1,10 +1,10 @@
 """dwsim_nb: a data warehouse simulator that lives in Jupyter.
 
-    import dwsim_nb as dw
-    ws = dw.Workspace()
-    exp = ws.import_sql(ddl, name="tickit", dialect="redshift")
-    exp.generate(rows={"users": 10_000}, seed=42)
-    exp.query("select top 5 * from users")
+import dwsim_nb as dw
+ws = dw.Workspace()
+exp = ws.import_sql(ddl, name="tickit", dialect="redshift")
+exp.generate(rows={"users": 10_000}, seed=42)
+exp.query("select top 5 * from users")
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "CatalogError",
     "DDLError",
     "DwsimError",
+    "Experiment",
     "ExperimentSpec",
     "GenerationError",
     "LoadError",
@@ -59,6 +60,10 @@ def __getattr__(name: str) -> Any:
         from dwsim_nb.workspace import Workspace
 
         return Workspace
+    if name == "Experiment":
+        from dwsim_nb.experiment import Experiment
+
+        return Experiment
     if name == "load_ipython_extension":
         from dwsim_nb.magics import load_ipython_extension
 
