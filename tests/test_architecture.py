@@ -127,3 +127,32 @@ def test_import_contracts(capsys: pytest.CaptureFixture[str]) -> None:
     code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
     report = capsys.readouterr().out
     assert code == 0, report
+
+
+def test_facade_offers_what_the_shells_took_from_the_core() -> None:
+    """The shells call these instead of ddl, infer, compare, engine and warehouses."""
+    import pandas as pd
+
+    import dwsim_nb as dw
+    from dwsim_nb import workspace
+    from dwsim_nb.compare import translate
+    from dwsim_nb.ddl import import_sql
+    from dwsim_nb.experiment import Experiment
+    from dwsim_nb.infer import infer_spec
+
+    ddl = "create table users (id int primary key, name varchar(20))"
+    assert (
+        workspace.import_sql(ddl, dialect="redshift", name="x").to_json()
+        == import_sql(ddl, dialect="redshift", name="x").to_json()
+    )
+    frame = pd.DataFrame({"id": [1, 2, 3], "city": ["a", "b", "a"]})
+    assert workspace.infer_spec(frame, name="y").to_json() == infer_spec(frame, name="y").to_json()
+    sql = "select top 3 * from users"
+    assert workspace.translate(sql, "redshift", "snowflake").text == (
+        translate(sql, "redshift", "snowflake").text
+    )
+    assert workspace.scheduler_address("127.0.0.1:8786") == "tcp://127.0.0.1:8786"
+    assert workspace.scheduler_address("  ") is None
+    assert {"duckdb", "sqlite"} <= set(workspace.warehouse_names())
+    assert workspace.Experiment is Experiment is dw.Experiment
+    assert dw.Workspace is workspace.Workspace
