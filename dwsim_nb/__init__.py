@@ -1,10 +1,10 @@
 """dwsim_nb: a data warehouse simulator that lives in Jupyter.
 
-import dwsim_nb as dw
-ws = dw.Workspace()
-exp = ws.import_sql(ddl, name="tickit", dialect="redshift")
-exp.generate(rows={"users": 10_000}, seed=42)
-exp.query("select top 5 * from users")
+    import dwsim_nb as dw
+    ws = dw.Workspace()
+    exp = ws.import_sql(ddl, name="tickit", dialect="redshift")
+    exp.generate(rows={"users": 10_000}, seed=42)
+    exp.query("select top 5 * from users")
 """
 
 from __future__ import annotations
