@@ -32,6 +32,7 @@ __all__ = [
     "CatalogError",
     "DDLError",
     "DwsimError",
+    "Experiment",
     "ExperimentSpec",
     "GenerationError",
     "LoadError",
@@ -59,6 +60,10 @@ def __getattr__(name: str) -> Any:
         from dwsim_nb.workspace import Workspace
 
         return Workspace
+    if name == "Experiment":
+        from dwsim_nb.experiment import Experiment
+
+        return Experiment
     if name == "load_ipython_extension":
         from dwsim_nb.magics import load_ipython_extension
 

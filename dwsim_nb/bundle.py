@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from dwsim_nb.engine.manifest import Manifest
+    from dwsim_nb.run import Run
     from dwsim_nb.spec import ExperimentSpec
-    from dwsim_nb.workspace import Experiment, Workspace
 
 BUNDLE_FILE = "bundle.json"
 BUNDLE_FORMAT = 1
@@ -75,11 +75,8 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def export_bundle(exp: Experiment, path: str | Path, *, run_id: int | None = None) -> Path:
-    """Write the bundle of ``exp``'s run (default: the latest completed) to the folder ``path``."""
-    from dwsim_nb.ddl.writer import WRITE_DIALECTS, spec_to_ddl
-    from dwsim_nb.engine.manifest import Manifest
-
+def bundle_folder(path: str | Path) -> Path:
+    """The folder to write a bundle to: new, empty or a bundle already (never other files)."""
     out = Path(path).expanduser().absolute()
     if out.exists() and any(out.iterdir()) and not (out / BUNDLE_FILE).exists():
         raise BundleError(
@@ -87,14 +84,21 @@ def export_bundle(exp: Experiment, path: str | Path, *, run_id: int | None = Non
             where=str(out),
             hint="choose a new or empty folder",
         )
-    run = exp._completed_run(run_id)
-    spec = exp.spec
+    return out
+
+
+def write_bundle(out: Path, spec: ExperimentSpec, run: Run) -> Path:
+    """Write the bundle of ``run`` (a completed run made from ``spec``) to the folder ``out``."""
+    from dwsim_nb.ddl.writer import WRITE_DIALECTS, spec_to_ddl
+    from dwsim_nb.engine.manifest import Manifest
+
+    experiment = run.experiment
     if run.spec_hash and run.spec_hash != spec.fingerprint():
         raise BundleError(
-            f"run {run.id} was made from an earlier version of {exp.name}'s spec, which a "
+            f"run {run.id} was made from an earlier version of {experiment}'s spec, which a "
             "bundle cannot rebuild.",
-            where=f"experiment {exp.name}",
-            hint=f"generate a new run (dwsim generate {exp.name}) and export that",
+            where=f"experiment {experiment}",
+            hint=f"generate a new run (dwsim generate {experiment}) and export that",
         )
     run_dir = Path(run.path or "")
     manifest = Manifest.read(run_dir)
@@ -103,7 +107,7 @@ def export_bundle(exp: Experiment, path: str | Path, *, run_id: int | None = Non
     versions = _versions()
     info: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
-        "experiment": exp.name,
+        "experiment": experiment,
         "run": run.id,
         "seed": run.seed,
         "rows": {name: t.rows for name, t in manifest.tables.items()},
@@ -122,7 +126,7 @@ def export_bundle(exp: Experiment, path: str | Path, *, run_id: int | None = Non
         (ddl / f"{dialect}.sql").write_text(spec_to_ddl(spec, dialect), encoding="utf-8")
     (out / "requirements.txt").write_text(_requirements(versions), encoding="utf-8")
     (out / "README.md").write_text(_readme(spec, info), encoding="utf-8")
-    write_notebook(out / "regenerate.ipynb", exp.name)
+    write_notebook(out / "regenerate.ipynb", experiment)
     return out
 
 
@@ -176,19 +180,9 @@ def verify(path: str | Path, run_dir: str | Path) -> dict[str, bool]:
     }
 
 
-def import_bundle(
-    ws: Workspace, path: str | Path, *, name: str | None = None, generate: bool = True
-) -> Experiment:
-    """Create an experiment from a bundle and (by default) regenerate and load its data,
-    checking that the contents are the ones the bundle recorded."""
-    spec, info = read_bundle(path)
-    if name:
-        spec = spec.model_copy(update={"name": name})
-    exp = ws.create(spec)
-    if not generate:
-        return exp
-    run = exp.generate(rows=dict(info["rows"]), seed=int(info["seed"]))
-    checks = verify(path, run.path or "")
+def check_regenerated(path: str | Path, info: dict[str, Any], run_dir: str | Path) -> None:
+    """Raise BundleError unless ``run_dir`` holds the contents the bundle ``path`` recorded."""
+    checks = verify(path, run_dir)
     wrong = sorted(t for t, ok in checks.items() if not ok)
     if wrong:
         raise BundleError(
@@ -197,7 +191,6 @@ def import_bundle(
             hint="install the library versions in the bundle's requirements.txt "
             f"(they were {info.get('versions', {})})",
         )
-    return exp
 
 
 # --- the files of a bundle ---------------------------------------------------------------------

@@ -121,7 +121,7 @@ def import_sql_cmd(
     strict: bool,
 ) -> None:
     """Create an experiment from CREATE TABLE statements in FILE."""
-    from dwsim_nb.ddl import import_sql
+    from dwsim_nb.workspace import import_sql
 
     ddl = file.read_text(encoding="utf-8")
     if dry_run:
@@ -377,7 +377,7 @@ def infer_cmd(
         "copy_categories": not no_categories,
     }
     if dry_run:
-        from dwsim_nb.infer import infer_spec
+        from dwsim_nb.workspace import infer_spec
 
         spec = infer_spec(source, name=name, target_warehouse=warehouse, **options)
         if as_json:

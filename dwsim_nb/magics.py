@@ -133,7 +133,7 @@ class DwsimMagics(Magics):
         """
         ddl = _ddl_text(args.file, cell)
         if args.dry_run:
-            from dwsim_nb import import_sql
+            from dwsim_nb.workspace import import_sql
 
             spec = import_sql(ddl, dialect=args.dialect, name=args.name, strict=args.strict)
         else:
@@ -211,7 +211,7 @@ class DwsimMagics(Magics):
         The engine's connection stays open in this kernel (an embedded DuckDB file is then locked
         for other processes, such as the dwsim CLI) until `%dwsim_use NAME --off` or %dwsim_drop.
         """
-        from dwsim_nb import sqlbridge
+        import dwsim_nb.sqlbridge as sqlbridge
 
         if args.off:
             self._close_sql(args.name)
@@ -233,7 +233,7 @@ class DwsimMagics(Magics):
         _message(f"%sql now queries experiment {args.name} ({exp.dialect} SQL): {tables}")
 
     def _close_sql(self, name: str) -> None:
-        from dwsim_nb import sqlbridge
+        import dwsim_nb.sqlbridge as sqlbridge
 
         close = self._sql_connections.pop(name, None)
         if close is not None:
@@ -384,7 +384,7 @@ class DwsimMagics(Magics):
             "copy_categories": not args.no_categories,
         }
         if args.dry_run:
-            from dwsim_nb.infer import infer_spec
+            from dwsim_nb.workspace import infer_spec
 
             spec = infer_spec(source, name=args.name, target_warehouse=args.warehouse, **options)
         else:
@@ -433,7 +433,7 @@ class DwsimMagics(Magics):
         %%dwsim_translate --from redshift --to snowflake
         select top 5 * from sales where datediff(day, saletime, getdate()) < 30
         """
-        from dwsim_nb.compare import translate
+        from dwsim_nb.workspace import translate
 
         if not (cell or "").strip():
             raise DwsimError(

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlglot import exp as sqlexp
 
@@ -34,11 +36,11 @@ if TYPE_CHECKING:
 
     from dwsim_nb.run import Run
     from dwsim_nb.spec import ExperimentSpec
-    from dwsim_nb.warehouses import Warehouse
-    from dwsim_nb.workspace import Experiment
+    from dwsim_nb.warehouses import LoadPlan, Warehouse
 
 __all__ = [
     "Cell",
+    "Compared",
     "Comparison",
     "Difference",
     "Translation",
@@ -51,7 +53,31 @@ SIDE_SUFFIX = "__cmp"
 _MODES = ("translate", "as_is")
 
 
-def side_spec(exp: Experiment, wh: Warehouse, mode: str) -> ExperimentSpec:
+class Warehouses(Protocol):
+    def warehouse(self, name: str) -> Warehouse: ...
+
+
+class Compared(Protocol):
+    """What a comparison uses of an experiment (:class:`dwsim_nb.experiment.Experiment`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def dialect(self) -> str: ...
+    @property
+    def warehouse_name(self) -> str: ...
+    @property
+    def spec(self) -> ExperimentSpec: ...
+    @property
+    def runs_dir(self) -> Path: ...
+    @property
+    def workspace(self) -> Warehouses: ...
+    def guard(self, operation: str) -> AbstractContextManager[None]: ...
+    def _completed_run(self, run_id: int | None) -> Run: ...
+    def _plan(self, path: Path, manifest: Any = None) -> LoadPlan: ...
+
+
+def side_spec(exp: Compared, wh: Warehouse, mode: str) -> ExperimentSpec:
     """The experiment's spec under its side-copy name (and, as is, the warehouse's dialect)."""
     update: dict[str, Any] = {"name": exp.name + SIDE_SUFFIX}
     if mode == "as_is":
@@ -59,18 +85,18 @@ def side_spec(exp: Experiment, wh: Warehouse, mode: str) -> ExperimentSpec:
     return exp.spec.model_copy(update=update)
 
 
-def _marker(exp: Experiment) -> Any:
+def _marker(exp: Compared) -> Path:
     return exp.runs_dir / "compare_copies.json"
 
 
-def _loaded(exp: Experiment) -> dict[str, Any]:
+def _loaded(exp: Compared) -> dict[str, Any]:
     try:
         return dict(json.loads(_marker(exp).read_text()))
     except (OSError, ValueError):
         return {}
 
 
-def ensure_loaded(exp: Experiment, wh: Warehouse, spec: ExperimentSpec, run: Run) -> None:
+def ensure_loaded(exp: Compared, wh: Warehouse, spec: ExperimentSpec, run: Run) -> None:
     """Load ``run`` into the warehouse's side copy unless it holds that run already."""
     # One side copy per warehouse whatever the mode: the data is the same, only the dialect
     # queries are read in differs.
@@ -88,9 +114,7 @@ def ensure_loaded(exp: Experiment, wh: Warehouse, spec: ExperimentSpec, run: Run
         _marker(exp).write_text(json.dumps(state))
 
 
-def _run_dir(exp: Experiment, run: Run) -> Any:
-    from pathlib import Path
-
+def _run_dir(exp: Compared, run: Run) -> Path:
     return Path(run.path or exp.runs_dir / f"run_{run.id}")
 
 
@@ -119,7 +143,7 @@ def order_keys(sql: str, dialect: str, columns: list[str]) -> list[int] | None:
 
 
 def compare(
-    exp: Experiment,
+    exp: Compared,
     sql: str,
     warehouses: list[str] | None = None,
     *,
@@ -165,7 +189,7 @@ def compare(
     return result
 
 
-def _engine(exp: Experiment, name: str) -> str:
+def _engine(exp: Compared, name: str) -> str:
     return str(exp.workspace.warehouse(name).engine_dialect)
 
 
@@ -188,7 +212,7 @@ def _diff(result: Comparison, tol: float) -> None:
         result.cells.extend(cells)
 
 
-def drop_side_copies(exp: Experiment) -> None:
+def drop_side_copies(exp: Compared) -> None:
     """Drop the side copies this module made for ``exp`` in every warehouse it used."""
     for name in _loaded(exp):
         wh = exp.workspace.warehouse(name)

@@ -27,13 +27,8 @@ from dwsim_nb.infer.keys import (
     settle_uniqueness,
 )
 from dwsim_nb.infer.profile import ColumnProfile, profile_column
-from dwsim_nb.infer.sources import (
-    InferError,
-    SourceData,
-    SourceTable,
-    complete_rows,
-    read_source,
-)
+from dwsim_nb.infer.sources import read_source
+from dwsim_nb.infer.tables import InferError, SourceData, SourceTable, complete_rows
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.types import parse_type
 

@@ -38,9 +38,9 @@ def run_safely(target: w.HTML, action: Callable[[], Any]) -> Any:
 
 
 def warehouse_names() -> list[str]:
-    from dwsim_nb.warehouses import WAREHOUSES
+    from dwsim_nb.workspace import warehouse_names as known
 
-    names = list(WAREHOUSES)
+    names = known()
     return ["duckdb", *[n for n in names if n != "duckdb"]] if "duckdb" in names else names
 
 

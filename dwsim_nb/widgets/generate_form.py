@@ -201,7 +201,7 @@ class GenerateForm(w.VBox):
 
     def _dask_client(self) -> Any:
         """The field's scheduler: None (run here), the given client, or a checked address."""
-        from dwsim_nb.engine.dask_executor import scheduler_address
+        from dwsim_nb.workspace import scheduler_address
 
         where = "generate form, Dask scheduler"
         try:

@@ -57,7 +57,7 @@ class ImportForm(w.VBox):
         self.add_class("dwsim-import-form")
 
     def _spec(self) -> Any:
-        from dwsim_nb import import_sql
+        from dwsim_nb.workspace import import_sql
 
         return import_sql(
             self.ddl.value,
