@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.warehouses import redshift_rewrites as rr
+from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_functions import install
+from dwsim_nb.warehouses.rewrites import Context
+from dwsim_nb.warehouses.translate import translate
 
 pytestmark = pytest.mark.postgres
 
@@ -55,8 +57,13 @@ def pg() -> Iterator[Any]:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def translate_redshift(sql: str) -> list[str]:
+    """Redshift SQL as the Redshift emulator runs it on PostgreSQL."""
+    return translate(sql, Context(read="redshift", engine="postgres"))
+
+
 def run(pg: Any, redshift_sql: str) -> list[tuple[Any, ...]]:
-    (statement,) = rr.translate_redshift(redshift_sql)
+    (statement,) = translate_redshift(redshift_sql)
     return list(pg.execute(statement).fetchall())
 
 
@@ -84,7 +91,7 @@ def test_listagg_as_window_function(pg: Any) -> None:
 
 def test_listagg_distinct_by_other_order_names_the_construct() -> None:
     with pytest.raises(QueryError, match=r"LISTAGG\(DISTINCT x\) WITHIN GROUP \(ORDER BY y\)"):
-        rr.translate_redshift("select listagg(distinct name) within group (order by x) from t")
+        translate_redshift("select listagg(distinct name) within group (order by x) from t")
 
 
 def test_trunc_timestamp_gives_date_and_trunc_number_stays(pg: Any) -> None:
@@ -152,7 +159,7 @@ def test_datediff_on_columns(pg: Any) -> None:
 
 def test_datediff_unknown_part_names_the_construct() -> None:
     with pytest.raises(QueryError, match="DATEDIFF with date part"):
-        rr.translate_redshift("select datediff(dow, a, b)")
+        translate_redshift("select datediff(dow, a, b)")
 
 
 def test_getdate_and_sysdate_are_timestamps_without_zone(pg: Any) -> None:
@@ -212,14 +219,14 @@ def test_helper_functions(pg: Any) -> None:
 
 
 def test_rewrite_functions_are_named_after_features() -> None:
-    names = {f.__name__ for f in rr.REWRITES}
+    names = {f.__name__ for f in fixes_for("redshift", "postgres")}
     for feature in ("listagg", "trunc", "median", "percentile", "approximate", "datediff"):
         assert any(feature in n for n in names), feature
 
 
 def test_syntax_error_carries_position() -> None:
     with pytest.raises(QueryError) as err:
-        rr.translate_redshift("select from where (")
+        translate_redshift("select from where (")
     assert err.value.line is not None
 
 
@@ -237,7 +244,7 @@ def test_ignore_nulls_first_last_and_nth_value(pg: Any) -> None:
 
 
 def test_ignore_nulls_keeps_redshifts_column_name(pg: Any) -> None:
-    (statement,) = rr.translate_redshift(
+    (statement,) = translate_redshift(
         "select last_value(name ignore nulls) over (order by x rows between unbounded preceding"
         " and unbounded following) from t"
     )
@@ -263,9 +270,6 @@ def test_next_day_helper(pg: Any) -> None:
 
 
 def test_like_on_a_timestamp_column_compares_its_text(pg: Any) -> None:
-    from dwsim_nb.warehouses.rewrites import Context
-    from dwsim_nb.warehouses.translate import translate
-
     ctx = Context(read="redshift", engine="postgres", tables={"t": {"ts": "TIMESTAMP", "x": "INT"}})
     (statement,) = translate("select x from t where ts like '2024-0_-%' order by x", ctx)
     assert [r[0] for r in pg.execute(statement).fetchall()] == [1, 2, 4, None]
@@ -273,7 +277,7 @@ def test_like_on_a_timestamp_column_compares_its_text(pg: Any) -> None:
 
 def test_add_months_keeps_month_ends_and_names_its_column(pg: Any) -> None:
     # Redshift: from a month's last day to the target month's last day; other days clamp.
-    statement = rr.translate_redshift(
+    statement = translate_redshift(
         "select add_months('2024-02-29'::date, 1), add_months('2024-01-31'::date, 1), "
         "add_months('2024-01-15 10:30:00'::timestamp, -2), dateadd(month, 1, '2024-02-29'::date), "
         "last_day(d) from t where x = 1"

@@ -13,6 +13,7 @@ from helpers_runs import write_run
 from dwsim_nb.errors import QueryError
 from dwsim_nb.spec import ExperimentSpec
 from dwsim_nb.warehouses import LoadPlan, get_warehouse
+from dwsim_nb.warehouses.rewrites import Context
 from dwsim_nb.warehouses.snowflake import copy_into_sql, external_stage_sql, put_sql
 from dwsim_nb.warehouses.snowflake_rewrites import fix_result_column_names
 
@@ -109,7 +110,7 @@ def test_fix_result_column_names_leaves_aliases_and_columns() -> None:
     import sqlglot
 
     parsed: Any = sqlglot.parse_one("select a, b as x, sum(c) from t", "snowflake")
-    tree = fix_result_column_names(parsed)
+    tree = fix_result_column_names(parsed, Context(read="snowflake", engine="snowflake"))
     assert tree.sql("snowflake") == 'SELECT a, b AS x, SUM(c) AS "SUM(C)" FROM t'
 
 

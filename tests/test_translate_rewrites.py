@@ -13,14 +13,14 @@ import duckdb
 import pytest
 
 from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.pipelines import fixes_for as rewrites_for
+from dwsim_nb.warehouses.redshift_aggregates import fix_listagg_distinct
+from dwsim_nb.warehouses.redshift_dates import fix_trunc_timestamp
 from dwsim_nb.warehouses.rewrites import (
     Context,
-    fix_listagg_distinct,
-    fix_trunc_timestamp,
     match_column_case,
     name_result_columns,
     qualify_experiment_tables,
-    rewrites_for,
 )
 from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_cast_timestamp,
