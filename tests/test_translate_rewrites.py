@@ -15,9 +15,19 @@ import pytest
 from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.pipelines import fixes_for as rewrites_for
 from dwsim_nb.warehouses.redshift_aggregates import fix_listagg_distinct
-from dwsim_nb.warehouses.redshift_dates import fix_trunc_timestamp
+from dwsim_nb.warehouses.redshift_dates import (
+    fix_add_months_month_end_duckdb,
+    fix_date_part_year,
+    fix_like_on_datetime,
+    fix_trunc_timestamp,
+)
+from dwsim_nb.warehouses.redshift_rewrites import (
+    fix_string_functions_of_numbers,
+    refuse_to_char_number_format,
+)
 from dwsim_nb.warehouses.rewrites import (
     Context,
+    fix_ratio_to_report,
     match_column_case,
     name_result_columns,
     qualify_experiment_tables,
@@ -293,6 +303,10 @@ def test_name_result_columns_leaves_other_dialects() -> None:
 
 
 def test_like_ratio_repeat_and_date_part_year_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_like_on_datetime in rewrites_for("redshift", "duckdb")
+    assert fix_ratio_to_report in rewrites_for("redshift", "duckdb")
+    assert fix_string_functions_of_numbers in rewrites_for("redshift", "duckdb")
+    assert fix_date_part_year in rewrites_for("redshift", "duckdb")
     # A timestamp matched against a text pattern, as Redshift allows.
     assert run_duckdb(duck, "select a from t where ts like '2020-06-%' order by a") == [(0,), (3,),
                                                                                         (4,)]
@@ -323,6 +337,7 @@ def test_redshift_experiment_on_duckdb_lambdas_and_repeated_labels(home: Path) -
 def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
     duck: duckdb.DuckDBPyConnection,
 ) -> None:
+    assert refuse_to_char_number_format in rewrites_for("redshift", "duckdb")
     # A column the spec types as INT, and a number format on an untyped value.
     for sql in ("select to_char(a, '999') from t", "select to_char(1234.5, '9,999.99')"):
         with pytest.raises(QueryError, match="number formats in TO_CHAR are not supported"):
@@ -334,6 +349,7 @@ def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
 
 
 def test_add_months_keeps_month_ends_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_add_months_month_end_duckdb in rewrites_for("redshift", "duckdb")
     sql = (
         "select add_months('2024-02-29'::date, 1), add_months(ts, 2), "
         "dateadd(month, 1, '2024-02-29'::date), last_day(d) from t where a = 4"
