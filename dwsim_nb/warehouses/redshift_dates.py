@@ -28,7 +28,7 @@ def fix_trunc_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
             return exp.Cast(this=node.this.copy(), to=exp.DataType.build("DATE"))
         return node
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 def fix_trunc_of_unknown_type(tree: exp.Expression, ctx: Context) -> exp.Expression:

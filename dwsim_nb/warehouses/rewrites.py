@@ -11,6 +11,7 @@ The types of values come from sqlglot's optimizer (``qualify`` then ``annotate_t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,7 +32,9 @@ Kind = Literal["temporal", "number"]
 _NODE = "dwsim_node"
 
 
+@functools.cache
 def _sqlglot_type(logical: str) -> exp.DataType | None:
+    """sqlglot's type for a spec type (shared, so never changed in place)."""
     try:
         return exp.DataType.build(logical)
     except (ParseError, ValueError):  # a spec type sqlglot cannot read without a dialect (SUPER)
@@ -47,6 +50,8 @@ class Context:
     schema: str | None = None
     # table name -> {column name -> logical type}, names as the spec spells them
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    _schema: MappingSchema | None = field(default=None, repr=False)
+    _untyped: exp.Expression | None = field(default=None, repr=False)
     _types: dict[int, exp.DataType] = field(default_factory=dict, repr=False)
 
     def table_name(self, name: str) -> str | None:
@@ -58,23 +63,31 @@ class Context:
 
     def mapping_schema(self) -> MappingSchema:
         """The experiment's tables as sqlglot's schema (table -> column -> type)."""
-        mapping: dict[str, object] = {}
-        for table, columns in self.tables.items():
-            typed = {c: _sqlglot_type(t) for c, t in columns.items()}
-            mapping[table] = {c: t.sql() for c, t in typed.items() if t is not None}
-        return MappingSchema(mapping, dialect=resolve(self.read).sqlglot or None)
+        if self._schema is None:
+            mapping: dict[str, object] = {}
+            for table, columns in self.tables.items():
+                typed = {c: _sqlglot_type(t) for c, t in columns.items()}
+                mapping[table] = {c: t for c, t in typed.items() if t is not None}
+            self._schema = MappingSchema(mapping, dialect=resolve(self.read).sqlglot or None)
+        return self._schema
 
     def annotate(self, tree: exp.Expression) -> None:
-        """Type every node of ``tree`` with sqlglot's optimizer, against the experiment's schema.
+        """Make the types of ``tree``'s nodes known to :meth:`type_of`, before any fix runs.
 
-        The optimizer runs on a copy: qualifying names and typing nodes changes how sqlglot
-        prints some of them, and the translation must print the statement as the user wrote it.
+        sqlglot's optimizer types the statement when a fix first asks (most pairs never do), on
+        a copy: qualifying names and typing nodes changes how sqlglot prints some of them, and
+        the translation must print the statement as the user wrote it.
         """
-        self._types = {}
         for i, node in enumerate(tree.walk()):
             node.meta[_NODE] = i
+        self._untyped = tree.copy()
+        self._types = {}
+
+    def _type_statement(self) -> None:
+        typed, self._untyped = self._untyped, None
+        if typed is None:
+            return
         dialect = resolve(self.read).sqlglot or None
-        typed = tree.copy()
         try:
             schema = self.mapping_schema()
             qualify(
@@ -99,6 +112,7 @@ class Context:
 
     def type_of(self, node: exp.Expression) -> exp.DataType | None:
         """The type the optimizer found for ``node`` (None: unknown)."""
+        self._type_statement()
         i = node.meta.get(_NODE)
         found = self._types.get(i) if i is not None else None
         if found is None and isinstance(node, exp.Column):

@@ -191,7 +191,7 @@ def fix_sqlite_date_interval(tree: exp.Expression, ctx: Context) -> exp.Expressi
             out = _shift(out, sign * amount, unit, as_date)
         return out
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 def _constant(node: exp.Expression) -> float | None:
@@ -231,7 +231,7 @@ def fix_sqlite_dateadd(tree: exp.Expression, ctx: Context) -> exp.Expression:
         as_date = node.return_type.is_type(exp.DataType.Type.DATE) and unit in _DAY_OR_LONGER
         return _shift(node.this, amount, unit, as_date)
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 # EXTRACT fields -> an expression over strftime(format, x) (as text).
@@ -314,7 +314,7 @@ def fix_sqlite_extract(tree: exp.Expression, ctx: Context) -> exp.Expression:
                 return extract_sql(field, node.this)
         return node
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 def fix_sqlite_cast_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
@@ -331,4 +331,4 @@ def fix_sqlite_cast_timestamp(tree: exp.Expression, ctx: Context) -> exp.Express
             return _call(False, node.this.copy())
         return node
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
