@@ -61,3 +61,18 @@ def test_types_come_from_the_schema_through_ctes_and_aliases() -> None:
     assert con.execute(sql).fetchall() == [(dt.date(2024, 1, 31),)]
     (sql,) = translate("select trunc(unknown_col) from ev", ctx)
     assert "TRUNC(" in sql
+
+
+def test_names_point_at_the_experiment_schema_and_its_spelling() -> None:
+    # qualify_experiment_tables and match_column_case, executed: the table is found in the
+    # experiment's schema, the column comes back spelt as the spec spells it.
+    ctx = Context(
+        read="snowflake", engine="duckdb", schema="exp", tables={"Orders": {"userId": "INT"}}
+    )
+    (sql,) = translate("select USERID from ORDERS", ctx)
+    con = duckdb.connect()
+    con.execute('create schema exp; create table exp."Orders" ("userId" int)')
+    con.execute('insert into exp."Orders" values (7)')
+    result = con.execute(sql)
+    assert [d[0] for d in result.description] == ["userId"]
+    assert result.fetchall() == [(7,)]
