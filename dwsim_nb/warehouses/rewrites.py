@@ -5,8 +5,9 @@ the engine. Every fix is ``fix(tree, ctx) -> tree``: it takes a parsed statement
 :class:`Context` and returns the (possibly new) statement. Which fixes run, in which order, for a
 (source dialect, engine) pair is written out in :mod:`dwsim_nb.warehouses.pipelines`.
 
-The types of values come from sqlglot's optimizer (``qualify`` then ``annotate_types``) against a
-``MappingSchema`` of the experiment's tables; :meth:`Context.annotate` runs it once per statement.
+The types of values come from sqlglot's optimizer (``qualify``, which normalizes identifiers and
+qualifies tables and columns, then ``annotate_types``) against a ``MappingSchema`` of the
+experiment's tables, once per statement and only if a fix asks (:meth:`Context.type_of`).
 """
 
 from __future__ import annotations
