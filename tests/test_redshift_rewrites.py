@@ -15,10 +15,38 @@ from typing import Any
 import pytest
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.warehouses import redshift_rewrites as rr
+from dwsim_nb.warehouses.pipelines import fixes_for
+from dwsim_nb.warehouses.redshift_aggregates import (
+    fix_any_value,
+    fix_approximate_aggregates,
+    fix_ignore_nulls_window,
+    fix_listagg_within_group,
+    fix_median_window,
+    fix_percentile_window,
+)
+from dwsim_nb.warehouses.redshift_dates import (
+    fix_add_months_month_end,
+    fix_date_part_year,
+    fix_datediff_boundaries,
+    fix_getdate_sysdate,
+    fix_like_on_datetime,
+    fix_trunc_of_unknown_type,
+)
 from dwsim_nb.warehouses.redshift_functions import install
+from dwsim_nb.warehouses.redshift_rewrites import (
+    fix_helper_functions,
+    fix_physical_options,
+    fix_redshift_types,
+    fix_string_functions_of_numbers,
+    fix_unaliased_derived_tables,
+)
+from dwsim_nb.warehouses.rewrites import Context, fix_ratio_to_report
+from dwsim_nb.warehouses.translate import translate
 
 pytestmark = pytest.mark.postgres
+
+# The fixes Redshift SQL gets on PostgreSQL, the Redshift emulator's engine.
+PG = fixes_for("redshift", "postgres")
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +83,18 @@ def pg() -> Iterator[Any]:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def translate_redshift(sql: str) -> list[str]:
+    """Redshift SQL as the Redshift emulator runs it on PostgreSQL."""
+    return translate(sql, Context(read="redshift", engine="postgres"))
+
+
 def run(pg: Any, redshift_sql: str) -> list[tuple[Any, ...]]:
-    (statement,) = rr.translate_redshift(redshift_sql)
+    (statement,) = translate_redshift(redshift_sql)
     return list(pg.execute(statement).fetchall())
 
 
 def test_listagg_distinct_within_group(pg: Any) -> None:
+    assert fix_listagg_within_group in PG
     sql = "select g, listagg(distinct name, ',') within group (order by name) from t group by g"
     assert run(pg, sql + " order by g") == [(1, "a,b"), (2, "c")]
 
@@ -84,20 +118,23 @@ def test_listagg_as_window_function(pg: Any) -> None:
 
 def test_listagg_distinct_by_other_order_names_the_construct() -> None:
     with pytest.raises(QueryError, match=r"LISTAGG\(DISTINCT x\) WITHIN GROUP \(ORDER BY y\)"):
-        rr.translate_redshift("select listagg(distinct name) within group (order by x) from t")
+        translate_redshift("select listagg(distinct name) within group (order by x) from t")
 
 
 def test_trunc_timestamp_gives_date_and_trunc_number_stays(pg: Any) -> None:
+    assert fix_trunc_of_unknown_type in PG
     sql = "select trunc(ts), trunc(f), trunc(2.75, 1) from t where x = 1"
     assert run(pg, sql) == [(dt.date(2024, 1, 31), 1.0, Decimal("2.7"))]
 
 
 def test_median_as_window_function(pg: Any) -> None:
+    assert fix_median_window in PG
     sql = "select g, x, median(x) over (partition by g) from t where x is not null order by x"
     assert run(pg, sql) == [(1, 1, 2.0), (1, 2, 2.0), (2, 3, 3.0), (1, 4, 2.0)]
 
 
 def test_percentile_cont_as_window_function(pg: Any) -> None:
+    assert fix_percentile_window in PG
     sql = (
         "select distinct g, percentile_cont(0.25) within group (order by f) over (partition by g),"
         " percentile_cont(0.25) within group (order by f desc) over (partition by g)"
@@ -115,6 +152,7 @@ def test_percentile_disc_as_window_function(pg: Any) -> None:
 
 
 def test_approximate_count_distinct(pg: Any) -> None:
+    assert fix_approximate_aggregates in PG
     assert run(pg, "select approximate count(distinct name) from t") == [(4,)]
 
 
@@ -142,6 +180,7 @@ def test_approximate_percentile_disc(pg: Any) -> None:
     ],
 )
 def test_datediff_counts_boundaries(pg: Any, part: str, a: str, b: str, expected: int) -> None:
+    assert fix_datediff_boundaries in PG
     assert run(pg, f"select datediff({part}, '{a}', '{b}')") == [(expected,)]
 
 
@@ -152,16 +191,18 @@ def test_datediff_on_columns(pg: Any) -> None:
 
 def test_datediff_unknown_part_names_the_construct() -> None:
     with pytest.raises(QueryError, match="DATEDIFF with date part"):
-        rr.translate_redshift("select datediff(dow, a, b)")
+        translate_redshift("select datediff(dow, a, b)")
 
 
 def test_getdate_and_sysdate_are_timestamps_without_zone(pg: Any) -> None:
+    assert fix_getdate_sysdate in PG
     ((getdate, sysdate),) = run(pg, "select getdate(), sysdate")
     assert getdate.tzinfo is None and sysdate.tzinfo is None
     assert getdate.microsecond == 0
 
 
 def test_unaliased_derived_tables(pg: Any) -> None:
+    assert fix_unaliased_derived_tables in PG
     sql = "select count(*) from (select g from t group by g) join (select 1 as one) on true"
     assert run(pg, sql) == [(2,)]
 
@@ -184,6 +225,7 @@ def test_convert_timezone(pg: Any) -> None:
 
 
 def test_double_colon_casts_and_redshift_types(pg: Any) -> None:
+    assert fix_redshift_types in PG
     sql = (
         "select x::varchar(max), '2024-01-02'::date, f::int, '{\"a\":1}'::super from t where x = 1"
     )
@@ -195,15 +237,18 @@ def test_top_n(pg: Any) -> None:
 
 
 def test_any_value(pg: Any) -> None:
+    assert fix_any_value in PG
     assert run(pg, "select g, any_value(g) from t group by g order by g") == [(1, 1), (2, 2)]
 
 
 def test_ratio_to_report(pg: Any) -> None:
+    assert fix_ratio_to_report in PG
     sql = "select x, ratio_to_report(x) over (partition by g) from t where g = 1 order by x"
     assert run(pg, sql) == [(1, 1 / 7), (2, 2 / 7), (4, 4 / 7)]
 
 
 def test_helper_functions(pg: Any) -> None:
+    assert fix_helper_functions in PG
     sql = (
         "select strtol('ff', 16), months_between('2024-03-31'::date, '2024-02-29'::date),"
         " is_valid_json(j), regexp_substr(name, '[a-z]') from t where x = 2"
@@ -212,18 +257,19 @@ def test_helper_functions(pg: Any) -> None:
 
 
 def test_rewrite_functions_are_named_after_features() -> None:
-    names = {f.__name__ for f in rr.REWRITES}
+    names = {f.__name__ for f in fixes_for("redshift", "postgres")}
     for feature in ("listagg", "trunc", "median", "percentile", "approximate", "datediff"):
         assert any(feature in n for n in names), feature
 
 
 def test_syntax_error_carries_position() -> None:
     with pytest.raises(QueryError) as err:
-        rr.translate_redshift("select from where (")
+        translate_redshift("select from where (")
     assert err.value.line is not None
 
 
 def test_ignore_nulls_first_last_and_nth_value(pg: Any) -> None:
+    assert fix_ignore_nulls_window in PG
     window = (
         "over (partition by g order by x rows between unbounded preceding and unbounded following)"
     )
@@ -237,7 +283,7 @@ def test_ignore_nulls_first_last_and_nth_value(pg: Any) -> None:
 
 
 def test_ignore_nulls_keeps_redshifts_column_name(pg: Any) -> None:
-    (statement,) = rr.translate_redshift(
+    (statement,) = translate_redshift(
         "select last_value(name ignore nulls) over (order by x rows between unbounded preceding"
         " and unbounded following) from t"
     )
@@ -247,6 +293,7 @@ def test_ignore_nulls_keeps_redshifts_column_name(pg: Any) -> None:
 
 
 def test_repeat_of_a_number_and_date_part_year(pg: Any) -> None:
+    assert fix_string_functions_of_numbers in PG and fix_date_part_year in PG
     assert run(pg, "select repeat(g, 3), date_part_year(d) from t where x = 3") == [("222", 2023)]
 
 
@@ -263,17 +310,16 @@ def test_next_day_helper(pg: Any) -> None:
 
 
 def test_like_on_a_timestamp_column_compares_its_text(pg: Any) -> None:
-    from dwsim_nb.warehouses.rewrites import Context
-    from dwsim_nb.warehouses.translate import translate
-
+    assert fix_like_on_datetime in PG
     ctx = Context(read="redshift", engine="postgres", tables={"t": {"ts": "TIMESTAMP", "x": "INT"}})
     (statement,) = translate("select x from t where ts like '2024-0_-%' order by x", ctx)
     assert [r[0] for r in pg.execute(statement).fetchall()] == [1, 2, 4, None]
 
 
 def test_add_months_keeps_month_ends_and_names_its_column(pg: Any) -> None:
+    assert fix_add_months_month_end in PG
     # Redshift: from a month's last day to the target month's last day; other days clamp.
-    statement = rr.translate_redshift(
+    statement = translate_redshift(
         "select add_months('2024-02-29'::date, 1), add_months('2024-01-31'::date, 1), "
         "add_months('2024-01-15 10:30:00'::timestamp, -2), dateadd(month, 1, '2024-02-29'::date), "
         "last_day(d) from t where x = 1"
@@ -290,3 +336,17 @@ def test_add_months_keeps_month_ends_and_names_its_column(pg: Any) -> None:
     ]
     names = [c.name for c in cur.description]
     assert names[:2] == ["add_months", "add_months"] and names[4] == "last_day"
+
+
+def test_physical_options_are_dropped_from_typed_ddl(pg: Any) -> None:
+    assert fix_physical_options in PG
+    statements = translate_redshift(
+        "create table phys (id int encode az64 distkey, day date sortkey, note varchar(max) "
+        "encode lzo) diststyle key backup no"
+    )
+    pg.execute(statements[0])
+    try:
+        pg.execute("insert into phys values (1, '2024-01-01', 'x')")
+        assert pg.execute("select id, note from phys").fetchall() == [(1, "x")]
+    finally:
+        pg.execute("drop table phys")

@@ -13,8 +13,15 @@ from helpers_runs import write_run
 from dwsim_nb.errors import QueryError
 from dwsim_nb.spec import ExperimentSpec
 from dwsim_nb.warehouses import LoadPlan, get_warehouse
+from dwsim_nb.warehouses.pipelines import ON_SNOWFLAKE
+from dwsim_nb.warehouses.rewrites import Context, fix_ratio_to_report
 from dwsim_nb.warehouses.snowflake import copy_into_sql, external_stage_sql, put_sql
-from dwsim_nb.warehouses.snowflake_rewrites import fix_result_column_names
+from dwsim_nb.warehouses.snowflake_rewrites import (
+    fix_group_by_all_with_qualify,
+    fix_result_column_names,
+    fix_to_char_date_format,
+    refuse_unemulated_functions,
+)
 
 pytest.importorskip("fakesnow")
 
@@ -100,6 +107,7 @@ def test_values_column_names(loaded: Any) -> None:
 
 
 def test_unaliased_expressions_are_named_as_snowflake_names_them(loaded: Any) -> None:
+    assert fix_result_column_names in ON_SNOWFLAKE
     wh, spec = loaded
     df = wh.query(spec, "select count(*), iff(id > 1, 'a', 'b'), kind from events group by all")
     assert list(df.columns) == ["COUNT(*)", "IFF(ID > 1, 'A', 'B')", "kind"]
@@ -109,7 +117,7 @@ def test_fix_result_column_names_leaves_aliases_and_columns() -> None:
     import sqlglot
 
     parsed: Any = sqlglot.parse_one("select a, b as x, sum(c) from t", "snowflake")
-    tree = fix_result_column_names(parsed)
+    tree = fix_result_column_names(parsed, Context(read="snowflake", engine="snowflake"))
     assert tree.sql("snowflake") == 'SELECT a, b AS x, SUM(c) AS "SUM(C)" FROM t'
 
 
@@ -137,6 +145,7 @@ def test_statements_for_a_real_account() -> None:
 
 
 def test_group_by_all_with_qualify(loaded: Any) -> None:
+    assert fix_group_by_all_with_qualify in ON_SNOWFLAKE
     rows = q(
         loaded,
         "select kind, count(*) as n from events group by all "
@@ -159,6 +168,7 @@ def test_labels_that_print_alike_keep_both_columns(loaded: Any) -> None:
 
 
 def test_ratio_to_report_on_the_emulator(loaded: Any) -> None:
+    assert fix_ratio_to_report in ON_SNOWFLAKE
     rows = q(
         loaded,
         "select id, ratio_to_report(id) over (partition by id <= 2) as r from events "
@@ -168,6 +178,7 @@ def test_ratio_to_report_on_the_emulator(loaded: Any) -> None:
 
 
 def test_to_varchar_of_a_timestamp_follows_the_format(loaded: Any) -> None:
+    assert fix_to_char_date_format in ON_SNOWFLAKE
     # id 15 is 2020-01-01 14:00:00 (a Wednesday); Snowflake prints each element as below.
     rows = q(
         loaded,
@@ -209,6 +220,7 @@ def test_unknown_format_element_names_it() -> None:
 
 
 def test_array_size_works_and_unemulated_functions_are_named(loaded: Any) -> None:
+    assert refuse_unemulated_functions in ON_SNOWFLAKE
     # tags holds a one-element JSON array per row.
     assert q(loaded, "select array_size(tags) from events where id = 4") == [[1]]
     for name in ("is_object", "as_varchar"):

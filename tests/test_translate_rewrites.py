@@ -13,14 +13,24 @@ import duckdb
 import pytest
 
 from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.pipelines import fixes_for
+from dwsim_nb.warehouses.redshift_aggregates import fix_listagg_distinct
+from dwsim_nb.warehouses.redshift_dates import (
+    fix_add_months_month_end_duckdb,
+    fix_date_part_year,
+    fix_like_on_datetime,
+    fix_trunc_timestamp,
+)
+from dwsim_nb.warehouses.redshift_rewrites import (
+    fix_string_functions_of_numbers,
+    refuse_to_char_number_format,
+)
 from dwsim_nb.warehouses.rewrites import (
     Context,
-    fix_listagg_distinct,
-    fix_trunc_timestamp,
+    fix_ratio_to_report,
     match_column_case,
     name_result_columns,
     qualify_experiment_tables,
-    rewrites_for,
 )
 from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_cast_timestamp,
@@ -58,14 +68,14 @@ def run_duckdb(con: duckdb.DuckDBPyConnection, sql: str, read: str = "redshift")
 
 
 def test_fix_listagg_distinct_runs_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
-    assert fix_listagg_distinct in rewrites_for("redshift", "duckdb")
+    assert fix_listagg_distinct in fixes_for("redshift", "duckdb")
     sql = ("select g, listagg(distinct b, ',') within group (order by b) from t "
            "group by g order by g")
     assert run_duckdb(duck, sql) == [(1, "x,y"), (2, "z")]
 
 
 def test_fix_trunc_timestamp_gives_the_date(duck: duckdb.DuckDBPyConnection) -> None:
-    assert fix_trunc_timestamp in rewrites_for("redshift", "duckdb")
+    assert fix_trunc_timestamp in fixes_for("redshift", "duckdb")
     assert run_duckdb(duck, "select trunc(ts) from t where a = 1") == [(dt.date(2020, 12, 31),)]
     # TRUNC of a number is left alone
     assert run_duckdb(duck, "select trunc(2.7)") == [(2,)]
@@ -189,7 +199,7 @@ def run_sqlite(con: sqlite3.Connection, sql: str, read: str = "postgres") -> lis
 
 
 def test_fix_sqlite_date_interval_runs_on_sqlite(lite: sqlite3.Connection) -> None:
-    assert fix_sqlite_date_interval in rewrites_for("ansi", "sqlite")
+    assert fix_sqlite_date_interval in fixes_for("ansi", "sqlite")
     assert run_sqlite(lite, "select date '1998-12-01' - interval '90' day") == [("1998-09-02",)]
     # month ends clamp as in PostgreSQL and DuckDB (SQLite alone would give 2020-03-02)
     assert run_sqlite(lite, "select date '2020-01-31' + interval '1' month, "
@@ -210,7 +220,7 @@ def test_fix_sqlite_date_interval_needs_a_constant() -> None:
 
 
 def test_fix_sqlite_dateadd_runs_on_sqlite(lite: sqlite3.Connection) -> None:
-    assert fix_sqlite_dateadd in rewrites_for("redshift", "sqlite")
+    assert fix_sqlite_dateadd in fixes_for("redshift", "sqlite")
     # Redshift's DATEADD gives a timestamp, for a date too, in the stored timestamp shape.
     assert run_sqlite(lite, "select dateadd(day, 3, d), dateadd(month, 1, ts) from t "
                             "where a = 1", "redshift") == [
@@ -229,7 +239,7 @@ def test_fix_sqlite_dateadd_runs_on_sqlite(lite: sqlite3.Connection) -> None:
 
 
 def test_fix_sqlite_extract_runs_on_sqlite(lite: sqlite3.Connection) -> None:
-    assert fix_sqlite_extract in rewrites_for("redshift", "sqlite")
+    assert fix_sqlite_extract in fixes_for("redshift", "sqlite")
     assert run_sqlite(lite, "select extract(year from d), extract(month from d), "
                             "extract(quarter from d), extract(dow from d), "
                             "extract(hour from ts), date_part('day', d) from t where a = 2") == [
@@ -239,7 +249,7 @@ def test_fix_sqlite_extract_runs_on_sqlite(lite: sqlite3.Connection) -> None:
 
 
 def test_fix_sqlite_cast_timestamp_runs_on_sqlite(lite: sqlite3.Connection) -> None:
-    assert fix_sqlite_cast_timestamp in rewrites_for("redshift", "sqlite")
+    assert fix_sqlite_cast_timestamp in fixes_for("redshift", "sqlite")
     assert run_sqlite(lite, "select count(*) from t "
                             "where ts >= '2020-12-31 23:59:00'::timestamp", "redshift") == [(2,)]
     assert run_sqlite(lite, "select extract(second from cast('2020-01-01 10:00:01.25' "
@@ -265,7 +275,7 @@ NAMED = [
 def test_name_result_columns_as_postgres(
     duck: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, engine: str
 ) -> None:
-    assert name_result_columns in rewrites_for("postgres", engine)
+    assert name_result_columns in fixes_for("postgres", engine)
     sql = "select " + ", ".join(e for e, _ in NAMED) + " from t group by a, b"
     out = translate(sql, Context(read="postgres", engine=engine, tables=TABLES))[-1]
     if engine == "duckdb":
@@ -284,15 +294,19 @@ def test_name_result_columns_redshift_and_unions(duck: duckdb.DuckDBPyConnection
 
 
 def test_name_result_columns_leaves_other_dialects() -> None:
-    assert name_result_columns not in rewrites_for("duckdb", "duckdb")
-    assert name_result_columns not in rewrites_for("snowflake", "duckdb")
-    assert name_result_columns not in rewrites_for("redshift", "postgres")
+    assert name_result_columns not in fixes_for("duckdb", "duckdb")
+    assert name_result_columns not in fixes_for("snowflake", "duckdb")
+    assert name_result_columns not in fixes_for("redshift", "postgres")
 
 
 # --- Redshift constructs on DuckDB met in the documentation's examples --------------------------
 
 
 def test_like_ratio_repeat_and_date_part_year_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_like_on_datetime in fixes_for("redshift", "duckdb")
+    assert fix_ratio_to_report in fixes_for("redshift", "duckdb")
+    assert fix_string_functions_of_numbers in fixes_for("redshift", "duckdb")
+    assert fix_date_part_year in fixes_for("redshift", "duckdb")
     # A timestamp matched against a text pattern, as Redshift allows.
     assert run_duckdb(duck, "select a from t where ts like '2020-06-%' order by a") == [(0,), (3,),
                                                                                         (4,)]
@@ -323,6 +337,7 @@ def test_redshift_experiment_on_duckdb_lambdas_and_repeated_labels(home: Path) -
 def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
     duck: duckdb.DuckDBPyConnection,
 ) -> None:
+    assert refuse_to_char_number_format in fixes_for("redshift", "duckdb")
     # A column the spec types as INT, and a number format on an untyped value.
     for sql in ("select to_char(a, '999') from t", "select to_char(1234.5, '9,999.99')"):
         with pytest.raises(QueryError, match="number formats in TO_CHAR are not supported"):
@@ -334,6 +349,7 @@ def test_to_char_of_a_number_is_refused_by_name_and_dates_still_format(
 
 
 def test_add_months_keeps_month_ends_on_duckdb(duck: duckdb.DuckDBPyConnection) -> None:
+    assert fix_add_months_month_end_duckdb in fixes_for("redshift", "duckdb")
     sql = (
         "select add_months('2024-02-29'::date, 1), add_months(ts, 2), "
         "dateadd(month, 1, '2024-02-29'::date), last_day(d) from t where a = 4"

@@ -1,7 +1,7 @@
 """Translate a query between dialects, and name the places where its meaning may change.
 
-The translation is sqlglot's, plus this project's named fixes
-(:mod:`dwsim_nb.warehouses.rewrites`) for the (from, to) pair. Fixes that make the emulators
+The translation is sqlglot's, plus this project's named fixes for the (from, to) pair, in the order
+:mod:`dwsim_nb.warehouses.pipelines` lists them. Fixes that make the emulators
 faithful by calling this project's helper functions (``dwsim_rs.*``) are skipped: the output is
 meant for the real target warehouse, which does not have them; those constructs are listed in
 ``notes`` instead. Identifiers are printed as written (no blanket quoting, which would make names
@@ -22,7 +22,8 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.warehouses.rewrites import Context, rewrites_for
+from dwsim_nb.warehouses.pipelines import fixes_for
+from dwsim_nb.warehouses.rewrites import Context
 from dwsim_nb.warehouses.translate import parse, sqlglot_dialect
 
 _HELPER_SCHEMA = "dwsim_rs"
@@ -68,31 +69,25 @@ def _dialect(name: str) -> type[Dialect]:
     return Dialect.get_or_raise(sqlglot_dialect(name) or None).__class__
 
 
-def _register_warehouse_fixes() -> None:
-    """The warehouses register their fixes when first used; a translation wants them all."""
-    from dwsim_nb.warehouses import redshift_rewrites, snowflake_rewrites
-
-    redshift_rewrites.register_with_translator()
-    snowflake_rewrites.register_with_translator()
-
-
 def translate(sql: str, from_dialect: str, to_dialect: str) -> Translation:
     """``sql`` written for ``from_dialect`` as ``to_dialect`` SQL, with semantic notes.
 
     >>> translate("select top 3 * from users", "redshift", "snowflake").text
     'SELECT * FROM users LIMIT 3;'
     """
-    _register_warehouse_fixes()
     target = sqlglot_dialect(to_dialect)
     ctx = Context(read=from_dialect, engine=to_dialect)
     statements: list[str] = []
     notes: list[str] = []
-    for tree in parse(sql, from_dialect):
+    trees = parse(sql, from_dialect)
+    fixes = fixes_for(from_dialect, to_dialect)
+    for tree in trees:
+        ctx.annotate(tree)
         for check in HAZARDS:
             note = check(tree, from_dialect, to_dialect)
             if note and note not in notes:
                 notes.append(note)
-        for fix in rewrites_for(from_dialect, to_dialect):
+        for fix in fixes:
             candidate = fix(tree.copy(), ctx)
             if _HELPER_SCHEMA in candidate.sql():
                 doc = (fix.__doc__ or fix.__name__).strip().splitlines()[0]

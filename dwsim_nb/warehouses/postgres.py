@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
-from dwsim_nb.warehouses.redshift_rewrites import register_with_translator
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
@@ -38,11 +37,6 @@ if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec, Table
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-# Redshift SQL is the most common dialect run here (specs imported from Redshift DDL); its fixes
-# for PostgreSQL apply on either warehouse. Their helper functions are installed by the redshift
-# warehouse only.
-register_with_translator()
 
 # Strings have no length limit here: the spec's lengths describe the source warehouse, and a load
 # must not fail on a value a byte-counting warehouse (Redshift) would have accepted.

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
-from dwsim_nb.warehouses import redshift_rewrites as rr
 from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
 from dwsim_nb.warehouses.postgres import PostgresWarehouse, prepare_batch, safe_rollback
 from dwsim_nb.warehouses.redshift_functions import install
 from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote, string_literal
+from dwsim_nb.warehouses.translate import parse
 
 if TYPE_CHECKING:
     import psycopg
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from dwsim_nb.spec import ExperimentSpec, Table
-
-rr.register_with_translator()
 
 # Types for tables created on a real cluster (the emulator uses PostgreSQL's map).
 TYPE_MAPS.setdefault(
@@ -202,14 +200,14 @@ class RedshiftWarehouse(PostgresWarehouse):
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         if not self.emulated:
             return [sql]
-        return super(PostgresWarehouse, self).translate(spec, rr.strip_column_dist_sort_keys(sql))
+        return super(PostgresWarehouse, self).translate(spec, sql)
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
         if not self.emulated or "copy" not in sql.lower():
             return super().query_arrow(spec, sql)
         from sqlglot import exp
 
-        trees = rr.parse_redshift(sql)
+        trees = parse(sql, "redshift")
         if not any(isinstance(t, exp.Copy) for t in trees):
             return super().query_arrow(spec, sql)
         result: pa.Table | None = None

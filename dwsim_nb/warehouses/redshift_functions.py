@@ -1,8 +1,9 @@
 """SQL functions that give PostgreSQL the Redshift behaviour a syntax rewrite cannot.
 
 They live in one helper schema, ``dwsim_rs``, shared by every experiment in a database, and the
-rewrites in :mod:`dwsim_nb.warehouses.redshift_rewrites` call them by their qualified names, so the
-experiment's ``search_path`` does not matter. Installing is idempotent and versioned: a marker
+Redshift fixes (:mod:`dwsim_nb.warehouses.redshift_rewrites`, ``redshift_dates``,
+``redshift_aggregates``) call them by their qualified names, so the experiment's ``search_path``
+does not matter. Installing is idempotent and versioned: a marker
 function returns :data:`VERSION`, and the statements run only when it differs.
 """
 

@@ -1,161 +1,147 @@
-"""This project's fixes to sqlglot's translations, one small named function each.
+"""What every translation fix works with: one signature, a :class:`Context`, and the shared fixes.
 
 A fix exists only where sqlglot's output was checked by executing it and found wrong or rejected by
-the engine. Each one takes a parsed statement and a :class:`Context` and returns the (possibly new)
-statement; :func:`rewrites_for` picks those that apply to a (source dialect, engine) pair. Later
-warehouses add theirs with :func:`rewrite`.
+the engine. Every fix is ``fix(tree, ctx) -> tree``: it takes a parsed statement and the
+:class:`Context` and returns the (possibly new) statement. Which fixes run, in which order, for a
+(source dialect, engine) pair is written out in :mod:`dwsim_nb.warehouses.pipelines`.
+
+The types of values come from sqlglot's optimizer (``qualify``, which normalizes identifiers and
+qualifies tables and columns, then ``annotate_types``) against a ``MappingSchema`` of the
+experiment's tables, once per statement and only if a fix asks (:meth:`Context.type_of`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlglot import exp
+from sqlglot.errors import ParseError
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
 
-from dwsim_nb.errors import QueryError
-from dwsim_nb.spec.types import NUMERIC_TYPES, TEMPORAL_TYPES
+from dwsim_nb.dialects import resolve
 from dwsim_nb.warehouses.result_names import postgres_label, top_select
+
+Kind = Literal["temporal", "number"]
+
+# Marks each node of a statement so that the optimizer's types, found on a qualified copy, can be
+# read back for the node (and for the copies fixes make of it: sqlglot copies ``meta``).
+_NODE = "dwsim_node"
+
+
+@functools.cache
+def _sqlglot_type(logical: str) -> exp.DataType | None:
+    """sqlglot's type for a spec type (shared, so never changed in place)."""
+    try:
+        return exp.DataType.build(logical)
+    except (ParseError, ValueError):  # a spec type sqlglot cannot read without a dialect (SUPER)
+        return None
 
 
 @dataclass
 class Context:
-    """What a rewrite may know besides the statement: dialects and the experiment's tables."""
+    """What a fix may know besides the statement: dialects, the experiment's tables, the types."""
 
     read: str
     engine: str
     schema: str | None = None
     # table name -> {column name -> logical type}, names as the spec spells them
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    _schema: MappingSchema | None = field(default=None, repr=False)
+    _untyped: exp.Expression | None = field(default=None, repr=False)
+    _types: dict[int, exp.DataType] = field(default_factory=dict, repr=False)
 
     def table_name(self, name: str) -> str | None:
         """The spec's spelling of a table name, matched without regard to case."""
         if name in self.tables:
             return name
         lowered = name.lower()
-        for t in self.tables:
-            if t.lower() == lowered:
-                return t
-        return None
+        return next((t for t in self.tables if t.lower() == lowered), None)
 
-    def column_type(self, name: str) -> str | None:
-        """The logical type of a column name if every table that has it agrees."""
+    def mapping_schema(self) -> MappingSchema:
+        """The experiment's tables as sqlglot's schema (table -> column -> type)."""
+        if self._schema is None:
+            mapping: dict[str, object] = {}
+            for table, columns in self.tables.items():
+                typed = {c: _sqlglot_type(t) for c, t in columns.items()}
+                mapping[table] = {c: t for c, t in typed.items() if t is not None}
+            self._schema = MappingSchema(mapping, dialect=resolve(self.read).sqlglot or None)
+        return self._schema
+
+    def annotate(self, tree: exp.Expression) -> None:
+        """Make the types of ``tree``'s nodes known to :meth:`type_of`, before any fix runs.
+
+        sqlglot's optimizer types the statement when a fix first asks (most pairs never do), on
+        a copy: qualifying names and typing nodes changes how sqlglot prints some of them, and
+        the translation must print the statement as the user wrote it.
+        """
+        for i, node in enumerate(tree.walk()):
+            node.meta[_NODE] = i
+        self._untyped = tree.copy()
+        self._types = {}
+
+    def _type_statement(self) -> None:
+        typed, self._untyped = self._untyped, None
+        if typed is None:
+            return
+        dialect = resolve(self.read).sqlglot or None
+        try:
+            schema = self.mapping_schema()
+            qualify(
+                typed,
+                dialect=dialect,
+                schema=schema,
+                expand_alias_refs=False,
+                expand_stars=False,
+                validate_qualify_columns=False,
+                quote_identifiers=False,
+                identify=False,
+            )
+            annotate_types(typed, schema=schema, dialect=dialect)
+        except Exception:
+            # Typing only helps the fixes; a statement the optimizer cannot follow is still
+            # translated, with the types of its values unknown.
+            return
+        for node in typed.walk():
+            tag = node.meta.get(_NODE)
+            if tag is not None and node.type is not None and not node.is_type(exp.DType.UNKNOWN):
+                self._types[tag] = node.type
+
+    def type_of(self, node: exp.Expression) -> exp.DataType | None:
+        """The type the optimizer found for ``node`` (None: unknown)."""
+        self._type_statement()
+        i = node.meta.get(_NODE)
+        found = self._types.get(i) if i is not None else None
+        if found is None and isinstance(node, exp.Column):
+            return self._column_type_by_name(node.name)
+        return found
+
+    def _column_type_by_name(self, name: str) -> exp.DataType | None:
+        # Fallback: the optimizer types columns only inside a SELECT's scope, so a column in an
+        # UPDATE or DELETE, or of a table named with another schema, is typed here by its name
+        # when every table of the experiment that has it agrees.
         found = {
             cols[c] for cols in self.tables.values() for c in cols if c.lower() == name.lower()
         }
-        return found.pop() if len(found) == 1 else None
+        return _sqlglot_type(found.pop()) if len(found) == 1 else None
 
-
-Rewrite = Callable[[exp.Expression, Context], exp.Expression]
-
-_TEMPORAL_CALLS = (
-    exp.CurrentDate,
-    exp.CurrentTimestamp,
-    exp.CurrentDatetime,
-    exp.Localtimestamp,
-    exp.DateAdd,
-    exp.DateSub,
-    exp.TsOrDsAdd,
-    exp.TimestampAdd,
-    exp.DateTrunc,
-    exp.TimestampTrunc,
-    exp.TimeStrToTime,
-    exp.StrToTime,
-    exp.StrToDate,
-    exp.TsOrDsToDate,
-    exp.LastDay,
-)
-
-
-def value_kind(node: exp.Expression, ctx: Context) -> str | None:
-    """``"temporal"``, ``"number"`` or None (unknown) for the value of ``node``.
-
-    The experiment's spec types its columns; casts and date functions type themselves.
-    """
-    if isinstance(node, exp.Paren):
-        return value_kind(node.this, ctx)
-    if isinstance(node, exp.Column):
-        logical = ctx.column_type(node.name)
-        if logical in TEMPORAL_TYPES:
+    def kind(self, node: exp.Expression) -> Kind | None:
+        """``"temporal"``, ``"number"`` or None (unknown or other) for the value of ``node``."""
+        typed = self.type_of(node)
+        if typed is None:
+            return None
+        if typed.is_type(*exp.DataType.TEMPORAL_TYPES):
             return "temporal"
-        if logical in NUMERIC_TYPES:
+        if typed.is_type(*exp.DataType.NUMERIC_TYPES):
             return "number"
         return None
-    if isinstance(node, (exp.Cast, exp.TryCast)):
-        if node.to.is_type(*exp.DataType.TEMPORAL_TYPES):
-            return "temporal"
-        if node.to.is_type(*exp.DataType.NUMERIC_TYPES):
-            return "number"
-        return None
-    if isinstance(node, exp.Literal):
-        return None if node.is_string else "number"
-    if isinstance(node, _TEMPORAL_CALLS):
-        return "temporal"
-    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Round)):
-        return "number" if value_kind(node.this, ctx) == "number" else None
-    typed = node.type
-    if typed is not None and typed.is_type(*exp.DataType.TEMPORAL_TYPES):
-        return "temporal"
-    if typed is not None and typed.is_type(*exp.DataType.NUMERIC_TYPES):
-        return "number"
-    return None
 
 
-@dataclass(frozen=True)
-class Registered:
-    fn: Rewrite
-    reads: frozenset[str] | None  # None: every source dialect
-    engines: frozenset[str] | None  # None: every engine
-
-
-_REGISTRY: list[Registered] = []
-
-
-def rewrite(
-    reads: set[str] | None = None, engines: set[str] | None = None
-) -> Callable[[Rewrite], Rewrite]:
-    """Register a fix for SQL read in ``reads`` and run on ``engines`` (None: all)."""
-
-    def deco(fn: Rewrite) -> Rewrite:
-        _REGISTRY.append(
-            Registered(
-                fn,
-                frozenset(reads) if reads is not None else None,
-                frozenset(engines) if engines is not None else None,
-            )
-        )
-        return fn
-
-    return deco
-
-
-def register_without_context(
-    fixes: Iterable[Callable[[exp.Expression], exp.Expression]],
-    reads: set[str] | None = None,
-    engines: set[str] | None = None,
-) -> None:
-    """Register fixes written as ``fix(tree)`` (the emulators' own rewrite tuples, which they
-    also run outside the translator) for the given pair, each keeping its name and docstring."""
-
-    def adapt(fix: Callable[[exp.Expression], exp.Expression]) -> Rewrite:
-        def run(tree: exp.Expression, ctx: Context) -> exp.Expression:
-            return fix(tree)
-
-        run.__name__ = fix.__name__
-        run.__doc__ = fix.__doc__
-        return run
-
-    for fix in fixes:
-        rewrite(reads, engines)(adapt(fix))
-
-
-def rewrites_for(read: str, engine: str) -> list[Rewrite]:
-    return [
-        r.fn
-        for r in _REGISTRY
-        if (r.reads is None or read in r.reads) and (r.engines is None or engine in r.engines)
-    ]
+Fix = Callable[[exp.Expression, Context], exp.Expression]
 
 
 # --- name resolution (every pair) ---------------------------------------------------------------
@@ -165,9 +151,13 @@ def cte_names(tree: exp.Expression) -> set[str]:
     return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
 
-@rewrite()
 def qualify_experiment_tables(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """Point unqualified names of the experiment's tables at its schema (not CTE names)."""
+    """Point unqualified names of the experiment's tables at its schema (not CTE names).
+
+    Run as written, ``FROM orders`` finds no table: the warehouse keeps each experiment in its
+    own schema. sqlglot's ``qualify_tables`` would also qualify tables outside the experiment
+    and alias every table, changing the statement's text beyond what is needed.
+    """
     ctes = cte_names(tree)
     for table in tree.find_all(exp.Table):
         if table.args.get("db") or not table.name or table.name.lower() in ctes:
@@ -181,12 +171,13 @@ def qualify_experiment_tables(tree: exp.Expression, ctx: Context) -> exp.Express
     return tree
 
 
-@rewrite()
 def match_column_case(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Spell unquoted column names as the schema does, so results carry the schema's names.
 
     Redshift and Postgres fold unquoted names to lower case and Snowflake to upper case; every
-    engine here compares names without case, so only the result's column labels would differ.
+    engine here compares names without case, so only the result's column labels would differ
+    (``USERID`` instead of the spec's ``userId``), and quoting every identifier on output would
+    make the folded spelling a different column.
     """
     columns = {c.lower(): c for cols in ctx.tables.values() for c in cols}
     for col in tree.find_all(exp.Column):
@@ -201,7 +192,6 @@ def match_column_case(tree: exp.Expression, ctx: Context) -> exp.Expression:
 # --- result column names -----------------------------------------------------------------------
 
 
-@rewrite(reads={"redshift", "postgres"}, engines={"duckdb", "sqlite"})
 def name_result_columns(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Alias unaliased expressions of the result as Redshift/PostgreSQL name them.
 
@@ -231,76 +221,26 @@ def name_result_columns(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return tree
 
 
-# --- Redshift fixes -----------------------------------------------------------------------------
+# --- window functions several engines lack ------------------------------------------------------
 
 
-@rewrite(reads={"redshift"}, engines={"duckdb"})
-def fix_listagg_distinct(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """``LISTAGG(DISTINCT x, ',') WITHIN GROUP (ORDER BY x)``: the parser keeps the separator
-    inside the DISTINCT, and sqlglot then prints a CASE over a tuple that DuckDB rejects. Moving
-    the separator out gives DuckDB's ``LISTAGG(DISTINCT x, ',' ORDER BY x)``."""
-    for agg in tree.find_all(exp.GroupConcat):
-        distinct = agg.this
-        if (
-            isinstance(distinct, exp.Distinct)
-            and len(distinct.expressions) == 2
-            and agg.args.get("separator") is None
-        ):
-            value, sep = distinct.expressions
-            agg.set("this", exp.Distinct(expressions=[value.copy()]))
-            agg.set("separator", sep.copy())
-    return tree
+def fix_ratio_to_report(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``RATIO_TO_REPORT(x) OVER (w)`` -> ``x / NULLIF(SUM(x) OVER (w), 0)``.
 
-
-@rewrite(reads={"redshift"})
-def fix_trunc_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """Redshift ``TRUNC(timestamp)`` is the timestamp's date; sqlglot keeps TRUNC, which DuckDB
-    only knows for numbers. Rewritten where the argument is known to be a date or time."""
-
-    def temporal(node: exp.Expression) -> bool:
-        if isinstance(node, exp.Column):
-            return ctx.column_type(node.name) in TEMPORAL_TYPES
-        if isinstance(node, exp.Cast):
-            return node.to.is_type(*exp.DataType.TEMPORAL_TYPES)
-        return isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentDatetime))
-
-    def fix(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Trunc) and not node.args.get("decimals") and temporal(node.this):
-            return exp.Cast(this=node.this.copy(), to=exp.DataType.build("DATE"))
-        return node
-
-    return tree.transform(fix)
-
-
-@rewrite(reads={"redshift"}, engines={"postgres", "duckdb"})
-def fix_like_on_datetime(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """``saletime LIKE '2008-09%'``: Redshift compares a date or timestamp column with a pattern
-    through its text form; PostgreSQL and DuckDB have no LIKE for those types. The column is cast
-    to text where the schema says it is a date or time."""
-    for like in list(tree.find_all(exp.Like, exp.ILike)):
-        subject = like.this
-        if isinstance(subject, exp.Column) and ctx.column_type(subject.name) in TEMPORAL_TYPES:
-            subject.replace(exp.cast(subject.copy(), exp.DataType.build("VARCHAR")))
-    return tree
-
-
-# A Redshift number format after sqlglot's parse (date formats come out as strftime, with %).
-_NUMBER_FORMAT = re.compile(r"^(?=.*[09])[\s09.,$DGSLMIPRFVEB-]+$", re.IGNORECASE)
-
-
-@rewrite(reads={"redshift"}, engines={"duckdb"})
-def refuse_to_char_number_format(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """``TO_CHAR(number, '999.99')``: sqlglot reads every TO_CHAR as a date format and writes
-    DuckDB's STRFTIME, which then fails on a number with a message about timestamps. Redshift's
-    number formats (padding, sign and group separators) have no DuckDB counterpart, so the
-    call is refused by name. Date and timestamp TO_CHAR is left as sqlglot writes it."""
-    for call in tree.find_all(exp.TimeToStr):
-        fmt = call.args.get("format")
-        number_format = isinstance(fmt, exp.Literal) and bool(_NUMBER_FORMAT.match(fmt.name))
-        if value_kind(call.this, ctx) == "number" or number_format:
-            raise QueryError(
-                "number formats in TO_CHAR are not supported on the duckdb warehouse "
-                f"({call.sql(dialect='redshift')}).",
-                hint="use the redshift warehouse, or CAST/ROUND the number instead",
+    Redshift and Snowflake have it; sqlglot keeps the call, which PostgreSQL and DuckDB (also
+    under fakesnow) reject as an unknown function.
+    """
+    for window in list(tree.find_all(exp.Window)):
+        func = window.this
+        if isinstance(func, exp.Anonymous) and func.name.upper() == "RATIO_TO_REPORT":
+            value = func.expressions[0]
+            total = window.copy()
+            total.set("this", exp.Sum(this=value.copy()))
+            numerator = exp.cast(value.copy(), exp.DataType.build("double"))
+            window.replace(
+                exp.Div(
+                    this=numerator,
+                    expression=exp.Nullif(this=total, expression=exp.Literal.number(0)),
+                )
             )
     return tree

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url
-from dwsim_nb.warehouses import snowflake_rewrites
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
 
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from dwsim_nb.spec import ExperimentSpec, Table
-
-snowflake_rewrites.register_with_translator()
 
 DATABASE = "DWSIM"
 # Suffix of the tables a load fills before they replace the experiment's tables.
@@ -370,9 +367,6 @@ class SnowflakeWarehouse(Warehouse):
         return out
 
     # --- queries -----------------------------------------------------------------------------
-
-    def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
-        return super().translate(spec, snowflake_rewrites.fix_text(sql))
 
     def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
         from dwsim_nb.warehouses.postgres import _empty, _to_arrow

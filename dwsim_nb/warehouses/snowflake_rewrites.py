@@ -8,23 +8,14 @@ translation works; each is named after the Snowflake feature it fixes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from sqlglot import exp
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.warehouses import redshift_rewrites
-from dwsim_nb.warehouses.rewrites import Context, value_kind
-
-Rewrite = Callable[[exp.Expression], exp.Expression]
+from dwsim_nb.warehouses.rewrites import Context
 
 
-def fix_text(sql: str) -> str:
-    """Fixes that must run on the text before parsing (none needed so far)."""
-    return sql
-
-
-def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
+def fix_result_column_names(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Unaliased expressions in the outer SELECT named as Snowflake names them.
 
     Snowflake labels ``count(*)`` as ``COUNT(*)`` and ``iff(a > 1, 'x', 'y')`` as
@@ -65,7 +56,7 @@ def fix_result_column_names(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def fix_group_by_all_with_qualify(tree: exp.Expression) -> exp.Expression:
+def fix_group_by_all_with_qualify(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """``GROUP BY ALL`` next to ``QUALIFY`` -> the grouped expressions spelled out.
 
     DuckDB, under fakesnow, refuses the combination ("Combining QUALIFY with GROUP BY ALL is not
@@ -82,12 +73,6 @@ def fix_group_by_all_with_qualify(tree: exp.Expression) -> exp.Expression:
         ]
         select.set("group", exp.Group(expressions=keys) if keys else None)
     return tree
-
-
-def fix_ratio_to_report(tree: exp.Expression) -> exp.Expression:
-    """``RATIO_TO_REPORT(x) OVER (w)``: DuckDB, under fakesnow, has no such window function;
-    the same rewrite as for Redshift on PostgreSQL (``x / NULLIF(SUM(x) OVER (w), 0)``)."""
-    return redshift_rewrites.fix_ratio_to_report(tree)
 
 
 # Snowflake date/time format elements -> DuckDB strftime. Longest first, so MMMM wins over MM and
@@ -176,7 +161,7 @@ def fix_to_char_date_format(tree: exp.Expression, ctx: Context) -> exp.Expressio
         fmt = call.args.get("format")
         if not isinstance(fmt, exp.Literal) or not fmt.is_string:
             continue
-        kind = value_kind(call.this, ctx)
+        kind = ctx.kind(call.this)
         if kind == "number":
             raise _number_format_error(call.sql(dialect="snowflake"))
         if isinstance(call, exp.TimeToStr):
@@ -200,8 +185,11 @@ def fix_to_char_date_format(tree: exp.Expression, ctx: Context) -> exp.Expressio
 _NOT_EMULATED = frozenset({"IS_OBJECT", "AS_VARCHAR"})
 
 
-def refuse_unemulated_functions(tree: exp.Expression) -> exp.Expression:
-    """``IS_OBJECT(v)``, ``AS_VARCHAR(v)``: a QueryError naming the function and the emulator."""
+def refuse_unemulated_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``IS_OBJECT(v)``, ``AS_VARCHAR(v)``: a QueryError naming the function and the emulator.
+
+    fakesnow passes them through and DuckDB's error reads as if the user misspelt them.
+    """
     for call in tree.find_all(exp.Anonymous):
         name = call.name.upper()
         if name in _NOT_EMULATED:
@@ -210,27 +198,3 @@ def refuse_unemulated_functions(tree: exp.Expression) -> exp.Expression:
                 hint="use TYPEOF(v) or v::VARCHAR instead, or run the query on Snowflake",
             )
     return tree
-
-
-REWRITES: tuple[Rewrite, ...] = (
-    refuse_unemulated_functions,
-    fix_result_column_names,
-    fix_group_by_all_with_qualify,
-    fix_ratio_to_report,
-)
-
-_registered = False
-
-
-def register_with_translator() -> None:
-    """Add these fixes to the shared translator for SQL run on Snowflake (once)."""
-    global _registered
-    if _registered:
-        return
-    from dwsim_nb.warehouses.rewrites import register_without_context, rewrite
-
-    register_without_context(REWRITES, engines={"snowflake"})
-    # Needs the experiment's column types, and runs after the result columns are named so their
-    # labels keep the TO_CHAR the user wrote.
-    rewrite(engines={"snowflake"})(fix_to_char_date_format)
-    _registered = True

@@ -14,7 +14,7 @@ import re
 from sqlglot import exp
 
 from dwsim_nb.errors import QueryError
-from dwsim_nb.warehouses.rewrites import Context, rewrite
+from dwsim_nb.warehouses.rewrites import Context
 
 # Interval units as sqlglot spells them (singular, upper case) -> (SQLite modifier unit, factor).
 # SQLite has no weeks, quarters, decades or milliseconds as modifiers; they are converted.
@@ -111,7 +111,8 @@ def _is_date(node: exp.Expression, ctx: Context) -> bool:
     if isinstance(node, (exp.Date, exp.CurrentDate)):
         return True
     if isinstance(node, exp.Column):
-        return ctx.column_type(node.name) == "DATE"
+        typed = ctx.type_of(node)
+        return typed is not None and typed.is_type(exp.DataType.Type.DATE)
     if isinstance(node, exp.Anonymous):
         return node.name.lower() == "date"
     return False
@@ -160,7 +161,6 @@ def _shift(value: exp.Expression, amount: float, unit: str, as_date: bool) -> ex
     return _call(as_date, shifted.copy(), back)
 
 
-@rewrite(engines={"sqlite"})
 def fix_sqlite_date_interval(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """``x + interval 'n' unit`` / ``x - interval ...`` -> ``date(x, '+n unit')`` (a date) or
     ``strftime('%Y-%m-%d %H:%M:%f000', x, '+n unit')`` (a timestamp), as SQLite spells them.
@@ -191,7 +191,7 @@ def fix_sqlite_date_interval(tree: exp.Expression, ctx: Context) -> exp.Expressi
             out = _shift(out, sign * amount, unit, as_date)
         return out
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 def _constant(node: exp.Expression) -> float | None:
@@ -209,7 +209,6 @@ def _constant(node: exp.Expression) -> float | None:
     return None
 
 
-@rewrite(engines={"sqlite"})
 def fix_sqlite_dateadd(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Redshift ``DATEADD(day, 3, d)`` / ``DATE_ADD('month', 1, ts)`` -> ``strftime('%Y-%m-%d
     %H:%M:%f000', d, '+3 days')``; sqlglot prints ``TS_OR_DS_ADD(...)``, which SQLite lacks.
@@ -232,7 +231,7 @@ def fix_sqlite_dateadd(tree: exp.Expression, ctx: Context) -> exp.Expression:
         as_date = node.return_type.is_type(exp.DataType.Type.DATE) and unit in _DAY_OR_LONGER
         return _shift(node.this, amount, unit, as_date)
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
 # EXTRACT fields -> an expression over strftime(format, x) (as text).
@@ -301,10 +300,10 @@ def extract_sql(field: str, value: exp.Expression) -> exp.Expression:
     )
 
 
-@rewrite(engines={"sqlite"})
 def fix_sqlite_extract(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """``EXTRACT(YEAR FROM d)`` (and ``date_part('year', d)``, ``YEAR(d)``, ``MONTH(d)``,
-    ``DAY(d)``) -> ``CAST(strftime('%Y', d) AS INTEGER)``."""
+    ``DAY(d)``) -> ``CAST(strftime('%Y', d) AS INTEGER)``: sqlglot prints EXTRACT unchanged and
+    SQLite has no such function."""
     simple = {exp.Year: "YEAR", exp.Month: "MONTH", exp.Day: "DAY"}
 
     def fix(node: exp.Expression) -> exp.Expression:
@@ -315,10 +314,9 @@ def fix_sqlite_extract(tree: exp.Expression, ctx: Context) -> exp.Expression:
                 return extract_sql(field, node.this)
         return node
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)
 
 
-@rewrite(engines={"sqlite"})
 def fix_sqlite_cast_timestamp(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """``CAST(x AS TIMESTAMP)`` -> ``strftime('%Y-%m-%d %H:%M:%f000', x)``.
 
@@ -333,4 +331,4 @@ def fix_sqlite_cast_timestamp(tree: exp.Expression, ctx: Context) -> exp.Express
             return _call(False, node.this.copy())
         return node
 
-    return tree.transform(fix)
+    return tree.transform(fix, copy=False)

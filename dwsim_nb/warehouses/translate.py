@@ -1,9 +1,10 @@
 """SQL in an experiment's dialect -> statements in the engine's dialect, via sqlglot.
 
-``translate`` parses the user's text (several statements allowed), applies this project's named
-fixes (:mod:`dwsim_nb.warehouses.rewrites`), points the experiment's table names at its schema and
-prints each statement for the engine with every identifier quoted, so reserved words such as a
-table ``date`` or a column ``user`` work.
+``translate`` parses the user's text (several statements allowed), types it with sqlglot's
+optimizer against the experiment's schema, applies this project's named fixes for the (source
+dialect, engine) pair in the order :mod:`dwsim_nb.warehouses.pipelines` lists them (which also
+point the experiment's table names at its schema) and prints each statement for the engine with
+every identifier quoted, so reserved words such as a table ``date`` or a column ``user`` work.
 """
 
 from __future__ import annotations
@@ -16,27 +17,15 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 
+from dwsim_nb.dialects import Dialect as DialectRecord
+from dwsim_nb.dialects import UnknownDialectError, resolve
 from dwsim_nb.errors import QueryError
-
-# Engine-specific fixes register themselves on import; the translator needs them whichever
-# warehouse module was loaded.
-from dwsim_nb.warehouses import redshift_rewrites, sqlite_rewrites  # noqa: F401  (registers)
-from dwsim_nb.warehouses.rewrites import Context, rewrites_for
+from dwsim_nb.warehouses.pipelines import fixes_for
+from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
+from dwsim_nb.warehouses.rewrites import Context
 
 if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec
-
-redshift_rewrites.register_with_translator()
-
-# Spec dialect names -> sqlglot dialect names ("ansi" is sqlglot's default dialect).
-_SQLGLOT_DIALECTS = {
-    "ansi": "",
-    "redshift": "redshift",
-    "snowflake": "snowflake",
-    "postgres": "postgres",
-    "duckdb": "duckdb",
-    "sqlite": "sqlite",
-}
 
 
 class SQLiteBacktick(SQLite):
@@ -51,18 +40,23 @@ class SQLiteBacktick(SQLite):
 
 
 # Source dialects read with a variant of sqlglot's dialect.
-_READ_DIALECTS: dict[str, type[Dialect]] = {"redshift": redshift_rewrites.RedshiftReader}
+_READ_DIALECTS: dict[str, type[Dialect]] = {"redshift": RedshiftReader}
 
 # Engines whose output needs a variant of sqlglot's dialect.
 _ENGINE_DIALECTS: dict[str, type[Dialect]] = {"sqlite": SQLiteBacktick}
 
 
-def sqlglot_dialect(dialect: str) -> str:
+def dialect_record(dialect: str) -> DialectRecord:
+    """The record of a dialect by any accepted spelling; a QueryError if unknown."""
     try:
-        return _SQLGLOT_DIALECTS[dialect.lower()]
-    except KeyError:
-        known = ", ".join(sorted(_SQLGLOT_DIALECTS))
-        raise QueryError(f"unknown SQL dialect {dialect!r}.", hint=f"use one of {known}") from None
+        return resolve(dialect)
+    except UnknownDialectError as e:
+        raise QueryError(f"unknown SQL dialect {dialect!r}.", hint=e.hint) from None
+
+
+def sqlglot_dialect(dialect: str) -> str:
+    """sqlglot's name for a dialect (``""``: sqlglot's default, for ``ansi``)."""
+    return dialect_record(dialect).sqlglot
 
 
 def context_for(spec: ExperimentSpec, engine: str, schema: str | None) -> Context:
@@ -71,10 +65,16 @@ def context_for(spec: ExperimentSpec, engine: str, schema: str | None) -> Contex
 
 
 def parse(sql: str, dialect: str) -> list[exp.Expression]:
-    """Parse one or more statements; a syntax error becomes a QueryError with line and column."""
+    """Parse one or more statements; a syntax error becomes a QueryError with line and column.
+
+    Redshift DDL as AWS documents it (column-level ``DISTKEY`` / ``SORTKEY``) is read too.
+    """
+    record = dialect_record(dialect)
+    if record.name == "redshift":
+        sql = strip_column_dist_sort_keys(sql)
     try:
-        read: str | type[Dialect] | None = _READ_DIALECTS.get(dialect.lower()) or (
-            sqlglot_dialect(dialect) or None
+        read: str | type[Dialect] | None = _READ_DIALECTS.get(record.name) or (
+            record.sqlglot or None
         )
         trees = sqlglot.parse(sql, read=read)
     except ParseError as e:
@@ -106,8 +106,11 @@ def translate(sql: str, ctx: Context) -> list[str]:
     """Translate ``sql`` read as ``ctx.read`` into statements for ``ctx.engine``."""
     engine: str | type[Dialect] = _ENGINE_DIALECTS.get(ctx.engine) or sqlglot_dialect(ctx.engine)
     out = []
-    for tree in parse(sql, ctx.read):
-        for fix in rewrites_for(ctx.read, ctx.engine):
+    trees = parse(sql, ctx.read)
+    fixes = fixes_for(ctx.read, ctx.engine)
+    for tree in trees:
+        ctx.annotate(tree)
+        for fix in fixes:
             tree = fix(tree, ctx)
         try:
             out.append(tree.sql(dialect=engine, identify=True, unsupported_level=ErrorLevel.RAISE))

@@ -1,0 +1,166 @@
+"""Which fixes run, in which order, when SQL read in one dialect is translated for an engine.
+
+One explicit, ordered tuple per (source dialect, engine) pair: what a translation does is read
+here, not found by importing modules. The engines are the dialects the warehouses run
+(``duckdb``, ``sqlite``, ``postgres`` — also behind the Redshift emulator — and ``snowflake``,
+fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.compare.translate`.
+
+>>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
+['qualify_experiment_tables', 'match_column_case', 'name_result_columns']
+"""
+
+from __future__ import annotations
+
+from dwsim_nb.dialects import resolve
+from dwsim_nb.warehouses.redshift_aggregates import (
+    fix_any_value,
+    fix_approximate_aggregates,
+    fix_ignore_nulls_window,
+    fix_listagg_distinct,
+    fix_listagg_within_group,
+    fix_median_window,
+    fix_percentile_window,
+)
+from dwsim_nb.warehouses.redshift_dates import (
+    fix_add_months_month_end,
+    fix_add_months_month_end_duckdb,
+    fix_date_part_year,
+    fix_datediff_boundaries,
+    fix_getdate_sysdate,
+    fix_like_on_datetime,
+    fix_trunc_of_unknown_type,
+    fix_trunc_timestamp,
+)
+from dwsim_nb.warehouses.redshift_rewrites import (
+    fix_helper_functions,
+    fix_physical_options,
+    fix_redshift_types,
+    fix_string_functions_of_numbers,
+    fix_unaliased_derived_tables,
+    refuse_to_char_number_format,
+)
+from dwsim_nb.warehouses.rewrites import (
+    Fix,
+    fix_ratio_to_report,
+    match_column_case,
+    name_result_columns,
+    qualify_experiment_tables,
+)
+from dwsim_nb.warehouses.snowflake_rewrites import (
+    fix_group_by_all_with_qualify,
+    fix_result_column_names,
+    fix_to_char_date_format,
+    refuse_unemulated_functions,
+)
+from dwsim_nb.warehouses.sqlite_rewrites import (
+    fix_sqlite_cast_timestamp,
+    fix_sqlite_date_interval,
+    fix_sqlite_dateadd,
+    fix_sqlite_extract,
+)
+
+# Every pair: the experiment's table names and the schema's spelling of column names.
+NAMES: tuple[Fix, ...] = (qualify_experiment_tables, match_column_case)
+
+# Redshift/PostgreSQL result column names on engines that name them otherwise.
+POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
+
+# Dates and EXTRACT on SQLite, from any dialect.
+ON_SQLITE: tuple[Fix, ...] = (
+    fix_sqlite_date_interval,
+    fix_sqlite_dateadd,
+    fix_sqlite_extract,
+    fix_sqlite_cast_timestamp,
+)
+
+# What fakesnow mis-runs, from any dialect. The result columns are named before the TO_CHAR fix,
+# so their labels keep the TO_CHAR the user wrote.
+ON_SNOWFLAKE: tuple[Fix, ...] = (
+    refuse_unemulated_functions,
+    fix_result_column_names,
+    fix_group_by_all_with_qualify,
+    fix_ratio_to_report,
+    fix_to_char_date_format,
+)
+
+REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
+    *NAMES,
+    *POSTGRES_NAMES,
+    fix_listagg_distinct,
+    fix_trunc_timestamp,
+    fix_like_on_datetime,
+    refuse_to_char_number_format,
+    fix_ratio_to_report,
+    fix_string_functions_of_numbers,
+    fix_date_part_year,
+    fix_add_months_month_end_duckdb,
+)
+
+# The percentile fixes must see WITHIN GROUP before anything else rewrites it; the typed TRUNC
+# fix runs before the helper that takes every TRUNC left.
+REDSHIFT_ON_POSTGRES: tuple[Fix, ...] = (
+    *NAMES,
+    fix_trunc_timestamp,
+    fix_like_on_datetime,
+    fix_median_window,
+    fix_percentile_window,
+    fix_approximate_aggregates,
+    fix_listagg_within_group,
+    fix_trunc_of_unknown_type,
+    fix_datediff_boundaries,
+    fix_getdate_sysdate,
+    fix_unaliased_derived_tables,
+    fix_redshift_types,
+    fix_any_value,
+    fix_ratio_to_report,
+    fix_ignore_nulls_window,
+    fix_string_functions_of_numbers,
+    fix_date_part_year,
+    fix_add_months_month_end,
+    fix_helper_functions,
+    fix_physical_options,
+)
+
+PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
+    ("redshift", "duckdb"): REDSHIFT_ON_DUCKDB,
+    ("redshift", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_trunc_timestamp, *ON_SQLITE),
+    ("redshift", "postgres"): REDSHIFT_ON_POSTGRES,
+    ("redshift", "snowflake"): (*NAMES, fix_trunc_timestamp, *ON_SNOWFLAKE),
+    ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp),
+    ("redshift", "ansi"): (*NAMES, fix_trunc_timestamp),
+    ("postgres", "duckdb"): (*NAMES, *POSTGRES_NAMES),
+    ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, *ON_SQLITE),
+    ("postgres", "postgres"): NAMES,
+    ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("postgres", "redshift"): NAMES,
+    ("postgres", "ansi"): NAMES,
+    ("snowflake", "duckdb"): NAMES,
+    ("snowflake", "sqlite"): (*NAMES, *ON_SQLITE),
+    ("snowflake", "postgres"): NAMES,
+    ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("snowflake", "redshift"): NAMES,
+    ("snowflake", "ansi"): NAMES,
+    ("duckdb", "duckdb"): NAMES,
+    ("duckdb", "sqlite"): (*NAMES, *ON_SQLITE),
+    ("duckdb", "postgres"): NAMES,
+    ("duckdb", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("duckdb", "redshift"): NAMES,
+    ("duckdb", "ansi"): NAMES,
+    ("sqlite", "duckdb"): NAMES,
+    ("sqlite", "sqlite"): (*NAMES, *ON_SQLITE),
+    ("sqlite", "postgres"): NAMES,
+    ("sqlite", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("sqlite", "redshift"): NAMES,
+    ("sqlite", "ansi"): NAMES,
+    ("ansi", "duckdb"): NAMES,
+    ("ansi", "sqlite"): (*NAMES, *ON_SQLITE),
+    ("ansi", "postgres"): NAMES,
+    ("ansi", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("ansi", "redshift"): NAMES,
+    ("ansi", "ansi"): NAMES,
+}
+
+
+def fixes_for(read: str, engine: str) -> tuple[Fix, ...]:
+    """The fixes, in order, for SQL read as ``read`` and run on ``engine`` (any spelling)."""
+    return PIPELINES[(resolve(read).name, resolve(engine).name)]
