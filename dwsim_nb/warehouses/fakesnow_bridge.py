@@ -9,6 +9,7 @@ repaired before it gets here (:mod:`dwsim_nb.warehouses.snowflake_rewrites`).
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import warnings
@@ -29,6 +30,7 @@ FAKESNOW_VERSION = "0.12.1"
 _PLAIN_NAME = re.compile(r"^[\w$]+$")
 
 
+@functools.cache
 def require() -> None:
     """Refuse early when fakesnow is missing or of a version whose internals differ."""
     try:

@@ -206,7 +206,7 @@ class SnowflakeEmulator(SnowflakeWarehouse):
                 what="the Snowflake emulator's database",
                 where=self.where,
             )
-        except WarehouseError:
+        except WarehouseError:  # the file held by another process
             raise
         except Exception as exc:
             raise WarehouseError(
