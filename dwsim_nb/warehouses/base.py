@@ -144,7 +144,8 @@ class Warehouse(ABC):
     name: ClassVar[str]
     #: the SQL dialect people write for this warehouse
     dialect: ClassVar[str]
-    #: the sqlglot dialect of the engine that actually runs the SQL (an emulator may differ)
+    #: the dialect of the engine that actually runs the SQL and types the tables (an emulator
+    #: may differ from ``dialect``)
     engine_dialect: ClassVar[str]
     #: whether FOREIGN KEY clauses are declared in the tables it creates (``create_sql``)
     declares_foreign_keys: ClassVar[bool] = False
