@@ -10,29 +10,32 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from dwsim_nb.errors import LoadError
+from dwsim_nb.dialects import by_name
+from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.warehouses.results import arrow_to_frame
+from dwsim_nb.warehouses.tables import create_table_sql
 from dwsim_nb.warehouses.translate import context_for, translate
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.spec import ExperimentSpec, Table
 
 # progress(table, rows_done, rows_total), the same shape the engine reports generation with.
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 
-# Dialects whose warehouses enforce PRIMARY KEY / UNIQUE. Redshift and Snowflake accept the
-# declarations but never check them, so a stand-in that enforced them would reject loads and
-# pipelines the real warehouse accepts.
-ENFORCING_DIALECTS = frozenset({"postgres", "duckdb", "sqlite", "ansi"})
+# How long opening waits for another process that holds a warehouse without shared access.
+LOCK_WAIT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,13 @@ class Warehouse(ABC):
     name: ClassVar[str]
     #: the SQL dialect people write for this warehouse
     dialect: ClassVar[str]
-    #: the sqlglot dialect of the engine that actually runs the SQL (an emulator may differ)
+    #: the dialect of the engine that actually runs the SQL and types the tables (an emulator
+    #: may differ from ``dialect``)
     engine_dialect: ClassVar[str]
-    #: whether DDL runs inside a transaction (a failed load then also undoes table swaps)
-    transactional_ddl: ClassVar[bool] = True
-    #: whether FOREIGN KEY clauses are declared in the tables it creates
+    #: whether FOREIGN KEY clauses are declared in the tables it creates (``create_sql``)
     declares_foreign_keys: ClassVar[bool] = False
-    #: whether several processes may hold the warehouse open at once
+    #: whether several processes may hold the warehouse open at once; without it, opening waits
+    #: for another process to let go and then refuses (``open_exclusive``)
     shared_access: ClassVar[bool] = False
 
     def __init__(self, home: Path, **options: Any) -> None:
@@ -162,13 +165,67 @@ class Warehouse(ABC):
 
     def declare_keys(self, spec: ExperimentSpec) -> bool:
         """Declare PRIMARY KEY / UNIQUE? Option ``keys`` = "declare" | "informational" | "auto"
-        (auto: as the experiment's own warehouse would, see ``ENFORCING_DIALECTS``)."""
+        (auto: as the experiment's own warehouse would). Redshift and Snowflake accept the
+        declarations but never check them, so a stand-in that enforced them would reject loads
+        and pipelines the real warehouse accepts."""
         mode = self.options.get("keys", "auto")
         if mode == "declare":
             return True
         if mode == "informational":
             return False
-        return spec.dialect in ENFORCING_DIALECTS
+        return by_name(spec.dialect).enforces_keys
+
+    def create_sql(
+        self,
+        spec: ExperimentSpec,
+        table: Table,
+        *,
+        name: str | None = None,
+        keys: bool | None = None,
+    ) -> str:
+        """``CREATE TABLE`` of ``table`` in the experiment's schema, typed for the engine
+        (``engine_dialect``), under ``name`` if given (a load's side table). PRIMARY KEY / UNIQUE
+        as ``declare_keys`` says unless ``keys`` says otherwise (a load adds them after the
+        rows); FOREIGN KEYs if the warehouse ``declares_foreign_keys``."""
+        return create_table_sql(
+            table,
+            self.engine_dialect,
+            self.schema_for(spec),
+            name=name,
+            declare_keys=self.declare_keys(spec) if keys is None else keys,
+            declare_foreign_keys=self.declares_foreign_keys,
+        )
+
+    def open_exclusive(
+        self,
+        open_: Callable[[], T],
+        *,
+        locked: Callable[[Exception], bool],
+        what: str,
+        where: str,
+    ) -> T:
+        """``open_()`` the warehouse's file. Without ``shared_access`` another process may hold
+        it (its calls are short): wait up to the ``lock_wait`` option (15 s) while ``locked``
+        says the error is that, then refuse with a WarehouseError ("cannot open ``what``")."""
+        if self.shared_access:
+            return open_()
+        deadline = time.monotonic() + float(self.options.get("lock_wait", LOCK_WAIT_SECONDS))
+        delay = 0.02
+        while True:
+            try:
+                return open_()
+            except Exception as e:
+                if not locked(e):
+                    raise
+                if time.monotonic() > deadline:
+                    raise WarehouseError(
+                        f"cannot open {what}: {first_line(e)}",
+                        where=where,
+                        hint="another process keeps the file open; close that connection "
+                        "(or its notebook kernel) and try again",
+                    ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     # --- the five verbs ----------------------------------------------------------------------
 
@@ -256,22 +313,3 @@ class Warehouse(ABC):
             hint="the run's files do not match its manifest (changed or truncated after "
             "generation); generate the data again",
         )
-
-
-def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
-    """Arrow-backed DataFrame of a result, keeping repeated column names.
-
-    Two unaliased expressions often share a label (``?column?``, ``coalesce``); pyarrow's
-    conversion matches columns by name and then mixes up their types, so the conversion runs on
-    unique names and the result gets the original ones back.
-    """
-    import pandas as pd
-
-    names = table.column_names
-    if len(set(names)) == len(names):
-        return table.to_pandas(types_mapper=pd.ArrowDtype)
-    frame = table.rename_columns([str(i) for i in range(len(names))]).to_pandas(
-        types_mapper=pd.ArrowDtype
-    )
-    frame.columns = pd.Index(names)
-    return frame

@@ -19,7 +19,6 @@ another notebook or the CLI can use the same workspace between calls.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,13 +33,8 @@ from dwsim_nb.warehouses.base import (
     first_line,
     load_transaction,
 )
-from dwsim_nb.warehouses.tables import (
-    create_table_sql,
-    key_clauses,
-    qualified,
-    quote,
-    string_literal,
-)
+from dwsim_nb.warehouses.results import empty
+from dwsim_nb.warehouses.tables import key_clauses, qualified, quote, string_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,15 +59,12 @@ def _skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     finally:
         con.execute("RESET disabled_compression_methods")
 
-# How long to wait for another process that has the file open (its calls are short).
-_LOCK_WAIT_SECONDS = 15.0
-
 
 class DuckDBWarehouse(Warehouse):
     name = "duckdb"
     dialect = "duckdb"
     engine_dialect = "duckdb"
-    transactional_ddl = True
+    # FOREIGN KEYs stay undeclared (see above); one process at a time may open the file.
     declares_foreign_keys = False
     shared_access = False
 
@@ -87,25 +78,23 @@ class DuckDBWarehouse(Warehouse):
         import duckdb
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + float(self.options.get("lock_wait", _LOCK_WAIT_SECONDS))
-        delay = 0.02
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as e:
-                locked = "lock" in str(e).lower()
-                if not locked or time.monotonic() > deadline:
-                    raise WarehouseError(
-                        f"cannot open the DuckDB warehouse: {first_line(e)}",
-                        where=str(self.path),
-                        hint="another process keeps the file open; close that connection "
-                        "(or its notebook kernel) and try again"
-                        if locked
-                        else "check that the workspace folder exists and is writable",
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
+
+        def locked(e: Exception) -> bool:
+            return isinstance(e, duckdb.IOException) and "lock" in str(e).lower()
+
+        try:
+            con = self.open_exclusive(
+                lambda: duckdb.connect(str(self.path)),
+                locked=locked,
+                what="the DuckDB warehouse",
+                where=str(self.path),
+            )
+        except duckdb.IOException as e:
+            raise WarehouseError(
+                f"cannot open the DuckDB warehouse: {first_line(e)}",
+                where=str(self.path),
+                hint="check that the workspace folder exists and is writable",
+            ) from None
         try:
             # sqlglot writes DuckDB lambdas as ``x -> ...`` (INITCAP, REGEXP_COUNT, SPLIT in the
             # translations); DuckDB 2 rejects that spelling unless this setting allows it.
@@ -116,11 +105,6 @@ class DuckDBWarehouse(Warehouse):
 
     # --- tables ------------------------------------------------------------------------------
 
-    def _create_sql(self, spec: ExperimentSpec) -> list[str]:
-        schema = self.schema_for(spec)
-        keys = self.declare_keys(spec)
-        return [create_table_sql(t, "duckdb", schema, declare_keys=keys) for t in spec.tables]
-
     def create_tables(self, spec: ExperimentSpec) -> None:
         schema = quote(self.schema_for(spec))
         with self.connect() as con:
@@ -128,8 +112,8 @@ class DuckDBWarehouse(Warehouse):
             try:
                 con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
                 con.execute(f"CREATE SCHEMA {schema}")
-                for stmt in self._create_sql(spec):
-                    con.execute(stmt)
+                for table in spec.tables:
+                    con.execute(self.create_sql(spec, table))
                 con.execute("COMMIT")
             except Exception as e:
                 con.execute("ROLLBACK")
@@ -177,7 +161,7 @@ class DuckDBWarehouse(Warehouse):
                 # Keys are added after the rows: DuckDB then builds each index in one pass
                 # instead of inserting every row into it (ecom's 14M rows with their four
                 # UNIQUE keys: 6.2 s against 8.7 s). A duplicate fails the COMMIT, and the load.
-                con.execute(create_table_sql(table, "duckdb", schema, declare_keys=False))
+                con.execute(self.create_sql(spec, table, keys=False))
                 tf = plan.tables.get(table.name)
                 expected = tf.rows if tf else 0
                 if progress:
@@ -205,9 +189,9 @@ class DuckDBWarehouse(Warehouse):
             con.execute("BEGIN")
             try:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
-                for table, stmt in zip(spec.tables, self._create_sql(spec), strict=True):
+                for table in spec.tables:
                     con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
-                    con.execute(stmt)
+                    con.execute(self.create_sql(spec, table))
                 con.execute("COMMIT")
             except Exception as e:
                 con.execute("ROLLBACK")
@@ -233,7 +217,6 @@ class DuckDBWarehouse(Warehouse):
 
     def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
         import duckdb
-        import pyarrow as pa
 
         schema = self.schema_for(spec)
         with self.connect() as con:
@@ -249,7 +232,7 @@ class DuckDBWarehouse(Warehouse):
                         continue
                     # A relation hands its rows to Arrow without the DB-API cursor's extra copy.
                     rel = con.sql(stmt)
-                    return rel.to_arrow_table() if rel is not None else pa.table({})
+                    return rel.to_arrow_table() if rel is not None else empty()
                 except duckdb.Error as e:
                     where = f"statement {i + 1}" if len(statements) > 1 else None
                     raise QueryError(
@@ -257,4 +240,4 @@ class DuckDBWarehouse(Warehouse):
                         where=where,
                         hint="check table and column names (`dwsim show NAME`) and the SQL",
                     ) from None
-        return pa.table({})
+        return empty()

@@ -4,13 +4,11 @@ Server: ``url=`` option, else ``DWSIM_POSTGRES_URL``, else the local server
 ``postgresql://postgres@127.0.0.1:5432/postgres``. SQLAlchemy spellings
 (``postgresql+psycopg://``) are accepted. The password never appears in reprs or messages.
 
-Loading streams each table's Parquet record batches into ``COPY ... FROM STDIN``. CSV written by
-pyarrow's C++ writer is the default: measured on 1M rows of a six-column table it ran at about
-950k rows/s, against about 480k rows/s for binary COPY fed row by row through psycopg
-(``copy_format="binary"``), because the binary path has to turn every value into a Python object.
-The whole load is one transaction: tables are dropped and recreated without keys, filled, counted
-against the run's manifest, and only then do keys get added (one index build instead of one insert
-per row into an index); any failure rolls back and the earlier data stays.
+Loading streams each table's Parquet record batches into ``COPY ... FROM STDIN``
+(:mod:`dwsim_nb.warehouses.postgres_copy`: CSV by default, ``copy_format="binary"``). The whole
+load is one transaction: tables are dropped and recreated without keys, filled, counted against
+the run's manifest, and only then do keys get added (one index build instead of one insert per
+row into an index); any failure rolls back and the earlier data stays.
 
 SQL written in the postgres dialect is run as typed, with the experiment's schema first on the
 ``search_path``; other dialects are translated with sqlglot.
@@ -18,7 +16,6 @@ SQL written in the postgres dialect is run as typed, with the experiment's schem
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -28,7 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
-from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
+from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
+from dwsim_nb.warehouses.results import cursor_to_arrow, empty
+from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
 
 if TYPE_CHECKING:
     import psycopg
@@ -66,31 +65,6 @@ TYPE_MAPS.setdefault(
     },
 )
 
-# psycopg type names for binary COPY, by the spec's logical type.
-_BINARY_TYPES = {
-    "SMALLINT": "int2",
-    "INT": "int4",
-    "BIGINT": "int8",
-    "DECIMAL": "numeric",
-    "FLOAT": "float8",
-    "DOUBLE": "float8",
-    "BOOLEAN": "bool",
-    "CHAR": "text",
-    "VARCHAR": "text",
-    "TEXT": "text",
-    "DATE": "date",
-    "TIME": "time",
-    "TIMESTAMP": "timestamp",
-    "TIMESTAMPTZ": "timestamptz",
-    "JSON": "jsonb",
-    "VARIANT": "jsonb",
-    "OBJECT": "jsonb",
-    "ARRAY": "jsonb",
-    "SUPER": "jsonb",
-    "UUID": "uuid",
-    "BINARY": "bytea",
-}
-
 
 def libpq_url(url: str) -> str:
     """A SQLAlchemy-style URL (``postgresql+psycopg://``) as libpq wants it."""
@@ -119,7 +93,9 @@ class PostgresWarehouse(Warehouse):
     name = "postgres"
     dialect = "postgres"
     engine_dialect = "postgres"
-    transactional_ddl = True
+    # FOREIGN KEYs stay undeclared: tables are refilled one by one, children possibly before
+    # their parents, and Redshift and Snowflake do not enforce them either. A server serves
+    # several processes at once.
     declares_foreign_keys = False
     shared_access = True
     #: environment variable naming the server
@@ -179,11 +155,6 @@ class PostgresWarehouse(Warehouse):
     def table_name(self, table: Table) -> str:
         return table.name
 
-    def create_sql(self, spec: ExperimentSpec, table: Table, *, keys: bool) -> str:
-        return create_table_sql(
-            table, "postgres", self.schema_for(spec), name=self.table_name(table), declare_keys=keys
-        )
-
     def key_sql(self, spec: ExperimentSpec, table: Table) -> list[str]:
         """``ALTER TABLE ... ADD PRIMARY KEY / UNIQUE`` for a table filled without keys."""
         if not self.declare_keys(spec):
@@ -205,7 +176,7 @@ class PostgresWarehouse(Warehouse):
         for table in spec.tables:
             target = qualified(self.schema_for(spec), self.table_name(table))
             conn.execute(f"DROP TABLE IF EXISTS {target} CASCADE")
-            conn.execute(self.create_sql(spec, table, keys=False))
+            conn.execute(self.create_sql(spec, table, name=self.table_name(table), keys=False))
             if keys:
                 for stmt in self.key_sql(spec, table):
                     conn.execute(stmt)
@@ -275,7 +246,7 @@ class PostgresWarehouse(Warehouse):
                 for table in spec.tables:
                     tf = plan.tables.get(table.name)
                     expected = tf.rows if tf else 0
-                    batches = _parquet_batches(
+                    batches = parquet_batches(
                         tf.files if tf else (), table, hex_binary=self.copy_format == "csv"
                     )
                     got = self.copy_batches(
@@ -326,36 +297,23 @@ class PostgresWarehouse(Warehouse):
         """
         target = qualified(self.schema_for(spec), self.table_name(table))
         cols = ", ".join(quote(c.name) for c in table.columns)
-        done = 0
         if progress:
             progress(table.name, 0, expected)
+
+        def advance(done: int) -> None:
+            if progress:
+                progress(table.name, done, expected)
+
         with conn.cursor() as cur:
             if self.copy_format == "binary":
                 copy_sql = f"COPY {target} ({cols}) FROM STDIN (FORMAT BINARY)"
-                with cur.copy(copy_sql) as cp:
-                    cp.set_types([_binary_type(c.data_type) for c in table.columns])
-                    types = [_binary_type(c.data_type) for c in table.columns]
-                    for batch in batches:
-                        columns = [
-                            _binary_values(types[i], batch.column(i).to_pylist())
-                            for i in range(batch.num_columns)
-                        ]
-                        for row in zip(*columns, strict=True):
-                            cp.write_row(row)
-                        done += batch.num_rows
-                        if progress:
-                            progress(table.name, done, expected)
+                copy_binary(cur, copy_sql, table, batches, advance)
             else:
                 # FREEZE: the table was created in this transaction, so its rows can be written
                 # already frozen (no hint-bit rewrite on first read, no anti-wraparound vacuum).
                 freeze = ", FREEZE" if fresh else ""
                 copy_sql = f"COPY {target} ({cols}) FROM STDIN (FORMAT CSV{freeze})"
-                with cur.copy(copy_sql) as cp:
-                    for rows, data in _encoded_ahead(batches):
-                        cp.write(data)
-                        done += rows
-                        if progress:
-                            progress(table.name, done, expected)
+                copy_csv(cur, copy_sql, batches, advance)
             return count_rows(cur, target)
 
     # --- queries -----------------------------------------------------------------------------
@@ -380,7 +338,7 @@ class PostgresWarehouse(Warehouse):
                     safe_rollback(conn)
                     raise _query_error(exc, stmt, i, len(statements), self.name) from None
             conn.commit()
-        return result if result is not None else _empty()
+        return result if result is not None else empty()
 
     def run_statement(
         self, conn: psycopg.Connection[Any], spec: ExperimentSpec, stmt: str
@@ -391,148 +349,10 @@ class PostgresWarehouse(Warehouse):
             last = None
             while True:
                 if cur.description is not None:
-                    last = _to_arrow(cur)
+                    last = cursor_to_arrow(cur)
                 if not cur.nextset():
                     break
         return last
-
-
-def _binary_values(pg_type: str, values: list[Any]) -> list[Any]:
-    """Python values psycopg's binary dumpers accept for the column's type."""
-    if pg_type == "jsonb":
-        from psycopg.types.json import Jsonb
-
-        # JSON text already: dumped as is, not encoded again as a JSON string.
-        return [None if v is None else Jsonb(v, dumps=_identity) for v in values]
-    if pg_type == "uuid":
-        import uuid
-
-        return [None if v is None else uuid.UUID(v) for v in values]
-    return values
-
-
-def _identity(text: Any) -> str:
-    return str(text)
-
-
-def _binary_type(data_type: str) -> str:
-    return _BINARY_TYPES.get(data_type, "text")
-
-
-def _parquet_batches(
-    files: tuple[Path, ...] | Any, table: Table, *, hex_binary: bool
-) -> Iterator[pa.RecordBatch]:
-    import pyarrow.parquet as pq
-
-    names = [c.name for c in table.columns]
-    for path in files:
-        pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=65_536, columns=names):
-            yield prepare_batch(batch, names, hex_binary=hex_binary)
-
-
-def prepare_batch(batch: pa.RecordBatch, names: list[str], *, hex_binary: bool) -> pa.RecordBatch:
-    """Columns in the table's order; for CSV, binary values as PostgreSQL's hex text."""
-    import pyarrow as pa
-
-    arrays = []
-    for name in names:
-        arr = batch.column(name)
-        if hex_binary and (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
-            arr = pa.array(
-                [None if v is None else "\\x" + v.hex() for v in arr.to_pylist()], pa.string()
-            )
-        arrays.append(arr)
-    return pa.RecordBatch.from_arrays(arrays, names=names)
-
-
-def _encoded_ahead(
-    batches: Iterator[pa.RecordBatch], depth: int = 4
-) -> Iterator[tuple[int, memoryview]]:
-    """(rows, CSV bytes) per batch, read and encoded on a second thread.
-
-    Reading Parquet and writing CSV run in pyarrow's C++ without the GIL, so they overlap with
-    PostgreSQL parsing the previous batch; on two cores this hides most of the encoding time.
-    """
-    import queue
-    import threading
-
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    end = object()
-
-    def produce() -> None:
-        try:
-            for batch in batches:
-                if stop.is_set():
-                    return
-                q.put((batch.num_rows, _csv_bytes(batch)))
-            q.put(end)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            q.put(exc)
-
-    worker = threading.Thread(target=produce, name="dwsim-copy-encode", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                worker.join(timeout=0.05)
-
-
-def _csv_bytes(batch: pa.RecordBatch) -> memoryview:
-    import pyarrow.csv as pacsv
-
-    # pyarrow quotes every string, so an empty string arrives as "" and a null (written as an
-    # unquoted empty field) as NULL, which is exactly PostgreSQL's CSV convention.
-    buf = io.BytesIO()
-    pacsv.write_csv(batch, buf, pacsv.WriteOptions(include_header=False))
-    return buf.getbuffer()
-
-
-def _to_arrow(cur: Any) -> pa.Table:
-    import pyarrow as pa
-
-    names = [d.name for d in cur.description]
-    rows = cur.fetchall()
-    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    arrays = []
-    for values in columns:
-        try:
-            arrays.append(pa.array(list(values)))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # Mixed or exotic values (intervals, arrays of records): keep them readable as text.
-            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
-    return pa.Table.from_arrays(arrays, names=_unique(names))
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append(f"{n}_{seen[n]}")
-        else:
-            seen[n] = 0
-            out.append(n)
-    return out
-
-
-def _empty() -> pa.Table:
-    import pyarrow as pa
-
-    return pa.table({})
 
 
 def _query_error(exc: Any, stmt: str, index: int, total: int, name: str) -> QueryError:

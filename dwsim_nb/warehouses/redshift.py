@@ -1,14 +1,15 @@
 """The ``redshift`` warehouse: Redshift emulated on PostgreSQL, or a real cluster.
 
-Emulated (the default): the :mod:`postgres <dwsim_nb.warehouses.postgres>` adapter on
-``DWSIM_REDSHIFT_URL`` (default: the local server), with queries written in Redshift SQL translated
-by sqlglot plus :mod:`dwsim_nb.warehouses.redshift_rewrites`, helper functions in schema
-``dwsim_rs``, and sessions in UTC (Redshift's default). Redshift's physical options (DISTKEY,
-SORTKEY, DISTSTYLE, ENCODE, BACKUP) in DDL the user types are dropped; tables built from the
-spec never carry them. A typed ``COPY t FROM 's3://bucket/prefix/' IAM_ROLE '...' FORMAT AS
+:class:`RedshiftEmulator` (the default): the :mod:`postgres <dwsim_nb.warehouses.postgres>`
+adapter on ``DWSIM_REDSHIFT_URL`` (default: the local server), with queries written in Redshift
+SQL translated by sqlglot plus :mod:`dwsim_nb.warehouses.redshift_rewrites`, helper functions in
+schema ``dwsim_rs``, and sessions in UTC (Redshift's default). Redshift's physical options
+(DISTKEY, SORTKEY, DISTSTYLE, ENCODE, BACKUP) in DDL the user types are dropped; tables built from
+the spec never carry them. A typed ``COPY t FROM 's3://bucket/prefix/' IAM_ROLE '...' FORMAT AS
 PARQUET`` reads the Parquet objects from the S3 stage (:mod:`dwsim_nb.staging`) and COPYs them in.
 
-Real cluster (``emulated=False``, or a ``redshift://`` / ``redshift+...://`` URL): runs are staged
+:class:`RedshiftCluster` (a ``redshift://`` / ``redshift+...://`` URL, or ``emulated=False``;
+the registry picks the class, see :func:`dwsim_nb.warehouses.target_for`): runs are staged
 to S3 and loaded with ``COPY ... IAM_ROLE ... FORMAT AS PARQUET`` (:func:`copy_from_s3_sql`),
 queries run as typed. The IAM role comes from ``iam_role=`` or ``DWSIM_REDSHIFT_IAM_ROLE``.
 """
@@ -20,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
+from dwsim_nb.staging import S3Config, iter_batches, redact_url, stage_run, table_prefix
 from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
-from dwsim_nb.warehouses.postgres import PostgresWarehouse, prepare_batch, safe_rollback
+from dwsim_nb.warehouses.postgres import PostgresWarehouse, safe_rollback
+from dwsim_nb.warehouses.postgres_copy import csv_bytes, prepare_batch
 from dwsim_nb.warehouses.redshift_functions import install
 from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote, string_literal
 from dwsim_nb.warehouses.translate import parse
@@ -107,49 +109,34 @@ def real_load_statements(
 
 
 class RedshiftWarehouse(PostgresWarehouse):
-    """Redshift: emulated on PostgreSQL (default) or a real cluster (``emulated=False``)."""
+    """What the emulator and a cluster share: the names, the server's URL variable, sessions in
+    UTC (Redshift's default) and the S3 stage."""
 
     name = "redshift"
     dialect = "redshift"
-    engine_dialect = "postgres"
     url_env: ClassVar[str] = "DWSIM_REDSHIFT_URL"
     session_settings: ClassVar[tuple[str, ...]] = ("SET TimeZone = 'UTC'",)
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
-        scheme = self.url.split("://", 1)[0].lower()
-        default = not scheme.startswith("redshift")
-        self.emulated = bool(options.get("emulated", default))
-        self.iam_role = options.get("iam_role") or os.environ.get("DWSIM_REDSHIFT_IAM_ROLE")
         self.s3_config: S3Config | None = options.get("s3_config")
 
+
+class RedshiftCluster(RedshiftWarehouse):
+    """A real Redshift cluster: Redshift types, loads by COPY from the S3 stage, SQL as typed."""
+
+    engine_dialect = "redshift"
+
+    def __init__(self, home: Path, **options: Any) -> None:
+        super().__init__(home, **options)
+        self.iam_role = options.get("iam_role") or os.environ.get("DWSIM_REDSHIFT_IAM_ROLE")
+
     def __repr__(self) -> str:
-        mode = "emulated" if self.emulated else "cluster"
-        return f"RedshiftWarehouse({mode}, url={super().__repr__().split('url=', 1)[1]}"
-
-    def prepare(self, conn: psycopg.Connection[Any]) -> None:
-        if self.emulated and self.url not in _INSTALLED:
-            install(conn)
-            _INSTALLED.add(self.url)
-
-    def create_sql(self, spec: ExperimentSpec, table: Table, *, keys: bool) -> str:
-        from dwsim_nb.warehouses.tables import create_table_sql
-
-        engine = "postgres" if self.emulated else "redshift"
-        return create_table_sql(
-            table, engine, self.schema_for(spec), name=self.table_name(table), declare_keys=keys
-        )
-
-    # --- loading -----------------------------------------------------------------------------
+        return f"RedshiftCluster(url={redact_url(self.url)!r})"
 
     def load(
         self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
     ) -> dict[str, int]:
-        if self.emulated:
-            return super().load(spec, plan, progress)
-        return self._load_real(spec, plan)
-
-    def _load_real(self, spec: ExperimentSpec, plan: LoadPlan) -> dict[str, int]:
         if not self.iam_role:
             raise WarehouseError(
                 "loading into a real Redshift cluster needs an IAM role that may read the bucket.",
@@ -195,15 +182,34 @@ class RedshiftWarehouse(PostgresWarehouse):
                 raise
         return counts
 
+    def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
+        # The cluster runs Redshift SQL itself.
+        return [sql]
+
+
+class RedshiftEmulator(RedshiftWarehouse):
+    """Redshift on PostgreSQL: PostgreSQL types, Redshift's functions installed, Redshift SQL
+    translated, and a typed ``COPY ... FROM 's3://...'`` read from the S3 stage."""
+
+    engine_dialect = "postgres"
+
+    def __repr__(self) -> str:
+        return f"RedshiftEmulator(url={redact_url(self.url)!r})"
+
+    def prepare(self, conn: psycopg.Connection[Any]) -> None:
+        if self.url not in _INSTALLED:
+            install(conn)
+            _INSTALLED.add(self.url)
+
     # --- queries -----------------------------------------------------------------------------
 
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
-        if not self.emulated:
-            return [sql]
+        # Redshift SQL, even on a postgres-dialect experiment: PostgresWarehouse's pass-through
+        # is skipped.
         return super(PostgresWarehouse, self).translate(spec, sql)
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
-        if not self.emulated or "copy" not in sql.lower():
+        if "copy" not in sql.lower():
             return super().query_arrow(spec, sql)
         from sqlglot import exp
 
@@ -261,7 +267,7 @@ class RedshiftWarehouse(PostgresWarehouse):
                 ):
                     for batch in iter_batches(uri, config=cfg):
                         batch = _by_name_or_position(batch, names)
-                        cp.write(_csv(prepare_batch(batch, names, hex_binary=True)))
+                        cp.write(csv_bytes(prepare_batch(batch, names, hex_binary=True)))
                         loaded += batch.num_rows
                 conn.commit()
             except psycopg.Error as exc:
@@ -299,9 +305,3 @@ def _by_name_or_position(batch: pa.RecordBatch, names: list[str]) -> pa.RecordBa
             hint="COPY a prefix staged from the same experiment",
         )
     return pa.RecordBatch.from_arrays([batch.column(i) for i in range(len(names))], names=names)
-
-
-def _csv(batch: pa.RecordBatch) -> memoryview:
-    from dwsim_nb.warehouses.postgres import _csv_bytes
-
-    return _csv_bytes(batch)

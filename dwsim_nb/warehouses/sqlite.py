@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import QueryError, WarehouseError
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
-from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
+from dwsim_nb.warehouses.results import cursor_to_arrow, empty
+from dwsim_nb.warehouses.tables import qualified, quote
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,7 +37,8 @@ class SQLiteWarehouse(Warehouse):
     name = "sqlite"
     dialect = "sqlite"
     engine_dialect = "sqlite"
-    transactional_ddl = True
+    # FOREIGN KEYs are declared but stay unchecked (see above); WAL and SQLite's busy timeout
+    # let several processes use the files at once.
     declares_foreign_keys = True
     shared_access = True
 
@@ -76,14 +78,9 @@ class SQLiteWarehouse(Warehouse):
 
     def _replace_tables(self, con: sqlite3.Connection, spec: ExperimentSpec) -> None:
         schema = self.schema_for(spec)
-        keys = self.declare_keys(spec)
         for table in spec.tables:
             con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
-            con.execute(
-                create_table_sql(
-                    table, "sqlite", schema, declare_keys=keys, declare_foreign_keys=True
-                )
-            )
+            con.execute(self.create_sql(spec, table))
 
     def create_tables(self, spec: ExperimentSpec) -> None:
         with self.connect(spec) as con:
@@ -124,8 +121,9 @@ class SQLiteWarehouse(Warehouse):
         self.check_plan(spec, plan)
         schema = self.schema_for(spec)
         counts: dict[str, int] = {}
-        with self.connect(spec) as con, load_transaction(
-            con, "SQLite", plan.run_dir, begin="BEGIN IMMEDIATE", describe=str
+        with (
+            self.connect(spec) as con,
+            load_transaction(con, "SQLite", plan.run_dir, begin="BEGIN IMMEDIATE", describe=str),
         ):
             self._replace_tables(con, spec)
             for table in spec.tables:
@@ -177,8 +175,6 @@ class SQLiteWarehouse(Warehouse):
         return out
 
     def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:
-        import pyarrow as pa
-
         with self.connect(spec) as con:
             cur = con.cursor()
             for i, stmt in enumerate(statements):
@@ -193,11 +189,9 @@ class SQLiteWarehouse(Warehouse):
                         "some warehouse functions, the duckdb warehouse has more",
                     ) from None
             if cur.description is None:
-                return pa.table({})
-            names = [d[0] for d in cur.description]
-            rows = cur.fetchall()
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        return pa.Table.from_arrays([_array(list(c)) for c in columns], names=names)
+                return empty()
+            # SQLite's labels as they are, repeated ones included.
+            return cursor_to_arrow(cur, unique=False)
 
 
 def _rows(batch: pa.RecordBatch, names: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -217,13 +211,3 @@ def _bindable(arr: pa.Array) -> pa.Array:
         # ISO-8601 text ("2024-01-31 12:00:00.000000"): sorts and compares like the values.
         return pc.cast(arr, pa.string())
     return arr
-
-
-def _array(values: list[Any]) -> pa.Array:
-    import pyarrow as pa
-
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        # SQLite columns may mix storage classes; text keeps every value readable.
-        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
