@@ -17,7 +17,7 @@ It imports nothing of the project but the error family, so every layer may read 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -275,3 +275,40 @@ def warehouse_name(name: object) -> str:
         if found is not None and found.warehouse:
             return found.name
     raise _unknown("warehouse", name, WAREHOUSE_NAMES)
+
+
+# --- pieces of CREATE TABLE every dialect writes alike (sqlglot prints them per dialect) --------
+
+
+def quoted(name: str) -> exp.Identifier:
+    """An identifier that is always quoted (reserved words and any case survive)."""
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True)
+
+
+def key_constraints(primary_key: Sequence[str], unique: Sequence[Sequence[str]]) -> list[exp.Expr]:
+    """``PRIMARY KEY (...)`` and ``UNIQUE (...)`` table constraints (a unique key equal to the
+    primary key is left out)."""
+    from sqlglot import exp
+
+    out: list[exp.Expr] = []
+    if primary_key:
+        out.append(exp.PrimaryKey(expressions=[quoted(c) for c in primary_key]))
+    for key in unique:
+        if list(key) != list(primary_key):
+            cols = exp.Schema(expressions=[quoted(c) for c in key])
+            out.append(exp.UniqueColumnConstraint(this=cols))
+    return out
+
+
+def foreign_key(columns: Sequence[str], table: str, references: Sequence[str]) -> exp.ForeignKey:
+    """``FOREIGN KEY (...) REFERENCES "table" (...)`` (without a column list if none given)."""
+    from sqlglot import exp
+
+    target = exp.Schema(
+        this=exp.Table(this=quoted(table)), expressions=[quoted(c) for c in references]
+    )
+    return exp.ForeignKey(
+        expressions=[quoted(c) for c in columns], reference=exp.Reference(this=target)
+    )

@@ -23,7 +23,14 @@ from sqlglot.errors import SqlglotError
 from sqlglot.generator import Generator as BaseGenerator
 from sqlglot.generators.sqlite import SQLiteGenerator
 
-from dwsim_nb.dialects import DIALECT_NAMES, UnknownDialectError, resolve
+from dwsim_nb.dialects import (
+    DIALECT_NAMES,
+    UnknownDialectError,
+    foreign_key,
+    key_constraints,
+    quoted,
+    resolve,
+)
 from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.errors import DDLError
 from dwsim_nb.spec.types import INTEGER_TYPES, is_unbounded_length
@@ -131,20 +138,12 @@ def _printer(d: DialectRecord) -> str | type[SQLite]:
     return SQLiteDeclared if d.name == "sqlite" else d.sqlglot
 
 
-def _ident(name: str) -> exp.Identifier:
-    return exp.to_identifier(name, quoted=True)
-
-
-def _idents(names: Sequence[str]) -> list[exp.Identifier]:
-    return [_ident(n) for n in names]
-
-
 def _sql(node: exp.Expr, d: DialectRecord) -> str:
     return node.sql(dialect=_printer(d))
 
 
 def _names(names: Sequence[str], d: DialectRecord) -> str:
-    return ", ".join(_sql(i, d) for i in _idents(names))
+    return ", ".join(_sql(quoted(n), d) for n in names)
 
 
 def _data_type(col: _Column, d: DialectRecord) -> exp.DataType:
@@ -238,28 +237,10 @@ def _column_def(
     if d.name == "snowflake" and col.comment:
         kinds.append(exp.CommentColumnConstraint(this=exp.Literal.string(col.comment)))
     return exp.ColumnDef(
-        this=_ident(col.name),
+        this=quoted(col.name),
         kind=_data_type(col, d),
         constraints=[exp.ColumnConstraint(kind=k) for k in kinds],
     )
-
-
-def key_constraints(primary_key: Sequence[str], unique: Sequence[Sequence[str]]) -> list[exp.Expr]:
-    """``PRIMARY KEY (...)`` and ``UNIQUE (...)`` table constraints (a unique key equal to the
-    primary key is left out)."""
-    out: list[exp.Expr] = []
-    if primary_key:
-        out.append(exp.PrimaryKey(expressions=_idents(primary_key)))
-    for key in unique:
-        if list(key) != list(primary_key):
-            out.append(exp.UniqueColumnConstraint(this=exp.Schema(expressions=_idents(key))))
-    return out
-
-
-def foreign_key(columns: Sequence[str], table: str, references: Sequence[str]) -> exp.ForeignKey:
-    """``FOREIGN KEY (...) REFERENCES "table" (...)`` (without a column list if none given)."""
-    target = exp.Schema(this=exp.Table(this=_ident(table)), expressions=_idents(references))
-    return exp.ForeignKey(expressions=_idents(columns), reference=exp.Reference(this=target))
 
 
 def _table_sql(table: _Table, d: DialectRecord, source: DialectRecord, earlier: set[str]) -> str:
@@ -277,7 +258,7 @@ def _table_sql(table: _Table, d: DialectRecord, source: DialectRecord, earlier: 
         elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
     transient = d.name == "snowflake" and bool(table.physical.get("transient"))
     head = exp.Create(
-        this=exp.Table(this=_ident(table.name)),
+        this=exp.Table(this=quoted(table.name)),
         kind="TABLE",
         properties=exp.Properties(expressions=[exp.TransientProperty()]) if transient else None,
     )
@@ -319,7 +300,7 @@ def _table_options(table: _Table, d: DialectRecord) -> str:
 
 def _cluster_key(table: _Table, key: str) -> exp.Expr | None:
     if table.has_column(key):
-        return exp.column(_ident(key))
+        return exp.column(quoted(key))
     try:  # an expression such as to_date(ordered_at)
         return sqlglot.parse_one(key, read="snowflake")
     except SqlglotError:
@@ -332,7 +313,7 @@ def _comments(table: _Table, d: DialectRecord) -> list[str]:
     out = []
     if table.comment:
         node = exp.Comment(
-            this=exp.Table(this=_ident(table.name)),
+            this=exp.Table(this=quoted(table.name)),
             kind="TABLE",
             expression=exp.Literal.string(table.comment),
         )
@@ -340,7 +321,7 @@ def _comments(table: _Table, d: DialectRecord) -> list[str]:
     for col in table.columns:
         if col.comment:
             node = exp.Comment(
-                this=exp.column(_ident(col.name), table=_ident(table.name)),
+                this=exp.column(quoted(col.name), table=quoted(table.name)),
                 kind="COLUMN",
                 expression=exp.Literal.string(col.comment),
             )

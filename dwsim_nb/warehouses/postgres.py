@@ -29,7 +29,7 @@ from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
 from dwsim_nb.warehouses.redshift_rewrites import register_with_translator
-from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
+from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
     import psycopg
@@ -43,34 +43,6 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # for PostgreSQL apply on either warehouse. Their helper functions are installed by the redshift
 # warehouse only.
 register_with_translator()
-
-# Strings have no length limit here: the spec's lengths describe the source warehouse, and a load
-# must not fail on a value a byte-counting warehouse (Redshift) would have accepted.
-TYPE_MAPS.setdefault(
-    "postgres",
-    {
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        "FLOAT": "DOUBLE PRECISION",  # 8-byte, as the engine writes (see tables.py)
-        "DOUBLE": "DOUBLE PRECISION",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR",
-        "VARCHAR": "VARCHAR",
-        "TEXT": "TEXT",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP",
-        "TIMESTAMPTZ": "TIMESTAMPTZ",
-        "JSON": "JSONB",
-        "VARIANT": "JSONB",
-        "OBJECT": "JSONB",
-        "ARRAY": "JSONB",
-        "SUPER": "JSONB",
-        "UUID": "UUID",
-        "BINARY": "BYTEA",
-    },
-)
 
 # psycopg type names for binary COPY, by the spec's logical type.
 _BINARY_TYPES = {

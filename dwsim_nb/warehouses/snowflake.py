@@ -36,7 +36,7 @@ from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url
 from dwsim_nb.warehouses import snowflake_rewrites
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
-from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
+from dwsim_nb.warehouses.tables import create_table_sql, qualified, quote
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -51,33 +51,6 @@ _LOAD_SUFFIX = "__dwsim_load"
 # Experiment names the emulator's stage paths and PUT URLs survive (see _check_names).
 _PLAIN_NAME = re.compile(r"^[\w$]+$")
 _STAGE = "DWSIM_LOAD_STAGE"
-
-TYPE_MAPS.setdefault(
-    "snowflake",
-    {
-        # Synonyms of NUMBER(38,0) in Snowflake; fakesnow keeps them integers (not decimals).
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        "FLOAT": "FLOAT",
-        "DOUBLE": "FLOAT",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR",
-        "VARCHAR": "VARCHAR",
-        "TEXT": "VARCHAR",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP_NTZ",
-        "TIMESTAMPTZ": "TIMESTAMP_TZ",
-        "JSON": "VARIANT",
-        "VARIANT": "VARIANT",
-        "OBJECT": "OBJECT",
-        "ARRAY": "ARRAY",
-        "SUPER": "VARIANT",
-        "UUID": "VARCHAR(36)",
-        "BINARY": "BINARY",
-    },
-)
 
 
 def _sql_string(text: str) -> str:
