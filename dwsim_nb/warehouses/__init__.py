@@ -12,12 +12,14 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from dwsim_nb.dialects import UnknownDialectError, warehouse_name
 from dwsim_nb.errors import WarehouseError
 from dwsim_nb.warehouses.base import LoadPlan, TableFiles, Warehouse
 
 __all__ = ["WAREHOUSES", "LoadPlan", "TableFiles", "Warehouse", "get_warehouse", "register"]
 
-# name -> "module:Class"; later targets (postgres, redshift, snowflake) add a line or register().
+# name -> "module:Class", one per warehouse of dialects.WAREHOUSE_NAMES (the test suite checks
+# they agree); register() adds a target of another package.
 WAREHOUSES: dict[str, str] = {
     "duckdb": "dwsim_nb.warehouses.duckdb:DuckDBWarehouse",
     "sqlite": "dwsim_nb.warehouses.sqlite:SQLiteWarehouse",
@@ -36,8 +38,11 @@ def get_warehouse(name: str, workspace_home: str | Path, **options: Any) -> Ware
     """The warehouse called ``name`` for the workspace at ``workspace_home``."""
     target = WAREHOUSES.get(name.lower())
     if target is None:
-        known = ", ".join(sorted(WAREHOUSES))
-        raise WarehouseError(f"unknown warehouse {name!r}.", hint=f"use one of: {known}")
+        try:  # another spelling of a built-in warehouse (PostgreSQL, pg ...)
+            name = warehouse_name(name)
+        except UnknownDialectError as e:
+            raise WarehouseError(e.message, hint=e.hint) from None
+        target = WAREHOUSES[name]
     module_name, _, class_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from dwsim_nb.dialects import DIALECTS
 from dwsim_nb.errors import LoadError
 from dwsim_nb.warehouses.translate import context_for, translate
 
@@ -32,7 +33,7 @@ Progress = Callable[[str, int, int], None]
 # Dialects whose warehouses enforce PRIMARY KEY / UNIQUE. Redshift and Snowflake accept the
 # declarations but never check them, so a stand-in that enforced them would reject loads and
 # pipelines the real warehouse accepts.
-ENFORCING_DIALECTS = frozenset({"postgres", "duckdb", "sqlite", "ansi"})
+ENFORCING_DIALECTS = frozenset(d.name for d in DIALECTS if d.enforces_keys)
 
 
 @dataclass(frozen=True)
