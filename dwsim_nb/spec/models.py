@@ -486,7 +486,7 @@ class ExperimentSpec(_Model):
 
     def to_ddl(self, dialect: str = "duckdb") -> str:
         """CREATE TABLE statements for ``dialect`` (redshift, snowflake, postgres, duckdb, ...)."""
-        from dwsim_nb.ddl.writer import spec_to_ddl
+        from dwsim_nb.spec.writer import spec_to_ddl
 
         return spec_to_ddl(self, dialect)
 
