@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dwsim_nb import __version__
+from dwsim_nb.dialects import DIALECT_NAMES
 from dwsim_nb.errors import DwsimError
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
     from dwsim_nb.workspace import Workspace
 
-DIALECTS = ["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
+# Other spellings (postgresql, pg, generic ...) are accepted too; an unknown name is a DwsimError.
+DIALECTS = list(DIALECT_NAMES)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -94,10 +96,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option(
     "--dialect",
     "-d",
-    type=click.Choice(DIALECTS, case_sensitive=False),
     default="ansi",
     show_default=True,
-    help="SQL dialect of the DDL.",
+    help=f"SQL dialect of the DDL: {', '.join(DIALECTS)}.",
 )
 @click.option(
     "--warehouse",

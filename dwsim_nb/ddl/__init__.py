@@ -8,11 +8,11 @@ spec.warnings   # statements or keys that could not be kept, with the reason
 
 from __future__ import annotations
 
+from dwsim_nb.dialects import DIALECT_NAMES, UnknownDialectError, canonical, warehouse_name
 from dwsim_nb.errors import DDLError, DwsimError
 from dwsim_nb.spec.models import ExperimentSpec
 
-DIALECTS = ("redshift", "snowflake", "postgres", "duckdb", "ansi", "sqlite", "generic")
-WAREHOUSES = ("duckdb", "sqlite", "postgres", "redshift", "snowflake")
+DIALECTS = DIALECT_NAMES
 
 __all__ = ["DIALECTS", "import_sql"]
 
@@ -32,20 +32,16 @@ def import_sql(
     ``strict`` turns an unreadable statement into a :class:`DDLError` instead of a warning;
     ``infer`` fills generation rules from column names (see :func:`dwsim_nb.ddl.infer.infer_rules`).
     """
-    d = (dialect or "ansi").strip().lower() if isinstance(dialect, str) else ""
-    if d not in DIALECTS:
+    try:
+        d = canonical(dialect or "ansi")
+    except UnknownDialectError as e:
+        raise DDLError(f"unknown dialect {dialect!r}", source=source, hint=e.hint) from None
+    try:
+        wh = warehouse_name(target_warehouse)
+    except UnknownDialectError as e:
         raise DDLError(
-            f"unknown dialect {dialect!r}", source=source, hint=f"use one of {', '.join(DIALECTS)}"
-        )
-    if d == "generic":
-        d = "ansi"
-    wh = target_warehouse.strip().lower() if isinstance(target_warehouse, str) else ""
-    if wh not in WAREHOUSES:
-        raise DDLError(
-            f"unknown target warehouse {target_warehouse!r}",
-            source=source,
-            hint=f"use one of {', '.join(WAREHOUSES)}",
-        )
+            f"unknown target warehouse {target_warehouse!r}", source=source, hint=e.hint
+        ) from None
     if isinstance(sql, bytes):
         sql = sql.decode("utf-8", "replace")
     if not isinstance(sql, str):

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dwsim_nb.ddl.script import RawForeignKey, RawTable, Script
+from dwsim_nb.dialects import canonical
 from dwsim_nb.errors import DDLError, SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.types import type_family
@@ -287,11 +288,7 @@ def build_spec(
     table_list = list(tables.values())
     _break_cycles(table_list, warnings)
     _fit_unique_domains(table_list, warnings)
-    dialect = (
-        script.dialect
-        if script.dialect in ("redshift", "snowflake", "postgres", "duckdb", "sqlite")
-        else "ansi"
-    )
+    dialect = canonical(script.dialect)
     try:
         return ExperimentSpec(
             name=name,

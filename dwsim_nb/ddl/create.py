@@ -22,6 +22,7 @@ from dwsim_nb.ddl.columns import (
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
 from dwsim_nb.ddl.script import RawColumn, RawTable, Script
 from dwsim_nb.ddl.types import TypeText, resolve_type
+from dwsim_nb.dialects import DIALECTS
 
 TABLE_MODIFIERS = {
     "GLOBAL",
@@ -40,15 +41,8 @@ TABLE_MODIFIERS = {
     "SHARDED",
     "FOREIGN",
 }
-SQLGLOT_DIALECT = {
-    "ansi": "",
-    "generic": "",
-    "sqlite": "sqlite",
-    "redshift": "redshift",
-    "snowflake": "snowflake",
-    "postgres": "postgres",
-    "duckdb": "duckdb",
-}
+# Every accepted spelling -> the sqlglot dialect that reads it.
+SQLGLOT_DIALECT = {s: d.sqlglot for d in DIALECTS for s in d.spellings}
 
 
 class PartitionOf(Exception):

@@ -12,6 +12,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from dwsim_nb.dialects import resolve
+
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _COPY_STDIN = re.compile(r"^\s*COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTALL)
 
@@ -104,7 +106,7 @@ def _statement_end(text: str, i: int, backslash_escapes: bool) -> int:
 def split_statements(text: str, dialect: str = "ansi") -> list[Statement]:
     """Split ``text`` into statements; empty statements are dropped."""
     out: list[Statement] = []
-    backslash_escapes = dialect in ("snowflake", "redshift")
+    backslash_escapes = resolve(dialect).backslash_escapes
     n = len(text)
     i = _skip_blank(text, 0)
     while i < n:

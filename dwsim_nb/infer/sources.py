@@ -236,15 +236,12 @@ _DB_BATCH = 50_000
 
 
 def _dialect_of(url: str) -> str:
-    scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
-    return {
-        "postgresql": "postgres",
-        "postgres": "postgres",
-        "redshift": "redshift",
-        "snowflake": "snowflake",
-        "duckdb": "duckdb",
-        "sqlite": "sqlite",
-    }.get(scheme, "ansi")
+    from dwsim_nb.dialects import UnknownDialectError, canonical
+
+    try:
+        return canonical(url.split("://", 1)[0].split("+", 1)[0])
+    except UnknownDialectError:
+        return "ansi"
 
 
 def _from_database(

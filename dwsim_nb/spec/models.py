@@ -15,12 +15,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dwsim_nb.spec import faker_rules
-from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
+from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, WarehouseName, parse_type
+from dwsim_nb.spec.types import DialectName as Dialect
 
-Dialect = Literal["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
 # Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
-WarehouseName = Literal["duckdb", "sqlite", "postgres", "redshift", "snowflake"]
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
 ]
@@ -487,7 +486,7 @@ class ExperimentSpec(_Model):
 
     def to_ddl(self, dialect: str = "duckdb") -> str:
         """CREATE TABLE statements for ``dialect`` (redshift, snowflake, postgres, duckdb, ...)."""
-        from dwsim_nb.ddl.writer import spec_to_ddl
+        from dwsim_nb.spec.writer import spec_to_ddl
 
         return spec_to_ddl(self, dialect)
 

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BeforeValidator, WithJsonSchema
+
+from dwsim_nb.dialects import DIALECT_NAMES, WAREHOUSE_NAMES, canonical, warehouse_name
+
+# A dialect or warehouse as a user types it (PostgreSQL, pg, generic ...), kept by its canonical
+# name; editors are offered the canonical names.
+DialectName = Annotated[
+    str, BeforeValidator(canonical), WithJsonSchema({"type": "string", "enum": list(DIALECT_NAMES)})
+]
+WarehouseName = Annotated[
+    str,
+    BeforeValidator(warehouse_name),
+    WithJsonSchema({"type": "string", "enum": list(WAREHOUSE_NAMES)}),
+]
 
 # Canonical logical types. The spec stores one of these in ``Column.data_type``.
 INTEGER_TYPES = ("SMALLINT", "INT", "BIGINT")
@@ -64,9 +80,11 @@ _ALIASES: dict[str, str] = {
     "NTEXT": "TEXT",
     "DATETIME": "TIMESTAMP",
     "TIMESTAMP_NTZ": "TIMESTAMP",
+    "TIMESTAMPNTZ": "TIMESTAMP",
     "TIMESTAMP WITHOUT TIME ZONE": "TIMESTAMP",
     "TIMESTAMP_TZ": "TIMESTAMPTZ",
     "TIMESTAMP_LTZ": "TIMESTAMPTZ",
+    "TIMESTAMPLTZ": "TIMESTAMPTZ",
     "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
     "TIMESTAMP WITH LOCAL TIME ZONE": "TIMESTAMPTZ",
     "TIME WITHOUT TIME ZONE": "TIME",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dwsim_nb.dialects import UnknownDialectError, warehouse_name
 from dwsim_nb.errors import WarehouseError
 from dwsim_nb.warehouses.base import LoadPlan, TableFiles, Warehouse
 
@@ -31,8 +32,9 @@ __all__ = [
     "target_for",
 ]
 
-# name -> "module:Class"; later targets add a line or register(). For a name with an entry in
-# SERVICES this is the emulator, the default.
+# name -> "module:Class", one per warehouse of dialects.WAREHOUSE_NAMES (a test checks they
+# agree); register() adds a target of another package. For a name with an entry in SERVICES
+# this is the emulator, the default.
 WAREHOUSES: dict[str, str] = {
     "duckdb": "dwsim_nb.warehouses.duckdb:DuckDBWarehouse",
     "sqlite": "dwsim_nb.warehouses.sqlite:SQLiteWarehouse",
@@ -98,6 +100,11 @@ def target_for(name: str, options: dict[str, Any]) -> str:
 
 def get_warehouse(name: str, workspace_home: str | Path, **options: Any) -> Warehouse:
     """The warehouse called ``name`` for the workspace at ``workspace_home``."""
+    if name.lower() not in WAREHOUSES:
+        try:  # another spelling of a built-in warehouse (PostgreSQL, pg ...)
+            name = warehouse_name(name)
+        except UnknownDialectError as e:
+            raise WarehouseError(e.message, hint=e.hint) from None
     target = target_for(name.lower(), options)
     module_name, _, class_name = target.partition(":")
     try:

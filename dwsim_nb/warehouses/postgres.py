@@ -27,7 +27,7 @@ from dwsim_nb.staging import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
 from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
-from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
+from dwsim_nb.warehouses.tables import qualified, quote
 
 if TYPE_CHECKING:
     import psycopg
@@ -36,34 +36,6 @@ if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec, Table
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-# Strings have no length limit here: the spec's lengths describe the source warehouse, and a load
-# must not fail on a value a byte-counting warehouse (Redshift) would have accepted.
-TYPE_MAPS.setdefault(
-    "postgres",
-    {
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        "FLOAT": "DOUBLE PRECISION",  # 8-byte, as the engine writes (see tables.py)
-        "DOUBLE": "DOUBLE PRECISION",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR",
-        "VARCHAR": "VARCHAR",
-        "TEXT": "TEXT",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP",
-        "TIMESTAMPTZ": "TIMESTAMPTZ",
-        "JSON": "JSONB",
-        "VARIANT": "JSONB",
-        "OBJECT": "JSONB",
-        "ARRAY": "JSONB",
-        "SUPER": "JSONB",
-        "UUID": "UUID",
-        "BINARY": "BYTEA",
-    },
-)
 
 
 def libpq_url(url: str) -> str:

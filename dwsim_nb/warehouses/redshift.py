@@ -26,7 +26,7 @@ from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
 from dwsim_nb.warehouses.postgres import PostgresWarehouse, safe_rollback
 from dwsim_nb.warehouses.postgres_copy import csv_bytes, prepare_batch
 from dwsim_nb.warehouses.redshift_functions import install
-from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote, string_literal
+from dwsim_nb.warehouses.tables import qualified, quote, string_literal
 from dwsim_nb.warehouses.translate import parse
 
 if TYPE_CHECKING:
@@ -36,32 +36,6 @@ if TYPE_CHECKING:
 
     from dwsim_nb.spec import ExperimentSpec, Table
 
-# Types for tables created on a real cluster (the emulator uses PostgreSQL's map).
-TYPE_MAPS.setdefault(
-    "redshift",
-    {
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        "FLOAT": "DOUBLE PRECISION",  # Redshift's FLOAT is FLOAT8
-        "DOUBLE": "DOUBLE PRECISION",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR(65535)",
-        "VARCHAR": "VARCHAR(65535)",
-        "TEXT": "VARCHAR(65535)",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP",
-        "TIMESTAMPTZ": "TIMESTAMPTZ",
-        "JSON": "SUPER",
-        "VARIANT": "SUPER",
-        "OBJECT": "SUPER",
-        "ARRAY": "SUPER",
-        "SUPER": "SUPER",
-        "UUID": "VARCHAR(36)",
-        "BINARY": "VARBYTE",
-    },
-)
 
 # Helpers are installed once per database URL and process.
 _INSTALLED: set[str] = set()

@@ -34,7 +34,7 @@ from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.staging import redact_url
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
-from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
+from dwsim_nb.warehouses.tables import qualified, quote
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,33 +45,6 @@ DATABASE = "DWSIM"
 # Suffix of the tables a load fills before they replace the experiment's tables.
 _LOAD_SUFFIX = "__dwsim_load"
 _STAGE = "DWSIM_LOAD_STAGE"
-
-TYPE_MAPS.setdefault(
-    "snowflake",
-    {
-        # Synonyms of NUMBER(38,0) in Snowflake; fakesnow keeps them integers (not decimals).
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        "FLOAT": "FLOAT",
-        "DOUBLE": "FLOAT",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR",
-        "VARCHAR": "VARCHAR",
-        "TEXT": "VARCHAR",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP_NTZ",
-        "TIMESTAMPTZ": "TIMESTAMP_TZ",
-        "JSON": "VARIANT",
-        "VARIANT": "VARIANT",
-        "OBJECT": "OBJECT",
-        "ARRAY": "ARRAY",
-        "SUPER": "VARIANT",
-        "UUID": "VARCHAR(36)",
-        "BINARY": "BINARY",
-    },
-)
 
 
 def _sql_string(text: str) -> str:

@@ -1,13 +1,17 @@
 """CREATE TABLE statements for an engine from the spec, with every name quoted.
 
-The spec's logical types map to one engine type each (``TYPE_MAPS``); a new warehouse adds its
-map. Keys are declared only when the warehouse asks for them (see ``Warehouse.declare_keys``).
+Types come from the engine's record in :mod:`dwsim_nb.dialects` (a new warehouse adds its types
+there), and sqlglot prints each piece for the engine. Keys are declared only when the warehouse
+asks for them (see ``Warehouse.declare_keys``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
+from dwsim_nb.dialects import Dialect, by_name, foreign_key, key_constraints, quoted
 from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION
 
 if TYPE_CHECKING:
@@ -28,66 +32,23 @@ def qualified(schema: str | None, table: str) -> str:
     return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
 
 
-TYPE_MAPS: dict[str, dict[str, str]] = {
-    "duckdb": {
-        "SMALLINT": "SMALLINT",
-        "INT": "INTEGER",
-        "BIGINT": "BIGINT",
-        # The engine writes 8-byte floats, and FLOAT in Redshift, Snowflake and Postgres DDL
-        # means double precision: a 4-byte column would silently round the data.
-        "FLOAT": "DOUBLE",
-        "DOUBLE": "DOUBLE",
-        "BOOLEAN": "BOOLEAN",
-        "CHAR": "VARCHAR",
-        "VARCHAR": "VARCHAR",
-        "TEXT": "VARCHAR",
-        "DATE": "DATE",
-        "TIME": "TIME",
-        "TIMESTAMP": "TIMESTAMP",
-        "TIMESTAMPTZ": "TIMESTAMPTZ",
-        "JSON": "JSON",
-        "VARIANT": "JSON",
-        "OBJECT": "JSON",
-        "ARRAY": "JSON",
-        "SUPER": "JSON",
-        "UUID": "UUID",
-        "BINARY": "BLOB",
-    },
-    # SQLite has five storage classes; dates and times are ISO text, decimals are REAL.
-    "sqlite": {
-        "SMALLINT": "INTEGER",
-        "INT": "INTEGER",
-        "BIGINT": "INTEGER",
-        "DECIMAL": "REAL",
-        "FLOAT": "REAL",
-        "DOUBLE": "REAL",
-        "BOOLEAN": "INTEGER",
-        "CHAR": "TEXT",
-        "VARCHAR": "TEXT",
-        "TEXT": "TEXT",
-        "DATE": "TEXT",
-        "TIME": "TEXT",
-        "TIMESTAMP": "TEXT",
-        "TIMESTAMPTZ": "TEXT",
-        "JSON": "TEXT",
-        "VARIANT": "TEXT",
-        "OBJECT": "TEXT",
-        "ARRAY": "TEXT",
-        "SUPER": "TEXT",
-        "UUID": "TEXT",
-        "BINARY": "BLOB",
-    },
-}
-
-
 def column_type(col: Column, engine: str) -> str:
-    mapping = TYPE_MAPS[engine]
-    if col.data_type == "DECIMAL" and "DECIMAL" not in mapping:
-        # The engine contract: DECIMAL without precision is decimal(38, 0); DuckDB allows <= 38.
+    """The column's type in ``engine``'s own tables (see :meth:`Dialect.column_type`)."""
+    d = by_name(engine)
+    return _data_type(col, d).sql(dialect=d.sqlglot)
+
+
+def _data_type(col: Column, d: Dialect) -> exp.DataType:
+    t = col.data_type
+    if t in ("CHAR", "VARCHAR"):
+        # Strings have no length limit here: the spec's lengths describe the source warehouse,
+        # and a load must not fail on a value a byte-counting warehouse (Redshift) accepted.
+        return d.column_type("VARCHAR", storage=True)
+    if t == "DECIMAL":
+        # As the engine writes it: DECIMAL without precision is decimal(38, 0), and at most 38.
         precision = min(col.precision or DEFAULT_DECIMAL_PRECISION, 38)
-        scale = min(col.scale or 0, precision)
-        return f"DECIMAL({precision},{scale})"
-    return mapping[col.data_type]
+        return d.column_type(t, precision=precision, scale=col.scale, storage=True)
+    return d.column_type(t, storage=True)
 
 
 def create_table_sql(
@@ -100,35 +61,35 @@ def create_table_sql(
     declare_foreign_keys: bool = False,
 ) -> str:
     """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name)."""
-    lines = []
+    d = by_name(engine)
+    elements: list[exp.Expr] = []
     for col in table.columns:
-        line = f"{quote(col.name)} {column_type(col, engine)}"
-        if col.required:
-            line += " NOT NULL"
-        lines.append(line)
+        constraints = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+        elements.append(
+            exp.ColumnDef(
+                this=quoted(col.name),
+                kind=_data_type(col, d),
+                constraints=constraints if col.required else [],
+            )
+        )
     if declare_keys:
-        lines.extend(key_clauses(table))
+        elements.extend(key_constraints(table.primary_key, _unique_keys(table)))
     if declare_foreign_keys:
         for fk in table.foreign_keys:
-            refs = fk.references_columns
-            target = quote(fk.references_table)
-            ref_cols = f" ({', '.join(map(quote, refs))})" if refs else ""
-            lines.append(
-                f"FOREIGN KEY ({', '.join(map(quote, fk.columns))}) REFERENCES {target}{ref_cols}"
-            )
-    body = ",\n  ".join(lines)
-    return f"CREATE TABLE {qualified(schema, name or table.name)} (\n  {body}\n)"
+            elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
+    target = exp.Create(this=_table(schema, name or table.name), kind="TABLE")
+    body = ",\n  ".join(e.sql(dialect=d.sqlglot) for e in elements)
+    return f"{target.sql(dialect=d.sqlglot)} (\n  {body}\n)"
 
 
 def key_clauses(table: Table) -> list[str]:
     """The table's ``PRIMARY KEY (...)`` and ``UNIQUE (...)`` clauses, as in CREATE TABLE and
     after ``ALTER TABLE ... ADD``."""
-    clauses = []
-    if table.primary_key:
-        clauses.append(f"PRIMARY KEY ({', '.join(map(quote, table.primary_key))})")
-    for key in _unique_keys(table):
-        clauses.append(f"UNIQUE ({', '.join(map(quote, key))})")
-    return clauses
+    return [k.sql() for k in key_constraints(table.primary_key, _unique_keys(table))]
+
+
+def _table(schema: str | None, name: str) -> exp.Table:
+    return exp.Table(this=quoted(name), db=quoted(schema) if schema else None)
 
 
 def _unique_keys(table: Table) -> list[list[str]]:

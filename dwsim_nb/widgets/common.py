@@ -8,10 +8,11 @@ from typing import Any
 
 import ipywidgets as w
 
+from dwsim_nb.dialects import DIALECT_NAMES
 from dwsim_nb.display.html import error_html, esc, wrap
 from dwsim_nb.errors import DwsimError
 
-DIALECTS = ("redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi")
+DIALECTS = DIALECT_NAMES
 
 
 def classed(widget: Any, css: str) -> Any:

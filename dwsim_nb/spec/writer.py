@@ -1,0 +1,349 @@
+"""Write a spec back out as CREATE TABLE DDL for a dialect.
+
+Each statement is built from sqlglot expressions (``exp.ColumnDef``, ``exp.PrimaryKey``,
+``exp.ForeignKey`` ...) with the types of :mod:`dwsim_nb.dialects`, and sqlglot prints them for
+the dialect. Identifiers are always quoted (a table ``date`` and a column ``user`` must work
+everywhere), tables come parents first so foreign keys can be declared inline, and the physical
+options read from Redshift or Snowflake DDL are written back for the dialect they belong to.
+
+The writer reads a spec through the small protocols below rather than importing the spec's
+models, so ``ExperimentSpec.to_ddl`` can call it without an import circle; it sits on the ground
+floor beside the spec, and :mod:`dwsim_nb.ddl.writer` offers it to the DDL side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Protocol
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.sqlite import SQLite
+from sqlglot.errors import SqlglotError
+from sqlglot.generator import Generator as BaseGenerator
+from sqlglot.generators.sqlite import SQLiteGenerator
+
+from dwsim_nb.dialects import (
+    DIALECT_NAMES,
+    UnknownDialectError,
+    foreign_key,
+    key_constraints,
+    quoted,
+    resolve,
+)
+from dwsim_nb.dialects import Dialect as DialectRecord
+from dwsim_nb.errors import DDLError
+from dwsim_nb.spec.types import INTEGER_TYPES, is_unbounded_length
+
+WRITE_DIALECTS = DIALECT_NAMES
+
+
+class _Identity(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+
+
+class _Column(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def data_type(self) -> str: ...
+    @property
+    def precision(self) -> int | None: ...
+    @property
+    def scale(self) -> int | None: ...
+    @property
+    def varchar_length(self) -> int | None: ...
+    @property
+    def sequence(self) -> _Identity | None: ...
+    @property
+    def default(self) -> str | None: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def is_unique(self) -> bool: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def physical(self) -> Mapping[str, Any]: ...
+
+
+class _ForeignKey(Protocol):
+    @property
+    def columns(self) -> Sequence[str]: ...
+    @property
+    def references_table(self) -> str: ...
+    @property
+    def references_columns(self) -> Sequence[str]: ...
+
+
+class _Table(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def columns(self) -> Sequence[_Column]: ...
+    @property
+    def primary_key(self) -> Sequence[str]: ...
+    @property
+    def unique(self) -> Sequence[Sequence[str]]: ...
+    @property
+    def foreign_keys(self) -> Sequence[_ForeignKey]: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def physical(self) -> Mapping[str, Any]: ...
+    def has_column(self, name: str) -> bool: ...
+
+
+class _Spec(Protocol):
+    @property
+    def dialect(self) -> str: ...
+    @property
+    def tables(self) -> Sequence[_Table]: ...
+
+
+class SQLiteDeclared(SQLite):
+    """SQLite that prints declared type names as given.
+
+    SQLite stores any declared name and takes the column's affinity from it; sqlglot's SQLite
+    printer writes the affinity instead (REAL for DECIMAL, INTEGER for BOOLEAN), and a script
+    written that way would read back as other types.
+    """
+
+    class Generator(SQLiteGenerator):
+        TYPE_MAPPING: ClassVar[dict[exp.DType, str]] = {
+            **{k: v for k, v in BaseGenerator.TYPE_MAPPING.items() if k != exp.DType.BLOB},
+            exp.DType.INT: "INTEGER",
+        }
+
+
+# Defaults every target understands. Other defaults (casts to enums, extension functions) are
+# written only for the dialect they came from, and only as a call of a built-in function.
+_PORTABLE_DEFAULT = re.compile(
+    r"^\s*(?:-?\d+(?:\.\d+)?|'(?:[^']|'')*'|TRUE|FALSE|NULL|CURRENT_TIMESTAMP|CURRENT_DATE)\s*$",
+    re.IGNORECASE,
+)
+_BUILTIN_DEFAULT = re.compile(
+    r"^\s*(now|getdate|sysdate|current_timestamp|current_date|localtimestamp|gen_random_uuid|"
+    r"uuid_string)\s*\(\s*\)\s*$",
+    re.IGNORECASE,
+)
+# Physical option values written as bare words (ENCODE zstd, DISTSTYLE KEY).
+_WORD = re.compile(r"^\w+$")
+
+
+def _printer(d: DialectRecord) -> str | type[SQLite]:
+    return SQLiteDeclared if d.name == "sqlite" else d.sqlglot
+
+
+def _sql(node: exp.Expr, d: DialectRecord) -> str:
+    return node.sql(dialect=_printer(d))
+
+
+def _names(names: Sequence[str], d: DialectRecord) -> str:
+    return ", ".join(_sql(quoted(n), d) for n in names)
+
+
+def _data_type(col: _Column, d: DialectRecord) -> exp.DataType:
+    t = col.data_type
+    if t in ("CHAR", "VARCHAR"):
+        length = col.varchar_length
+        if t == "VARCHAR" and is_unbounded_length(length):
+            length = None
+        return d.column_type(t, length=length)
+    if t == "DECIMAL":
+        return d.column_type(t, precision=col.precision, scale=col.scale)
+    return d.column_type(t)
+
+
+def column_type(col: _Column, dialect: str) -> str:
+    """The column's type as ``dialect`` spells it."""
+    d = resolve(dialect)
+    return _sql(_data_type(col, d), d)
+
+
+def fk_order(tables: Sequence[_Table]) -> list[_Table]:
+    """Tables with parents before children; tables in a cycle keep their script order."""
+    by_name = {t.name: t for t in tables}
+    done: list[_Table] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(t: _Table) -> None:
+        if t.name in placed or t.name in visiting:
+            return
+        visiting.add(t.name)
+        for fk in t.foreign_keys:
+            parent = by_name.get(fk.references_table)
+            if parent is not None and parent is not t:
+                place(parent)
+        visiting.discard(t.name)
+        placed.add(t.name)
+        done.append(t)
+
+    for t in tables:
+        place(t)
+    return done
+
+
+def _default(col: _Column, d: DialectRecord, source: DialectRecord) -> exp.Expr | None:
+    if col.default is None or col.sequence is not None:
+        return None
+    builtin = d is source and d.name != "sqlite" and _BUILTIN_DEFAULT.match(col.default)
+    if not (_PORTABLE_DEFAULT.match(col.default) or builtin):
+        return None
+    try:
+        return sqlglot.parse_one(col.default, read=source.sqlglot)
+    except SqlglotError:  # e.g. Redshift's sysdate(): left out rather than guessed
+        return None
+
+
+def _identity(col: _Column, d: DialectRecord) -> exp.Expr | None:
+    seq = col.sequence
+    if seq is None or d.name not in ("postgres", "redshift", "snowflake"):
+        return None
+    if d.name in ("postgres", "redshift") and col.data_type not in INTEGER_TYPES:
+        # Both accept IDENTITY only on integer types; changing the type (NUMBER(38,0) -> BIGINT)
+        # would break foreign keys that point at the column, so the identity is left out.
+        return None
+    if d.name == "redshift":
+        # As AWS documents it; sqlglot would write IDENTITY(1, 1).
+        return exp.var(f"IDENTITY({int(seq.start)},{int(seq.step)})")
+    return exp.GeneratedAsIdentityColumnConstraint(
+        this=False, start=exp.Literal.number(seq.start), increment=exp.Literal.number(seq.step)
+    )
+
+
+def _column_def(
+    col: _Column, table: _Table, d: DialectRecord, source: DialectRecord
+) -> exp.ColumnDef:
+    kinds: list[exp.Expr] = []
+    identity = _identity(col, d)
+    if identity is not None:
+        kinds.append(identity)
+    default = _default(col, d, source)
+    if default is not None:
+        kinds.append(exp.DefaultColumnConstraint(this=default))
+    if col.required:
+        kinds.append(exp.NotNullColumnConstraint())
+    key = [col.name]
+    if col.is_unique and key != list(table.primary_key) and key not in map(list, table.unique):
+        kinds.append(exp.UniqueColumnConstraint())
+    encode = col.physical.get("encode")
+    if d.name == "redshift" and encode and _WORD.match(str(encode)):
+        kinds.append(exp.EncodeColumnConstraint(this=exp.var(str(encode))))
+    if d.name == "snowflake" and col.comment:
+        kinds.append(exp.CommentColumnConstraint(this=exp.Literal.string(col.comment)))
+    return exp.ColumnDef(
+        this=quoted(col.name),
+        kind=_data_type(col, d),
+        constraints=[exp.ColumnConstraint(kind=k) for k in kinds],
+    )
+
+
+def _table_sql(table: _Table, d: DialectRecord, source: DialectRecord, earlier: set[str]) -> str:
+    elements: list[exp.Expr] = [_column_def(c, table, d, source) for c in table.columns]
+    elements += key_constraints(table.primary_key, table.unique)
+    skipped: list[str] = []
+    for fk in table.foreign_keys:
+        # A key to a table not yet created (a cycle) cannot be declared inline in DuckDB or SQLite.
+        if fk.references_table not in earlier and fk.references_table != table.name:
+            skipped.append(
+                f"-- foreign key ({', '.join(fk.columns)}) -> {fk.references_table} "
+                "left out: the tables reference each other"
+            )
+            continue
+        elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
+    transient = d.name == "snowflake" and bool(table.physical.get("transient"))
+    head = exp.Create(
+        this=exp.Table(this=quoted(table.name)),
+        kind="TABLE",
+        properties=exp.Properties(expressions=[exp.TransientProperty()]) if transient else None,
+    )
+    body = ",\n    ".join(_sql(e, d) for e in elements)
+    text = "\n".join([*skipped, f"{_sql(head, d)} (\n    {body}\n)"])
+    return text + _table_options(table, d) + ";"
+
+
+def _table_options(table: _Table, d: DialectRecord) -> str:
+    phys = table.physical
+    out: list[str] = []
+    if d.name == "redshift":
+        # sqlglot reads and writes only part of Redshift's table options (no SORTKEY AUTO, no
+        # INTERLEAVED SORTKEY): they are written here, with sqlglot quoting the names.
+        if phys.get("backup") is False:
+            out.append("BACKUP NO")
+        style = str(phys.get("diststyle") or "")
+        if _WORD.match(style):
+            out.append(f"DISTSTYLE {style.upper()}")
+        if phys.get("distkey") and table.has_column(str(phys["distkey"])):
+            out.append(f"DISTKEY ({_names([str(phys['distkey'])], d)})")
+        sortkey = phys.get("sortkey")
+        if sortkey == "auto":
+            out.append("SORTKEY AUTO")
+        elif isinstance(sortkey, list) and sortkey and all(table.has_column(c) for c in sortkey):
+            style_word = str(phys.get("sortkey_style", "")).upper()
+            prefix = f"{style_word} " if style_word in ("COMPOUND", "INTERLEAVED") else ""
+            out.append(f"{prefix}SORTKEY ({_names(sortkey, d)})")
+    if d.name == "snowflake":
+        cluster = phys.get("cluster_by")
+        if isinstance(cluster, list) and cluster:
+            keys = [k for c in cluster if (k := _cluster_key(table, str(c))) is not None]
+            if len(keys) == len(cluster):
+                out.append(_sql(exp.ClusterProperty(expressions=keys), d))
+        if table.comment:
+            out.append(_sql(exp.SchemaCommentProperty(this=exp.Literal.string(table.comment)), d))
+    return ("\n" + "\n".join(out)) if out else ""
+
+
+def _cluster_key(table: _Table, key: str) -> exp.Expr | None:
+    if table.has_column(key):
+        return exp.column(quoted(key))
+    try:  # an expression such as to_date(ordered_at)
+        return sqlglot.parse_one(key, read="snowflake")
+    except SqlglotError:
+        return None
+
+
+def _comments(table: _Table, d: DialectRecord) -> list[str]:
+    if d.name not in ("postgres", "duckdb", "redshift"):
+        return []
+    out = []
+    if table.comment:
+        node = exp.Comment(
+            this=exp.Table(this=quoted(table.name)),
+            kind="TABLE",
+            expression=exp.Literal.string(table.comment),
+        )
+        out.append(_sql(node, d) + ";")
+    for col in table.columns:
+        if col.comment:
+            node = exp.Comment(
+                this=exp.column(quoted(col.name), table=quoted(table.name)),
+                kind="COLUMN",
+                expression=exp.Literal.string(col.comment),
+            )
+            out.append(_sql(node, d) + ";")
+    return out
+
+
+def spec_to_ddl(spec: _Spec, dialect: str = "duckdb") -> str:
+    """CREATE TABLE statements for every table of ``spec``, parents first.
+
+    >>> print(spec_to_ddl(spec, "postgres"))  # doctest: +SKIP
+    """
+    try:
+        d = resolve(dialect or "")
+    except UnknownDialectError as e:
+        raise DDLError(f"cannot write DDL for dialect {dialect!r}", hint=e.hint) from None
+    source = resolve(spec.dialect)
+    statements: list[str] = []
+    earlier: set[str] = set()
+    for table in fk_order(spec.tables):
+        statements.append(_table_sql(table, d, source, earlier))
+        statements.extend(_comments(table, d))
+        earlier.add(table.name)
+    return "\n\n".join(statements) + "\n"
