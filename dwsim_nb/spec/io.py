@@ -38,6 +38,12 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
             node = item
             i += 2
             continue
+        if key == "rule" and isinstance(nxt, str):
+            # A rule's errors sit under its kind (rule.range.min): name it as "range rule".
+            parts.append(f"{nxt} rule")
+            node = node.get(key) if isinstance(node, dict) else None
+            i += 2
+            continue
         if isinstance(key, str) and not key.startswith(("function-", "model-")):
             parts.append(f"field '{key}'")
         node = node.get(key) if isinstance(node, dict) else None
@@ -166,6 +172,13 @@ def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
             fk.setdefault("nullable", False)
         for c in t.get("columns", []):
             c.setdefault("required", False)
+            if isinstance(c.get("rule"), dict):
+                # The kind first, the reason last: a rule reads as "what", then "why".
+                rule = c["rule"]
+                reason = rule.pop("reason", None)
+                c["rule"] = {"kind": rule.pop("kind"), **rule}
+                if reason is not None:
+                    c["rule"]["reason"] = reason
     pruned.setdefault("description", "")
     return pruned
 

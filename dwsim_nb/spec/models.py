@@ -1,120 +1,51 @@
 """The experiment spec: the single source of truth for tables, columns, keys and generation rules.
 
-Columns keep their generation rule in flat fields (``faker_rule``, ``min_value``, ``values``
-...), as the original dw-simulator format did, so its files load unchanged.
-:meth:`Column.rule_kind` says which one rule applies. Validation that spans tables
-(references, cycles, domains) lives in :mod:`dwsim_nb.spec.validate`.
+A column's generation rule is one record of :mod:`dwsim_nb.spec.rules` (``Column.rule``, told
+apart by ``kind``). Specs in the original dw-simulator format and older specs with flat rule
+fields (``faker_rule``, ``min_value`` ...) load unchanged (:mod:`dwsim_nb.spec.flat`).
+Validation that spans tables (references, cycles, domains) lives in
+:mod:`dwsim_nb.spec.validate`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dwsim_nb.spec import faker_rules
+from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
+from dwsim_nb.spec.rules import (
+    DISTRIBUTION_PARAMS,
+    RULE_KINDS,
+    DatetimeRule,
+    Distribution,
+    DistributionType,
+    Rule,
+    Sequence,
+)
 from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
 
 Dialect = Literal["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
-# Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
-_LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 WarehouseName = Literal["duckdb", "sqlite", "postgres", "redshift", "snowflake"]
-DistributionType = Literal[
-    "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
+
+__all__ = [
+    "DISTRIBUTION_PARAMS",
+    "RULE_KINDS",
+    "Cardinality",
+    "Column",
+    "Dialect",
+    "Distribution",
+    "DistributionType",
+    "ExperimentSpec",
+    "ForeignKey",
+    "Sequence",
+    "Table",
+    "WarehouseName",
 ]
-
-RULE_KINDS = (
-    "derived",
-    "constant",
-    "sequence",
-    "values",
-    "pattern",
-    "faker",
-    "json",
-    "distribution",
-    "datetime",
-    "range",
-    "boolean",
-    "uuid",
-)
-
-# Parameter spellings accepted per distribution (the original format's names first).
-DISTRIBUTION_PARAMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "normal": {"mean": ("mean", "mu", "loc"), "stddev": ("stddev", "std", "sigma", "scale")},
-    "lognormal": {"mean": ("mean", "mu"), "sigma": ("sigma", "stddev", "std")},
-    "exponential": {"lambda": ("lambda", "rate", "lam"), "scale": ("scale",)},
-    "beta": {"alpha": ("alpha", "a"), "beta": ("beta", "b")},
-    "gamma": {"shape": ("shape", "k", "alpha"), "scale": ("scale", "theta")},
-    "poisson": {"lambda": ("lambda", "lam", "mean")},
-    "uniform": {},
-    "zipf": {"a": ("a", "s", "alpha", "exponent")},
-}
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
-
-
-class Distribution(_Model):
-    """A statistical distribution, clamped to the column's ``min_value``/``max_value``."""
-
-    type: DistributionType
-    parameters: dict[str, float] = Field(default_factory=dict)
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _lower(cls, v: Any) -> Any:
-        return v.lower() if isinstance(v, str) else v
-
-    @model_validator(mode="after")
-    def _check_params(self) -> Distribution:
-        names = DISTRIBUTION_PARAMS[self.type]
-        known = {alias for aliases in names.values() for alias in aliases}
-        unknown = sorted(set(self.parameters) - known)
-        if unknown:
-            expected = ", ".join(names) or "no parameters"
-            raise ValueError(
-                f"distribution '{self.type}' has unknown parameter(s) {unknown}; "
-                f"expected {expected}"
-            )
-        for key, value in self.parameters.items():
-            if key in ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate", "lam") and (
-                value <= 0
-            ):
-                raise ValueError(f"distribution '{self.type}' parameter '{key}' must be > 0")
-            if self.type in ("beta", "gamma") and value <= 0:
-                raise ValueError(f"distribution '{self.type}' parameter '{key}' must be > 0")
-        if self.type == "zipf" and self.param("a", 2.0) <= 1.0:
-            raise ValueError("zipf parameter 'a' must be greater than 1 (for example 1.5)")
-        return self
-
-    def param(self, name: str, default: float | None = None) -> float:
-        """The value of a canonical parameter name, whichever accepted spelling was used."""
-        for alias in DISTRIBUTION_PARAMS[self.type].get(name, (name,)):
-            if alias in self.parameters:
-                return float(self.parameters[alias])
-        if default is None:
-            raise KeyError(name)
-        return default
-
-    def has(self, name: str) -> bool:
-        return any(a in self.parameters for a in DISTRIBUTION_PARAMS[self.type].get(name, (name,)))
-
-
-class Sequence(_Model):
-    """Consecutive values (IDENTITY, SERIAL, AUTOINCREMENT): ``start + step * row``."""
-
-    start: int = 1
-    step: int = 1
-
-    @field_validator("step")
-    @classmethod
-    def _nonzero(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("sequence step must not be 0")
-        return v
 
 
 class Cardinality(_Model):
@@ -159,9 +90,10 @@ class ForeignKey(_Model):
         return [v] if isinstance(v, str) else v
 
 
-class Column(_Model):
-    """A column: its type, constraints and one generation rule (flat fields, see ``rule_kind``)."""
+class Column(FlatView, _Model):
+    """A column: its type, constraints and at most one generation rule (``rule``)."""
 
+    model_config = ConfigDict(json_schema_extra=flat_schema)
     name: str
     data_type: str
     varchar_length: int | None = Field(default=None, ge=1)
@@ -174,111 +106,46 @@ class Column(_Model):
     default: str | None = None
     source_type: str | None = None
     physical: dict[str, Any] = Field(default_factory=dict)
-    # generation rule (at most one kind; distribution combines with a range)
-    faker_rule: str | None = None
-    locale: str | None = None
-    min_value: float | int | None = None
-    max_value: float | int | None = None
-    date_start: dt.date | dt.datetime | dt.time | None = None
-    date_end: dt.date | dt.datetime | dt.time | None = None
-    distribution: Distribution | None = None
-    values: list[Any] | None = None
-    weights: list[float] | None = None
-    pattern: str | None = None
-    sequence: Sequence | None = None
-    true_probability: float | None = Field(default=None, ge=0.0, le=1.0)
-    json_shape: dict[str, Any] | list[Any] | None = None
-    constant: Any = None
-    expression: str | None = None
-    after: str | None = None
+    rule: Rule | None = None
+    # A unique whole-number column without a range: 1..N in a keyed order instead of in order.
     shuffle: bool = False
-    inferred_rule: str | None = None
 
     @model_validator(mode="before")
     @classmethod
-    def _normalize_type(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or "data_type" not in data:
+    def _normalize(cls, data: Any) -> Any:
+        """Resolve type spellings (NUMBER(38,0) ...) and turn flat rule fields into a rule."""
+        if not isinstance(data, dict):
             return data
-        raw = data["data_type"]
-        if not isinstance(raw, str):
-            return data
-        parsed = parse_type(raw)
-        if parsed is None:
-            raise ValueError(
-                f"unknown data_type {raw!r}; use one of {', '.join(LOGICAL_TYPES)} "
-                "(or a warehouse spelling such as NUMBER(38,0), VARCHAR(MAX), TIMESTAMP_NTZ)"
-            )
-        data = dict(data)
-        data["data_type"] = parsed.data_type
-        if parsed.length is not None and data.get("varchar_length") is None:
-            data["varchar_length"] = parsed.length
-        if parsed.precision is not None and data.get("precision") is None:
-            data["precision"] = parsed.precision
-        if parsed.scale is not None and data.get("scale") is None:
-            data["scale"] = parsed.scale
-        if parsed.data_type != raw.strip().upper() and data.get("source_type") is None:
-            data["source_type"] = raw
-        return data
+        raw = data.get("data_type")
+        logical = None
+        if isinstance(raw, str):
+            parsed = parse_type(raw)
+            if parsed is None:
+                raise ValueError(
+                    f"unknown data_type {raw!r}; use one of {', '.join(LOGICAL_TYPES)} "
+                    "(or a warehouse spelling such as NUMBER(38,0), VARCHAR(MAX), TIMESTAMP_NTZ)"
+                )
+            logical = parsed.data_type
+            data = dict(data)
+            data["data_type"] = parsed.data_type
+            if parsed.length is not None and data.get("varchar_length") is None:
+                data["varchar_length"] = parsed.length
+            if parsed.precision is not None and data.get("precision") is None:
+                data["precision"] = parsed.precision
+            if parsed.scale is not None and data.get("scale") is None:
+                data["scale"] = parsed.scale
+            if parsed.data_type != raw.strip().upper() and data.get("source_type") is None:
+                data["source_type"] = raw
+        return rule_from_flat(data, logical)
 
     @model_validator(mode="after")
     def _check_rule(self) -> Column:
-        exclusive = [
-            k
-            for k, v in (
-                ("expression", self.expression),
-                ("constant", self.constant),
-                ("sequence", self.sequence),
-                ("values", self.values),
-                ("pattern", self.pattern),
-                ("faker_rule", self.faker_rule),
-                ("json_shape", self.json_shape),
-            )
-            if v is not None
-        ]
-        if len(exclusive) > 1:
+        """Checks that need the column's type as well as its rule."""
+        if isinstance(self.rule, DatetimeRule) and self.data_type not in TEMPORAL_TYPES:
             raise ValueError(
-                f"column '{self.name}' has more than one generation rule ({', '.join(exclusive)}); "
-                "keep one"
+                f"column '{self.name}': a datetime rule needs a DATE, TIME or TIMESTAMP column, "
+                f"not {self.data_type}"
             )
-        if self.values is not None and len(self.values) == 0:
-            raise ValueError(f"column '{self.name}': 'values' is empty; list at least one value")
-        if self.faker_rule is not None:
-            problem = faker_rules.rule_problem(self.faker_rule)
-            if problem is not None:
-                raise ValueError(problem)
-        if self.locale is not None and not _LOCALE.match(self.locale):
-            raise ValueError(
-                f"locale {self.locale!r} is not a locale name; "
-                "write it like en_US or de_DE"
-            )
-        if self.weights is not None:
-            if self.values is None:
-                raise ValueError(f"column '{self.name}': 'weights' given without 'values'")
-            if len(self.weights) != len(self.values):
-                raise ValueError(
-                    f"column '{self.name}': {len(self.weights)} weights for {len(self.values)} "
-                    "values; give one weight per value"
-                )
-            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
-                raise ValueError(
-                    f"column '{self.name}': weights must be >= 0 and add up to more than 0"
-                )
-        if (
-            self.min_value is not None
-            and self.max_value is not None
-            and self.min_value > self.max_value
-        ):
-            raise ValueError(
-                f"column '{self.name}': min_value {self.min_value} > max_value {self.max_value}; "
-                "swap them"
-            )
-        if self.date_start is not None and self.date_end is not None:
-            a, b = _comparable(self.date_start), _comparable(self.date_end)
-            if a is not None and b is not None and a > b:
-                raise ValueError(
-                    f"column '{self.name}': date_start {self.date_start} is after date_end "
-                    f"{self.date_end}; swap them"
-                )
         if self.required and self.null_rate:
             raise ValueError(
                 f"column '{self.name}' is required (NOT NULL) but has null_rate {self.null_rate}; "
@@ -295,47 +162,9 @@ class Column(_Model):
             )
         return self
 
-    def rule_kind(self) -> str | None:
-        """Which generation rule applies, or None to let the engine pick one from the type."""
-        if self.expression is not None:
-            return "derived"
-        if self.constant is not None:
-            return "constant"
-        if self.sequence is not None:
-            return "sequence"
-        if self.values is not None:
-            return "values"
-        if self.pattern is not None:
-            return "pattern"
-        if self.faker_rule is not None:
-            return "faker"
-        if self.json_shape is not None:
-            return "json"
-        if self.distribution is not None:
-            return "distribution"
-        if self.data_type in TEMPORAL_TYPES and (
-            self.date_start is not None or self.date_end is not None or self.after is not None
-        ):
-            return "datetime"
-        if self.min_value is not None or self.max_value is not None:
-            return "range"
-        if self.true_probability is not None:
-            return "boolean"
-        if self.data_type == "UUID":
-            return "uuid"
-        return None
-
     @property
     def effective_null_rate(self) -> float:
         return 0.0 if self.required else float(self.null_rate or 0.0)
-
-
-def _comparable(v: dt.date | dt.datetime | dt.time) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.replace(tzinfo=None)
-    if isinstance(v, dt.date):
-        return dt.datetime(v.year, v.month, v.day)
-    return None
 
 
 class Table(_Model):
