@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dwsim_nb.spec import faker_rules
+import dwsim_nb.spec.faker_rules as faker_rules
 
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
@@ -339,3 +339,14 @@ def date_range(rule: object) -> tuple[Moment | None, Moment | None]:
     if isinstance(rule, DatetimeRule):
         return rule.start, rule.end
     return None, None
+
+
+R = TypeVar("R", bound=_Rule)
+
+
+def rule_of(column: Any, cls: type[R]) -> R:
+    """The column's rule, which must be a ``cls`` (a generator chosen for that kind asks)."""
+    rule = column.rule
+    if not isinstance(rule, cls):
+        raise TypeError(f"column '{column.name}' has no {cls.__name__}")
+    return rule
