@@ -211,3 +211,19 @@ def test_docs_schema_is_current() -> None:
     assert SCHEMA.exists() and SCHEMA.read_text() == text, (
         "docs/spec.schema.json is stale: DWSIM_WRITE_SCHEMA=1 pytest tests/test_spec_rules.py"
     )
+
+
+_TYPE_FOR = {"range": "INT", "sequence": "INT", "distribution": "DOUBLE", "datetime": "TIMESTAMP"}
+_TYPE_FOR |= {"boolean": "BOOLEAN", "uuid": "UUID", "json": "JSON", "derived": "INT"}
+
+
+def test_readme_rule_examples_load() -> None:
+    text = (ROOT / "README.md").read_text()
+    examples = [json.loads(m) for m in re.findall(r'`(\{"kind": .*?\})`', text)]
+    assert {e["kind"] for e in examples} == set(RULE_KINDS)
+    columns = [
+        {"name": f"c{i}", "data_type": _TYPE_FOR.get(e["kind"], "VARCHAR"), "rule": e}
+        for i, e in enumerate(examples)
+    ]
+    spec = parse_spec({"name": "t", "tables": [{"name": "orders", "columns": columns}]})
+    assert [c.rule.kind for c in spec.tables[0].columns] == [e["kind"] for e in examples]
