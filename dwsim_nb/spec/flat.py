@@ -207,6 +207,47 @@ def flat_fields(rule: object) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
+# Rule key -> flat field, per kind (distribution and sequence also nest; see flat_column).
+_FLAT_KEYS: dict[str, dict[str, str]] = {
+    "derived": {"expression": "expression"},
+    "constant": {"value": "constant"},
+    "sequence": {},
+    "values": {"values": "values", "weights": "weights"},
+    "pattern": {"pattern": "pattern"},
+    "faker": {"provider": "faker_rule", "locale": "locale"},
+    "json": {"shape": "json_shape"},
+    "distribution": {"min": "min_value", "max": "max_value"},
+    "datetime": {"start": "date_start", "end": "date_end", "after": "after"},
+    "range": {"min": "min_value", "max": "max_value"},
+    "boolean": {"true_probability": "true_probability"},
+    "auto": {},
+}
+
+
+def flat_column(col: dict[str, Any]) -> dict[str, Any]:
+    """A column as written out (JSON-ready) with its rule turned back into flat fields.
+
+    The spec's fingerprint hashes this form, so a spec keeps the fingerprint it had when rules
+    were flat fields, and runs made before stay loadable. Kinds without a flat spelling (uuid)
+    stay a rule.
+    """
+    rule = col.get("rule")
+    if not isinstance(rule, dict) or rule.get("kind") not in _FLAT_KEYS:
+        return col
+    out = {k: v for k, v in col.items() if k != "rule"}
+    kind = rule["kind"]
+    for key, flat in _FLAT_KEYS[kind].items():
+        if key in rule:
+            out[flat] = rule[key]
+    if kind == "distribution":
+        out["distribution"] = {"type": rule.get("type"), "parameters": rule.get("parameters", {})}
+    if kind == "sequence":
+        out["sequence"] = {"start": rule.get("start", 1), "step": rule.get("step", 1)}
+    if rule.get("reason") is not None:
+        out["inferred_rule"] = rule["reason"]
+    return out
+
+
 class FlatView:
     """The old flat attributes of a column, read from its ``rule`` (read-only but for
     ``distribution``, which older code assigns)."""

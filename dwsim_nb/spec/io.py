@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # Empty collections worth printing even when empty: readers rely on them being present.
 _ALWAYS = {"primary_key", "foreign_keys", "unique", "columns", "tables", "warnings"}
+# Rule fields that may hold an empty value and are required: a JSON shape, a constant.
+_RULE_ALWAYS = {"shape", "value"}
 
 
 def _where(loc: tuple[Any, ...], data: Any) -> str:
@@ -139,20 +141,21 @@ def parse_spec(source: Any) -> ExperimentSpec:
         ) from None
 
 
-def _prune(value: Any, key: str | None = None) -> Any:
+def prune(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
+    """Drop empty optional fields (None, {}, [], False flags) from JSON-ready data."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if (
                 v is None
-                or (v in ({}, []) and k not in _ALWAYS)
+                or (v in ({}, []) and k not in _ALWAYS and k not in keep)
                 or (v is False and k in _FALSE_DROP)
             ):
                 continue
-            out[k] = _prune(v, k)
+            out[k] = prune(v, _RULE_ALWAYS if k == "rule" else frozenset())
         return out
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [prune(v) for v in value]
     return value
 
 
@@ -162,7 +165,7 @@ _FALSE_DROP = {"shuffle", "is_unique", "nullable"}
 def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
     """The spec as plain JSON-ready data (DESIGN.md's format; empty optional fields left out)."""
     data = spec.model_dump(mode="json")
-    pruned = _prune(data)
+    pruned = prune(data)
     # Keep the keys the format promises even for tables without keys.
     for t in pruned.get("tables", []):
         t.setdefault("primary_key", [])

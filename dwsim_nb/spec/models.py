@@ -321,9 +321,19 @@ class ExperimentSpec(_Model):
         return spec_to_ddl(self, dialect)
 
     def fingerprint(self) -> str:
-        """A stable hash of the spec's content (used to tie runs to spec versions)."""
+        """A stable hash of the spec's content (used to tie runs to spec versions).
+
+        Rules are hashed in their flat spelling, so a spec's fingerprint is the one it had before
+        rules were records (runs made then still load).
+        """
         import hashlib
         import json
 
-        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        from dwsim_nb.spec.flat import flat_column
+        from dwsim_nb.spec.io import prune
+
+        data = self.to_dict()
+        for t in data["tables"]:
+            t["columns"] = [prune(flat_column(c)) for c in t["columns"]]
+        text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
