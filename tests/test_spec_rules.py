@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -126,6 +127,26 @@ def test_flat_fields_and_rule_records_are_the_same_spec(flat: dict, rule: dict) 
     assert old.to_dict()["tables"][0]["columns"][0]["rule"] == rule
 
 
+def test_written_out_specs_edited_in_flat_fields_load() -> None:
+    # spec.to_dict(), then col["values"] = [...] as before rules were records: the flat
+    # fields replace the parts of the rule they name, the rest of the rule stays.
+    spec = parse_spec(
+        _one({"name": "d", "data_type": "DATE", "date_start": "2020-01-01", "inferred_rule": "x"})
+    )
+    data = spec.to_dict()
+    data["tables"][0]["columns"][0]["date_end"] = "2020-12-31"
+    col = parse_spec(data).tables[0].columns[0]
+    assert (col.date_start, col.date_end, col.inferred_rule) == (
+        dt.date(2020, 1, 1),
+        dt.date(2020, 12, 31),
+        "x",
+    )
+    text = parse_spec(_one({"name": "s", "data_type": "VARCHAR", "faker_rule": "city"})).to_dict()
+    text["tables"][0]["columns"][0]["values"] = ["a"]
+    with pytest.raises(SpecError, match="more than one generation rule"):
+        parse_spec(text)  # as before: faker_rule and values are two rules
+
+
 def test_datetime_rule_and_reason() -> None:
     spec = parse_spec(
         _one(
@@ -159,7 +180,7 @@ def test_datetime_rule_and_reason() -> None:
         ({"rule": {"kind": "faker", "provider": "seed"}}, ["faker rule", "seed"]),
         ({"rule": {"kind": "values", "values": []}}, ["values rule", "'values' is empty"]),
         ({"rule": {"kind": "datetime", "start": "2024-01-01"}}, ["datetime rule needs a DATE"]),
-        ({"rule": {"kind": "range"}, "pattern": "##"}, ["both 'rule' and flat rule fields"]),
+        ({"rule": {"kind": "uuid"}, "pattern": "##"}, ["both 'rule' and flat rule fields"]),
         ({"rule": {"kind": "constant", "value": None}}, ["constant needs a value"]),
         ({"rule": {"kind": "range", "low": 1}}, ["range rule", "'low'", "not a known field"]),
     ],

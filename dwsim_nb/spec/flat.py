@@ -103,31 +103,43 @@ def _flat_problem(name: str, flat: dict[str, Any]) -> str | None:
 def rule_from_flat(data: dict[str, Any], data_type: str | None) -> dict[str, Any]:
     """A column dict with its flat rule fields replaced by one ``rule`` dict.
 
+    Flat fields beside a ``rule`` (a written-out spec edited in the old spelling) are laid over
+    the rule's flat spelling, as they were laid over the old fields.
+
     ``data_type`` is the column's logical type (DATE ...): date fields make a rule only on
-    date and time columns, as they always did. Fields that do not belong to the chosen rule
-    (a ``locale`` without ``faker_rule``, a range beside ``values``) were never read; they are
-    dropped.
+    date and time columns, as they always did. Fields that do not belong to the chosen rule (a
+    range beside ``values``) are dropped: the engine never read them, but for a ``locale``
+    without ``faker_rule``, which set the language of a text column's default words.
     """
     flat = {k: data[k] for k in FLAT_FIELDS if data.get(k) is not None}
     out = {k: v for k, v in data.items() if k not in FLAT_FIELDS}
-    name = str(data.get("name", "?"))
-    if "rule" in out and out["rule"] is not None and flat:
-        raise ValueError(
-            f"column '{name}' has both 'rule' and flat rule fields ({', '.join(flat)}); "
-            "keep one of them"
-        )
     if not flat:
         return out
+    name = str(data.get("name", "?"))
+    rule = out.pop("rule", None)
+    if rule is not None:
+        # A written-out spec edited in the old spelling (col["values"] = [...]): the flat fields
+        # go over the rule's own flat spelling, as they went over the old fields.
+        if isinstance(rule, dict):
+            spelled = flat_column({"rule": rule})
+        else:
+            spelled = {"rule": rule} if isinstance(rule, UuidRule) else flat_fields(rule)
+        if "rule" in spelled:  # a kind without a flat spelling (uuid), or not a rule at all
+            raise ValueError(
+                f"column '{name}' has both 'rule' and flat rule fields ({', '.join(flat)}); "
+                "keep one of them"
+            )
+        flat = {**{k: v for k, v in spelled.items() if v is not None}, **flat}
     problem = _flat_problem(name, flat)
     if problem is not None:
         raise ValueError(problem)
-    rule = _flat_rule(flat, data_type)
-    if rule is None and flat.get("inferred_rule") is not None:
-        rule = {"kind": "auto"}
-    if rule is not None:
+    made = _flat_rule(flat, data_type)
+    if made is None and flat.get("inferred_rule") is not None:
+        made = {"kind": "auto"}
+    if made is not None:
         if flat.get("inferred_rule") is not None:
-            rule["reason"] = flat["inferred_rule"]
-        out["rule"] = rule
+            made["reason"] = flat["inferred_rule"]
+        out["rule"] = made
     return out
 
 
