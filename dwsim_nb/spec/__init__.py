@@ -1,6 +1,5 @@
 """The experiment spec: pydantic models, rules, validation, reading and writing."""
 
-from dwsim_nb.spec.io import parse_spec, spec_json_schema
 from dwsim_nb.spec.models import (
     Cardinality,
     Column,
@@ -9,6 +8,8 @@ from dwsim_nb.spec.models import (
     ForeignKey,
     Sequence,
     Table,
+    parse_spec,
+    spec_json_schema,
 )
 from dwsim_nb.spec.rules import (
     RULE_KINDS,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dwsim_nb.errors import SpecError
 
-if TYPE_CHECKING:
-    from dwsim_nb.spec.models import ExperimentSpec
+M = TypeVar("M", bound=BaseModel)
 
 # Empty collections worth printing even when empty: readers rely on them being present.
 _ALWAYS = {"primary_key", "foreign_keys", "unique", "columns", "tables", "warnings"}
@@ -111,11 +110,9 @@ def read_source(source: Any) -> tuple[Any, str]:
     return source, "<spec>"
 
 
-def parse_spec(source: Any) -> ExperimentSpec:
-    """Build an ExperimentSpec from a dict, JSON/YAML text, a path, or a spec."""
-    from dwsim_nb.spec.models import ExperimentSpec
-
-    if isinstance(source, ExperimentSpec):
+def read_model(model: type[M], source: Any) -> M:
+    """Build ``model`` (the spec) from a dict, JSON/YAML text, a path, or an instance of it."""
+    if isinstance(source, model):
         return source
     data, label = read_source(source)
     if not isinstance(data, dict):
@@ -124,7 +121,7 @@ def parse_spec(source: Any) -> ExperimentSpec:
             where=label,
         )
     try:
-        return ExperimentSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         err = _from_validation_error(e, data)
         err.where = label if label not in ("<spec>",) else None
@@ -162,7 +159,7 @@ def prune(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
 _FALSE_DROP = {"shuffle", "is_unique", "nullable"}
 
 
-def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
+def spec_to_dict(spec: BaseModel) -> dict[str, Any]:
     """The spec as plain JSON-ready data (DESIGN.md's format; empty optional fields left out)."""
     data = spec.model_dump(mode="json")
     pruned = prune(data)
@@ -184,10 +181,3 @@ def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
                     c["rule"]["reason"] = reason
     pruned.setdefault("description", "")
     return pruned
-
-
-def spec_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the spec format, for editors (``$schema`` in a spec file)."""
-    from dwsim_nb.spec.models import ExperimentSpec
-
-    return ExperimentSpec.model_json_schema()

@@ -25,8 +25,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.flat import flat_fields
-from dwsim_nb.spec.io import load_text, parse_spec
-from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.io import load_text
+from dwsim_nb.spec.models import ExperimentSpec, parse_spec
 from dwsim_nb.spec.rules import Rule
 
 # Fields that belong together for one rule kind; a column keeps only the groups an override touches.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.rules import (
@@ -24,7 +24,18 @@ from dwsim_nb.spec.rules import (
 from dwsim_nb.spec.types import integer_bounds, type_family
 
 if TYPE_CHECKING:
-    from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+    from dwsim_nb.spec.tables import Column, Table
+
+
+class ExperimentSpec(Protocol):
+    """What the checks read of a spec (the model imports this module, not the reverse)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> list[Table]: ...
+
 
 MAX_NAME_LENGTH = 127
 _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
