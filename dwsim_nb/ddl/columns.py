@@ -287,8 +287,8 @@ def read_table_constraint(cur: Cursor, table: RawTable, line: int) -> bool:
         found = _values_from_check(cur, a, b, None)
         if found:
             col = table.column(found[0])
-            if col is not None and col.fields.get("values") is None:
-                col.fields["values"] = found[1]
+            if col is not None and "rule" not in col.fields:
+                col.fields["rule"] = {"kind": "values", "values": found[1]}
     elif cur.word() in ("EXCLUDE", "PERIOD"):
         cur.i = len(cur.tokens)
     else:
@@ -319,7 +319,8 @@ def read_column(
 def _apply_type(col: RawColumn, tt: TypeText, table: RawTable, script: Script) -> None:
     key = tt.words[-1].lower() if len(tt.words) == 1 else " ".join(tt.words).lower()
     if key in script.enums and not tt.array:
-        col.fields.update(data_type="VARCHAR", values=list(script.enums[key]))
+        col.fields["data_type"] = "VARCHAR"
+        col.fields["rule"] = {"kind": "values", "values": list(script.enums[key])}
         col.fields["source_type"] = tt.raw
         return
     if key in script.domains and not tt.array:
@@ -341,7 +342,7 @@ def _apply_type(col: RawColumn, tt: TypeText, table: RawTable, script: Script) -
     if tt.raw.strip().upper() != resolved["data_type"]:
         col.fields["source_type"] = tt.raw
     if tt.words[0] in SERIAL_TYPES and not tt.array:
-        col.fields["sequence"] = {"start": 1, "step": 1}
+        col.fields["rule"] = {"kind": "sequence", "start": 1, "step": 1}
         col.required = True
 
 
@@ -371,8 +372,8 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
             a = cur.i + 1
             cur.skip_group()
             found = _values_from_check(cur, a, cur.i - 1, col.name)
-            if found and col.fields.get("values") is None and "sequence" not in col.fields:
-                col.fields["values"] = found[1]
+            if found and "rule" not in col.fields:
+                col.fields["rule"] = {"kind": "values", "values": found[1]}
         elif cur.accept("COLLATE"):
             physical["collate"] = cur.next().text
         elif cur.accept("COMMENT"):
@@ -382,8 +383,7 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
         elif w in ("IDENTITY", "AUTOINCREMENT", "AUTO_INCREMENT"):
             cur.i += 1
             start, step = read_sequence_options(cur)
-            col.fields["sequence"] = {"start": start, "step": step}
-            col.fields.pop("values", None)
+            col.fields["rule"] = {"kind": "sequence", "start": start, "step": step}
             physical["identity"] = w.lower()
         elif cur.accept("GENERATED"):
             if cur.accept("ALWAYS"):
@@ -394,8 +394,7 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
             cur.accept("AS")
             if cur.accept("IDENTITY"):
                 start, step = read_sequence_options(cur)
-                col.fields["sequence"] = {"start": start, "step": step}
-                col.fields.pop("values", None)
+                col.fields["rule"] = {"kind": "sequence", "start": start, "step": step}
                 col.required = True
             elif cur.is_type(TokenType.L_PAREN):
                 a, b = cur.skip_group()
@@ -427,8 +426,7 @@ def _apply_default(col: RawColumn, text: str, script: Script) -> None:
     m = _NEXTVAL.match(text) or _SNOWFLAKE_NEXTVAL.match(text)
     if m:
         start, step = script.sequence_for(m.group(1).replace('"', "")) or (1, 1)
-        col.fields["sequence"] = {"start": start, "step": step}
-        col.fields.pop("values", None)
+        col.fields["rule"] = {"kind": "sequence", "start": start, "step": step}
         col.fields.setdefault("physical", {})["sequence_name"] = m.group(1)
         return
     if text:

@@ -2,7 +2,7 @@
 
 A column imported from DDL has a type but no rule; left alone the engine would fill ``email`` with
 random letters. Here a name like ``email``, ``venuecity`` or ``created_at`` picks a Faker provider,
-a value range or a weighted set, and ``Column.inferred_rule`` says which and why, so the user can
+a value range or a weighted set, and the rule's ``reason`` says which and why, so the user can
 see and override it. Rules the user or the DDL gave are never replaced; key columns are left to the
 engine (their values come from sequences and parent rows).
 """
@@ -12,15 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import ValidationError
 
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+from dwsim_nb.spec.rules import (
+    AutoRule,
+    BooleanRule,
+    DatetimeRule,
+    DistributionRule,
+    FakerRule,
+    RangeRule,
+    ValuesRule,
+)
 from dwsim_nb.spec.types import STRING_TYPES, TEMPORAL_TYPES
 
-Rule = dict[str, Any]
+Rule = FakerRule | ValuesRule | RangeRule | DistributionRule | DatetimeRule | BooleanRule
 
 # (name pattern, Faker provider method, shortest length that can hold a typical value, why)
 _FAKER: list[tuple[str, str, int, str]] = [
@@ -140,36 +148,32 @@ def _string_rule(col: Column, name: str) -> Rule | None:
         r"status", name
     ):
         if col.varchar_length is not None and col.varchar_length <= 3:
-            return {
-                "faker_rule": "state_abbr",
-                "inferred_rule": "faker state_abbr (a short state column)",
-            }
-        return {"faker_rule": "state", "inferred_rule": "faker state (looks like a state)"}
+            why = "faker state_abbr (a short state column)"
+            return FakerRule(provider="state_abbr", reason=why)
+        return FakerRule(provider="state", reason="faker state (looks like a state)")
     if re.search(r"country", name):
         if col.varchar_length is not None and col.varchar_length <= 3:
-            return {
-                "faker_rule": "country_code",
-                "inferred_rule": "faker country_code (a short country column)",
-            }
-        return {"faker_rule": "country", "inferred_rule": "faker country (looks like a country)"}
+            why = "faker country_code (a short country column)"
+            return FakerRule(provider="country_code", reason=why)
+        return FakerRule(provider="country", reason="faker country (looks like a country)")
     for pattern, values, weights, why in _CATEGORIES:
         if re.search(pattern, name) and not col.is_unique:
             limit = col.varchar_length or 10**6
             kept = [(v, w) for v, w in zip(values, weights, strict=True) if len(v) <= limit]
             if kept:
-                return {
-                    "values": [v for v, _ in kept],
-                    "weights": [w for _, w in kept],
-                    "inferred_rule": f"one of {len(kept)} values ({why})",
-                }
+                return ValuesRule(
+                    values=[v for v, _ in kept],
+                    weights=[w for _, w in kept],
+                    reason=f"one of {len(kept)} values ({why})",
+                )
     for pattern, provider, shortest, why in _FAKER:
         if re.search(pattern, name):
             if provider == "sentence" and not _fits(col, shortest):
                 if _fits(col, 6):
-                    return {"faker_rule": "word", "inferred_rule": f"faker word ({why}, but short)"}
+                    return FakerRule(provider="word", reason=f"faker word ({why}, but short)")
                 return None
             if _fits(col, shortest):
-                return {"faker_rule": provider, "inferred_rule": f"faker {provider} ({why})"}
+                return FakerRule(provider=provider, reason=f"faker {provider} ({why})")
             return None
     return None
 
@@ -187,18 +191,23 @@ def _number_rule(col: Column, name: str) -> Rule | None:
         col.data_type == "DECIMAL" and not col.scale
     )
 
-    def rng(lo: float, hi: float, why: str, **extra: Any) -> Rule | None:
+    def rng(lo: float, hi: float, why: str) -> Rule | None:
         hi = _upper_bound(col, hi)
         if hi < lo:
             return None
-        return {"min_value": lo, "max_value": hi, "inferred_rule": why, **extra}
+        return RangeRule(min=lo, max=hi, reason=why)
 
     if _MONEY.search(name):
-        return rng(
-            1 if whole else 0.01,
-            5000,
-            "positive money amount (lognormal, mostly small)",
-            distribution={"type": "lognormal", "parameters": {"mean": 3.5, "sigma": 1.0}},
+        hi = _upper_bound(col, 5000)
+        lo = 1 if whole else 0.01
+        if hi < lo:
+            return None
+        return DistributionRule(
+            type="lognormal",
+            parameters={"mean": 3.5, "sigma": 1.0},
+            min=lo,
+            max=hi,
+            reason="positive money amount (lognormal, mostly small)",
         )
     if _SEATS.search(name):
         return rng(100, 75000, "seat count between 100 and 75,000")
@@ -219,33 +228,26 @@ def _time_rule(col: Column, name: str) -> Rule | None:
     today = dt.date.today()
     if _BIRTH.search(name):
         start, end = dt.date(today.year - 85, 1, 1), dt.date(today.year - 18, 12, 31)
-        return {"date_start": start, "date_end": end, "inferred_rule": "birth date, ages 18-85"}
+        return DatetimeRule(start=start, end=end, reason="birth date, ages 18-85")
     if _WHEN.search(name):
         start, end = dt.date(today.year - 3, 1, 1), dt.date(today.year, 1, 1)
         if col.data_type != "DATE":
-            return {
-                "date_start": dt.datetime(start.year, 1, 1),
-                "date_end": dt.datetime(end.year, 1, 1),
-                "inferred_rule": f"timestamp in {start.year}-{end.year - 1}",
-            }
-        return {
-            "date_start": start,
-            "date_end": end,
-            "inferred_rule": f"date in {start.year}-{end.year - 1}",
-        }
+            return DatetimeRule(
+                start=dt.datetime(start.year, 1, 1),
+                end=dt.datetime(end.year, 1, 1),
+                reason=f"timestamp in {start.year}-{end.year - 1}",
+            )
+        return DatetimeRule(start=start, end=end, reason=f"date in {start.year}-{end.year - 1}")
     return None
 
 
 def infer_rule(col: Column) -> Rule | None:
-    """The rule fields to set on ``col`` (including ``inferred_rule``), or None."""
+    """The rule to give ``col`` (with its ``reason``), or None."""
     name = _norm(col.name)
     if col.data_type == "BOOLEAN":
         if _BOOL.search(name):
             p = 0.3 if name.startswith("like") else 0.5
-            return {
-                "true_probability": p,
-                "inferred_rule": f"boolean, true {int(p * 100)}% of rows",
-            }
+            return BooleanRule(true_probability=p, reason=f"boolean, true {int(p * 100)}% of rows")
         return None
     if col.data_type in STRING_TYPES:
         return _string_rule(col, name)
@@ -263,6 +265,12 @@ def _key_columns(table: Table) -> set[str]:
     return keys
 
 
+def _without_rule(col: Column) -> bool:
+    # A UUID column's type is its rule already.
+    no_rule = col.rule is None or isinstance(col.rule, AutoRule)
+    return no_rule and col.data_type != "UUID"
+
+
 def infer_rules(
     spec: ExperimentSpec, rule: Callable[[Column], Rule | None] = infer_rule
 ) -> ExperimentSpec:
@@ -272,11 +280,11 @@ def infer_rules(
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
-            if col.name in keys or col.rule_kind() is not None or col.expression is not None:
+            if col.name in keys or not _without_rule(col):
                 continue
             found = rule(col)
             if found:
-                c_data.update(found)
+                c_data["rule"] = found.model_dump()
                 changed = True
     if not changed:
         return spec

@@ -111,8 +111,7 @@ def _alter_column(sub: Cursor, col: RawColumn, script: Script) -> None:
         sub.accept("ALWAYS") or sub.accept("BY", "DEFAULT")
         sub.accept("AS", "IDENTITY")
         start, step = read_sequence_options(sub)
-        col.fields["sequence"] = {"start": start, "step": step}
-        col.fields.pop("values", None)
+        col.fields["rule"] = {"kind": "sequence", "start": start, "step": step}
         col.required = True
     elif sub.accept("TYPE") or sub.accept("SET", "DATA", "TYPE"):
         tt = read_type(sub)
@@ -163,7 +162,7 @@ def read_create_domain(cur: Cursor, script: Script, line: int) -> None:
             cur.skip_group()
             found = _values_from_check(cur, start, cur.i - 1, None)
             if found:
-                domain.fields["values"] = found[1]
+                domain.fields["rule"] = {"kind": "values", "values": found[1]}
         else:
             cur.i += 1
     domain.fields["source_type"] = parts[-1]

@@ -108,7 +108,7 @@ def resolve_type(tt: TypeText) -> dict[str, Any] | None:
     if not words:
         return None
     if tt.enum_labels is not None:
-        return {"data_type": "VARCHAR", "values": list(tt.enum_labels)}
+        return {"data_type": "VARCHAR", "rule": {"kind": "values", "values": list(tt.enum_labels)}}
     if tt.array or (len(words) > 1 and words[-1] == "ARRAY"):
         return {"data_type": "ARRAY"}
     name = " ".join(words)

@@ -5,10 +5,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dwsim_nb.display.html import bullet_list, esc, fmt_int, grid, wrap
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+from dwsim_nb.spec.rules import (
+    BooleanRule,
+    ConstantRule,
+    DatetimeRule,
+    DerivedRule,
+    DistributionRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    RangeRule,
+    SequenceRule,
+    UuidRule,
+    ValuesRule,
+)
 
 _MAX_VALUES_SHOWN = 6
 
@@ -26,56 +41,69 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _values_label(col: Column) -> str:
-    vals = col.values or []
+def _values_label(rule: ValuesRule) -> str:
+    vals = rule.values
     shown = vals[:_MAX_VALUES_SHOWN]
-    if col.weights:
-        total = sum(col.weights)
-        parts = [f"{v} ({w / total:.0%})" for v, w in zip(shown, col.weights, strict=False)]
+    if rule.weights:
+        total = sum(rule.weights)
+        parts = [f"{v} ({w / total:.0%})" for v, w in zip(shown, rule.weights, strict=False)]
     else:
         parts = [str(v) for v in shown]
     more = f", … {len(vals) - len(shown)} more" if len(vals) > len(shown) else ""
     return "one of " + ", ".join(parts) + more
 
 
+def _json_label(rule: JsonRule) -> str:
+    if isinstance(rule.shape, dict):
+        return "JSON {" + ", ".join(map(str, rule.shape)) + "}"
+    return f"JSON array of {len(rule.shape)} items"
+
+
+def _distribution_label(rule: DistributionRule) -> str:
+    params = ", ".join(f"{k}={_num(v)}" for k, v in rule.parameters.items())
+    text = f"{rule.type}({params})"
+    if rule.min is not None or rule.max is not None:
+        text += f" within [{_num(rule.min)}, {_num(rule.max)}]"
+    return text
+
+
+def _datetime_label(rule: DatetimeRule) -> str:
+    if rule.after:
+        return f"after {rule.after}"
+    return f"between {rule.start or '…'} and {rule.end or '…'}"
+
+
+def _faker_label(rule: FakerRule) -> str:
+    return f"faker {rule.provider}" + (f" ({rule.locale})" if rule.locale else "")
+
+
+# One line per kind of rule, by the rule's type.
+_LABELS: dict[type, Callable[[Any], str]] = {
+    DerivedRule: lambda r: f"= {r.expression}",
+    ConstantRule: lambda r: f"constant {r.value!r}",
+    SequenceRule: lambda r: f"sequence from {r.start} step {r.step}",
+    ValuesRule: _values_label,
+    PatternRule: lambda r: f"pattern {r.pattern}",
+    FakerRule: _faker_label,
+    JsonRule: _json_label,
+    DistributionRule: _distribution_label,
+    DatetimeRule: _datetime_label,
+    RangeRule: lambda r: f"range {_num(r.min)} … {_num(r.max)}",
+    BooleanRule: lambda r: f"true {r.true_probability:.0%}",
+    UuidRule: lambda r: "uuid",
+}
+
+
 def describe_rule(col: Column) -> str:
     """One line saying how a column's values are made (``auto`` when the engine picks)."""
-    kind = col.rule_kind()
-    if kind == "derived":
-        return f"= {col.expression}"
-    if kind == "constant":
-        return f"constant {col.constant!r}"
-    if kind == "sequence" and col.sequence is not None:
-        return f"sequence from {col.sequence.start} step {col.sequence.step}"
-    if kind == "values":
-        return _values_label(col)
-    if kind == "pattern":
-        return f"pattern {col.pattern}"
-    if kind == "faker":
-        locale = f" ({col.locale})" if col.locale else ""
-        return f"faker {col.faker_rule}{locale}"
-    if kind == "json":
-        shape = col.json_shape
-        if isinstance(shape, dict):
-            return "JSON {" + ", ".join(map(str, shape)) + "}"
-        return f"JSON array of {len(shape or [])} items"
-    if kind == "distribution" and col.distribution is not None:
-        params = ", ".join(f"{k}={_num(v)}" for k, v in col.distribution.parameters.items())
-        text = f"{col.distribution.type}({params})"
-        if col.min_value is not None or col.max_value is not None:
-            text += f" within [{_num(col.min_value)}, {_num(col.max_value)}]"
-        return text
-    if kind == "datetime":
-        if col.after:
-            return f"after {col.after}"
-        return f"between {col.date_start or '…'} and {col.date_end or '…'}"
-    if kind == "range":
-        return f"range {_num(col.min_value)} … {_num(col.max_value)}"
-    if kind == "boolean":
-        return f"true {col.true_probability:.0%}" if col.true_probability is not None else "boolean"
-    if kind == "uuid":
-        return "uuid"
-    return "auto (from type)"
+    label = _LABELS.get(type(col.rule))
+    if label is not None:
+        return label(col.rule)
+    return "uuid" if col.data_type == "UUID" else "auto (from type)"
+
+
+def _reason(col: Column) -> str | None:
+    return col.rule.reason if col.rule is not None else None
 
 
 def _fk_by_column(table: Table) -> dict[str, str]:
@@ -112,10 +140,11 @@ def _table_html(table: Table) -> str:
     rows = []
     for col in table.columns:
         rule = esc(describe_rule(col))
-        if col.inferred_rule:
+        reason = _reason(col)
+        if reason:
             rule = (
-                f'<span class="dwsim-inferred" title="{esc(col.inferred_rule)}">{rule} '
-                f"<small>(inferred: {esc(col.inferred_rule)})</small></span>"
+                f'<span class="dwsim-inferred" title="{esc(reason)}">{rule} '
+                f"<small>(inferred: {esc(reason)})</small></span>"
             )
         keys = " ".join(f'<span class="dwsim-key">{esc(k)}</span>' for k in key_markers(table, col))
         src = ""
@@ -173,7 +202,7 @@ def spec_text(spec: ExperimentSpec) -> str:
         width = max((len(c.name) for c in table.columns), default=0)
         for col in table.columns:
             keys = " ".join(key_markers(table, col))
-            rule = describe_rule(col) + (" [inferred]" if col.inferred_rule else "")
+            rule = describe_rule(col) + (" [inferred]" if _reason(col) else "")
             keys = keys + "  " if keys else ""
             lines.append(f"    {col.name:<{width}}  {type_label(col):<14} {keys}{rule}")
     for n in spec.notes:

@@ -6,9 +6,19 @@ so the row-dependent checks are repeated here with the counts the run will actua
 
 from __future__ import annotations
 
-from dwsim_nb.engine.plan import Plan
+from dwsim_nb.engine.generators import derived, faker_pools, temporal
+from dwsim_nb.engine.generators.bridge import bridge_for, check_bridge
+from dwsim_nb.engine.generators.foreign_keys import grouped_fk, is_one_to_one
+from dwsim_nb.engine.generators.keys import (
+    composite_layout,
+    domain_of,
+    unique_by_rule,
+    unique_generator,
+)
+from dwsim_nb.engine.layout import Plan
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Cardinality, Table
+from dwsim_nb.spec.rules import BooleanRule, ConstantRule, DerivedRule, DistributionRule, FakerRule
 
 
 def check_plan(plan: Plan) -> None:
@@ -22,36 +32,33 @@ def check_plan(plan: Plan) -> None:
 
 
 def _check_columns(table: Table, n: int) -> None:
-    from dwsim_nb.engine.generators import derived, faker_pools, temporal
-    from dwsim_nb.engine.generators.keys import domain_of, unique_generator
-
     where = f"table '{table.name}'"
     for col in table.columns:
-        kind = col.rule_kind()
-        if col.distribution is not None and col.distribution.type == "zipf":
-            a = col.distribution.param("a", 2.0)
+        rule = col.rule
+        if isinstance(rule, DistributionRule) and rule.type == "zipf":
+            # Checked again: a rule built without validation (model_construct) skipped it.
+            a = rule.param("a", 2.0)
             if a <= 1.0:
                 raise GenerationError(
                     f"{where}, column '{col.name}': zipf parameter a={a} is out of range",
                     hint="use a value greater than 1, e.g. 1.5",
                 )
-        if kind == "faker":
+        if isinstance(rule, FakerRule):
             faker_pools.check_rule(col)
-        if kind == "derived":
-            assert col.expression is not None
-            derived.parse_expression(col.expression)
-            for ref in derived.referenced_columns(col.expression):
+        if isinstance(rule, DerivedRule):
+            derived.parse_expression(rule.expression)
+            for ref in derived.referenced_columns(rule.expression):
                 if not any(c.name.lower() == ref.lower() for c in table.columns):
                     raise GenerationError(
                         f"{where}, column '{col.name}': expression names '{ref}', which the "
                         f"table does not have; use one of {[c.name for c in table.columns]}"
                     )
-        if col.after:
+        if temporal.after_of(col):
             temporal.after_target(table, col)
         if col.is_unique and n > 0:
             domain = domain_of(col)
-            if kind in ("sequence", "uuid") or (
-                unique_generator(col) is None and kind not in ("constant", "boolean")
+            if unique_by_rule(col) or (
+                unique_generator(col) is None and not isinstance(rule, ConstantRule | BooleanRule)
             ):
                 domain = None
             if domain is not None and domain < n:
@@ -63,10 +70,6 @@ def _check_columns(table: Table, n: int) -> None:
 
 
 def _check_keys(plan: Plan, table: Table, n: int) -> None:
-    from dwsim_nb.engine.generators.bridge import bridge_for, check_bridge
-    from dwsim_nb.engine.generators.foreign_keys import grouped_fk
-    from dwsim_nb.engine.generators.keys import composite_layout
-
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     for key in table.unique_keys():
         if len(key) > 1 and not any(table.column(c).is_unique for c in key):
@@ -82,8 +85,6 @@ def _check_keys(plan: Plan, table: Table, n: int) -> None:
 
 
 def _check_foreign_keys(plan: Plan, table: Table, n: int) -> None:
-    from dwsim_nb.engine.generators.foreign_keys import is_one_to_one
-
     for fk in table.foreign_keys:
         parent = plan.table(fk.references_table)
         p = plan.rows[parent.name]

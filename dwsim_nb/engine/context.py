@@ -4,26 +4,41 @@
 block is made (rows = the block's range) and how a child recomputes a parent's key or date for
 the parent rows its foreign key picked. A ``Batch`` computes each column of a set of rows at most
 once, so derived columns, ``after`` dates and multi-column keys share their inputs.
+
+The runtime knows no generator: :class:`Generators` hands it the engine's choice of generator,
+bridge keys and parent rows (wired in :mod:`dwsim_nb.engine.runtime`), so the generators can
+import this module and not the other way round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dwsim_nb.engine import seeds
+import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.arrow_types import arrow_schema, arrow_type
-from dwsim_nb.engine.plan import Plan
+from dwsim_nb.engine.layout import Plan
 from dwsim_nb.errors import GenerationError
-from dwsim_nb.spec.models import Column, ForeignKey
+from dwsim_nb.spec.models import Column, ForeignKey, Table
 from dwsim_nb.spec.types import STRING_TYPES, is_unbounded_length
 
 # A generator maps (column, context, row indices) to the column's values for those rows.
 Gen = Callable[[Column, "ColumnContext", np.ndarray], Any]
+
+
+@dataclass(frozen=True)
+class Generators:
+    """What the runtime asks of the generators: each column's generator (chosen once per
+    table), a table's bridge keys, and the parent rows a foreign key picks for child rows."""
+
+    pick: Callable[[TableRuntime, Column], Gen]
+    bridges: Callable[[Table], dict[int, Any]]
+    parent_rows: Callable[[TableRuntime, int, np.ndarray], np.ndarray]
 
 
 class ColumnContext:
@@ -67,11 +82,7 @@ class ColumnContext:
             return sample(seeds.block_rng(self.key, 0), 0)
         first = int(rows[0]) // size
         start, stop = first * size, min(total, first * size + size)
-        if (
-            len(rows) == stop - start
-            and int(rows[0]) == start
-            and int(rows[-1]) == stop - 1
-        ):
+        if len(rows) == stop - start and int(rows[0]) == start and int(rows[-1]) == stop - 1:
             return sample(seeds.block_rng(self.key, first), stop - start)
         blocks = rows // size
         out: np.ndarray | None = None
@@ -113,9 +124,8 @@ class Batch:
     def parent_rows(self, fk_index: int) -> np.ndarray:
         """Parent row numbers picked by foreign key ``fk_index`` (-1 where the key is null)."""
         if fk_index not in self._parent_rows:
-            from dwsim_nb.engine.generators.foreign_keys import pick_parent_rows
-
-            self._parent_rows[fk_index] = pick_parent_rows(self.trt, fk_index, self.rows)
+            pick = self.trt.rt.generators.parent_rows
+            self._parent_rows[fk_index] = pick(self.trt, fk_index, self.rows)
         return self._parent_rows[fk_index]
 
     def table(self) -> pa.Table:
@@ -128,9 +138,6 @@ class TableRuntime:
     """Generators of one table, resolved once per process."""
 
     def __init__(self, rt: Runtime, name: str) -> None:
-        from dwsim_nb.engine.generators import pick_generator
-        from dwsim_nb.engine.generators.bridge import bridges
-
         self.rt = rt
         self.plan = rt.plan
         self.table = rt.plan.table(name)
@@ -144,8 +151,9 @@ class TableRuntime:
             for j, c in enumerate(fk.columns):
                 self.fk_of.setdefault(c, (i, j))
         # foreign key index -> the bridge key it is part of (keys made only of foreign keys)
-        self.bridges = bridges(self.table)
-        self.gens: dict[str, Gen] = {c.name: pick_generator(self, c) for c in self.table.columns}
+        self.bridges = rt.generators.bridges(self.table)
+        pick = rt.generators.pick
+        self.gens: dict[str, Gen] = {c.name: pick(self, c) for c in self.table.columns}
 
     def column_key(self, column: str, *parts: object) -> int:
         return seeds.derive_key(self.plan.seed, self.name, column, *parts)
@@ -185,8 +193,9 @@ class TableRuntime:
 class Runtime:
     """All table runtimes of a plan in this process (parents are built on demand)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, generators: Generators) -> None:
         self.plan = plan
+        self.generators = generators
         self._tables: dict[str, TableRuntime] = {}
 
     def table(self, name: str) -> TableRuntime:
@@ -194,24 +203,6 @@ class Runtime:
         if name not in self._tables:
             self._tables[name] = TableRuntime(self, name)
         return self._tables[name]
-
-
-_RUNTIMES: dict[tuple[Any, ...], Runtime] = {}
-
-
-def runtime_for(plan: Plan) -> Runtime:
-    """The process's runtime for a plan, reused across the plan's block tasks."""
-    key = (
-        plan.spec_hash,
-        plan.seed,
-        plan.block_size,
-        tuple(sorted(plan.rows.items())),
-    )
-    rt = _RUNTIMES.get(key)
-    if rt is None:
-        _RUNTIMES.clear()  # one plan at a time per process keeps memory flat
-        rt = _RUNTIMES[key] = Runtime(plan)
-    return rt
 
 
 def _truncate(arr: pa.Array, length: int) -> pa.Array:

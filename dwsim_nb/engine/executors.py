@@ -40,7 +40,7 @@ class BlockSink(Protocol):
 
 def run_block(plan: Plan, table: str, block: int, out_dir: str | BlockSink) -> int:
     """Generate block ``block`` of ``table`` and write it; returns the rows written."""
-    from dwsim_nb.engine.context import runtime_for
+    from dwsim_nb.engine.runtime import runtime_for
     from dwsim_nb.engine.writer import part_path, write_block
 
     data = runtime_for(plan).table(table).block(block)

@@ -14,8 +14,7 @@ import sys
 
 import pyarrow as pa
 
-import dwsim_nb.engine.context
-import dwsim_nb.engine.generators  # noqa: F401  (imported for the workers)
+import dwsim_nb.engine.runtime  # noqa: F401  (imported for the workers)
 
 
 class _NoPandas:

@@ -49,8 +49,16 @@ def generate_run(
         from dwsim_nb.engine.s3_output import generate_s3_run
 
         return generate_s3_run(
-            spec, out_dir, rows=rows, seed=seed, workers=workers, executor=executor,
-            progress=progress, cancel=cancel, block_size=block_size, client=client,
+            spec,
+            out_dir,
+            rows=rows,
+            seed=seed,
+            workers=workers,
+            executor=executor,
+            progress=progress,
+            cancel=cancel,
+            block_size=block_size,
+            client=client,
         )
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):

@@ -32,9 +32,7 @@ def write_block(
         path.parent.mkdir(parents=True, exist_ok=True)
         target = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     strings = [
-        f.name
-        for f in table.schema
-        if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
+        f.name for f in table.schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
     ]
     # Dictionary pages only for dictionary arrays (pool-backed and categorical columns), whose
     # values repeat by construction; the other strings (emails, patterns, unique codes) are

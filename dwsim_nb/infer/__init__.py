@@ -30,6 +30,7 @@ from dwsim_nb.infer.profile import ColumnProfile, profile_column
 from dwsim_nb.infer.sources import read_source
 from dwsim_nb.infer.tables import InferError, SourceData, SourceTable, complete_rows
 from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.rules import AutoRule, PatternRule
 from dwsim_nb.spec.types import parse_type
 
 __all__ = ["InferError", "InferOptions", "infer_spec", "profile_tables"]
@@ -153,10 +154,10 @@ def _table(
             is_reference=col_name in ref_cols,
             table=t.name,
         )
-        if "pattern" in col and not pattern_fits(col["pattern"], t.rows * 10):
+        rule = col.get("rule")
+        if isinstance(rule, PatternRule) and not pattern_fits(rule.pattern, t.rows * 10):
             # Too few distinct strings of that shape for larger volumes: plain words instead.
-            col.pop("pattern")
-            col["inferred_rule"] = "words"
+            col["rule"] = AutoRule(reason="words")
         columns.append(col)
     fks = []
     for ref in refs:

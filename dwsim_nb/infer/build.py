@@ -20,6 +20,17 @@ from dwsim_nb.infer.fit import fit_distribution
 from dwsim_nb.infer.keys import singular
 from dwsim_nb.infer.profile import ColumnProfile, as_date_bound
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import (
+    AutoRule,
+    BooleanRule,
+    DatetimeRule,
+    DistributionRule,
+    FakerRule,
+    PatternRule,
+    RangeRule,
+    SequenceRule,
+    ValuesRule,
+)
 from dwsim_nb.spec.types import INTEGER_TYPES, STRING_TYPES, TEMPORAL_TYPES, type_family
 
 # Longer average text than this reads as prose: Faker sentences instead of single words.
@@ -94,7 +105,7 @@ def column_from_profile(
         and _unique_string_ok(p)
     )
     if is_reference:
-        col["inferred_rule"] = "foreign key found by value inclusion"
+        col["rule"] = AutoRule(reason="foreign key found by value inclusion")
         col.pop("is_unique", None)
         return col
     rule = _rule(p, opts, col, is_key=is_key, table=table)
@@ -118,17 +129,14 @@ def _rule(
     whole = p.data_type in INTEGER_TYPES or (p.data_type == "DECIMAL" and not p.scale)
     if is_key or col.get("is_unique"):
         if whole and p.arithmetic_step and p.arithmetic_step > 0 and p.minimum is not None:
-            return {
-                "sequence": {"start": int(p.minimum), "step": p.arithmetic_step},
-                "inferred_rule": f"sequence from {int(p.minimum)} by {p.arithmetic_step}",
-            }
+            start, step = int(p.minimum), p.arithmetic_step
+            why = f"sequence from {start} by {step}"
+            return {"rule": SequenceRule(start=start, step=step, reason=why)}
         if whole or p.data_type == "UUID":
-            return {"inferred_rule": "unique key"}
+            return {"rule": AutoRule(reason="unique key")}
     if p.data_type == "BOOLEAN" and p.true_share is not None:
-        return {
-            "true_probability": round(p.true_share, 4),
-            "inferred_rule": f"true in {p.true_share:.1%} of rows",
-        }
+        why = f"true in {p.true_share:.1%} of rows"
+        return {"rule": BooleanRule(true_probability=round(p.true_share, 4), reason=why)}
     # Names, e-mails, phones: personal data even when few distinct values were seen.
     personal = p.data_type in STRING_TYPES and _personal(_name_rule(p, col, table))
     category = None if col.get("is_unique") or personal else _category(p, opts, whole)
@@ -140,7 +148,7 @@ def _rule(
         lo, hi = as_date_bound(p.minimum), as_date_bound(p.maximum)
         if lo is None or hi is None:
             return None
-        return {"date_start": lo, "date_end": hi, "inferred_rule": f"between {lo} and {hi}"}
+        return {"rule": DatetimeRule(start=lo, end=hi, reason=f"between {lo} and {hi}")}
     if p.data_type in STRING_TYPES:
         return _string_rule(p, col, table)
     return None
@@ -160,11 +168,9 @@ def _category(p: ColumnProfile, opts: InferOptions, whole: bool) -> dict[str, An
     why = f"{len(kept)} values with observed frequencies"
     if dropped:
         why += f" ({dropped} rare value(s) left out)"
-    return {
-        "values": [_plain(v) for v, _ in kept],
-        "weights": [round(c / total, 6) for _, c in kept],
-        "inferred_rule": why,
-    }
+    values = [_plain(v) for v, _ in kept]
+    weights = [round(c / total, 6) for _, c in kept]
+    return {"rule": ValuesRule(values=values, weights=weights, reason=why)}
 
 
 def _numeric_rule(p: ColumnProfile, opts: InferOptions, whole: bool) -> dict[str, Any] | None:
@@ -173,14 +179,12 @@ def _numeric_rule(p: ColumnProfile, opts: InferOptions, whole: bool) -> dict[str
     lo, hi = _rounded(p.minimum, whole), _rounded(p.maximum, whole)
     if whole:
         lo, hi = math.floor(p.minimum), math.ceil(p.maximum)
-    out: dict[str, Any] = {"min_value": lo, "max_value": hi}
     fit = fit_distribution(p.numbers) if opts.fit_distributions and p.numbers is not None else None
     if fit is not None and fit.type != "uniform":
-        out["distribution"] = fit.as_spec()
-        out["inferred_rule"] = f"{fit.type} fitted from moments (KS {fit.ks:.3f}), {lo}..{hi}"
-    else:
-        out["inferred_rule"] = f"uniform in {lo}..{hi}"
-    return out
+        why = f"{fit.type} fitted from moments (KS {fit.ks:.3f}), {lo}..{hi}"
+        rule = {**fit.as_spec(), "min": lo, "max": hi, "reason": why}
+        return {"rule": DistributionRule.model_validate(rule)}
+    return {"rule": RangeRule(min=lo, max=hi, reason=f"uniform in {lo}..{hi}")}
 
 
 def _name_rule(p: ColumnProfile, col: dict[str, Any], table: str) -> dict[str, Any] | None:
@@ -191,13 +195,13 @@ def _name_rule(p: ColumnProfile, col: dict[str, Any], table: str) -> dict[str, A
         name = f"{singular(table)}_{name}"
     probe = Column(name=name, data_type=p.data_type, varchar_length=col.get("varchar_length"))
     by_name = infer_rule(probe)
-    if by_name and "faker_rule" in by_name and _name_fits(by_name["faker_rule"], p):
-        return {"faker_rule": by_name["faker_rule"], "inferred_rule": by_name["inferred_rule"]}
+    if isinstance(by_name, FakerRule) and _name_fits(by_name.provider, p):
+        return {"rule": FakerRule(provider=by_name.provider, reason=by_name.reason)}
     return None
 
 
 def _personal(rule: dict[str, Any] | None) -> bool:
-    return rule is not None and rule["faker_rule"] in _PERSONAL
+    return rule is not None and rule["rule"].provider in _PERSONAL
 
 
 def _string_rule(p: ColumnProfile, col: dict[str, Any], table: str) -> dict[str, Any] | None:
@@ -206,13 +210,14 @@ def _string_rule(p: ColumnProfile, col: dict[str, Any], table: str) -> dict[str,
         return by_name
     if p.content is not None:
         provider, why = p.content
-        return {"faker_rule": provider, "inferred_rule": f"faker {provider} ({why})"}
+        return {"rule": FakerRule(provider=provider, reason=f"faker {provider} ({why})")}
     if p.shape is not None:
-        return {"pattern": p.shape, "inferred_rule": f"pattern {p.shape} (the values' shape)"}
+        why = f"pattern {p.shape} (the values' shape)"
+        return {"rule": PatternRule(pattern=p.shape, reason=why)}
     short, long = p.min_length, p.max_length
     if short is not None and long is not None and (short + long) / 2 > _PROSE_LENGTH:
-        return {"faker_rule": "sentence", "inferred_rule": "faker sentence (long text)"}
-    return {"inferred_rule": "words"}
+        return {"rule": FakerRule(provider="sentence", reason="faker sentence (long text)")}
+    return {"rule": AutoRule(reason="words")}
 
 
 def _name_fits(provider: str, p: ColumnProfile) -> bool:

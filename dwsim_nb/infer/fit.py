@@ -6,7 +6,7 @@ distance between the sample's empirical CDF and the candidate's CDF on the obser
 largest gap between the two curves, in [0, 1]. The smallest distance wins; a candidate must beat
 a simpler one by a margin (``_MARGIN``) so that noise does not pick a fancier shape.
 
-The engine clamps samples to the column's ``min_value``/``max_value``, so each candidate's CDF is
+The engine clamps samples to the rule's ``min``/``max``, so each candidate's CDF is
 compared as clamped to the observed range too: the mass it would put outside lands on the bounds.
 """
 
@@ -112,7 +112,7 @@ def fit_distribution(values: np.ndarray) -> Fit | None:
         if best is None or fit.ks < best.ks - _MARGIN:
             best = fit
     if best is not None:
-        # Bounds live in the column's min/max; the spec's distribution holds only parameters.
+        # Bounds live in the rule's min/max; the fit gives only the parameters.
         best.parameters = {
             k: round(v, 6) for k, v in best.parameters.items() if not k.startswith("_")
         }

@@ -1,6 +1,5 @@
-"""The experiment spec: pydantic models, validation, reading and writing."""
+"""The experiment spec: pydantic models, rules, validation, reading and writing."""
 
-from dwsim_nb.spec.io import parse_spec, spec_json_schema
 from dwsim_nb.spec.models import (
     Cardinality,
     Column,
@@ -9,16 +8,50 @@ from dwsim_nb.spec.models import (
     ForeignKey,
     Sequence,
     Table,
+    parse_spec,
+    spec_json_schema,
+)
+from dwsim_nb.spec.rules import (
+    RULE_KINDS,
+    AutoRule,
+    BooleanRule,
+    ConstantRule,
+    DatetimeRule,
+    DerivedRule,
+    DistributionRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    RangeRule,
+    Rule,
+    SequenceRule,
+    UuidRule,
+    ValuesRule,
 )
 
 __all__ = [
+    "RULE_KINDS",
+    "AutoRule",
+    "BooleanRule",
     "Cardinality",
     "Column",
+    "ConstantRule",
+    "DatetimeRule",
+    "DerivedRule",
     "Distribution",
+    "DistributionRule",
     "ExperimentSpec",
+    "FakerRule",
     "ForeignKey",
+    "JsonRule",
+    "PatternRule",
+    "RangeRule",
+    "Rule",
     "Sequence",
+    "SequenceRule",
     "Table",
+    "UuidRule",
+    "ValuesRule",
     "parse_spec",
     "spec_json_schema",
 ]

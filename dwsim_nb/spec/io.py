@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dwsim_nb.errors import SpecError
 
-if TYPE_CHECKING:
-    from dwsim_nb.spec.models import ExperimentSpec
+M = TypeVar("M", bound=BaseModel)
 
 # Empty collections worth printing even when empty: readers rely on them being present.
 _ALWAYS = {"primary_key", "foreign_keys", "unique", "columns", "tables", "warnings"}
+# Rule fields that may hold an empty value and are required: a JSON shape, a constant.
+_RULE_ALWAYS = {"shape", "value"}
 
 
 def _where(loc: tuple[Any, ...], data: Any) -> str:
@@ -36,6 +37,12 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
                 name = ", ".join(map(str, item.get("columns") or [])) or None
             parts.append(f"{label} '{name}'" if name else f"{label} #{nxt + 1}")
             node = item
+            i += 2
+            continue
+        if key == "rule" and isinstance(nxt, str):
+            # A rule's errors sit under its kind (rule.range.min): name it as "range rule".
+            parts.append(f"{nxt} rule")
+            node = node.get(key) if isinstance(node, dict) else None
             i += 2
             continue
         if isinstance(key, str) and not key.startswith(("function-", "model-")):
@@ -103,11 +110,9 @@ def read_source(source: Any) -> tuple[Any, str]:
     return source, "<spec>"
 
 
-def parse_spec(source: Any) -> ExperimentSpec:
-    """Build an ExperimentSpec from a dict, JSON/YAML text, a path, or a spec."""
-    from dwsim_nb.spec.models import ExperimentSpec
-
-    if isinstance(source, ExperimentSpec):
+def read_model(model: type[M], source: Any) -> M:
+    """Build ``model`` (the spec) from a dict, JSON/YAML text, a path, or an instance of it."""
+    if isinstance(source, model):
         return source
     data, label = read_source(source)
     if not isinstance(data, dict):
@@ -116,7 +121,7 @@ def parse_spec(source: Any) -> ExperimentSpec:
             where=label,
         )
     try:
-        return ExperimentSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         err = _from_validation_error(e, data)
         err.where = label if label not in ("<spec>",) else None
@@ -133,30 +138,31 @@ def parse_spec(source: Any) -> ExperimentSpec:
         ) from None
 
 
-def _prune(value: Any, key: str | None = None) -> Any:
+def prune(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
+    """Drop empty optional fields (None, {}, [], False flags) from JSON-ready data."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if (
                 v is None
-                or (v in ({}, []) and k not in _ALWAYS)
+                or (v in ({}, []) and k not in _ALWAYS and k not in keep)
                 or (v is False and k in _FALSE_DROP)
             ):
                 continue
-            out[k] = _prune(v, k)
+            out[k] = prune(v, _RULE_ALWAYS if k == "rule" else frozenset())
         return out
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [prune(v) for v in value]
     return value
 
 
 _FALSE_DROP = {"shuffle", "is_unique", "nullable"}
 
 
-def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
+def spec_to_dict(spec: BaseModel) -> dict[str, Any]:
     """The spec as plain JSON-ready data (DESIGN.md's format; empty optional fields left out)."""
     data = spec.model_dump(mode="json")
-    pruned = _prune(data)
+    pruned = prune(data)
     # Keep the keys the format promises even for tables without keys.
     for t in pruned.get("tables", []):
         t.setdefault("primary_key", [])
@@ -166,12 +172,12 @@ def spec_to_dict(spec: ExperimentSpec) -> dict[str, Any]:
             fk.setdefault("nullable", False)
         for c in t.get("columns", []):
             c.setdefault("required", False)
+            if isinstance(c.get("rule"), dict):
+                # The kind first, the reason last: a rule reads as "what", then "why".
+                rule = c["rule"]
+                reason = rule.pop("reason", None)
+                c["rule"] = {"kind": rule.pop("kind"), **rule}
+                if reason is not None:
+                    c["rule"]["reason"] = reason
     pruned.setdefault("description", "")
     return pruned
-
-
-def spec_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the spec format, for editors (``$schema`` in a spec file)."""
-    from dwsim_nb.spec.models import ExperimentSpec
-
-    return ExperimentSpec.model_json_schema()

@@ -10,17 +10,24 @@
 
 :func:`parse_overrides` reads that text into rows per table and per-table overrides;
 :func:`apply_overrides` returns a new spec with them merged in (the input spec is not changed).
-A new rule on a column replaces the old one, so ``values`` over an inferred ``faker_rule``
-just works.
+A new rule on a column replaces the old one, so ``values`` over an inferred Faker rule just
+works. Rules are written either in the flat spellings (``values: [...]``, ``min_value: 1``,
+which may change one part of a rule: ``max_value`` keeps the distribution) or as a whole rule
+(``rule: {kind: range, min: 1, max: 9}``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from dwsim_nb.errors import SpecError
-from dwsim_nb.spec.io import load_text, parse_spec
-from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.flat import flat_fields
+from dwsim_nb.spec.io import load_text
+from dwsim_nb.spec.models import ExperimentSpec, parse_spec
+from dwsim_nb.spec.rules import Rule
 
 # Fields that belong together for one rule kind; a column keeps only the groups an override touches.
 RULE_GROUPS: dict[str, frozenset[str]] = {
@@ -37,6 +44,7 @@ RULE_GROUPS: dict[str, frozenset[str]] = {
     "boolean": frozenset({"true_probability"}),
 }
 RULE_FIELDS = frozenset().union(*RULE_GROUPS.values())
+_RULE: TypeAdapter[Any] = TypeAdapter(Rule)
 _TABLE_KEYS = ("rows", "target_rows", "columns", "foreign_keys")
 
 
@@ -95,6 +103,11 @@ def _merge_column(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     touched = RULE_FIELDS & set(new)
     if not touched:
         return {**old, **new}
+    old = dict(old)
+    rule = old.pop("rule", None)
+    # A rule not of the spec's own making (it failed to validate) is replaced by the new fields.
+    with contextlib.suppress(ValidationError):
+        old.update(flat_fields(_RULE.validate_python(rule)) if rule is not None else {})
     keep: set[str] = set()
     for fields in RULE_GROUPS.values():
         if fields & touched:

@@ -9,13 +9,33 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.rules import (
+    AutoRule,
+    ConstantRule,
+    DatetimeRule,
+    DistributionRule,
+    PatternRule,
+    RangeRule,
+    ValuesRule,
+)
 from dwsim_nb.spec.types import integer_bounds, type_family
 
 if TYPE_CHECKING:
-    from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+    from dwsim_nb.spec.tables import Column, Table
+
+
+class ExperimentSpec(Protocol):
+    """What the checks read of a spec (the model imports this module, not the reverse)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> list[Table]: ...
+
 
 MAX_NAME_LENGTH = 127
 _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
@@ -48,37 +68,37 @@ def check_name(kind: str, name: str) -> str | None:
 
 def unique_domain_size(col: Column) -> int | None:
     """How many distinct values the column's rule can produce, or None if effectively unbounded."""
-    kind = col.rule_kind()
-    if kind == "constant":
+    rule = col.rule
+    if isinstance(rule, ConstantRule):
         return 1
-    if kind == "values":
-        return len(set(map(repr, col.values or [])))
+    if isinstance(rule, ValuesRule):
+        return len(set(map(repr, rule.values)))
     if col.data_type == "BOOLEAN":
         return 2
-    if kind == "pattern" and col.pattern is not None:
+    if isinstance(rule, PatternRule):
         size = 1
-        for ch in col.pattern:
+        for ch in rule.pattern:
             if ch == "#":
                 size *= 10
             elif ch == "?":
                 size *= 26
         return size
     if (
-        kind == "datetime"
+        isinstance(rule, DatetimeRule)
         and col.data_type == "DATE"
-        and isinstance(col.date_start, dt.date)
-        and isinstance(col.date_end, dt.date)
+        and isinstance(rule.start, dt.date)
+        and isinstance(rule.end, dt.date)
     ):
-        return (_as_date(col.date_end) - _as_date(col.date_start)).days + 1
+        return (_as_date(rule.end) - _as_date(rule.start)).days + 1
     whole_number = col.data_type in ("SMALLINT", "INT", "BIGINT") or (
         col.data_type == "DECIMAL" and not col.scale
     )
-    if kind in ("range", "distribution") and whole_number:
+    if isinstance(rule, RangeRule | DistributionRule) and whole_number:
         lo_b, hi_b = integer_bounds(col.data_type, col.precision)
-        lo = math.ceil(col.min_value) if col.min_value is not None else lo_b
-        hi = math.floor(col.max_value) if col.max_value is not None else hi_b
+        lo = math.ceil(rule.min) if rule.min is not None else lo_b
+        hi = math.floor(rule.max) if rule.max is not None else hi_b
         return max(0, int(hi) - int(lo) + 1)
-    if col.data_type == "SMALLINT" and kind is None:
+    if col.data_type == "SMALLINT" and (rule is None or isinstance(rule, AutoRule)):
         return 2**16
     return None
 

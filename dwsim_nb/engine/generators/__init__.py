@@ -2,15 +2,15 @@
 
 Every generator has the shape ``gen(column, ctx, rows) -> values`` and is a pure function of
 (seed, table, column, row indices), so the same function makes a block and recomputes a parent's
-key for a foreign key.
+key for a foreign key. The generator is chosen once per column and table runtime
+(:func:`pick_generator`), from the type of the column's rule (:data:`BY_RULE`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
     categorical,
     derived,
@@ -23,24 +23,42 @@ from dwsim_nb.engine.generators import (
     temporal,
 )
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import (
+    BooleanRule,
+    ConstantRule,
+    DatetimeRule,
+    DerivedRule,
+    DistributionRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    RangeRule,
+    SequenceRule,
+    UuidRule,
+    ValuesRule,
+)
 
-if TYPE_CHECKING:
-    from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
-
-BY_KIND: dict[str, Gen] = {
-    "derived": derived.gen_derived,
-    "constant": numeric.gen_constant,
-    "sequence": numeric.gen_sequence,
-    "values": categorical.gen_values,
-    "pattern": strings.gen_pattern,
-    "faker": faker_pools.gen_faker,
-    "json": json_shape.gen_json,
-    "distribution": numeric.gen_distribution,
-    "datetime": temporal.gen_datetime,
-    "range": numeric.gen_range,
-    "boolean": numeric.gen_boolean,
-    "uuid": strings.gen_uuid,
+# A column's generator by the type of its rule; a column without one (or an AutoRule) gets
+# default_generator's pick from its type.
+BY_RULE: dict[type, Gen] = {
+    DerivedRule: derived.gen_derived,
+    ConstantRule: numeric.gen_constant,
+    SequenceRule: numeric.gen_sequence,
+    ValuesRule: categorical.gen_values,
+    PatternRule: strings.gen_pattern,
+    FakerRule: faker_pools.gen_faker,
+    JsonRule: json_shape.gen_json,
+    DistributionRule: numeric.gen_distribution,
+    DatetimeRule: temporal.gen_datetime,
+    RangeRule: numeric.gen_range,
+    BooleanRule: numeric.gen_boolean,
+    UuidRule: strings.gen_uuid,
 }
+
+
+def rule_generator(col: Column) -> Gen:
+    """The generator of the column's own rule, or of its type when it has none."""
+    return BY_RULE.get(type(col.rule)) or default_generator(col)
 
 
 def default_generator(col: Column) -> Gen:
@@ -73,23 +91,17 @@ def pick_generator(trt: TableRuntime, col: Column) -> Gen:
     """Foreign key first, then expression, uniqueness, composite keys, the rule, the type."""
     if col.name in trt.fk_of:
         return foreign_keys.gen_foreign_key
-    kind = col.rule_kind()
-    if kind == "derived":
+    if isinstance(col.rule, DerivedRule):
         return derived.gen_derived
     if col.is_unique:
         unique = keys.unique_generator(col)
         if unique is not None:
             return unique
     for key in trt.table.unique_keys():
-        if len(key) > 1 and col.name in key and not any(
-            trt.table.column(c).is_unique for c in key
-        ):
+        if len(key) > 1 and col.name in key and not any(trt.table.column(c).is_unique for c in key):
             grouped = foreign_keys.grouped_fk(trt.table, key)
             layout = keys.composite_layout(trt.table, key, trt.n, set(trt.fk_of), grouped)
             if col.name in layout.columns:
-                fallback = BY_KIND.get(kind or "", default_generator(col))
-                inner = keys.unique_generator(col) or fallback
+                inner = keys.unique_generator(col) or rule_generator(col)
                 return _on_digit(layout, inner, None if grouped is None else grouped[0])
-    if kind is not None:
-        return BY_KIND[kind]
-    return default_generator(col)
+    return rule_generator(col)

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dwsim_nb.engine import seeds
+import dwsim_nb.engine.seeds as seeds
+from dwsim_nb.engine.generators.cardinality import range_counts, range_layout
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Table
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import TableRuntime
-    from dwsim_nb.engine.plan import Plan
+    from dwsim_nb.engine.layout import Plan
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,7 @@ def bridges(table: Table) -> dict[int, Bridge]:
 
 
 def parent_counts(plan: Plan, table: Table, bridge: Bridge) -> list[int]:
-    return [
-        plan.rows[plan.table(table.foreign_keys[i].references_table).name] for i in bridge.fks
-    ]
+    return [plan.rows[plan.table(table.foreign_keys[i].references_table).name] for i in bridge.fks]
 
 
 def check_bridge(plan: Plan, table: Table, bridge: Bridge, n: int) -> None:
@@ -147,7 +146,6 @@ def _fk_key(trt: TableRuntime, fk_index: int) -> int:
 
 def bridge_rows(trt: TableRuntime, bridge: Bridge, fk_index: int, rows: np.ndarray) -> np.ndarray:
     """Parent row numbers of foreign key ``fk_index`` for child ``rows`` of a bridge table."""
-    from dwsim_nb.engine.generators.foreign_keys import range_counts, range_layout
 
     rows = np.asarray(rows, dtype=np.int64)
     n = trt.n

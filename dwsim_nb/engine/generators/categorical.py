@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import ValuesRule, rule_of
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -23,19 +24,18 @@ def value_pool(values: list[Any]) -> pa.Array:
 
 
 def gen_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    assert col.values is not None
-    pool = value_pool(col.values)
-    if col.weights is None:
+    rule = rule_of(col, ValuesRule)
+    pool = value_pool(rule.values)
+    if rule.weights is None:
         idx = ctx.below(rows, len(pool))
     else:
-        cum = np.cumsum(np.asarray(col.weights, dtype=np.float64))
+        cum = np.cumsum(np.asarray(rule.weights, dtype=np.float64))
         idx = np.searchsorted(cum, ctx.uniform(rows) * cum[-1], side="right")
         np.minimum(idx, len(pool) - 1, out=idx)
     return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pool)
 
 
 def gen_unique_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    assert col.values is not None
-    distinct = list(dict.fromkeys(col.values))
+    distinct = list(dict.fromkeys(rule_of(col, ValuesRule).values))
     pool = value_pool(distinct)
     return pool.take(pa.array(permute(rows, len(pool), ctx.subkey("unique"))))

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import DerivedRule, rule_of
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -130,8 +131,7 @@ def _resolve(ctx: ColumnContext, name: str) -> str:
 
 
 def gen_derived(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    assert col.expression is not None
-    result = _evaluate(parse_expression(col.expression), ctx)
+    result = _evaluate(parse_expression(rule_of(col, DerivedRule).expression), ctx)
     if isinstance(result, pa.Scalar):
         return pa.array([result.as_py()] * len(rows))
     return result

@@ -19,10 +19,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.errors import GenerationError
-from dwsim_nb.spec import faker_rules
 from dwsim_nb.spec.faker_rules import normalize_rule
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import FakerRule, rule_of
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -33,7 +34,8 @@ _POOL_SEED = 20240601  # pools are part of the data: fixed, not the run's seed
 
 
 def locale_of(col: Column) -> str:
-    return (col.locale or DEFAULT_LOCALE).replace("-", "_")
+    locale = col.rule.locale if isinstance(col.rule, FakerRule) else None
+    return (locale or DEFAULT_LOCALE).replace("-", "_")
 
 
 # Providers composed from other pools: name -> (parts, separator)
@@ -47,12 +49,12 @@ _USER_RULES = {"user_name", "username"}
 
 def check_rule(col: Column) -> None:
     """Raise GenerationError if the column's Faker provider or locale does not exist."""
-    assert col.faker_rule is not None
-    rule = normalize_rule(col.faker_rule)
+    provider = rule_of(col, FakerRule).provider
+    rule = normalize_rule(provider)
     if rule in _COMPOSED or rule in _EMAIL_RULES or rule in _USER_RULES:
         return
     fake = _faker(locale_of(col))
-    problem = faker_rules.provider_problem(fake, col.faker_rule)
+    problem = faker_rules.provider_problem(fake, provider)
     if problem is not None:
         raise GenerationError(
             f"column '{col.name}': {problem} (locale '{locale_of(col)}')",
@@ -176,8 +178,7 @@ def _in_slices(make: Callable[[np.ndarray], pa.Array], rows: np.ndarray) -> pa.A
 def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     from dwsim_nb.engine.generators.strings import row_suffix
 
-    assert col.faker_rule is not None
-    rule = normalize_rule(col.faker_rule)
+    rule = normalize_rule(rule_of(col, FakerRule).provider)
     unique = col.is_unique
     if rule in _EMAIL_RULES:
         domain_source = "free_email_domain" if rule != "company_email" else "domain_name"

@@ -15,12 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dwsim_nb.engine import seeds
+import dwsim_nb.engine.seeds as seeds
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
 
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import JsonRule
 
 _MAX_ITEMS = 3
 _DEFAULT_SHAPE: dict[str, Any] = {"id": "int", "label": "string", "active": "bool"}
@@ -97,5 +98,5 @@ def _render(shape: Any, key: int, rows: np.ndarray, ctx: ColumnContext) -> pa.Ar
 
 
 def gen_json(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    shape = col.json_shape if col.json_shape is not None else _DEFAULT_SHAPE
+    shape = col.rule.shape if isinstance(col.rule, JsonRule) else _DEFAULT_SHAPE
     return _render(shape, ctx.subkey("json"), rows, ctx)

@@ -17,6 +17,20 @@ import numpy as np
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column, ForeignKey, Table
+from dwsim_nb.spec.rules import (
+    AutoRule,
+    BooleanRule,
+    ConstantRule,
+    DatetimeRule,
+    DerivedRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    SequenceRule,
+    UuidRule,
+    ValuesRule,
+    value_range,
+)
 from dwsim_nb.spec.validate import unique_domain_size
 
 if TYPE_CHECKING:
@@ -29,7 +43,7 @@ def gen_unique_int(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndar
     """1..N by default; a keyed permutation of the range with a range or ``shuffle``."""
     from dwsim_nb.engine.generators.numeric import int_bounds
 
-    explicit_range = col.min_value is not None or col.max_value is not None
+    explicit_range = value_range(col.rule) != (None, None)
     if not explicit_range and not col.shuffle:
         return rows + np.int64(1)
     if explicit_range:
@@ -53,34 +67,51 @@ def gen_unique_real(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.nda
 
 def unique_generator(col: Column) -> Gen | None:
     """The generator that makes this column unique, or None if its rule is unique already."""
-    from dwsim_nb.engine.generators import categorical, faker_pools, numeric, strings, temporal
+    from dwsim_nb.engine.generators.categorical import gen_unique_values
+    from dwsim_nb.engine.generators.faker_pools import gen_faker, gen_words
     from dwsim_nb.engine.generators.numeric import is_integral
+    from dwsim_nb.engine.generators.strings import gen_binary, gen_unique_pattern, gen_uuid
+    from dwsim_nb.engine.generators.temporal import gen_unique_datetime
 
-    kind = col.rule_kind()
-    if kind in ("sequence", "uuid", "derived", "constant", "json", "boolean"):
+    rule = col.rule
+    if isinstance(rule, _UNIQUE_ALREADY) or (_no_rule(col) and col.data_type == "UUID"):
         return None
-    if kind == "values":
-        return categorical.gen_unique_values
-    if kind == "pattern":
-        return strings.gen_unique_pattern
-    if kind == "faker":
-        return faker_pools.gen_faker  # adds a row-derived part when is_unique
-    if kind == "datetime" and not col.after:
-        return temporal.gen_unique_datetime
+    if isinstance(rule, ValuesRule):
+        return gen_unique_values
+    if isinstance(rule, PatternRule):
+        return gen_unique_pattern
+    if isinstance(rule, FakerRule):
+        return gen_faker  # adds a row-derived part when is_unique
+    if isinstance(rule, DatetimeRule) and not rule.after:
+        return gen_unique_datetime
     if col.data_type == "UUID":
-        return strings.gen_uuid
+        return gen_uuid
     if col.data_type in ("DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ"):
-        return temporal.gen_unique_datetime
+        return gen_unique_datetime
     if is_integral(col):
         return gen_unique_int
     if col.data_type in ("DECIMAL", "FLOAT", "DOUBLE"):
         return gen_unique_real
     if col.data_type in ("CHAR", "VARCHAR", "TEXT"):
-        return faker_pools.gen_words
+        return gen_words
     if col.data_type == "BINARY":
-        return strings.gen_binary
-    del numeric
+        return gen_binary
     return None
+
+
+# Rules whose values are unique (or never can be) as they are: no unique generator applies.
+_UNIQUE_ALREADY = (SequenceRule, UuidRule, DerivedRule, ConstantRule, JsonRule, BooleanRule)
+
+
+def _no_rule(col: Column) -> bool:
+    return col.rule is None or isinstance(col.rule, AutoRule)
+
+
+def unique_by_rule(col: Column) -> bool:
+    """Sequences and UUIDs (also a UUID column's default) never repeat: no domain to check."""
+    return isinstance(col.rule, SequenceRule | UuidRule) or (
+        _no_rule(col) and col.data_type == "UUID"
+    )
 
 
 def domain_of(col: Column) -> int | None:

@@ -9,12 +9,20 @@ import numpy as np
 import pyarrow as pa
 
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import (
+    BooleanRule,
+    ConstantRule,
+    DistributionRule,
+    SequenceRule,
+    rule_of,
+    value_range,
+)
 from dwsim_nb.spec.types import DEFAULT_DECIMAL_PRECISION, INTEGER_TYPES, integer_bounds
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
 
-# Upper ends used when a column gives no max_value: modest, readable numbers.
+# Upper ends used when a column's rule gives no max: modest, readable numbers.
 _DEFAULT_HIGH = {"SMALLINT": 1000, "INT": 100_000, "BIGINT": 1_000_000}
 _DEFAULT_HIGH_REAL = 1000.0
 _INT64_MAX = 2**63 - 1
@@ -39,8 +47,9 @@ def int_bounds(col: Column) -> tuple[int, int]:
     """Inclusive integer range of a whole-number column's rule (defaults when not given)."""
     t_lo, t_hi = integer_bounds(col.data_type, col.precision)
     t_lo, t_hi = max(t_lo, -_INT64_MAX), min(t_hi, _INT64_MAX)
-    lo = math.ceil(col.min_value) if col.min_value is not None else None
-    hi = math.floor(col.max_value) if col.max_value is not None else None
+    low, high = value_range(col.rule)
+    lo = math.ceil(low) if low is not None else None
+    hi = math.floor(high) if high is not None else None
     if lo is None and hi is None:
         lo, hi = 1, _DEFAULT_HIGH.get(col.data_type, 1_000_000)
     elif lo is None:
@@ -52,8 +61,9 @@ def int_bounds(col: Column) -> tuple[int, int]:
 
 
 def real_bounds(col: Column) -> tuple[float, float]:
-    lo = float(col.min_value) if col.min_value is not None else None
-    hi = float(col.max_value) if col.max_value is not None else None
+    low, high = value_range(col.rule)
+    lo = float(low) if low is not None else None
+    hi = float(high) if high is not None else None
     if lo is None and hi is None:
         return 0.0, _DEFAULT_HIGH_REAL
     if lo is None:
@@ -76,11 +86,9 @@ def gen_range(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     return lo_r + ctx.uniform(rows) * (hi_r - lo_r)
 
 
-def _sample(col: Column, rng: np.random.Generator, n: int) -> np.ndarray:
-    d = col.distribution
-    assert d is not None
-    lo = float(col.min_value) if col.min_value is not None else None
-    hi = float(col.max_value) if col.max_value is not None else None
+def _sample(col: Column, d: DistributionRule, rng: np.random.Generator, n: int) -> np.ndarray:
+    lo = float(d.min) if d.min is not None else None
+    hi = float(d.max) if d.max is not None else None
     if d.type == "normal":
         mid = (lo + hi) / 2 if lo is not None and hi is not None else 0.0
         spread = (hi - lo) / 6 if lo is not None and hi is not None and hi > lo else 1.0
@@ -107,13 +115,14 @@ def _sample(col: Column, rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def gen_distribution(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
-    values = ctx.per_block(rows, lambda rng, n: _sample(col, rng, n))
-    lo = col.min_value if col.min_value is not None else -math.inf
-    hi = col.max_value if col.max_value is not None else math.inf
+    rule = rule_of(col, DistributionRule)
+    values = ctx.per_block(rows, lambda rng, n: _sample(col, rule, rng, n))
+    lo = rule.min if rule.min is not None else -math.inf
+    hi = rule.max if rule.max is not None else math.inf
     t_lo, t_hi = type_limits(col)
     values = np.clip(values, max(lo, t_lo), min(hi, t_hi))
     if is_integral(col):
-        # Round then re-clamp so a bound like max_value=9.5 stays a whole number inside it.
+        # Round then re-clamp so a bound like max=9.5 stays a whole number inside it.
         values = np.rint(values)
         values = np.clip(values, math.ceil(max(lo, t_lo)), math.floor(min(hi, t_hi)))
         return values.astype(np.int64)
@@ -121,16 +130,17 @@ def gen_distribution(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.nd
 
 
 def gen_boolean(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
-    p = 0.5 if col.true_probability is None else col.true_probability
+    # Also the default for BOOLEAN columns without a rule: true in half the rows.
+    p = col.rule.true_probability if isinstance(col.rule, BooleanRule) else 0.5
     return ctx.uniform(rows) < p
 
 
 def gen_sequence(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
-    seq = col.sequence
-    start, step = (seq.start, seq.step) if seq is not None else (1, 1)
+    seq = col.rule
+    start, step = (seq.start, seq.step) if isinstance(seq, SequenceRule) else (1, 1)
     return np.int64(start) + np.int64(step) * rows
 
 
 def gen_constant(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    one = pa.array([col.constant])
+    one = pa.array([rule_of(col, ConstantRule).value])
     return one.take(pa.array(np.zeros(len(rows), dtype=np.int32)))

@@ -12,9 +12,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dwsim_nb.engine import seeds
+import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import PatternRule, rule_of
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -90,19 +91,19 @@ def _pattern_join(pattern: str, numbers: np.ndarray) -> pa.Array:
 
 
 def gen_pattern(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    assert col.pattern is not None
-    domain = pattern_domain(col.pattern)
+    pattern = rule_of(col, PatternRule).pattern
+    domain = pattern_domain(pattern)
     if domain < 2**62:
         numbers = ctx.below(rows, domain)
     else:
         numbers = seeds.hash_rows(ctx.key, rows).view(np.int64)
-    return pattern_strings(col.pattern, numbers)
+    return pattern_strings(pattern, numbers)
 
 
 def gen_unique_pattern(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    assert col.pattern is not None
-    domain = min(pattern_domain(col.pattern), 2**63 - 1)
-    return pattern_strings(col.pattern, permute(rows, domain, ctx.subkey("unique")))
+    pattern = rule_of(col, PatternRule).pattern
+    domain = min(pattern_domain(pattern), 2**63 - 1)
+    return pattern_strings(pattern, permute(rows, domain, ctx.subkey("unique")))
 
 
 def gen_uuid(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:

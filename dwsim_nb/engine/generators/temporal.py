@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import DatetimeRule, date_range
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -52,14 +53,20 @@ def _time_micros(v: dt.date | dt.datetime | dt.time | None, default: int) -> int
 
 def bounds(col: Column) -> tuple[int, int]:
     """Inclusive bounds in the column's storage unit (days, or microseconds)."""
+    start, end = date_range(col.rule)
     if col.data_type == "DATE":
-        return _days(col.date_start, DEFAULT_START), _days(col.date_end, DEFAULT_END)
+        return _days(start, DEFAULT_START), _days(end, DEFAULT_END)
     if col.data_type == "TIME":
-        return _time_micros(col.date_start, 0), _time_micros(col.date_end, _DAY_US - _US)
+        return _time_micros(start, 0), _time_micros(end, _DAY_US - _US)
     return (
-        _micros(col.date_start, DEFAULT_START, end=False),
-        _micros(col.date_end, DEFAULT_END, end=True),
+        _micros(start, DEFAULT_START, end=False),
+        _micros(end, DEFAULT_END, end=True),
     )
+
+
+def after_of(col: Column) -> str | None:
+    """The column a datetime rule's values follow (``after``), if any."""
+    return col.rule.after if isinstance(col.rule, DatetimeRule) else None
 
 
 def unit(col: Column) -> int:
@@ -68,7 +75,7 @@ def unit(col: Column) -> int:
 
 
 def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
-    if col.after:
+    if after_of(col):
         return gen_after(col, ctx, rows)
     lo, hi = bounds(col)
     step = unit(col)
@@ -117,7 +124,7 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
         valid &= parent_rows >= 0
     step = unit(col)
     lo, hi = bounds(col)
-    if col.date_end is not None:
+    if date_range(col.rule)[1] is not None:
         gap = np.maximum(hi - base, 0) // step
     else:
         gap = np.full(len(base), DEFAULT_AFTER_DAYS * (1 if step == 1 else 86_400))
@@ -139,8 +146,9 @@ def resolve_after(ctx: ColumnContext, col: Column) -> tuple[int | None, str]:
 def after_target(table: object, col: Column) -> tuple[int | None, str]:
     from dwsim_nb.spec.models import Table
 
-    assert isinstance(table, Table) and col.after
-    text = col.after.strip()
+    after = after_of(col)
+    assert isinstance(table, Table) and after
+    text = after.strip()
     if "." not in text:
         if not table.has_column(text):
             raise GenerationError(

@@ -1,0 +1,352 @@
+"""Generation rules: one record per kind, told apart by ``kind``.
+
+A column holds at most one rule (``Column.rule``); each rule checks its own fields, and the few
+checks that need the column's type live in :meth:`dwsim_nb.spec.models.Column._check_rule`.
+``reason`` says why a rule was inferred (from a name, a DDL hint or the data); a rule the user
+wrote has none. Adding a kind: a class here, a member of :data:`Rule`, a generator in
+``engine/generators`` registered in ``engine.generators.BY_RULE``.
+
+    {"kind": "range", "min": 1, "max": 10}
+    {"kind": "values", "values": ["placed", "shipped"], "weights": [0.8, 0.2]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+import dwsim_nb.spec.faker_rules as faker_rules
+
+DistributionType = Literal[
+    "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
+]
+# Parameter spellings accepted per distribution (the original format's names first).
+DISTRIBUTION_PARAMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "normal": {"mean": ("mean", "mu", "loc"), "stddev": ("stddev", "std", "sigma", "scale")},
+    "lognormal": {"mean": ("mean", "mu"), "sigma": ("sigma", "stddev", "std")},
+    "exponential": {"lambda": ("lambda", "rate", "lam"), "scale": ("scale",)},
+    "beta": {"alpha": ("alpha", "a"), "beta": ("beta", "b")},
+    "gamma": {"shape": ("shape", "k", "alpha"), "scale": ("scale", "theta")},
+    "poisson": {"lambda": ("lambda", "lam", "mean")},
+    "uniform": {},
+    "zipf": {"a": ("a", "s", "alpha", "exponent")},
+}
+_POSITIVE_PARAMS = ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate", "lam")
+# Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
+Number = float | int
+Moment = dt.date | dt.datetime | dt.time
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
+
+
+def check_distribution(kind: str, parameters: dict[str, float]) -> None:
+    """Raise ValueError for unknown or out-of-range parameters of a distribution."""
+    names = DISTRIBUTION_PARAMS[kind]
+    known = {alias for aliases in names.values() for alias in aliases}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        expected = ", ".join(names) or "no parameters"
+        raise ValueError(
+            f"distribution '{kind}' has unknown parameter(s) {unknown}; expected {expected}"
+        )
+    for key, value in parameters.items():
+        if (key in _POSITIVE_PARAMS or kind in ("beta", "gamma")) and value <= 0:
+            raise ValueError(f"distribution '{kind}' parameter '{key}' must be > 0")
+    if kind == "zipf" and distribution_param(kind, parameters, "a", 2.0) <= 1.0:
+        raise ValueError("zipf parameter 'a' must be greater than 1 (for example 1.5)")
+
+
+def distribution_param(
+    kind: str, parameters: dict[str, float], name: str, default: float | None = None
+) -> float:
+    for alias in DISTRIBUTION_PARAMS[kind].get(name, (name,)):
+        if alias in parameters:
+            return float(parameters[alias])
+    if default is None:
+        raise KeyError(name)
+    return default
+
+
+class _Parameters(_Model):
+    """A distribution's ``type`` and ``parameters``, read by canonical parameter name."""
+
+    type: DistributionType
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check_params(self) -> Any:
+        check_distribution(self.type, self.parameters)
+        return self
+
+    def param(self, name: str, default: float | None = None) -> float:
+        """The value of a canonical parameter name, whichever accepted spelling was used."""
+        return distribution_param(self.type, self.parameters, name, default)
+
+    def has(self, name: str) -> bool:
+        return any(a in self.parameters for a in DISTRIBUTION_PARAMS[self.type].get(name, (name,)))
+
+
+class Distribution(_Parameters):
+    """A statistical distribution (the flat format's ``distribution`` field)."""
+
+
+class Sequence(_Model):
+    """Consecutive values (the flat format's ``sequence`` field): ``start + step * row``."""
+
+    start: int = 1
+    step: int = 1
+
+    @field_validator("step")
+    @classmethod
+    def _nonzero(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("sequence step must not be 0")
+        return v
+
+
+class _Rule(_Model):
+    reason: str | None = None
+
+
+class FakerRule(_Rule):
+    """Values from a Faker provider (``email``, ``city`` ...), optionally in a locale."""
+
+    kind: Literal["faker"] = "faker"
+    provider: str
+    locale: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> FakerRule:
+        problem = faker_rules.rule_problem(self.provider)
+        if problem is not None:
+            raise ValueError(problem)
+        if self.locale is not None and not _LOCALE.match(self.locale):
+            raise ValueError(
+                f"locale {self.locale!r} is not a locale name; write it like en_US or de_DE"
+            )
+        return self
+
+
+def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{low_name} {low} > {high_name} {high}; swap them")
+
+
+class RangeRule(_Rule):
+    """Numbers spread evenly between ``min`` and ``max`` (defaults from the type when left out)."""
+
+    kind: Literal["range"] = "range"
+    min: Number | None = None
+    max: Number | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RangeRule:
+        _check_order(self.min, self.max, "min", "max")
+        return self
+
+
+class DistributionRule(_Parameters, _Rule):
+    """Numbers drawn from a distribution, clamped to ``min``/``max``."""
+
+    kind: Literal["distribution"] = "distribution"
+    min: Number | None = None
+    max: Number | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DistributionRule:
+        _check_order(self.min, self.max, "min", "max")
+        return self
+
+    @property
+    def distribution(self) -> Distribution:
+        return Distribution.model_construct(type=self.type, parameters=dict(self.parameters))
+
+
+class ValuesRule(_Rule):
+    """One of the listed ``values``, with optional ``weights`` (one per value)."""
+
+    kind: Literal["values"] = "values"
+    values: list[Any]
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ValuesRule:
+        if len(self.values) == 0:
+            raise ValueError("'values' is empty; list at least one value")
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"{len(self.weights)} weights for {len(self.values)} values; "
+                    "give one weight per value"
+                )
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be >= 0 and add up to more than 0")
+        return self
+
+
+class PatternRule(_Rule):
+    """Strings of a shape: ``#`` a digit, ``?`` a capital letter, anything else as written."""
+
+    kind: Literal["pattern"] = "pattern"
+    pattern: str
+
+
+class SequenceRule(_Rule):
+    """Consecutive values (IDENTITY, SERIAL, AUTOINCREMENT): ``start + step * row``."""
+
+    kind: Literal["sequence"] = "sequence"
+    start: int = 1
+    step: int = 1
+
+    @field_validator("step")
+    @classmethod
+    def _nonzero(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("sequence step must not be 0")
+        return v
+
+
+def comparable(v: Moment) -> Any:
+    """A date or datetime as a naive datetime (None for a time of day)."""
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=None)
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day)
+    return None
+
+
+class DatetimeRule(_Rule):
+    """Dates, times or timestamps between ``start`` and ``end``, or ``after`` another column's
+    value (``column`` of the same row, or ``parent_table.column`` through a foreign key)."""
+
+    kind: Literal["datetime"] = "datetime"
+    start: Moment | None = None
+    end: Moment | None = None
+    after: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DatetimeRule:
+        if self.start is not None and self.end is not None:
+            a, b = comparable(self.start), comparable(self.end)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"start {self.start} is after end {self.end}; swap them")
+        return self
+
+
+class BooleanRule(_Rule):
+    """True in ``true_probability`` of the rows."""
+
+    kind: Literal["boolean"] = "boolean"
+    true_probability: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class UuidRule(_Rule):
+    """Version-4 UUIDs, never repeated."""
+
+    kind: Literal["uuid"] = "uuid"
+
+
+class JsonRule(_Rule):
+    """JSON documents of a ``shape``: a mapping or list whose leaves name a value kind."""
+
+    kind: Literal["json"] = "json"
+    shape: dict[str, Any] | list[Any]
+
+
+class ConstantRule(_Rule):
+    """The same ``value`` in every row."""
+
+    kind: Literal["constant"] = "constant"
+    value: Any
+
+    @field_validator("value")
+    @classmethod
+    def _not_null(cls, v: Any) -> Any:
+        if v is None:
+            raise ValueError("a constant needs a value; use null_rate 1 for a column of NULLs")
+        return v
+
+
+class DerivedRule(_Rule):
+    """A value computed from the row's other columns, e.g. ``quantity * unit_price``."""
+
+    kind: Literal["derived"] = "derived"
+    expression: str
+
+
+class AutoRule(_Rule):
+    """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
+
+    kind: Literal["auto"] = "auto"
+
+
+Rule = Annotated[
+    FakerRule
+    | RangeRule
+    | DistributionRule
+    | ValuesRule
+    | PatternRule
+    | SequenceRule
+    | DatetimeRule
+    | BooleanRule
+    | UuidRule
+    | JsonRule
+    | ConstantRule
+    | DerivedRule
+    | AutoRule,
+    Field(discriminator="kind"),
+]
+RULE_CLASSES: tuple[type[_Rule], ...] = (
+    DerivedRule,
+    ConstantRule,
+    SequenceRule,
+    ValuesRule,
+    PatternRule,
+    FakerRule,
+    JsonRule,
+    DistributionRule,
+    DatetimeRule,
+    RangeRule,
+    BooleanRule,
+    UuidRule,
+    AutoRule,
+)
+RULE_KINDS: tuple[str, ...] = tuple(
+    str(c.model_fields["kind"].default) for c in RULE_CLASSES if c is not AutoRule
+)
+
+
+def value_range(rule: object) -> tuple[Number | None, Number | None]:
+    """The ``(min, max)`` a numeric rule sets (``(None, None)`` for other rules)."""
+    if isinstance(rule, RangeRule | DistributionRule):
+        return rule.min, rule.max
+    return None, None
+
+
+def date_range(rule: object) -> tuple[Moment | None, Moment | None]:
+    """The ``(start, end)`` a datetime rule sets (``(None, None)`` for other rules)."""
+    if isinstance(rule, DatetimeRule):
+        return rule.start, rule.end
+    return None, None
+
+
+R = TypeVar("R", bound=_Rule)
+
+
+def rule_of(column: Any, cls: type[R]) -> R:
+    """The column's rule, which must be a ``cls`` (a generator chosen for that kind asks)."""
+    rule = column.rule
+    if not isinstance(rule, cls):
+        raise TypeError(f"column '{column.name}' has no {cls.__name__}")
+    return rule

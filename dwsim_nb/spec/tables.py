@@ -1,0 +1,229 @@
+"""Tables, their columns, keys and foreign keys: the parts of a spec below the experiment.
+
+A column's generation rule is one record of :mod:`dwsim_nb.spec.rules` (``Column.rule``, told
+apart by ``kind``); flat rule fields of older specs are read into it (:mod:`dwsim_nb.spec.flat`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
+from dwsim_nb.spec.rules import DatetimeRule, Rule
+from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
+
+
+class Cardinality(_Model):
+    """How child rows spread over parent rows for a foreign key.
+
+    ``uniform``: every parent equally likely; ``zipf``: skewed, a few hot parents (``s`` > 1);
+    ``range``: between ``min`` and ``max`` children per parent; ``at_least_one``: every parent
+    gets a child.
+    """
+
+    kind: Literal["uniform", "zipf", "range", "at_least_one"] = "uniform"
+    s: float = 1.2
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Cardinality:
+        if self.kind == "zipf" and self.s <= 1.0:
+            raise ValueError("zipf cardinality needs s > 1 (for example 1.2)")
+        if self.kind == "range":
+            if self.min is None or self.max is None:
+                raise ValueError("range cardinality needs both 'min' and 'max' children per parent")
+            if self.min < 0 or self.max < self.min:
+                raise ValueError("range cardinality needs 0 <= min <= max")
+        return self
+
+
+class ForeignKey(_Model):
+    """A (possibly multi-column) reference to another table's primary or unique key."""
+
+    columns: list[str]
+    references_table: str
+    references_columns: list[str] = Field(default_factory=list)
+    nullable: bool = False
+    null_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    name: str | None = None
+    cardinality: Cardinality | None = None
+
+    @field_validator("columns", "references_columns", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class Column(FlatView, _Model):
+    """A column: its type, constraints and at most one generation rule (``rule``)."""
+
+    model_config = ConfigDict(json_schema_extra=flat_schema)
+    name: str
+    data_type: str
+    varchar_length: int | None = Field(default=None, ge=1)
+    precision: int | None = Field(default=None, ge=1, le=76)
+    scale: int | None = Field(default=None, ge=0, le=76)
+    required: bool = False
+    null_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    is_unique: bool = False
+    comment: str | None = None
+    default: str | None = None
+    source_type: str | None = None
+    physical: dict[str, Any] = Field(default_factory=dict)
+    rule: Rule | None = None
+    # A unique whole-number column without a range: 1..N in a keyed order instead of in order.
+    shuffle: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize(cls, data: Any) -> Any:
+        """Resolve type spellings (NUMBER(38,0) ...) and turn flat rule fields into a rule."""
+        if not isinstance(data, dict):
+            return data
+        raw = data.get("data_type")
+        logical = None
+        if isinstance(raw, str):
+            parsed = parse_type(raw)
+            if parsed is None:
+                raise ValueError(
+                    f"unknown data_type {raw!r}; use one of {', '.join(LOGICAL_TYPES)} "
+                    "(or a warehouse spelling such as NUMBER(38,0), VARCHAR(MAX), TIMESTAMP_NTZ)"
+                )
+            logical = parsed.data_type
+            data = dict(data)
+            data["data_type"] = parsed.data_type
+            if parsed.length is not None and data.get("varchar_length") is None:
+                data["varchar_length"] = parsed.length
+            if parsed.precision is not None and data.get("precision") is None:
+                data["precision"] = parsed.precision
+            if parsed.scale is not None and data.get("scale") is None:
+                data["scale"] = parsed.scale
+            if parsed.data_type != raw.strip().upper() and data.get("source_type") is None:
+                data["source_type"] = raw
+        return rule_from_flat(data, logical)
+
+    @model_validator(mode="after")
+    def _check_rule(self) -> Column:
+        """Checks that need the column's type as well as its rule."""
+        if isinstance(self.rule, DatetimeRule) and self.data_type not in TEMPORAL_TYPES:
+            raise ValueError(
+                f"column '{self.name}': a datetime rule needs a DATE, TIME or TIMESTAMP column, "
+                f"not {self.data_type}"
+            )
+        if self.required and self.null_rate:
+            raise ValueError(
+                f"column '{self.name}' is required (NOT NULL) but has null_rate {self.null_rate}; "
+                "drop null_rate or make the column nullable"
+            )
+        if (
+            self.data_type == "DECIMAL"
+            and self.precision is not None
+            and self.scale is not None
+            and self.scale > self.precision
+        ):
+            raise ValueError(
+                f"column '{self.name}': DECIMAL scale {self.scale} > precision {self.precision}"
+            )
+        return self
+
+    @property
+    def effective_null_rate(self) -> float:
+        return 0.0 if self.required else float(self.null_rate or 0.0)
+
+
+class Table(_Model):
+    """A table with its columns, keys and the number of rows to generate by default."""
+
+    name: str
+    target_rows: int = Field(default=1000, ge=0)
+    columns: list[Column]
+    primary_key: list[str] = Field(default_factory=list)
+    unique: list[list[str]] = Field(default_factory=list)
+    foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    comment: str | None = None
+    physical: dict[str, Any] = Field(default_factory=dict)
+    source_name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        """Accept the original format: column-level ``foreign_key`` and ``composite_keys``."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        fks = list(data.get("foreign_keys") or [])
+        cols = []
+        for col in data.get("columns") or []:
+            if isinstance(col, dict) and isinstance(col.get("foreign_key"), dict):
+                col = dict(col)
+                old = col.pop("foreign_key")
+                ref_col = old.get("references_column") or old.get("references_columns")
+                fk: dict[str, Any] = {
+                    "columns": [col.get("name")],
+                    "references_table": old.get("references_table"),
+                    "references_columns": [ref_col] if isinstance(ref_col, str) else ref_col or [],
+                    "nullable": bool(old.get("nullable", not col.get("required", False))),
+                }
+                for field in ("null_rate", "cardinality", "name"):
+                    if field in old:
+                        fk[field] = old[field]
+                fks.append(fk)
+            elif isinstance(col, dict) and "foreign_key" in col and col["foreign_key"] is None:
+                col = {k: v for k, v in col.items() if k != "foreign_key"}
+            cols.append(col)
+        if "columns" in data:
+            data["columns"] = cols
+        data["foreign_keys"] = fks
+        composite = data.pop("composite_keys", None) or []
+        if isinstance(data.get("primary_key"), str):
+            data["primary_key"] = [data["primary_key"]]
+        for i, raw_key in enumerate(composite):
+            cols_of_key = [raw_key] if isinstance(raw_key, str) else list(raw_key)
+            if i == 0 and not data.get("primary_key"):
+                data["primary_key"] = cols_of_key
+            else:
+                data["unique"] = [*(data.get("unique") or []), cols_of_key]
+        if isinstance(data.get("unique"), list):
+            data["unique"] = [[u] if isinstance(u, str) else u for u in data["unique"]]
+        return data
+
+    @model_validator(mode="after")
+    def _keys_imply_constraints(self) -> Table:
+        by_name = {c.name: c for c in self.columns}
+        for name in self.primary_key:
+            col = by_name.get(name)
+            if col is not None:
+                col.required = True
+                col.null_rate = None
+                if len(self.primary_key) == 1:
+                    col.is_unique = True
+        return self
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    def unique_keys(self) -> list[list[str]]:
+        """Every unique key: the primary key, unique constraints and unique columns."""
+        keys: list[list[str]] = []
+        if self.primary_key:
+            keys.append(list(self.primary_key))
+        keys.extend(list(u) for u in self.unique)
+        keys.extend([c.name] for c in self.columns if c.is_unique)
+        out: list[list[str]] = []
+        for k in keys:
+            if k not in out:
+                out.append(k)
+        return out
