@@ -34,16 +34,10 @@ from dwsim_nb.dialects import (
 )
 from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.errors import DDLError
+from dwsim_nb.spec.rules import SequenceRule
 from dwsim_nb.spec.types import INTEGER_TYPES, is_unbounded_length
 
 WRITE_DIALECTS = DIALECT_NAMES
-
-
-class _Identity(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def step(self) -> int: ...
 
 
 class _Column(Protocol):
@@ -58,7 +52,7 @@ class _Column(Protocol):
     @property
     def varchar_length(self) -> int | None: ...
     @property
-    def sequence(self) -> _Identity | None: ...
+    def rule(self) -> object: ...
     @property
     def default(self) -> str | None: ...
     @property
@@ -190,7 +184,7 @@ def fk_order(tables: Sequence[_Table]) -> list[_Table]:
 
 
 def _default(col: _Column, d: DialectRecord, source: DialectRecord) -> exp.Expr | None:
-    if col.default is None or col.sequence is not None:
+    if col.default is None or isinstance(col.rule, SequenceRule):
         return None
     builtin = d is source and d.name != "sqlite" and _BUILTIN_DEFAULT.match(col.default)
     if not (_PORTABLE_DEFAULT.match(col.default) or builtin):
@@ -202,8 +196,8 @@ def _default(col: _Column, d: DialectRecord, source: DialectRecord) -> exp.Expr 
 
 
 def _identity(col: _Column, d: DialectRecord) -> exp.Expr | None:
-    seq = col.sequence
-    if seq is None or d.name not in ("postgres", "redshift", "snowflake"):
+    seq = col.rule
+    if not isinstance(seq, SequenceRule) or d.name not in ("postgres", "redshift", "snowflake"):
         return None
     if d.name in ("postgres", "redshift") and col.data_type not in INTEGER_TYPES:
         # Both accept IDENTITY only on integer types; changing the type (NUMBER(38,0) -> BIGINT)
