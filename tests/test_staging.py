@@ -13,6 +13,7 @@ import pytest
 
 from dwsim_nb import staging
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
+from dwsim_nb.redact import redact_url
 
 SECRET = "s3cr3t-never-printed"
 
@@ -135,7 +136,7 @@ def test_empty_prefix_and_bad_uri(s3: staging.S3Config) -> None:
 def test_credentials_never_in_repr() -> None:
     cfg = staging.S3Config(bucket="b", endpoint_url="http://user:pa55@127.0.0.1:9000")
     assert "pa55" not in repr(cfg) and "pa55" not in cfg.where
-    assert staging.redact_url("postgresql://u:pw@h:5432/db") == "postgresql://***@h:5432/db"
+    assert redact_url("postgresql://u:pw@h:5432/db") == "postgresql://***@h:5432/db"
 
 
 @pytest.mark.postgres

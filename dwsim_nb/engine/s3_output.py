@@ -28,6 +28,7 @@ from dwsim_nb.engine.executors import Executor, make_executor
 from dwsim_nb.engine.manifest import MANIFEST_NAME, Manifest, TableOutput
 from dwsim_nb.engine.plan import make_plan
 from dwsim_nb.errors import GenerationError, WarehouseError
+from dwsim_nb.redact import redacted_first_line
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.staging import PREFIX, S3Config, parse_s3_uri, table_prefix
 
@@ -125,10 +126,8 @@ class S3RunSink:
                 data, f"{self.bucket}/{key}", compression, filesystem=_filesystem(self.config)
             )
         except OSError as exc:
-            from dwsim_nb.staging import _first_line
-
             raise GenerationError(
-                f"cannot write s3://{self.bucket}/{key}: {_first_line(exc)}",
+                f"cannot write s3://{self.bucket}/{key}: {redacted_first_line(exc)}",
                 where=self.config.where,
                 hint="check that the bucket exists and that this machine's AWS credentials may "
                 "write to it (DWSIM_S3_ENDPOINT_URL for a non-AWS endpoint)",
@@ -163,10 +162,8 @@ class S3RunSink:
             with fs.open_output_stream(f"{self.bucket}/{self.manifest_key}") as f:
                 f.write(body)
         except OSError as exc:
-            from dwsim_nb.staging import _first_line
-
             raise GenerationError(
-                f"cannot write the manifest {self.manifest_key}: {_first_line(exc)}",
+                f"cannot write the manifest {self.manifest_key}: {redacted_first_line(exc)}",
                 where=self.config.where,
                 hint="check the credentials' write access to the bucket",
             ) from None
@@ -190,10 +187,8 @@ def read_manifest(uri: str, *, config: S3Config | None = None) -> Manifest:
             hint="generate the run again",
         ) from None
     except OSError as exc:
-        from dwsim_nb.staging import _first_line
-
         raise WarehouseError(
-            f"cannot read s3://{sink.bucket}/{sink.manifest_key}: {_first_line(exc)}",
+            f"cannot read s3://{sink.bucket}/{sink.manifest_key}: {redacted_first_line(exc)}",
             where=sink.config.where,
             hint="check the endpoint and the credentials",
         ) from None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import redact_url, scrub
+from dwsim_nb.redact import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
 from dwsim_nb.warehouses.redshift_rewrites import register_with_translator
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote

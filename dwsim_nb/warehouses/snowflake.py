@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import redact_url
+from dwsim_nb.redact import redact_url
 from dwsim_nb.warehouses import snowflake_rewrites
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
 from dwsim_nb.warehouses.tables import TYPE_MAPS, create_table_sql, qualified, quote
