@@ -5,7 +5,8 @@ Works against any S3 endpoint (AWS, MinIO, moto): ``DWSIM_S3_ENDPOINT_URL`` (emp
 Credentials come from boto3's usual chain (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``,
 profiles, instance roles) and are never stored, printed or put in an error message here.
 
-Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.parquet``.
+Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.parquet``; a run
+generated straight to S3 (:class:`RunLocation`) uses the same layout.
 
 >>> cfg = S3Config.from_env()                                      # doctest: +SKIP
 >>> uris = stage_run(run_dir, "shop", 3, config=cfg)               # doctest: +SKIP
@@ -14,22 +15,21 @@ Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.pa
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.errors import GenerationError, LoadError, WarehouseError
 from dwsim_nb.redact import redact_url, redacted_first_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.fs as pafs
-
-    from dwsim_nb.warehouses.base import LoadPlan
 
 PREFIX = "experiments"
 
@@ -120,8 +120,106 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
-def _translate(exc: Exception, config: S3Config, action: str) -> WarehouseError:
-    """A boto3/botocore/pyarrow failure as a message for people, without any credential."""
+_Location = TypeVar("_Location", bound="RunLocation")
+_STAGING_RUN = re.compile(rf"^{PREFIX}/([^/]+)/run_([^/]+)$")
+
+#: The file a run's manifest is written to, last, in its folder or under its prefix.
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class RunLocation:
+    """Where a run's objects go on S3, in one of two layouts chosen by its URI.
+
+    * ``s3://<bucket>/experiments/<experiment>/run_<id>``: the staging layout, table ``t`` under
+      ``experiments/<experiment>/<t>/run_<id>/`` (where :func:`stage_run` would upload it, so
+      :func:`list_staged`, :func:`read_parquet` and a warehouse's ``COPY`` find it), the manifest
+      at ``experiments/<experiment>/run_<id>/manifest.json``;
+    * any other ``s3://<bucket>/<prefix>``: a run folder's layout under the prefix,
+      ``<prefix>/<t>/part-000000.parquet`` and ``<prefix>/manifest.json``.
+    """
+
+    config: S3Config
+    prefix: str
+    experiment: str | None = None
+    run_id: str | None = None
+
+    @classmethod
+    def from_uri(cls: type[_Location], uri: str, config: S3Config | None = None) -> _Location:
+        """The location ``uri`` names; ``config`` gives the endpoint (else the environment's)."""
+        bucket, key = parse_s3_uri(uri)
+        prefix = key.strip("/")
+        if not prefix:
+            raise GenerationError(
+                f"{uri} names a whole bucket; a run needs a prefix of its own.",
+                hint="write to s3://BUCKET/experiments/NAME/run_ID (the staging layout)",
+            )
+        if config is None:
+            cfg = S3Config.from_env(bucket=bucket)
+        elif config.bucket != bucket:
+            cfg = S3Config(bucket=bucket, endpoint_url=config.endpoint_url, region=config.region)
+        else:
+            cfg = config
+        m = _STAGING_RUN.match(prefix)
+        if m:
+            return cls(cfg, prefix, experiment=m.group(1), run_id=m.group(2))
+        return cls(cfg, prefix)
+
+    @property
+    def bucket(self) -> str:
+        return self.config.bucket
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def table_prefix(self, table: str) -> str:
+        """The key prefix (ending in ``/``) that holds every block of ``table``."""
+        if self.experiment is not None and self.run_id is not None:
+            return table_prefix(self.experiment, table, self.run_id)
+        return f"{self.prefix}/{table}/"
+
+    def table_uri(self, table: str) -> str:
+        """``s3://bucket/.../`` of one table: what a warehouse ``COPY ... FROM`` names."""
+        return f"s3://{self.bucket}/{self.table_prefix(table)}"
+
+    def part_key(self, table: str, block: int) -> str:
+        return f"{self.table_prefix(table)}part-{block:06d}.parquet"
+
+    def part_uri(self, table: str, block: int) -> str:
+        return f"s3://{self.bucket}/{self.part_key(table, block)}"
+
+    @property
+    def manifest_key(self) -> str:
+        return f"{self.prefix}/{MANIFEST_NAME}"
+
+    def read_manifest_data(self) -> dict[str, Any]:
+        """The run's manifest as written (JSON); its ``tables`` are in the run's FK order."""
+        fs = self.config.filesystem()
+        where = f"s3://{self.bucket}/{self.manifest_key}"
+        try:
+            with fs.open_input_stream(f"{self.bucket}/{self.manifest_key}") as f:
+                data: dict[str, Any] = json.loads(f.read())
+        except FileNotFoundError:
+            raise GenerationError(
+                f"no manifest at {where}; the run did not finish.",
+                where=self.config.where,
+                hint="generate the run again",
+            ) from None
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot read {where}: {redacted_first_line(exc)}",
+                where=self.config.where,
+                hint="check the endpoint and the credentials",
+            ) from None
+        return data
+
+
+def s3_error(exc: Exception, config: S3Config, action: str) -> WarehouseError:
+    """A boto3/botocore/pyarrow failure as a message for people, without any credential.
+
+    ``action`` completes "cannot ...", e.g. ``"stage run 3 of shop"``.
+    """
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
@@ -161,35 +259,58 @@ def _translate(exc: Exception, config: S3Config, action: str) -> WarehouseError:
     return WarehouseError(f"cannot {action}: {type(exc).__name__}.", where=where)
 
 
-def _plan(run: LoadPlan | Path | str) -> LoadPlan:
-    from dwsim_nb.warehouses.base import LoadPlan
+class _TableFiles(Protocol):
+    @property
+    def files(self) -> Iterable[Path | str]: ...
 
-    return run if isinstance(run, LoadPlan) else LoadPlan.read(Path(run))
+
+class RunFiles(Protocol):
+    """A run's files per table, e.g. a warehouse's ``LoadPlan``."""
+
+    @property
+    def tables(self) -> Mapping[str, _TableFiles]: ...
+
+
+def _run_files(run: RunFiles | Path | str) -> dict[str, list[Path]]:
+    """Per table, the Parquet files of ``run`` (or of the run folder's manifest)."""
+    if not isinstance(run, (str, Path)):
+        return {name: [Path(f) for f in t.files] for name, t in run.tables.items()}
+    path = Path(run) / MANIFEST_NAME
+    try:
+        tables = json.loads(path.read_text()).get("tables") or {}
+    except (OSError, ValueError) as e:
+        raise LoadError(
+            f"cannot read the run's manifest: {e}.",
+            where=str(path),
+            hint="the run folder is incomplete; generate the data again",
+        ) from None
+    # Manifest entries are relative to the run folder (absolute ones are kept as they are).
+    return {name: [Path(run) / f for f in t["files"]] for name, t in tables.items()}
 
 
 def stage_run(
-    run: LoadPlan | Path | str,
+    run: RunFiles | Path | str,
     experiment: str,
     run_id: int | str,
     *,
     config: S3Config | None = None,
 ) -> list[str]:
-    """Upload a run's Parquet files (a run folder or a :class:`LoadPlan`); returns their URIs.
+    """Upload a run's Parquet files (a run folder or its :class:`RunFiles`); returns their URIs.
 
     Files of an earlier staging of the same run are replaced, so re-staging is safe.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     cfg = config or S3Config.from_env()
-    plan = _plan(run)
+    tables = _run_files(run)
     client = cfg.client()
     uris: list[str] = []
     try:
         client.head_bucket(Bucket=cfg.bucket)
-        for table, files in plan.tables.items():
+        for table, files in tables.items():
             prefix = table_prefix(experiment, table, run_id)
-            _delete_prefix(client, cfg.bucket, prefix)
-            for path in files.files:
+            delete_prefix(client, cfg.bucket, prefix)
+            for path in files:
                 key = prefix + Path(path).name
                 client.upload_file(str(path), cfg.bucket, key)
                 uris.append(f"s3://{cfg.bucket}/{key}")
@@ -197,13 +318,14 @@ def stage_run(
         code = str(exc.response.get("Error", {}).get("Code", ""))
         if code in ("404", "NoSuchBucket"):
             exc.response["Error"]["Code"] = "NoSuchBucket"
-        raise _translate(exc, cfg, f"stage run {run_id} of {experiment}") from None
+        raise s3_error(exc, cfg, f"stage run {run_id} of {experiment}") from None
     except (BotoCoreError, OSError) as exc:
-        raise _translate(exc, cfg, f"stage run {run_id} of {experiment}") from None
+        raise s3_error(exc, cfg, f"stage run {run_id} of {experiment}") from None
     return uris
 
 
-def _delete_prefix(client: Any, bucket: str, prefix: str) -> None:
+def delete_prefix(client: Any, bucket: str, prefix: str) -> None:
+    """Remove every object under ``prefix`` (``client``: a boto3 S3 client)."""
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
         if keys:
@@ -220,7 +342,7 @@ def _list(cfg: S3Config, prefix: str) -> Iterator[dict[str, Any]]:
         ):
             yield from page.get("Contents", [])
     except (ClientError, BotoCoreError) as exc:
-        raise _translate(exc, cfg, f"list s3://{cfg.bucket}/{prefix}") from None
+        raise s3_error(exc, cfg, f"list s3://{cfg.bucket}/{prefix}") from None
 
 
 def list_staged(experiment: str, *, config: S3Config | None = None) -> list[StagedFile]:
@@ -305,6 +427,6 @@ def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Pa
         try:
             client.download_file(bucket, key, str(target))
         except (ClientError, BotoCoreError) as exc:
-            raise _translate(exc, cfg, f"download s3://{bucket}/{key}") from None
+            raise s3_error(exc, cfg, f"download s3://{bucket}/{key}") from None
         paths.append(target)
     return paths

@@ -177,7 +177,8 @@ def test_typed_copy_loads_a_staged_run_into_the_redshift_emulator(
 
 
 def test_real_redshift_load_statements() -> None:
-    from dwsim_nb.warehouses.redshift import copy_from_s3_sql, real_load_statements
+    from dwsim_nb.warehouses.redshift import real_load_statements
+    from dwsim_nb.warehouses.redshift_copy import copy_from_s3_sql
 
     role = "arn:aws:iam::123456789012:role/Load"
     assert copy_from_s3_sql('"shop"."orders"', "s3://b/p/", role, region="eu-west-1") == (

@@ -139,7 +139,7 @@ class S3RunSink:
         """Check the bucket answers; remove the manifest and blocks of an earlier run here."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        from dwsim_nb.staging import _delete_prefix, _translate
+        from dwsim_nb.staging import delete_prefix, s3_error
 
         client = self.config.client()
         action = f"write a run to {self.uri}"
@@ -147,13 +147,13 @@ class S3RunSink:
             client.head_bucket(Bucket=self.bucket)
             client.delete_object(Bucket=self.bucket, Key=self.manifest_key)
             for table in tables:
-                _delete_prefix(client, self.bucket, self.table_prefix(table))
+                delete_prefix(client, self.bucket, self.table_prefix(table))
         except ClientError as exc:
             if str(exc.response.get("Error", {}).get("Code", "")) in ("404", "NoSuchBucket"):
                 exc.response["Error"]["Code"] = "NoSuchBucket"
-            raise _translate(exc, self.config, action) from None
+            raise s3_error(exc, self.config, action) from None
         except BotoCoreError as exc:
-            raise _translate(exc, self.config, action) from None
+            raise s3_error(exc, self.config, action) from None
 
     def write_manifest(self, manifest: Manifest) -> str:
         fs = _filesystem(self.config)
@@ -209,7 +209,7 @@ def redshift_copy_statements(
     Run them on a real cluster (with its IAM role) or type them into an emulated ``redshift``
     experiment's ``query``; the emulator ignores the role.
     """
-    from dwsim_nb.warehouses.redshift import copy_from_s3_sql
+    from dwsim_nb.warehouses.redshift_copy import copy_from_s3_sql
     from dwsim_nb.warehouses.tables import qualified, quote
 
     sink = S3RunSink.from_uri(uri, config)

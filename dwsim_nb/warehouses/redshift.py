@@ -24,8 +24,9 @@ from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
 from dwsim_nb.warehouses import redshift_rewrites as rr
 from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
 from dwsim_nb.warehouses.postgres import PostgresWarehouse, prepare_batch, safe_rollback
+from dwsim_nb.warehouses.redshift_copy import copy_from_s3_sql
 from dwsim_nb.warehouses.redshift_functions import install
-from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote, string_literal
+from dwsim_nb.warehouses.tables import TYPE_MAPS, qualified, quote
 
 if TYPE_CHECKING:
     import psycopg
@@ -65,23 +66,6 @@ TYPE_MAPS.setdefault(
 
 # Helpers are installed once per database URL and process.
 _INSTALLED: set[str] = set()
-
-
-def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None = None) -> str:
-    """The Redshift statement that loads the Parquet objects under ``uri`` into ``target``.
-
-    For example ``COPY "shop"."orders" FROM 's3://b/experiments/shop/orders/run_3/'
-    IAM_ROLE 'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET``.
-    """
-    # Redshift maps Parquet columns to the table's by position; tables made from the spec have
-    # the columns in the order the generator writes them.
-    sql = (
-        f"COPY {target} FROM {string_literal(uri)} IAM_ROLE {string_literal(iam_role)} "
-        "FORMAT AS PARQUET"
-    )
-    if region:
-        sql += f" REGION {string_literal(region)}"
-    return sql
 
 
 def real_load_statements(
