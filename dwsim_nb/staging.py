@@ -110,6 +110,14 @@ def table_prefix(experiment: str, table: str, run_id: int | str) -> str:
     return f"{PREFIX}/{experiment}/{table}/run_{run_id}/"
 
 
+def _config_for(bucket: str, config: S3Config | None) -> S3Config:
+    """``config`` (else the environment's) for ``bucket``: a URI names its own bucket."""
+    cfg = config or S3Config.from_env(bucket=bucket)
+    if cfg.bucket != bucket:
+        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    return cfg
+
+
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """``s3://bucket/key/prefix`` -> (bucket, key prefix)."""
     m = re.match(r"^s3a?://([^/]+)/?(.*)$", uri.strip())
@@ -154,12 +162,7 @@ class RunLocation:
                 f"{uri} names a whole bucket; a run needs a prefix of its own.",
                 hint="write to s3://BUCKET/experiments/NAME/run_ID (the staging layout)",
             )
-        if config is None:
-            cfg = S3Config.from_env(bucket=bucket)
-        elif config.bucket != bucket:
-            cfg = S3Config(bucket=bucket, endpoint_url=config.endpoint_url, region=config.region)
-        else:
-            cfg = config
+        cfg = _config_for(bucket, config)
         m = _STAGING_RUN.match(prefix)
         if m:
             return cls(cfg, prefix, experiment=m.group(1), run_id=m.group(2))
@@ -368,9 +371,7 @@ def list_staged(experiment: str, *, config: S3Config | None = None) -> list[Stag
 def parquet_keys(uri: str, *, config: S3Config | None = None) -> list[str]:
     """The Parquet object keys under an ``s3://bucket/prefix`` (sorted)."""
     bucket, prefix = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
-    if cfg.bucket != bucket:
-        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    cfg = _config_for(bucket, config)
     keys = sorted(o["Key"] for o in _list(cfg, prefix) if o["Key"].endswith(".parquet"))
     if not keys:
         raise LoadError(
@@ -388,28 +389,41 @@ def iter_batches(
     import pyarrow.parquet as pq
 
     bucket, _ = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
-    if cfg.bucket != bucket:
-        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    cfg = _config_for(bucket, config)
     fs = cfg.filesystem()
     for key in parquet_keys(uri, config=cfg):
         try:
             with fs.open_input_file(f"{bucket}/{key}") as f:
                 yield from pq.ParquetFile(f).iter_batches(batch_size=batch_size)
         except OSError as exc:
-            raise WarehouseError(
-                f"cannot read s3://{bucket}/{key}: {redacted_first_line(exc)}",
-                where=cfg.where,
-                hint="check the endpoint, the credentials and that the object is Parquet",
-            ) from None
+            raise _unreadable(cfg, key, exc) from None
+
+
+def _unreadable(cfg: S3Config, key: str, exc: OSError) -> WarehouseError:
+    return WarehouseError(
+        f"cannot read s3://{cfg.bucket}/{key}: {redacted_first_line(exc)}",
+        where=cfg.where,
+        hint="check the endpoint, the credentials and that the object is Parquet",
+    )
 
 
 def read_parquet(uri: str, *, config: S3Config | None = None) -> pa.Table:
     """Every Parquet object under ``uri`` as one Arrow table."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     batches = list(iter_batches(uri, config=config))
-    return pa.Table.from_batches(batches)
+    if batches:
+        return pa.Table.from_batches(batches)
+    # Only an empty table's schema-only file: the schema comes from the file, not a batch.
+    bucket, _ = parse_s3_uri(uri)
+    cfg = _config_for(bucket, config)
+    key = parquet_keys(uri, config=cfg)[0]
+    try:
+        with cfg.filesystem().open_input_file(f"{bucket}/{key}") as f:
+            return pq.read_schema(f).empty_table()
+    except OSError as exc:
+        raise _unreadable(cfg, key, exc) from None
 
 
 def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Path]:
@@ -417,7 +431,7 @@ def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Pa
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, _ = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
+    cfg = _config_for(bucket, config)
     client = cfg.client()
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
