@@ -24,8 +24,7 @@ from dwsim_nb.errors import (
     WarehouseError,
 )
 from dwsim_nb.spec import ExperimentSpec, parse_spec, spec_json_schema
-
-__version__ = "0.1.0"
+from dwsim_nb.version import __version__ as __version__
 
 __all__ = [
     "BusyError",

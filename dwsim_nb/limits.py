@@ -118,6 +118,15 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().construct_document(node)
 
 
+def _load_bounded(text: str) -> Any:
+    # What yaml.load does, spelt out so the loader class is explicit: a SafeLoader subclass.
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def _check_expansion(root: yaml.Node) -> None:
     # Sizes are memoised per node, so a document of n nodes is measured in O(n) steps even when
     # its aliases would expand it to 10**30 nodes.
@@ -187,7 +196,7 @@ def load_document(text: str, *, where: str, error: ErrorFactory = DwsimError) ->
             if not _depth_ok(data):
                 raise _TooDeep
             return data
-        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
+        return _load_bounded(text)
     except _TooBig:
         raise error(
             f"the YAML's anchors and aliases expand to more than {MAX_YAML_NODES:,} values.",

@@ -5,7 +5,8 @@ Works against any S3 endpoint (AWS, MinIO, moto): ``DWSIM_S3_ENDPOINT_URL`` (emp
 Credentials come from boto3's usual chain (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``,
 profiles, instance roles) and are never stored, printed or put in an error message here.
 
-Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.parquet``.
+Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.parquet``; a run
+generated straight to S3 (:class:`RunLocation`) uses the same layout.
 
 >>> cfg = S3Config.from_env()                                      # doctest: +SKIP
 >>> uris = stage_run(run_dir, "shop", 3, config=cfg)               # doctest: +SKIP
@@ -14,102 +15,23 @@ Layout: ``s3://<bucket>/experiments/<experiment>/<table>/run_<id>/part-000000.pa
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
-from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.errors import GenerationError, LoadError, WarehouseError
+from dwsim_nb.redact import redact_url, redacted_first_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.fs as pafs
 
-    from dwsim_nb.warehouses.base import LoadPlan
-
 PREFIX = "experiments"
-
-
-# Query parameters and key=value words that carry a secret in database and S3 URLs.
-_SECRET_KEYS = re.compile(
-    r"(?i)(pass(word|wd)?|pwd|secret|token|private[_-]?key|passphrase|credentials?|"
-    r"sig(nature)?|access[_-]?key([_-]?id)?|x-amz-[a-z-]*)"
-)
-# key=value words of a libpq connection string, such as "host=h password=secret".
-_KV_SECRET = re.compile(r"""(?i)\b([\w.-]*?)(\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&;]+)""")
-
-
-def redact_url(url: str | None) -> str:
-    """The URL without user name, password or secret query parameters (safe to show).
-
-    Also covers key=value connection strings (``host=h password=secret``) and URLs that do not
-    parse (a bad port): whatever is given, no secret comes back.
-    """
-    if not url:
-        return ""
-    text = str(url)
-    if "://" not in text:
-        return _redact_words(text)
-    try:
-        parts = urlsplit(text)
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = "***@" + netloc.rsplit("@", 1)[1]
-        query = _redact_words(parts.query)
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-    except ValueError:
-        # Not a URL after all: drop everything before the last "@" of the authority.
-        scheme, _, rest = text.partition("://")
-        if "@" in rest.split("/", 1)[0]:
-            rest = "***@" + rest.split("@", 1)[1] if rest.count("@") == 1 else "***"
-        return _redact_words(f"{scheme}://{rest}")
-
-
-def _redact_words(text: str) -> str:
-    def hide(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if _SECRET_KEYS.fullmatch(key) or _SECRET_KEYS.search(key.split(".")[-1] or key):
-            return f"{key}{m.group(2)}***"
-        return m.group(0)
-
-    return _KV_SECRET.sub(hide, text)
-
-
-def scrub(text: str, url: str | None) -> str:
-    """``text`` (a driver's message) with ``url`` and every secret in it replaced by ``***``.
-
-    Drivers sometimes quote part of the connection string in an error ("missing = after ...");
-    removing the URL alone would then still show a password.
-    """
-    if not url:
-        return text
-    out = text.replace(url, redact_url(url))
-    for secret in sorted(_secrets_of(url), key=len, reverse=True):
-        if len(secret) >= 3:
-            out = out.replace(secret, "***")
-    return out
-
-
-def _secrets_of(url: str) -> set[str]:
-    from urllib.parse import unquote
-
-    found: set[str] = set()
-    for m in _KV_SECRET.finditer(url.split("?", 1)[-1] if "://" in url else url):
-        if _SECRET_KEYS.search(m.group(1)):
-            value = m.group(3).strip("'")
-            found.update({value, unquote(value)})
-    if "://" in url:
-        authority = url.split("://", 1)[1].split("/", 1)[0]
-        if "@" in authority:
-            userinfo = authority.rsplit("@", 1)[0]
-            _user, _, password = userinfo.partition(":")
-            for value in (password, userinfo):
-                if value:
-                    found.update({value, unquote(value)})
-    return found
 
 
 @dataclass(frozen=True)
@@ -188,6 +110,14 @@ def table_prefix(experiment: str, table: str, run_id: int | str) -> str:
     return f"{PREFIX}/{experiment}/{table}/run_{run_id}/"
 
 
+def _config_for(bucket: str, config: S3Config | None) -> S3Config:
+    """``config`` (else the environment's) for ``bucket``: a URI names its own bucket."""
+    cfg = config or S3Config.from_env(bucket=bucket)
+    if cfg.bucket != bucket:
+        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    return cfg
+
+
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """``s3://bucket/key/prefix`` -> (bucket, key prefix)."""
     m = re.match(r"^s3a?://([^/]+)/?(.*)$", uri.strip())
@@ -198,8 +128,101 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
-def _translate(exc: Exception, config: S3Config, action: str) -> WarehouseError:
-    """A boto3/botocore/pyarrow failure as a message for people, without any credential."""
+_Location = TypeVar("_Location", bound="RunLocation")
+_STAGING_RUN = re.compile(rf"^{PREFIX}/([^/]+)/run_([^/]+)$")
+
+#: The file a run's manifest is written to, last, in its folder or under its prefix.
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class RunLocation:
+    """Where a run's objects go on S3, in one of two layouts chosen by its URI.
+
+    * ``s3://<bucket>/experiments/<experiment>/run_<id>``: the staging layout, table ``t`` under
+      ``experiments/<experiment>/<t>/run_<id>/`` (where :func:`stage_run` would upload it, so
+      :func:`list_staged`, :func:`read_parquet` and a warehouse's ``COPY`` find it), the manifest
+      at ``experiments/<experiment>/run_<id>/manifest.json``;
+    * any other ``s3://<bucket>/<prefix>``: a run folder's layout under the prefix,
+      ``<prefix>/<t>/part-000000.parquet`` and ``<prefix>/manifest.json``.
+    """
+
+    config: S3Config
+    prefix: str
+    experiment: str | None = None
+    run_id: str | None = None
+
+    @classmethod
+    def from_uri(cls: type[_Location], uri: str, config: S3Config | None = None) -> _Location:
+        """The location ``uri`` names; ``config`` gives the endpoint (else the environment's)."""
+        bucket, key = parse_s3_uri(uri)
+        prefix = key.strip("/")
+        if not prefix:
+            raise GenerationError(
+                f"{uri} names a whole bucket; a run needs a prefix of its own.",
+                hint="write to s3://BUCKET/experiments/NAME/run_ID (the staging layout)",
+            )
+        cfg = _config_for(bucket, config)
+        m = _STAGING_RUN.match(prefix)
+        if m:
+            return cls(cfg, prefix, experiment=m.group(1), run_id=m.group(2))
+        return cls(cfg, prefix)
+
+    @property
+    def bucket(self) -> str:
+        return self.config.bucket
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def table_prefix(self, table: str) -> str:
+        """The key prefix (ending in ``/``) that holds every block of ``table``."""
+        if self.experiment is not None and self.run_id is not None:
+            return table_prefix(self.experiment, table, self.run_id)
+        return f"{self.prefix}/{table}/"
+
+    def table_uri(self, table: str) -> str:
+        """``s3://bucket/.../`` of one table: what a warehouse ``COPY ... FROM`` names."""
+        return f"s3://{self.bucket}/{self.table_prefix(table)}"
+
+    def part_key(self, table: str, block: int) -> str:
+        return f"{self.table_prefix(table)}part-{block:06d}.parquet"
+
+    def part_uri(self, table: str, block: int) -> str:
+        return f"s3://{self.bucket}/{self.part_key(table, block)}"
+
+    @property
+    def manifest_key(self) -> str:
+        return f"{self.prefix}/{MANIFEST_NAME}"
+
+    def read_manifest_data(self) -> dict[str, Any]:
+        """The run's manifest as written (JSON); its ``tables`` are in the run's FK order."""
+        fs = self.config.filesystem()
+        where = f"s3://{self.bucket}/{self.manifest_key}"
+        try:
+            with fs.open_input_stream(f"{self.bucket}/{self.manifest_key}") as f:
+                data: dict[str, Any] = json.loads(f.read())
+        except FileNotFoundError:
+            raise GenerationError(
+                f"no manifest at {where}; the run did not finish.",
+                where=self.config.where,
+                hint="generate the run again",
+            ) from None
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot read {where}: {redacted_first_line(exc)}",
+                where=self.config.where,
+                hint="check the endpoint and the credentials",
+            ) from None
+        return data
+
+
+def s3_error(exc: Exception, config: S3Config, action: str) -> WarehouseError:
+    """A boto3/botocore/pyarrow failure as a message for people, without any credential.
+
+    ``action`` completes "cannot ...", e.g. ``"stage run 3 of shop"``.
+    """
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
@@ -239,35 +262,58 @@ def _translate(exc: Exception, config: S3Config, action: str) -> WarehouseError:
     return WarehouseError(f"cannot {action}: {type(exc).__name__}.", where=where)
 
 
-def _plan(run: LoadPlan | Path | str) -> LoadPlan:
-    from dwsim_nb.warehouses.base import LoadPlan
+class _TableFiles(Protocol):
+    @property
+    def files(self) -> Iterable[Path | str]: ...
 
-    return run if isinstance(run, LoadPlan) else LoadPlan.read(Path(run))
+
+class RunFiles(Protocol):
+    """A run's files per table, e.g. a warehouse's ``LoadPlan``."""
+
+    @property
+    def tables(self) -> Mapping[str, _TableFiles]: ...
+
+
+def _run_files(run: RunFiles | Path | str) -> dict[str, list[Path]]:
+    """Per table, the Parquet files of ``run`` (or of the run folder's manifest)."""
+    if not isinstance(run, (str, Path)):
+        return {name: [Path(f) for f in t.files] for name, t in run.tables.items()}
+    path = Path(run) / MANIFEST_NAME
+    try:
+        tables = json.loads(path.read_text()).get("tables") or {}
+    except (OSError, ValueError) as e:
+        raise LoadError(
+            f"cannot read the run's manifest: {e}.",
+            where=str(path),
+            hint="the run folder is incomplete; generate the data again",
+        ) from None
+    # Manifest entries are relative to the run folder (absolute ones are kept as they are).
+    return {name: [Path(run) / f for f in t["files"]] for name, t in tables.items()}
 
 
 def stage_run(
-    run: LoadPlan | Path | str,
+    run: RunFiles | Path | str,
     experiment: str,
     run_id: int | str,
     *,
     config: S3Config | None = None,
 ) -> list[str]:
-    """Upload a run's Parquet files (a run folder or a :class:`LoadPlan`); returns their URIs.
+    """Upload a run's Parquet files (a run folder or its :class:`RunFiles`); returns their URIs.
 
     Files of an earlier staging of the same run are replaced, so re-staging is safe.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     cfg = config or S3Config.from_env()
-    plan = _plan(run)
+    tables = _run_files(run)
     client = cfg.client()
     uris: list[str] = []
     try:
         client.head_bucket(Bucket=cfg.bucket)
-        for table, files in plan.tables.items():
+        for table, files in tables.items():
             prefix = table_prefix(experiment, table, run_id)
-            _delete_prefix(client, cfg.bucket, prefix)
-            for path in files.files:
+            delete_prefix(client, cfg.bucket, prefix)
+            for path in files:
                 key = prefix + Path(path).name
                 client.upload_file(str(path), cfg.bucket, key)
                 uris.append(f"s3://{cfg.bucket}/{key}")
@@ -275,13 +321,14 @@ def stage_run(
         code = str(exc.response.get("Error", {}).get("Code", ""))
         if code in ("404", "NoSuchBucket"):
             exc.response["Error"]["Code"] = "NoSuchBucket"
-        raise _translate(exc, cfg, f"stage run {run_id} of {experiment}") from None
+        raise s3_error(exc, cfg, f"stage run {run_id} of {experiment}") from None
     except (BotoCoreError, OSError) as exc:
-        raise _translate(exc, cfg, f"stage run {run_id} of {experiment}") from None
+        raise s3_error(exc, cfg, f"stage run {run_id} of {experiment}") from None
     return uris
 
 
-def _delete_prefix(client: Any, bucket: str, prefix: str) -> None:
+def delete_prefix(client: Any, bucket: str, prefix: str) -> None:
+    """Remove every object under ``prefix`` (``client``: a boto3 S3 client)."""
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
         if keys:
@@ -298,7 +345,7 @@ def _list(cfg: S3Config, prefix: str) -> Iterator[dict[str, Any]]:
         ):
             yield from page.get("Contents", [])
     except (ClientError, BotoCoreError) as exc:
-        raise _translate(exc, cfg, f"list s3://{cfg.bucket}/{prefix}") from None
+        raise s3_error(exc, cfg, f"list s3://{cfg.bucket}/{prefix}") from None
 
 
 def list_staged(experiment: str, *, config: S3Config | None = None) -> list[StagedFile]:
@@ -324,9 +371,7 @@ def list_staged(experiment: str, *, config: S3Config | None = None) -> list[Stag
 def parquet_keys(uri: str, *, config: S3Config | None = None) -> list[str]:
     """The Parquet object keys under an ``s3://bucket/prefix`` (sorted)."""
     bucket, prefix = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
-    if cfg.bucket != bucket:
-        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    cfg = _config_for(bucket, config)
     keys = sorted(o["Key"] for o in _list(cfg, prefix) if o["Key"].endswith(".parquet"))
     if not keys:
         raise LoadError(
@@ -344,28 +389,41 @@ def iter_batches(
     import pyarrow.parquet as pq
 
     bucket, _ = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
-    if cfg.bucket != bucket:
-        cfg = S3Config(bucket=bucket, endpoint_url=cfg.endpoint_url, region=cfg.region)
+    cfg = _config_for(bucket, config)
     fs = cfg.filesystem()
     for key in parquet_keys(uri, config=cfg):
         try:
             with fs.open_input_file(f"{bucket}/{key}") as f:
                 yield from pq.ParquetFile(f).iter_batches(batch_size=batch_size)
         except OSError as exc:
-            raise WarehouseError(
-                f"cannot read s3://{bucket}/{key}: {_first_line(exc)}",
-                where=cfg.where,
-                hint="check the endpoint, the credentials and that the object is Parquet",
-            ) from None
+            raise _unreadable(cfg, key, exc) from None
+
+
+def _unreadable(cfg: S3Config, key: str, exc: OSError) -> WarehouseError:
+    return WarehouseError(
+        f"cannot read s3://{cfg.bucket}/{key}: {redacted_first_line(exc)}",
+        where=cfg.where,
+        hint="check the endpoint, the credentials and that the object is Parquet",
+    )
 
 
 def read_parquet(uri: str, *, config: S3Config | None = None) -> pa.Table:
     """Every Parquet object under ``uri`` as one Arrow table."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     batches = list(iter_batches(uri, config=config))
-    return pa.Table.from_batches(batches)
+    if batches:
+        return pa.Table.from_batches(batches)
+    # Only an empty table's schema-only file: the schema comes from the file, not a batch.
+    bucket, _ = parse_s3_uri(uri)
+    cfg = _config_for(bucket, config)
+    key = parquet_keys(uri, config=cfg)[0]
+    try:
+        with cfg.filesystem().open_input_file(f"{bucket}/{key}") as f:
+            return pq.read_schema(f).empty_table()
+    except OSError as exc:
+        raise _unreadable(cfg, key, exc) from None
 
 
 def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Path]:
@@ -373,7 +431,7 @@ def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Pa
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, _ = parse_s3_uri(uri)
-    cfg = config or S3Config.from_env(bucket=bucket)
+    cfg = _config_for(bucket, config)
     client = cfg.client()
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -383,12 +441,6 @@ def download(uri: str, dest: Path, *, config: S3Config | None = None) -> list[Pa
         try:
             client.download_file(bucket, key, str(target))
         except (ClientError, BotoCoreError) as exc:
-            raise _translate(exc, cfg, f"download s3://{bucket}/{key}") from None
+            raise s3_error(exc, cfg, f"download s3://{bucket}/{key}") from None
         paths.append(target)
     return paths
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    # pyarrow's messages may quote the request; keep the first line, which names the problem.
-    return re.sub(r"(?i)(access_key|secret_key|token)=\S+", r"\1=***", text[0] if text else "")

@@ -34,11 +34,8 @@ from dwsim_nb.engine.dask_executor import (  # noqa: E402
     DaskUnavailableError,
     connect,
 )
-from dwsim_nb.engine.s3_output import (  # noqa: E402
-    S3RunSink,
-    read_manifest,
-    redshift_copy_statements,
-)
+from dwsim_nb.engine.sinks import S3Sink, read_manifest  # noqa: E402
+from dwsim_nb.warehouses.redshift_copy import redshift_copy_statements  # noqa: E402
 
 # The failing block functions below live in this module, which the workers cannot import:
 # ship them by value.
@@ -113,7 +110,13 @@ def test_local_folder_identical_with_progress(
 ) -> None:
     seen: dict[str, list[tuple[int, int]]] = {}
     m = generate_run(
-        ECOM, tmp_path, rows=ROWS, seed=SEED, block_size=BLOCK, executor="dask", client=client,
+        ECOM,
+        tmp_path,
+        rows=ROWS,
+        seed=SEED,
+        block_size=BLOCK,
+        executor="dask",
+        client=client,
         progress=lambda t, done, total: seen.setdefault(t, []).append((done, total)),
     )
     assert (m.executor, m.workers) == ("dask", 2)
@@ -131,7 +134,7 @@ def test_s3_run_identical_to_local_in_staging_layout(
     m = generate_run(
         ECOM, uri, rows=ROWS, seed=SEED, block_size=BLOCK, executor="dask", client=client
     )
-    sink = S3RunSink.from_uri(uri)
+    sink = S3Sink.from_uri(uri)
     for t in ROWS:
         # Where staging.stage_run would have put it: list_staged and read_parquet find it.
         assert sink.table_uri(t) == f"s3://{s3_bucket}/{staging.table_prefix('ecom', t, 1)}"
@@ -140,7 +143,7 @@ def test_s3_run_identical_to_local_in_staging_layout(
     assert {f.table for f in staged} == set(ROWS)
     assert {f.run_id for f in staged} == {1}
     # Same writer, same bytes: an object equals the in-process run's file.
-    fs = S3RunSink.from_uri(uri).config.filesystem()
+    fs = S3Sink.from_uri(uri).config.filesystem()
     with fs.open_input_stream(f"{s3_bucket}/{sink.part_key('orders', 1)}") as f:
         assert f.read() == (baseline_dir / "orders" / "part-000001.parquet").read_bytes()
     back = read_manifest(uri)
@@ -264,9 +267,23 @@ def test_cli_generate_with_dask_address(client: Any, home: Path) -> None:
     address = client.scheduler.address
     result = CliRunner().invoke(
         main,
-        ["--home", str(home), "generate", "ecom_cli", "--rows", "customers=500", "--rows",
-         "orders=1500", "--rows", "order_items=5000", "--seed", "3", "--dask", address,
-         "--no-load"],
+        [
+            "--home",
+            str(home),
+            "generate",
+            "ecom_cli",
+            "--rows",
+            "customers=500",
+            "--rows",
+            "orders=1500",
+            "--rows",
+            "order_items=5000",
+            "--seed",
+            "3",
+            "--dask",
+            address,
+            "--no-load",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "7,000 rows" in result.output
@@ -356,8 +373,15 @@ def test_cancel_stops_the_run(client: Any, tmp_path: Path) -> None:
 
     with pytest.raises(GenerationError, match="cancelled"):
         generate_run(
-            ECOM, tmp_path, rows=ROWS, seed=SEED, block_size=BLOCK, executor="dask",
-            client=client, progress=progress, cancel=cancel,
+            ECOM,
+            tmp_path,
+            rows=ROWS,
+            seed=SEED,
+            block_size=BLOCK,
+            executor="dask",
+            client=client,
+            progress=progress,
+            cancel=cancel,
         )
     assert not (tmp_path / "manifest.json").exists()
 

@@ -24,9 +24,9 @@ from click.testing import CliRunner
 import dwsim_nb as dw
 from dwsim_nb.cli import main
 from dwsim_nb.errors import DwsimError, GenerationError, SpecError, WarehouseError
+from dwsim_nb.redact import redact_url, scrub
 from dwsim_nb.spec import parse_spec
 from dwsim_nb.spec.faker_rules import DENIED_RULES, provider_problem, rule_problem
-from dwsim_nb.staging import redact_url, scrub
 
 PACKAGE = Path(dw.__file__).parent
 TESTS = Path(__file__).parent

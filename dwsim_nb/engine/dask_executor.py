@@ -6,8 +6,8 @@
     generate_run(spec, "s3://bucket/experiments/shop/run_1", executor="dask", client=client)
 
 Each block is one task, ``run_block(plan, table, block, out)``, keyed by (run, table, block).
-Workers write their Parquet straight to the run's location (a folder every worker sees, or S3
-through :class:`dwsim_nb.engine.s3_output.S3RunSink`) and return only a row count, so the driver
+Workers write their Parquet straight to the run's sink (a folder every worker sees, or S3
+through :class:`dwsim_nb.engine.sinks.S3Sink`) and return only a row count, so the driver
 never holds data. Dask retries a failed task ``retries`` times; a block that still fails is
 reported as a :class:`GenerationError` naming its table and block. ``dask[distributed]`` is an
 optional extra (``pip install 'dwsim-nb[dask]'``), imported only when this executor is used.
@@ -19,12 +19,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dwsim_nb.engine.executors import BlockSink, Executor, OnDone, Task, _cancelled, run_block
 from dwsim_nb.engine.plan import Plan
+from dwsim_nb.engine.sinks import Sink
+from dwsim_nb.engine.tasks import Executor, OnDone, Task, cancelled_error, run_block
 from dwsim_nb.errors import DwsimError, GenerationError
+from dwsim_nb.version import __version__
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -211,10 +212,11 @@ def _handshake(address: str, seconds: float) -> None:
 
 
 def _worker_check() -> str:
-    # Runs on every worker: the engine must import there, in the same version as on the driver.
-    import dwsim_nb
+    # Runs on every worker, which imports this module (and so the engine) to unpickle it; the
+    # version the worker reads is its own installation's.
+    from dwsim_nb.version import __version__ as installed
 
-    return str(dwsim_nb.__version__)
+    return installed
 
 
 class DaskExecutor(Executor):
@@ -259,13 +261,13 @@ class DaskExecutor(Executor):
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path | BlockSink,
+        sink: Sink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
         client, owned = self._client()
         try:
-            self._run(client, plan, list(tasks), out_dir, on_done, cancel)
+            self._run(client, plan, list(tasks), sink, on_done, cancel)
         finally:
             if owned:
                 client.close()
@@ -275,12 +277,11 @@ class DaskExecutor(Executor):
         client: Client,
         plan: Plan,
         tasks: list[Task],
-        out_dir: Path | BlockSink,
+        sink: Sink,
         on_done: OnDone,
         cancel: threading.Event | None,
     ) -> None:
         self.workers = self._check_workers(client)
-        dest: str | BlockSink = out_dir if isinstance(out_dir, BlockSink) else str(out_dir)
         # One copy of the plan on each worker instead of one pickled into every task.
         plan_ref = client.scatter(plan, broadcast=True, hash=False)
         run_token = uuid.uuid4().hex[:12]
@@ -294,7 +295,7 @@ class DaskExecutor(Executor):
                     plan_ref,
                     table,
                     block,
-                    dest,
+                    sink,
                     key=f"dwsim-block-{table}-{block}-{run_token}",
                     retries=self.retries,
                     pure=False,
@@ -307,8 +308,7 @@ class DaskExecutor(Executor):
             raise
         finally:
             client.cancel([plan_ref])
-        if not isinstance(out_dir, BlockSink):
-            _check_shared_folder(Path(out_dir), tasks)
+        _check_shared(sink, tasks)
 
     def _collect(
         self,
@@ -321,14 +321,14 @@ class DaskExecutor(Executor):
         ac = self._distributed.as_completed(list(futures), loop=client.loop)
         while not ac.is_empty():
             if cancel is not None and cancel.is_set():
-                raise _cancelled()
+                raise cancelled_error()
             batch = ac.next_batch(block=False)
             if not batch:
                 time.sleep(_POLL_SECONDS)
                 continue
             for fut in batch:
                 if cancel is not None and cancel.is_set():
-                    raise _cancelled()
+                    raise cancelled_error()
                 table, block = futures[fut]
                 if fut.status != "finished":
                     raise self._failure(fut, table, block)
@@ -356,8 +356,6 @@ class DaskExecutor(Executor):
 
     def _check_workers(self, client: Client) -> int:
         """Threads on the cluster; every worker must run this version of dwsim_nb."""
-        from dwsim_nb import __version__
-
         try:
             versions = client.run(_worker_check)
         except Exception as exc:  # an import error on a worker arrives as any exception type
@@ -382,18 +380,16 @@ class DaskExecutor(Executor):
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
 
 
-def _check_shared_folder(out_dir: Path, tasks: list[Task]) -> None:
+def _check_shared(sink: Sink, tasks: list[Task]) -> None:
     # Workers on other machines write to their own disks; the driver would record a run whose
-    # files it cannot see. One stat per file is cheap next to generating it.
-    from dwsim_nb.engine.writer import part_path
-
-    missing = [(t, b) for t, b in tasks if not part_path(out_dir, t, b).exists()]
+    # files it cannot see.
+    missing = sink.missing(tasks)
     if missing:
         table, block = missing[0]
         raise GenerationError(
             f"the Dask workers wrote {len(tasks) - len(missing)} of {len(tasks)} blocks where "
-            f"this process can see them; block {block} of table '{table}' is not in {out_dir}.",
-            where=str(out_dir),
+            f"this process can see them; block {block} of table '{table}' is not in {sink}.",
+            where=str(sink),
             hint="the workers do not share this folder: write the run to S3 "
             "(generate_run(spec, 's3://bucket/experiments/NAME/run_ID', executor='dask')) "
             "or to a shared file system",

@@ -1,8 +1,8 @@
 """Where block tasks run: in this process or in a process pool, behind one interface.
 
-A block task is ``run_block(plan, table, block, out_dir) -> rows``: a pure, picklable function
-that writes one Parquet file. Executors only schedule tasks, report each finished block and stop
-between blocks when cancelled; a distributed executor implements the same ``run`` method.
+Block tasks and the ``Executor`` interface are in :mod:`dwsim_nb.engine.tasks`; Dask's executor
+(:mod:`dwsim_nb.engine.dask_executor`) implements the same ``run`` method. :func:`make_executor`
+picks one by name.
 """
 
 from __future__ import annotations
@@ -11,17 +11,24 @@ import concurrent.futures as cf
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
-
-import pyarrow as pa
+from collections.abc import Iterable
+from typing import Any
 
 from dwsim_nb.engine.plan import Plan
+from dwsim_nb.engine.sinks import Sink
+from dwsim_nb.engine.tasks import Executor, OnDone, Task, cancelled_error, run_block
 from dwsim_nb.errors import GenerationError
 
-Task = tuple[str, int]
-OnDone = Callable[[str, int, int], None]
+__all__ = [
+    "AUTO_POOL_MIN_ROWS",
+    "Executor",
+    "InProcessExecutor",
+    "ProcessPoolExecutor",
+    "auto_kind",
+    "make_executor",
+    "prestart",
+    "run_block",
+]
 
 # Under ``executor="auto"`` a run smaller than this stays in this process. Measured on 2 shared
 # cores (load average ~5, ecom workload, 2026-11): starting a pool costs 0.8-1.0 s (2.0 s when the
@@ -29,58 +36,6 @@ OnDone = Callable[[str, int, int], None]
 # gain at most ~1.8x. In-process won at 1.4M rows (0.45 s vs 1.16 s) and 2.8M rows (1.3 s vs
 # 3.1 s); the pool won at 7M rows (2.9 s vs 3.7 s) and 14M rows (3.9 s vs 7.0 s).
 AUTO_POOL_MIN_ROWS = 4_000_000
-
-
-@runtime_checkable
-class BlockSink(Protocol):
-    """A run location that is not a local folder (S3): it writes one block where it belongs."""
-
-    def write_block(self, table: str, block: int, data: pa.Table, compression: str) -> None: ...
-
-
-def run_block(plan: Plan, table: str, block: int, out_dir: str | BlockSink) -> int:
-    """Generate block ``block`` of ``table`` and write it; returns the rows written."""
-    from dwsim_nb.engine.runtime import runtime_for
-    from dwsim_nb.engine.writer import part_path, write_block
-
-    data = runtime_for(plan).table(table).block(block)
-    if isinstance(out_dir, str):
-        write_block(data, part_path(out_dir, table, block), plan.compression)
-    else:
-        # A remote location: the worker writes the object itself, nothing returns to the driver.
-        out_dir.write_block(table, block, data, plan.compression)
-    rows = data.num_rows
-    del data
-    # Arrow's allocator keeps freed pages for reuse; blocks of different tables have different
-    # shapes, so the kept pages pile up. Handing them back costs well under a millisecond and
-    # keeps each worker's memory at one block's worth (about 15-70 MB less per worker).
-    pa.default_memory_pool().release_unused()
-    return rows
-
-
-def _dest(out_dir: Path | BlockSink) -> str | BlockSink:
-    return out_dir if isinstance(out_dir, BlockSink) else str(out_dir)
-
-
-def _cancelled() -> GenerationError:
-    return GenerationError("cancelled", hint="run it again to generate the data")
-
-
-class Executor:
-    """Runs block tasks and calls ``on_done(table, block, rows)`` as each one finishes."""
-
-    name = "base"
-    workers = 1
-
-    def run(
-        self,
-        plan: Plan,
-        tasks: Iterable[Task],
-        out_dir: Path | BlockSink,
-        on_done: OnDone,
-        cancel: threading.Event | None = None,
-    ) -> None:
-        raise NotImplementedError
 
 
 class InProcessExecutor(Executor):
@@ -92,14 +47,14 @@ class InProcessExecutor(Executor):
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path | BlockSink,
+        sink: Sink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
         for table, block in tasks:
             if cancel is not None and cancel.is_set():
-                raise _cancelled()
-            on_done(table, block, run_block(plan, table, block, _dest(out_dir)))
+                raise cancelled_error()
+            on_done(table, block, run_block(plan, table, block, sink))
 
 
 def _context() -> mp.context.BaseContext:
@@ -124,7 +79,7 @@ class ProcessPoolExecutor(Executor):
         self,
         plan: Plan,
         tasks: Iterable[Task],
-        out_dir: Path | BlockSink,
+        sink: Sink,
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
@@ -138,16 +93,16 @@ class ProcessPoolExecutor(Executor):
                 while pending or running:
                     while pending and len(running) < ahead:
                         if cancel is not None and cancel.is_set():
-                            raise _cancelled()
+                            raise cancelled_error()
                         table, block = pending.pop()
-                        fut = pool.submit(run_block, plan, table, block, _dest(out_dir))
+                        fut = pool.submit(run_block, plan, table, block, sink)
                         running[fut] = (table, block)
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                     for fut in done:
                         table, block = running.pop(fut)
                         on_done(table, block, fut.result())
                     if cancel is not None and cancel.is_set():
-                        raise _cancelled()
+                        raise cancelled_error()
             except BaseException:
                 for fut in running:
                     fut.cancel()

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from dwsim_nb.errors import GenerationError
+from dwsim_nb.staging import MANIFEST_NAME
 
-MANIFEST_NAME = "manifest.json"
+__all__ = ["MANIFEST_NAME", "Manifest", "TableOutput"]
 
 
 @dataclass
@@ -40,10 +41,20 @@ class Manifest:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """The manifest ``to_dict`` gave (as read back from JSON)."""
+        data = dict(data)
+        tables = {k: TableOutput(**v) for k, v in data.pop("tables", {}).items()}
+        return cls(tables=tables, **data)
+
     def write(self, out_dir: str | Path) -> Path:
         path = Path(out_dir) / MANIFEST_NAME
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2))
+        tmp.write_text(self.to_json())
         tmp.replace(path)
         return path
 
@@ -54,5 +65,4 @@ class Manifest:
             data = json.loads(path.read_text())
         except FileNotFoundError:
             raise GenerationError(f"no manifest at {path}; the run did not finish") from None
-        tables = {k: TableOutput(**v) for k, v in data.pop("tables", {}).items()}
-        return cls(tables=tables, **data)
+        return cls.from_dict(data)

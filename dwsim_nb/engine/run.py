@@ -1,18 +1,18 @@
-"""``generate_run``: a spec in, a folder of Parquet files and a manifest out."""
+"""``generate_run``: a spec in, a run's Parquet files and manifest out, through a sink."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from dwsim_nb.engine.arrow_types import arrow_schema
-from dwsim_nb.engine.executors import BlockSink, Executor, make_executor, prestart
+from dwsim_nb.engine.executors import Executor, make_executor, prestart
 from dwsim_nb.engine.manifest import Manifest, TableOutput
 from dwsim_nb.engine.plan import Plan, make_plan
-from dwsim_nb.engine.writer import part_path, write_block
+from dwsim_nb.engine.sinks import Sink, sink_for
 from dwsim_nb.errors import DwsimError, GenerationError
 from dwsim_nb.spec.models import ExperimentSpec
 
@@ -21,7 +21,7 @@ Progress = Callable[[str, int, int], None]
 
 def generate_run(
     spec: ExperimentSpec | Any,
-    out_dir: str | Path,
+    sink: Sink | str | os.PathLike[str],
     *,
     rows: dict[str, int] | None = None,
     seed: int = 0,
@@ -32,66 +32,33 @@ def generate_run(
     block_size: int | None = None,
     client: Any = None,
 ) -> Manifest:
-    """Generate every table of ``spec`` into ``out_dir`` and return the run's manifest.
+    """Generate every table of ``spec`` into ``sink`` and return the run's manifest.
 
-    Files: ``out_dir/<table>/part-<block:06d>.parquet`` and ``out_dir/manifest.json``. The same
-    spec, rows, seed and block size give identical data whatever ``workers`` and ``executor``.
+    ``sink``: a folder (``<folder>/<table>/part-<block:06d>.parquet`` and
+    ``<folder>/manifest.json``), an ``s3://bucket/prefix`` URI (blocks put by the workers, see
+    :class:`dwsim_nb.staging.RunLocation` for the layouts), or a
+    :class:`~dwsim_nb.engine.sinks.Sink`. The same spec, rows, seed and block size give identical
+    data whatever ``workers``, ``executor`` and sink.
 
     >>> m = generate_run(spec, "runs/1", rows={"customers": 10_000}, seed=42)  # doctest: +SKIP
     >>> m.tables["customers"].rows  # doctest: +SKIP
     10000
 
     ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
-    blocks on a Dask cluster; an ``s3://`` ``out_dir`` writes the run to S3
-    (:mod:`dwsim_nb.engine.s3_output`).
+    blocks on a Dask cluster.
     """
-    if isinstance(out_dir, str) and out_dir.lower().startswith(("s3://", "s3a://")):
-        from dwsim_nb.engine.s3_output import generate_s3_run
-
-        return generate_s3_run(
-            spec,
-            out_dir,
-            rows=rows,
-            seed=seed,
-            workers=workers,
-            executor=executor,
-            progress=progress,
-            cancel=cancel,
-            block_size=block_size,
-            client=client,
-        )
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
         spec = ExperimentSpec.parse(spec)
     prestart(executor, workers, expected_rows(spec, rows), client)
     plan = make_plan(spec, rows=rows, seed=seed, block_size=block_size)
     runner = make_executor(executor, workers, plan, client)
+    out = sink_for(sink)
+    out.prepare(plan.order)
     planned = time.perf_counter()
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in plan.order:
-        folder = out / name
-        if folder.is_dir():
-            for stale in folder.glob("part-*.parquet"):
-                stale.unlink()  # leftovers of an earlier run into the same folder
-
-    def write_empty(name: str) -> str:
-        path = part_path(out, name, 0)
-        write_block(arrow_schema(plan.table(name)).empty_table(), path, plan.compression)
-        return str(path.relative_to(out))
-
-    files = run_blocks(
-        plan,
-        runner,
-        out,
-        part_ref=lambda table, block: str(part_path(out, table, block).relative_to(out)),
-        write_empty=write_empty,
-        progress=progress,
-        cancel=cancel,
-    )
+    files = run_blocks(plan, runner, out, progress=progress, cancel=cancel)
     manifest = build_manifest(plan, runner, files, started, planned)
-    manifest.write(out)
+    out.write_manifest(manifest)
     return manifest
 
 
@@ -107,30 +74,23 @@ def expected_rows(spec: ExperimentSpec, rows: dict[str, int] | None) -> int:
 def run_blocks(
     plan: Plan,
     runner: Executor,
-    target: Path | BlockSink,
+    sink: Sink,
     *,
-    part_ref: Callable[[str, int], str],
-    write_empty: Callable[[str], str],
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-    where: Callable[[str], str] | None = None,
 ) -> dict[str, list[str]]:
-    """Run every block of ``plan`` into ``target`` (a folder or a sink); the files per table.
-
-    Shared by local and S3 runs: they differ only in how a block is named (``part_ref``) and how
-    an empty table's schema-only file is written (``write_empty``).
-    """
+    """Run every block of ``plan`` into ``sink``; per table, the files the manifest names."""
     done = {name: 0 for name in plan.order}
     files: dict[str, list[str]] = {name: [] for name in plan.order}
 
     def on_done(table: str, block: int, count: int) -> None:
         done[table] += count
-        files[table].append(part_ref(table, block))
+        files[table].append(sink.part_ref(table, block))
         if progress is not None:
             progress(table, done[table], plan.rows[table])
 
     try:
-        runner.run(plan, plan.tasks(), target, on_done, cancel)
+        runner.run(plan, plan.tasks(), sink, on_done, cancel)
     except DwsimError:
         raise
     except Exception as exc:
@@ -140,13 +100,14 @@ def run_blocks(
         if plan.rows[name] == 0:
             # An empty table still gets one file holding its schema, so loaders can create and
             # read it.
-            files[name].append(write_empty(name))
+            schema = arrow_schema(plan.table(name))
+            files[name].append(sink.write_empty(name, schema, plan.compression))
             if progress is not None:
                 progress(name, 0, 0)
         elif done[name] != plan.rows[name]:
             raise GenerationError(
                 f"table '{name}': wrote {done[name]} rows instead of {plan.rows[name]}",
-                where=where(name) if where else None,
+                where=sink.where(name),
             )
         files[name].sort()
     return files

@@ -249,7 +249,7 @@ def _from_database(
 ) -> SourceData:
     import sqlalchemy as sa
 
-    from dwsim_nb.staging import redact_url
+    from dwsim_nb.redact import redact_url
 
     if isinstance(source, str):
         where = redact_url(source)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import redact_url, scrub
+from dwsim_nb.redact import redact_url, scrub
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
 from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import S3Config, iter_batches, redact_url, stage_run, table_prefix
+from dwsim_nb.redact import redact_url
+from dwsim_nb.staging import S3Config, iter_batches, stage_run, table_prefix
 from dwsim_nb.warehouses.base import LoadPlan, Progress, count_rows, first_line
 from dwsim_nb.warehouses.postgres import PostgresWarehouse, safe_rollback
 from dwsim_nb.warehouses.postgres_copy import csv_bytes, prepare_batch
+from dwsim_nb.warehouses.redshift_copy import copy_from_s3_sql
 from dwsim_nb.warehouses.redshift_functions import install
-from dwsim_nb.warehouses.tables import qualified, quote, string_literal
+from dwsim_nb.warehouses.tables import qualified, quote
 from dwsim_nb.warehouses.translate import parse
 
 if TYPE_CHECKING:
@@ -39,23 +41,6 @@ if TYPE_CHECKING:
 
 # Helpers are installed once per database URL and process.
 _INSTALLED: set[str] = set()
-
-
-def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None = None) -> str:
-    """The Redshift statement that loads the Parquet objects under ``uri`` into ``target``.
-
-    For example ``COPY "shop"."orders" FROM 's3://b/experiments/shop/orders/run_3/'
-    IAM_ROLE 'arn:aws:iam::123456789012:role/Load' FORMAT AS PARQUET``.
-    """
-    # Redshift maps Parquet columns to the table's by position; tables made from the spec have
-    # the columns in the order the generator writes them.
-    sql = (
-        f"COPY {target} FROM {string_literal(uri)} IAM_ROLE {string_literal(iam_role)} "
-        "FORMAT AS PARQUET"
-    )
-    if region:
-        sql += f" REGION {string_literal(region)}"
-    return sql
 
 
 def real_load_statements(

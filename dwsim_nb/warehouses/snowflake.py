@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import dwsim_nb.warehouses.fakesnow_bridge as fakesnow
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
-from dwsim_nb.staging import redact_url
+from dwsim_nb.redact import redact_url
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
