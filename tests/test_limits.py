@@ -108,3 +108,43 @@ def test_row_counts_in_bounds() -> None:
     assert limits.check_rows("t", 1000) == 1000
     assert limits.check_rows("t", 1e3) == 1000
     assert limits.check_rows("t", limits.MAX_TABLE_ROWS) == limits.MAX_TABLE_ROWS
+
+
+def _spec_bomb(field: str) -> str:
+    """A spec whose ``field`` on a column holds a 9-level alias bomb (about 630 bytes)."""
+    return (
+        _alias_bomb()
+        + "name: bomb\ntables:\n  - name: t\n    target_rows: 1\n    columns:\n"
+        + f"      - {{name: c, data_type: VARCHAR, {field}: *l9}}\n"
+    )
+
+
+@pytest.mark.parametrize("field", ["constant", "values", "json_shape", "physical"])
+def test_spec_reader_refuses_alias_bombs(field: str, tmp_path: Path) -> None:
+    from dwsim_nb.spec import parse_spec
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_spec_bomb(field), encoding="utf-8")
+    start = time.perf_counter()
+    for source in (path, path.read_text(encoding="utf-8")):
+        with pytest.raises(SpecError, match="aliases expand"):
+            parse_spec(source)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_cli_create_refuses_an_alias_bomb_in_one_paragraph(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_spec_bomb("constant"), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwsim_nb.cli", "--home", str(tmp_path / "ws"), "create", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "aliases expand" in output
+    assert "Traceback" not in output

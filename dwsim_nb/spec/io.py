@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+import dwsim_nb.limits as limits
 from dwsim_nb.errors import SpecError
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,9 +75,8 @@ def load_text(text: str, source: str = "<text>") -> Any:
     if not stripped:
         raise SpecError("the spec is empty", where=source, hint="give a JSON or YAML object")
     try:
-        if stripped.startswith(("{", "[")):
-            return json.loads(text)
-        return yaml.safe_load(text)
+        # Bounded: a YAML alias bomb or a 100,000-deep document is refused, not expanded.
+        return limits.load_document(text, where=source, error=SpecError)
     except json.JSONDecodeError as e:
         raise SpecError(
             f"invalid JSON: {e.msg}", where=f"{source}, line {e.lineno}, column {e.colno}"
@@ -95,17 +95,16 @@ def read_source(source: Any) -> tuple[Any, str]:
         and source.strip().endswith((".json", ".yaml", ".yml"))
     ):
         path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError(
-                f"spec file {str(path)!r} does not exist", hint="check the path"
-            ) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise SpecError(f"cannot read spec file {str(path)!r}: {e}") from None
+        text = limits.read_text(
+            path, what="spec file", limit=limits.MAX_SPEC_BYTES, error=SpecError
+        )
         return load_text(text, str(path)), str(path)
     if isinstance(source, (str, bytes)):
-        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+        text = (
+            limits.decode(source, what="the spec", error=SpecError)
+            if isinstance(source, bytes)
+            else source
+        )
         return load_text(text), "<text>"
     return source, "<spec>"
 
