@@ -148,3 +148,44 @@ def test_cli_create_refuses_an_alias_bomb_in_one_paragraph(tmp_path: Path) -> No
     assert proc.returncode != 0
     assert "aliases expand" in output
     assert "Traceback" not in output
+
+
+def test_generation_refuses_huge_row_counts_before_planning(tmp_path: Path) -> None:
+    from dwsim_nb.engine import generate_run
+    from dwsim_nb.errors import GenerationError
+    from dwsim_nb.spec import parse_spec
+
+    spec = parse_spec(
+        {
+            "name": "big",
+            "tables": [
+                {
+                    "name": "t",
+                    "target_rows": 10,
+                    "columns": [{"name": "id", "data_type": "BIGINT"}],
+                }
+            ],
+        }
+    )
+    start = time.perf_counter()
+    with pytest.raises(GenerationError, match="more than the 1,000,000,000,000") as info:
+        generate_run(spec, tmp_path / "run", rows={"t": 10**15}, seed=1)
+    assert "'t'" in str(info.value)
+    assert time.perf_counter() - start < 5.0
+    assert not any((tmp_path / "run").glob("**/*.parquet"))
+
+
+def test_plan_tasks_are_lazy() -> None:
+    from dwsim_nb.engine.plan import make_plan
+    from dwsim_nb.spec import parse_spec
+
+    spec = parse_spec(
+        {
+            "name": "big",
+            "tables": [{"name": "t", "columns": [{"name": "id", "data_type": "BIGINT"}]}],
+        }
+    )
+    plan = make_plan(spec, rows={"t": limits.MAX_TABLE_ROWS}, block_size=1000)
+    assert plan.task_count == limits.MAX_TABLE_ROWS // 1000
+    first = next(iter(plan.tasks()))
+    assert first == ("t", 0)

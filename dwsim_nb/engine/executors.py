@@ -83,18 +83,19 @@ class ProcessPoolExecutor(Executor):
         on_done: OnDone,
         cancel: threading.Event | None = None,
     ) -> None:
-        pending = list(tasks)
-        pending.reverse()
+        pending = iter(tasks)
+        upcoming = next(pending, None)
         # Submit a few tasks ahead per worker so cancelling stops soon and memory stays bounded.
         ahead = self.workers * 2
         with cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=_context()) as pool:
             running: dict[cf.Future[int], Task] = {}
             try:
-                while pending or running:
-                    while pending and len(running) < ahead:
+                while upcoming is not None or running:
+                    while upcoming is not None and len(running) < ahead:
                         if cancel is not None and cancel.is_set():
                             raise cancelled_error()
-                        table, block = pending.pop()
+                        table, block = upcoming
+                        upcoming = next(pending, None)
                         fut = pool.submit(run_block, plan, table, block, sink)
                         running[fut] = (table, block)
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
@@ -115,7 +116,7 @@ def auto_kind(plan: Plan, workers: int) -> str:
     A pool only pays for its start-up when there are several workers, several blocks and
     enough rows (``AUTO_POOL_MIN_ROWS``); a notebook's small runs stay in this process.
     """
-    if workers > 1 and len(plan.tasks()) > 1 and plan.total_rows >= AUTO_POOL_MIN_ROWS:
+    if workers > 1 and plan.task_count > 1 and plan.total_rows >= AUTO_POOL_MIN_ROWS:
         return "processes"
     return "inprocess"
 

@@ -7,6 +7,7 @@ engine, so the runtime, the generators and the checks can all read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dwsim_nb.spec.models import ExperimentSpec, Table
@@ -49,9 +50,14 @@ class Plan:
         start = block * self.block_size
         return start, min(self.rows[name], start + self.block_size)
 
-    def tasks(self) -> list[tuple[str, int]]:
-        """Every (table, block) of the run, parents first."""
-        return [(t, b) for t in self.order for b in range(self.blocks(t))]
+    def tasks(self) -> Iterator[tuple[str, int]]:
+        """Every (table, block) of the run, parents first; lazy, so a run of millions of blocks
+        is not held as a list."""
+        return ((t, b) for t in self.order for b in range(self.blocks(t)))
+
+    @property
+    def task_count(self) -> int:
+        return sum(self.blocks(t) for t in self.order)
 
     @property
     def total_rows(self) -> int:

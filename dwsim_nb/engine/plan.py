@@ -5,6 +5,7 @@ The plan itself is data (:mod:`dwsim_nb.engine.layout`); its names are re-export
 
 from __future__ import annotations
 
+import dwsim_nb.limits as limits
 from dwsim_nb.engine.checks import check_plan
 from dwsim_nb.engine.layout import (
     DEFAULT_BLOCK_SIZE,
@@ -53,6 +54,15 @@ def make_plan(
                 f"rows for table '{table.name}' must be a whole number >= 0, got {n!r}"
             )
         counts[table.name] = n
+    # Checked before anything is planned: 10**15 rows would otherwise become 4 * 10**9 blocks.
+    for name, n in counts.items():
+        limits.check_rows(name, n, error=GenerationError)
+    if sum(counts.values()) > limits.MAX_RUN_ROWS:
+        raise GenerationError(
+            f"the run asks for {sum(counts.values()):,} rows, more than the "
+            f"{limits.MAX_RUN_ROWS:,} a run may have.",
+            hint="ask for fewer rows",
+        )
     size = DEFAULT_BLOCK_SIZE if block_size is None else int(block_size)
     if size < 1:
         raise GenerationError(f"block_size must be at least 1, got {block_size}")
