@@ -85,7 +85,7 @@ def test_auto_stays_in_process_for_small_runs() -> None:
 
     spec = ExperimentSpec.parse(ECOM)
     small = make_plan(spec, rows=ROWS, block_size=BLOCK)  # 28k rows in 8 blocks
-    assert len(small.tasks()) > 1
+    assert small.task_count > 1
     assert auto_kind(small, 2) == "inprocess"
     assert make_executor("auto", 2, small).name == "inprocess"
     # ecom at full size (14M rows): planned only, nothing generated.
