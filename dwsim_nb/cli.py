@@ -1,6 +1,7 @@
 """``dwsim``: the command line, a thin shell over :class:`dwsim_nb.workspace.Workspace`.
 
 Exit codes: 0 success, 1 a dwsim error (one paragraph on stderr, no traceback), 2 a usage error,
+3 an internal error (one paragraph naming the command; ``DWSIM_DEBUG=1`` shows the traceback),
 130 interrupted. Heavy modules (duckdb, pandas, sqlglot) load inside the commands that need
 them, so ``dwsim --help`` starts fast.
 """
@@ -25,26 +26,90 @@ if TYPE_CHECKING:
 DIALECTS = ["redshift", "snowflake", "postgres", "duckdb", "sqlite", "ansi"]
 
 
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
+# Seeds are stored as SQLite integers in the catalog.
+SEED = click.IntRange(-(2**63), 2**63 - 1)
 
-    return Console(stderr=stderr, soft_wrap=not stderr)
+
+def _console(stderr: bool = False) -> Console:
+    from dwsim_nb.terminal import console
+
+    return console(stderr)
+
+
+def _say(*parts: Any, stderr: bool = False) -> None:
+    """Print one line of literal parts (names, values, paths) and ``(part, style)`` pairs."""
+    from rich.text import Text
+
+    from dwsim_nb.terminal import plain
+
+    line = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, None)
+        line.append(plain(text).plain, style)
+    _console(stderr).print(line)
+
+
+def _fail(label: str, message: str, code: int) -> None:
+    _say((label, "bold red"), " ", message, stderr=True)
+    sys.exit(code)
 
 
 class DwsimGroup(click.Group):
-    """Turns a DwsimError anywhere in a command into a message and exit code 1."""
+    """The one error path: a DwsimError anywhere in a command becomes one paragraph and exit
+    code 1; any other exception one "internal error" paragraph and exit code 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DwsimError as e:
-            from rich.markup import escape
-
-            _console(stderr=True).print(f"[bold red]error:[/bold red] {escape(str(e))}")
-            sys.exit(1)
+            _fail("error:", str(e), 1)
         except KeyboardInterrupt:
             _console(stderr=True).print("interrupted")
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except BrokenPipeError:
+            # The reader (head, less) went away: stop quietly, and let no flush at exit fail.
+            _silence_stdout()
+            sys.exit(1)
+        except OSError as e:
+            # The machine refused (no space, no permission, a name too long for a file): the
+            # user's to fix, not a bug.
+            where = f" ({e.filename})" if e.filename else ""
+            _fail(
+                "error:",
+                f"{e.strerror or _short(e)}{where}. Fix: check the path, its permissions, the "
+                "free space, and that names fit in a file name (255 bytes)",
+                1,
+            )
+        except Exception as e:
+            import os
+
+            if os.environ.get("DWSIM_DEBUG", "") not in ("", "0"):
+                raise
+            command = " ".join(filter(None, ["dwsim", ctx.invoked_subcommand]))
+            _fail(
+                "internal error:",
+                f"`{command}` failed unexpectedly ({type(e).__name__}: {_short(e)}). This is a "
+                "bug in dwsim: please report it with the command you ran; set DWSIM_DEBUG=1 to "
+                "see the traceback.",
+                3,
+            )
+
+
+def _short(e: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _workspace(ctx: click.Context) -> Workspace:
@@ -109,6 +174,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Show the interpreted spec; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
 @click.option("--strict", is_flag=True, help="Fail on statements that cannot be read.")
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE (e.g. latin-1)."
+)
 @click.pass_context
 def import_sql_cmd(
     ctx: click.Context,
@@ -119,11 +187,13 @@ def import_sql_cmd(
     dry_run: bool,
     as_json: bool,
     strict: bool,
+    encoding: str,
 ) -> None:
     """Create an experiment from CREATE TABLE statements in FILE."""
     from dwsim_nb.ddl import import_sql
+    from dwsim_nb.limits import MAX_SQL_BYTES, read_text
 
-    ddl = file.read_text(encoding="utf-8")
+    ddl = read_text(file, what="DDL file", limit=MAX_SQL_BYTES, encoding=encoding)
     if dry_run:
         spec = import_sql(
             ddl,
@@ -138,23 +208,34 @@ def import_sql_cmd(
         else:
             click.echo(spec.to_yaml())
         return
-    exp = _workspace(ctx).import_sql(
-        file, name=name, dialect=dialect.lower(), warehouse=warehouse, strict=strict
+    ws = _workspace(ctx)
+    spec = import_sql(
+        ddl,
+        dialect=dialect.lower(),
+        name=name,
+        strict=strict,
+        source=str(file),
+        target_warehouse=warehouse,
     )
-    _report_created(exp, as_json)
+    _report_created(ws.create(spec), as_json)
 
 
 def _report_created(exp: Any, as_json: bool) -> None:
     if as_json:
         click.echo(exp.spec.to_json())
         return
+    import shlex
+
     from dwsim_nb.terminal import spec_table
 
-    console = _console()
-    console.print(spec_table(exp))
+    _console().print(spec_table(exp))
     for w in exp.spec.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
-    console.print(f"created experiment [bold]{exp.name}[/bold]; next: dwsim generate {exp.name}")
+        _say(("warning:", "yellow"), " ", w)
+    _say(
+        "created experiment ",
+        (exp.name, "bold"),  # a Text part: shown literally, in bold
+        f"; next: dwsim generate {shlex.quote(exp.name)}",
+    )
 
 
 @main.command("create")
@@ -177,7 +258,7 @@ def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
     metavar="TABLE=COUNT",
     help="Rows for a table (repeat for more tables).",
 )
-@click.option("--seed", "-s", type=int, help="Seed; the same seed gives the same data.")
+@click.option("--seed", "-s", type=SEED, help="Seed (64-bit); the same seed gives the same data.")
 @click.option("--workers", "-k", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-load", is_flag=True, help="Only write the run's Parquet files.")
 @click.option(
@@ -202,11 +283,15 @@ def generate_cmd(
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    with RichProgress(console) as progress:
+    with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         # A scheduler address as client= selects the Dask executor, which opens the client for
         # this run and closes it after: the notebook's --dask goes through the same path.
         run = exp.generate(
-            rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress,
+            rows=rows,
+            seed=seed,
+            workers=workers,
+            load=not no_load,
+            progress=progress,
             client=dask_address,
         )
     _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
@@ -215,10 +300,14 @@ def generate_cmd(
 def _report_run(console: Console, run: Any, what: str) -> None:
     secs = run.seconds
     timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
+    from dwsim_nb.terminal import plain
+
     console.print(
-        f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
-        + (f" in {secs:.2f} s" if secs is not None else "")
-        + (f" ({timing})" if timing else "")
+        plain(
+            f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
+            + (f" in {secs:.2f} s" if secs is not None else "")
+            + (f" ({timing})" if timing else "")
+        )
     )
 
 
@@ -232,7 +321,7 @@ def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    with RichProgress(console) as progress:
+    with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         run = exp.load(run_id=run_id, progress=progress)
     _report_run(console, run, "loaded")
 
@@ -243,7 +332,7 @@ def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
 def reset_cmd(ctx: click.Context, name: str) -> None:
     """Empty every table of NAME (the tables stay)."""
     _workspace(ctx).experiment(name).reset()
-    click.echo(f"emptied the tables of {name}")
+    _say("emptied the tables of ", name)
 
 
 @main.command("delete")
@@ -255,9 +344,13 @@ def delete_cmd(ctx: click.Context, name: str, yes: bool) -> None:
     ws = _workspace(ctx)
     ws.experiment(name)  # a NotFoundError before asking
     if not yes:
-        click.confirm(f"delete experiment {name}, its tables and run files?", abort=True)
+        from dwsim_nb.terminal import plain
+
+        click.confirm(
+            f"delete experiment {plain(name).plain}, its tables and run files?", abort=True
+        )
     ws.delete(name)
-    click.echo(f"deleted {name}")
+    _say("deleted ", name)
 
 
 @main.command("list")
@@ -288,7 +381,9 @@ def runs_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
         _echo_json([r.to_dict() for r in runs])
         return
     if not runs:
-        click.echo(f"{name} has no runs yet; try `dwsim generate {name}`")
+        import shlex
+
+        _say(name, f" has no runs yet; try `dwsim generate {shlex.quote(name)}`")
         return
     from dwsim_nb.terminal import runs_table
 
@@ -311,12 +406,41 @@ def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> N
         sql = sys.stdin.read()
     exp = _workspace(ctx).experiment(name)
     if output is not None:
-        path = exp.export_query(sql, output)
-        click.echo(f"wrote {path}")
+        _say("wrote ", _export_query(exp, sql, output))
         return
     from dwsim_nb.terminal import df_table
 
     _console().print(df_table(exp.query(sql)))
+
+
+def _export_query(exp: Any, sql: str, output: Path) -> Path:
+    """``exp.export_query`` with the file system's and the format's refusals as DwsimErrors."""
+    import pyarrow as pa
+
+    from dwsim_nb.errors import QueryError
+
+    # Found before the query runs: a path that cannot be a file's.
+    for parent in output.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise QueryError(
+                    f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
+                    hint="choose a path inside a folder",
+                )
+            break
+    try:
+        return Path(exp.export_query(sql, output))
+    except OSError as e:
+        raise QueryError(
+            f"cannot write {str(output)!r}: {e.strerror or e}.", hint="check the path"
+        ) from None
+    except pa.ArrowException as e:
+        csv = output.suffix.lower() == ".csv"
+        raise QueryError(
+            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {_short(e)}.",
+            hint="cast list, struct, map and interval columns to text in the query"
+            + (" (or write .parquet)" if csv else ""),
+        ) from None
 
 
 @main.command("show")
@@ -329,13 +453,15 @@ def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         click.echo(exp.spec.to_json())
         return
-    from dwsim_nb.terminal import spec_table
+    from dwsim_nb.terminal import plain, spec_table
 
     console = _console()
     console.print(spec_table(exp))
     loaded = exp.loaded_run()
     console.print(
-        f"loaded: run {loaded.id}, {loaded.total_rows:,} rows" if loaded else "no data loaded"
+        plain(
+            f"loaded: run {loaded.id}, {loaded.total_rows:,} rows" if loaded else "no data loaded"
+        )
     )
 
 
@@ -397,7 +523,7 @@ def infer_cmd(
 def export_bundle_cmd(ctx: click.Context, name: str, path: Path, run_id: int | None) -> None:
     """Write a folder that regenerates NAME's data: spec, seed, DDL, notebook, requirements."""
     out = _workspace(ctx).experiment(name).export_bundle(path, run_id=run_id)
-    click.echo(f"wrote bundle {out}")
+    _say("wrote bundle ", out)
 
 
 @main.command("import-bundle")
@@ -408,14 +534,15 @@ def export_bundle_cmd(ctx: click.Context, name: str, path: Path, run_id: int | N
 def import_bundle_cmd(ctx: click.Context, path: Path, name: str | None, no_generate: bool) -> None:
     """Create an experiment from a bundle and regenerate (and check) its data."""
     exp = _workspace(ctx).import_bundle(path, name=name, generate=not no_generate)
-    click.echo(f"imported {exp.name}" + ("" if no_generate else " with its data, checked"))
+    _say("imported ", exp.name, "" if no_generate else " with its data, checked")
 
 
 @main.command("demo")
-@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--seed", type=SEED, default=42, show_default=True)
 @click.pass_context
 def demo_cmd(ctx: click.Context, seed: int) -> None:
     """Import a TICKIT Redshift schema, generate and load it, run two Redshift queries."""
+    import shlex
     import shutil
     import tempfile
 
@@ -428,14 +555,15 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
     console = _console()
     try:
         ws = Workspace(home or temp)
-        console.print(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in {ws.home}")
+        _say(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in ", ws.home)
         with RichProgress(console) as progress:
             result = run_demo(ws, seed=seed, progress=progress)
         _report_run(console, result.run, "generated and loaded into duckdb")
         for title, df in result.results.items():
             console.print(df_table(df, title=title))
         if temp is None:
-            console.print(f'explore it: dwsim --home {ws.home} query {DEMO_NAME} "select ..."')
+            home_arg = shlex.quote(str(ws.home))
+            _say(f'explore it: dwsim --home {home_arg} query {DEMO_NAME} "select ..."')
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
