@@ -124,6 +124,8 @@ def _echo_json(data: Any) -> None:
 
 
 def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from dwsim_nb.limits import check_rows
+
     rows: dict[str, int] = {}
     for item in values:
         table, sep, count = item.partition("=")
@@ -133,7 +135,10 @@ def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
             n = -1
         if not sep or not table or n < 0:
             raise click.BadParameter(f"{item!r}: write TABLE=COUNT, e.g. --rows orders=5000")
-        rows[table] = n
+        try:
+            rows[table] = check_rows(table, n)
+        except DwsimError as e:
+            raise click.BadParameter(str(e)) from None
     return rows or None
 
 

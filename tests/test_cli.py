@@ -232,3 +232,29 @@ def test_input_errors_end_in_one_paragraph_as_processes(tmp_path: Path) -> None:
     _fails_cleanly(_dwsim(home, "import-sql", str(ddl), "-n", long_name), 1, "255 bytes")
     listed = json.loads(_dwsim(home, "list", "--json").stdout)
     assert sorted(e["name"] for e in listed) == ["l", "t"]
+
+
+def test_progress_is_one_line_per_stage_whatever_the_number_of_tables() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from dwsim_nb.terminal import RichProgress
+
+    out = StringIO()
+    started = time.monotonic()
+    with RichProgress(Console(file=out, width=120), tables=3000) as progress:
+        for stage in ("generate", "load"):
+            progress.stage(stage)
+            for i in range(3000):
+                progress(f"t{i}", 0, 10)
+                progress(f"t{i}", 10, 10)
+                progress(f"t{i}", 10, 10)  # a repeated last report counts once
+        progress("[/x] :x:", 0, 5)
+        assert progress._progress.tasks[-1].fields["current"] == "[/x] :x: 0/5"
+    assert time.monotonic() - started < 10
+    assert len(progress._progress.tasks) == 2
+    shown = out.getvalue()
+    assert "generate" in shown and "load" in shown
+    assert "3,000/3,000 tables, 30,000 rows" in shown
+    assert len(shown.splitlines()) <= 4
