@@ -36,22 +36,10 @@ def _console(stderr: bool = False) -> Console:
     return console(stderr)
 
 
-def _say(*parts: Any, stderr: bool = False) -> None:
-    """Print one line of literal parts (names, values, paths) and ``(part, style)`` pairs."""
-    from rich.text import Text
+def _say(*parts: Any) -> None:
+    from dwsim_nb.terminal import say
 
-    from dwsim_nb.terminal import plain
-
-    line = Text()
-    for part in parts:
-        text, style = part if isinstance(part, tuple) else (part, None)
-        line.append(plain(text).plain, style)
-    _console(stderr).print(line)
-
-
-def _fail(label: str, message: str, code: int) -> None:
-    _say((label, "bold red"), " ", message, stderr=True)
-    sys.exit(code)
+    say(*parts)
 
 
 class DwsimGroup(click.Group):
@@ -61,55 +49,15 @@ class DwsimGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DwsimError as e:
-            _fail("error:", str(e), 1)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
         except KeyboardInterrupt:
             _console(stderr=True).print("interrupted")
             sys.exit(130)
-        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
-            raise
-        except BrokenPipeError:
-            # The reader (head, less) went away: stop quietly, and let no flush at exit fail.
-            _silence_stdout()
-            sys.exit(1)
-        except OSError as e:
-            # The machine refused (no space, no permission, a name too long for a file): the
-            # user's to fix, not a bug.
-            where = f" ({e.filename})" if e.filename else ""
-            _fail(
-                "error:",
-                f"{e.strerror or _short(e)}{where}. Fix: check the path, its permissions, the "
-                "free space, and that names fit in a file name (255 bytes)",
-                1,
-            )
         except Exception as e:
-            import os
+            from dwsim_nb.terminal import report_error
 
-            if os.environ.get("DWSIM_DEBUG", "") not in ("", "0"):
-                raise
-            command = " ".join(filter(None, ["dwsim", ctx.invoked_subcommand]))
-            _fail(
-                "internal error:",
-                f"`{command}` failed unexpectedly ({type(e).__name__}: {_short(e)}). This is a "
-                "bug in dwsim: please report it with the command you ran; set DWSIM_DEBUG=1 to "
-                "see the traceback.",
-                3,
-            )
-
-
-def _short(e: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(e).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _silence_stdout() -> None:
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+            sys.exit(report_error(e, " ".join(filter(None, ["dwsim", ctx.invoked_subcommand]))))
 
 
 def _workspace(ctx: click.Context) -> Workspace:
@@ -229,18 +177,9 @@ def _report_created(exp: Any, as_json: bool) -> None:
     if as_json:
         click.echo(exp.spec.to_json())
         return
-    import shlex
+    from dwsim_nb.terminal import report_created
 
-    from dwsim_nb.terminal import spec_table
-
-    _console().print(spec_table(exp))
-    for w in exp.spec.warnings:
-        _say(("warning:", "yellow"), " ", w)
-    _say(
-        "created experiment ",
-        (exp.name, "bold"),  # a Text part: shown literally, in bold
-        f"; next: dwsim generate {shlex.quote(exp.name)}",
-    )
+    report_created(_console(), exp)
 
 
 @main.command("create")
@@ -284,7 +223,7 @@ def generate_cmd(
     dask_address: str | None,
 ) -> None:
     """Generate data for experiment NAME and load it into its warehouse."""
-    from dwsim_nb.terminal import RichProgress
+    from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
@@ -299,21 +238,7 @@ def generate_cmd(
             progress=progress,
             client=dask_address,
         )
-    _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
-
-
-def _report_run(console: Console, run: Any, what: str) -> None:
-    secs = run.seconds
-    timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
-    from dwsim_nb.terminal import plain
-
-    console.print(
-        plain(
-            f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
-            + (f" in {secs:.2f} s" if secs is not None else "")
-            + (f" ({timing})" if timing else "")
-        )
-    )
+    report_run(console, run, "generated" + ("" if no_load else " and loaded"))
 
 
 @main.command("load")
@@ -322,13 +247,13 @@ def _report_run(console: Console, run: Any, what: str) -> None:
 @click.pass_context
 def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
     """Load a completed run of NAME into its warehouse (replacing the data there)."""
-    from dwsim_nb.terminal import RichProgress
+    from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
     with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         run = exp.load(run_id=run_id, progress=progress)
-    _report_run(console, run, "loaded")
+    report_run(console, run, "loaded")
 
 
 @main.command("reset")
@@ -419,30 +344,27 @@ def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> N
 
 
 def _export_query(exp: Any, sql: str, output: Path) -> Path:
-    """``exp.export_query`` with the file system's and the format's refusals as DwsimErrors."""
+    """``exp.export_query`` with a path under a file and what a format cannot hold as
+    DwsimErrors."""
     import pyarrow as pa
 
     from dwsim_nb.errors import QueryError
+    from dwsim_nb.terminal import short
 
-    # Found before the query runs: a path that cannot be a file's.
-    for parent in output.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise QueryError(
-                    f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
-                    hint="choose a path inside a folder",
-                )
-            break
+    # Found before the query runs: a path that cannot be a file's. Other OSErrors (permission,
+    # space) reach the group's error path with their path.
+    parent = next((p for p in output.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise QueryError(
+            f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
+            hint="choose a path inside a folder",
+        )
     try:
         return Path(exp.export_query(sql, output))
-    except OSError as e:
-        raise QueryError(
-            f"cannot write {str(output)!r}: {e.strerror or e}.", hint="check the path"
-        ) from None
     except pa.ArrowException as e:
         csv = output.suffix.lower() == ".csv"
         raise QueryError(
-            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {_short(e)}.",
+            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {short(e)}.",
             hint="cast list, struct, map and interval columns to text in the query"
             + (" (or write .parquet)" if csv else ""),
         ) from None
@@ -552,7 +474,7 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
     import tempfile
 
     from dwsim_nb.demo import DEMO_NAME, EXAMPLE_DDL, run_demo
-    from dwsim_nb.terminal import RichProgress, df_table
+    from dwsim_nb.terminal import RichProgress, df_table, report_run
     from dwsim_nb.workspace import Workspace
 
     home = (ctx.find_object(dict) or {}).get("home")
@@ -563,7 +485,7 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
         _say(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in ", ws.home)
         with RichProgress(console) as progress:
             result = run_demo(ws, seed=seed, progress=progress)
-        _report_run(console, result.run, "generated and loaded into duckdb")
+        report_run(console, result.run, "generated and loaded into duckdb")
         for title, df in result.results.items():
             console.print(df_table(df, title=title))
         if temp is None:

@@ -7,6 +7,7 @@ styling is markup.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,86 @@ def plain(value: object) -> Text:
 def console(stderr: bool = False) -> Console:
     """A console that replaces no ``:emoji:`` codes (markup stays on for this module's styles)."""
     return Console(stderr=stderr, soft_wrap=not stderr, emoji=False)
+
+
+def say(*parts: Any, stderr: bool = False) -> None:
+    """Print one line of literal parts (names, values, paths) and ``(part, style)`` pairs."""
+    line = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, None)
+        line.append(plain(text).plain, style)
+    console(stderr).print(line)
+
+
+def short(e: BaseException, limit: int = 300) -> str:
+    """An exception's message on one line, cut at ``limit`` characters."""
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report_error(e: Exception, command: str) -> int:
+    """Print the one paragraph for an exception out of ``command``; return the exit code.
+
+    A DwsimError is the user's to fix (1), and so is an OSError: no space, no permission, a name
+    too long for a file (1). Anything else is a bug (3): re-raised when DWSIM_DEBUG is set.
+    """
+    import os
+    import sys
+
+    if isinstance(e, BrokenPipeError):
+        # The reader (head, less) went away: stop quietly; no flush at exit may fail either.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    from dwsim_nb.errors import DwsimError
+
+    if isinstance(e, DwsimError):
+        say(("error:", "bold red"), " ", str(e), stderr=True)
+        return 1
+    if isinstance(e, OSError):
+        where = f" ({e.filename})" if e.filename else ""
+        say(
+            ("error:", "bold red"),
+            f" {e.strerror or short(e)}{where}. Fix: check the path, its permissions, the free "
+            "space, and that names fit in a file name (255 bytes)",
+            stderr=True,
+        )
+        return 1
+    if os.environ.get("DWSIM_DEBUG", "") not in ("", "0"):
+        raise e
+    say(
+        ("internal error:", "bold red"),
+        f" `{command}` failed unexpectedly ({type(e).__name__}: {short(e)}). This is a bug in "
+        "dwsim: please report it with the command you ran; set DWSIM_DEBUG=1 to see the "
+        "traceback.",
+        stderr=True,
+    )
+    return 3
+
+
+def report_created(out: Console, exp: Experiment) -> None:
+    import shlex
+
+    out.print(spec_table(exp))
+    for w in exp.spec.warnings:
+        say(("warning:", "yellow"), " ", w)
+    say(
+        "created experiment ",
+        (exp.name, "bold"),
+        f"; next: dwsim generate {shlex.quote(exp.name)}",
+    )
+
+
+def report_run(out: Console, run: Run, what: str) -> None:
+    secs = run.seconds
+    timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
+    out.print(
+        plain(
+            f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
+            + (f" in {secs:.2f} s" if secs is not None else "")
+            + (f" ({timing})" if timing else "")
+        )
+    )
 
 
 def df_table(df: pd.DataFrame, title: str | None = None, max_rows: int = MAX_ROWS) -> Table:
