@@ -147,21 +147,6 @@ def import_sql_cmd(
     from dwsim_nb.limits import MAX_SQL_BYTES, read_text
 
     ddl = read_text(file, what="DDL file", limit=MAX_SQL_BYTES, encoding=encoding)
-    if dry_run:
-        spec = import_sql(
-            ddl,
-            dialect=dialect.lower(),
-            name=name,
-            strict=strict,
-            source=str(file),
-            target_warehouse=warehouse,
-        )
-        if as_json:
-            click.echo(spec.to_json())
-        else:
-            click.echo(spec.to_yaml())
-        return
-    ws = _workspace(ctx)
     spec = import_sql(
         ddl,
         dialect=dialect.lower(),
@@ -170,7 +155,10 @@ def import_sql_cmd(
         source=str(file),
         target_warehouse=warehouse,
     )
-    _report_created(ws.create(spec), as_json)
+    if dry_run:
+        click.echo(spec.to_json() if as_json else spec.to_yaml())
+        return
+    _report_created(_workspace(ctx).create(spec), as_json)
 
 
 def _report_created(exp: Any, as_json: bool) -> None:
