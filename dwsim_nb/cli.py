@@ -1,6 +1,7 @@
 """``dwsim``: the command line, a thin shell over :class:`dwsim_nb.workspace.Workspace`.
 
 Exit codes: 0 success, 1 a dwsim error (one paragraph on stderr, no traceback), 2 a usage error,
+3 an internal error (one paragraph naming the command; ``DWSIM_DEBUG=1`` shows the traceback),
 130 interrupted. Heavy modules (duckdb, pandas, sqlglot) load inside the commands that need
 them, so ``dwsim --help`` starts fast.
 """
@@ -14,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dwsim_nb import __version__
 from dwsim_nb.dialects import DIALECT_NAMES
 from dwsim_nb.errors import DwsimError
+from dwsim_nb.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,26 +28,38 @@ if TYPE_CHECKING:
 DIALECTS = list(DIALECT_NAMES)
 
 
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
+# Seeds are stored as SQLite integers in the catalog.
+SEED = click.IntRange(-(2**63), 2**63 - 1)
 
-    return Console(stderr=stderr, soft_wrap=not stderr)
+
+def _console(stderr: bool = False) -> Console:
+    from dwsim_nb.terminal import console
+
+    return console(stderr)
+
+
+def _say(*parts: Any) -> None:
+    from dwsim_nb.terminal import say
+
+    say(*parts)
 
 
 class DwsimGroup(click.Group):
-    """Turns a DwsimError anywhere in a command into a message and exit code 1."""
+    """The one error path: a DwsimError anywhere in a command becomes one paragraph and exit
+    code 1; any other exception one "internal error" paragraph and exit code 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DwsimError as e:
-            from rich.markup import escape
-
-            _console(stderr=True).print(f"[bold red]error:[/bold red] {escape(str(e))}")
-            sys.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
         except KeyboardInterrupt:
             _console(stderr=True).print("interrupted")
             sys.exit(130)
+        except Exception as e:
+            from dwsim_nb.terminal import report_error
+
+            sys.exit(report_error(e, " ".join(filter(None, ["dwsim", ctx.invoked_subcommand]))))
 
 
 def _workspace(ctx: click.Context) -> Workspace:
@@ -61,6 +74,8 @@ def _echo_json(data: Any) -> None:
 
 
 def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from dwsim_nb.limits import check_rows
+
     rows: dict[str, int] = {}
     for item in values:
         table, sep, count = item.partition("=")
@@ -70,7 +85,10 @@ def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
             n = -1
         if not sep or not table or n < 0:
             raise click.BadParameter(f"{item!r}: write TABLE=COUNT, e.g. --rows orders=5000")
-        rows[table] = n
+        try:
+            rows[table] = check_rows(table, n)
+        except DwsimError as e:
+            raise click.BadParameter(str(e)) from None
     return rows or None
 
 
@@ -110,6 +128,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Show the interpreted spec; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
 @click.option("--strict", is_flag=True, help="Fail on statements that cannot be read.")
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE (e.g. latin-1)."
+)
 @click.pass_context
 def import_sql_cmd(
     ctx: click.Context,
@@ -120,42 +141,34 @@ def import_sql_cmd(
     dry_run: bool,
     as_json: bool,
     strict: bool,
+    encoding: str,
 ) -> None:
     """Create an experiment from CREATE TABLE statements in FILE."""
+    from dwsim_nb.limits import MAX_SQL_BYTES, read_text
     from dwsim_nb.workspace import import_sql
 
-    ddl = file.read_text(encoding="utf-8")
-    if dry_run:
-        spec = import_sql(
-            ddl,
-            dialect=dialect.lower(),
-            name=name,
-            strict=strict,
-            source=str(file),
-            target_warehouse=warehouse,
-        )
-        if as_json:
-            click.echo(spec.to_json())
-        else:
-            click.echo(spec.to_yaml())
-        return
-    exp = _workspace(ctx).import_sql(
-        file, name=name, dialect=dialect.lower(), warehouse=warehouse, strict=strict
+    ddl = read_text(file, what="DDL file", limit=MAX_SQL_BYTES, encoding=encoding)
+    spec = import_sql(
+        ddl,
+        dialect=dialect.lower(),
+        name=name,
+        strict=strict,
+        source=str(file),
+        target_warehouse=warehouse,
     )
-    _report_created(exp, as_json)
+    if dry_run:
+        click.echo(spec.to_json() if as_json else spec.to_yaml())
+        return
+    _report_created(_workspace(ctx).create(spec), as_json)
 
 
 def _report_created(exp: Any, as_json: bool) -> None:
     if as_json:
         click.echo(exp.spec.to_json())
         return
-    from dwsim_nb.terminal import spec_table
+    from dwsim_nb.terminal import report_created
 
-    console = _console()
-    console.print(spec_table(exp))
-    for w in exp.spec.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
-    console.print(f"created experiment [bold]{exp.name}[/bold]; next: dwsim generate {exp.name}")
+    report_created(_console(), exp)
 
 
 @main.command("create")
@@ -178,7 +191,7 @@ def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
     metavar="TABLE=COUNT",
     help="Rows for a table (repeat for more tables).",
 )
-@click.option("--seed", "-s", type=int, help="Seed; the same seed gives the same data.")
+@click.option("--seed", "-s", type=SEED, help="Seed (64-bit); the same seed gives the same data.")
 @click.option("--workers", "-k", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-load", is_flag=True, help="Only write the run's Parquet files.")
 @click.option(
@@ -199,28 +212,22 @@ def generate_cmd(
     dask_address: str | None,
 ) -> None:
     """Generate data for experiment NAME and load it into its warehouse."""
-    from dwsim_nb.terminal import RichProgress
+    from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    with RichProgress(console) as progress:
+    with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         # A scheduler address as client= selects the Dask executor, which opens the client for
         # this run and closes it after: the notebook's --dask goes through the same path.
         run = exp.generate(
-            rows=rows, seed=seed, workers=workers, load=not no_load, progress=progress,
+            rows=rows,
+            seed=seed,
+            workers=workers,
+            load=not no_load,
+            progress=progress,
             client=dask_address,
         )
-    _report_run(console, run, "generated" + ("" if no_load else " and loaded"))
-
-
-def _report_run(console: Console, run: Any, what: str) -> None:
-    secs = run.seconds
-    timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
-    console.print(
-        f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
-        + (f" in {secs:.2f} s" if secs is not None else "")
-        + (f" ({timing})" if timing else "")
-    )
+    report_run(console, run, "generated" + ("" if no_load else " and loaded"))
 
 
 @main.command("load")
@@ -229,13 +236,13 @@ def _report_run(console: Console, run: Any, what: str) -> None:
 @click.pass_context
 def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
     """Load a completed run of NAME into its warehouse (replacing the data there)."""
-    from dwsim_nb.terminal import RichProgress
+    from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
     console = _console()
-    with RichProgress(console) as progress:
+    with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         run = exp.load(run_id=run_id, progress=progress)
-    _report_run(console, run, "loaded")
+    report_run(console, run, "loaded")
 
 
 @main.command("reset")
@@ -244,7 +251,7 @@ def load_cmd(ctx: click.Context, name: str, run_id: int | None) -> None:
 def reset_cmd(ctx: click.Context, name: str) -> None:
     """Empty every table of NAME (the tables stay)."""
     _workspace(ctx).experiment(name).reset()
-    click.echo(f"emptied the tables of {name}")
+    _say("emptied the tables of ", name)
 
 
 @main.command("delete")
@@ -256,9 +263,13 @@ def delete_cmd(ctx: click.Context, name: str, yes: bool) -> None:
     ws = _workspace(ctx)
     ws.experiment(name)  # a NotFoundError before asking
     if not yes:
-        click.confirm(f"delete experiment {name}, its tables and run files?", abort=True)
+        from dwsim_nb.terminal import plain
+
+        click.confirm(
+            f"delete experiment {plain(name).plain}, its tables and run files?", abort=True
+        )
     ws.delete(name)
-    click.echo(f"deleted {name}")
+    _say("deleted ", name)
 
 
 @main.command("list")
@@ -289,7 +300,9 @@ def runs_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
         _echo_json([r.to_dict() for r in runs])
         return
     if not runs:
-        click.echo(f"{name} has no runs yet; try `dwsim generate {name}`")
+        import shlex
+
+        _say(name, f" has no runs yet; try `dwsim generate {shlex.quote(name)}`")
         return
     from dwsim_nb.terminal import runs_table
 
@@ -312,12 +325,38 @@ def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> N
         sql = sys.stdin.read()
     exp = _workspace(ctx).experiment(name)
     if output is not None:
-        path = exp.export_query(sql, output)
-        click.echo(f"wrote {path}")
+        _say("wrote ", _export_query(exp, sql, output))
         return
     from dwsim_nb.terminal import df_table
 
     _console().print(df_table(exp.query(sql)))
+
+
+def _export_query(exp: Any, sql: str, output: Path) -> Path:
+    """``exp.export_query`` with a path under a file and what a format cannot hold as
+    DwsimErrors."""
+    import pyarrow as pa
+
+    from dwsim_nb.errors import QueryError
+    from dwsim_nb.terminal import short
+
+    # Found before the query runs: a path that cannot be a file's. Other OSErrors (permission,
+    # space) reach the group's error path with their path.
+    parent = next((p for p in output.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise QueryError(
+            f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
+            hint="choose a path inside a folder",
+        )
+    try:
+        return Path(exp.export_query(sql, output))
+    except pa.ArrowException as e:
+        csv = output.suffix.lower() == ".csv"
+        raise QueryError(
+            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {short(e)}.",
+            hint="cast list, struct, map and interval columns to text in the query"
+            + (" (or write .parquet)" if csv else ""),
+        ) from None
 
 
 @main.command("show")
@@ -330,13 +369,15 @@ def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         click.echo(exp.spec.to_json())
         return
-    from dwsim_nb.terminal import spec_table
+    from dwsim_nb.terminal import plain, spec_table
 
     console = _console()
     console.print(spec_table(exp))
     loaded = exp.loaded_run()
     console.print(
-        f"loaded: run {loaded.id}, {loaded.total_rows:,} rows" if loaded else "no data loaded"
+        plain(
+            f"loaded: run {loaded.id}, {loaded.total_rows:,} rows" if loaded else "no data loaded"
+        )
     )
 
 
@@ -398,7 +439,7 @@ def infer_cmd(
 def export_bundle_cmd(ctx: click.Context, name: str, path: Path, run_id: int | None) -> None:
     """Write a folder that regenerates NAME's data: spec, seed, DDL, notebook, requirements."""
     out = _workspace(ctx).experiment(name).export_bundle(path, run_id=run_id)
-    click.echo(f"wrote bundle {out}")
+    _say("wrote bundle ", out)
 
 
 @main.command("import-bundle")
@@ -409,19 +450,20 @@ def export_bundle_cmd(ctx: click.Context, name: str, path: Path, run_id: int | N
 def import_bundle_cmd(ctx: click.Context, path: Path, name: str | None, no_generate: bool) -> None:
     """Create an experiment from a bundle and regenerate (and check) its data."""
     exp = _workspace(ctx).import_bundle(path, name=name, generate=not no_generate)
-    click.echo(f"imported {exp.name}" + ("" if no_generate else " with its data, checked"))
+    _say("imported ", exp.name, "" if no_generate else " with its data, checked")
 
 
 @main.command("demo")
-@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--seed", type=SEED, default=42, show_default=True)
 @click.pass_context
 def demo_cmd(ctx: click.Context, seed: int) -> None:
     """Import a TICKIT Redshift schema, generate and load it, run two Redshift queries."""
+    import shlex
     import shutil
     import tempfile
 
     from dwsim_nb.demo import DEMO_NAME, EXAMPLE_DDL, run_demo
-    from dwsim_nb.terminal import RichProgress, df_table
+    from dwsim_nb.terminal import RichProgress, df_table, report_run
     from dwsim_nb.workspace import Workspace
 
     home = (ctx.find_object(dict) or {}).get("home")
@@ -429,14 +471,15 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
     console = _console()
     try:
         ws = Workspace(home or temp)
-        console.print(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in {ws.home}")
+        _say(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in ", ws.home)
         with RichProgress(console) as progress:
             result = run_demo(ws, seed=seed, progress=progress)
-        _report_run(console, result.run, "generated and loaded into duckdb")
+        report_run(console, result.run, "generated and loaded into duckdb")
         for title, df in result.results.items():
             console.print(df_table(df, title=title))
         if temp is None:
-            console.print(f'explore it: dwsim --home {ws.home} query {DEMO_NAME} "select ..."')
+            home_arg = shlex.quote(str(ws.home))
+            _say(f'explore it: dwsim --home {home_arg} query {DEMO_NAME} "select ..."')
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)

@@ -33,6 +33,26 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+class Tally:
+    """Rows and finished tables of one stage over all its tables, updated in O(1) per report."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[int, int]] = {}
+        self.done = 0
+        self.total = 0
+        self.tables_done = 0
+
+    def update(self, table: str, rows_done: int, rows_total: int) -> None:
+        old = self.rows.get(table)
+        old_done, old_total = old if old is not None else (0, 0)
+        self.rows[table] = (rows_done, rows_total)
+        self.done += rows_done - old_done
+        self.total += rows_total - old_total
+        # A table may report its last count twice (an empty table's schema file, a retry).
+        was_done = old is not None and old_done >= old_total
+        self.tables_done += int(rows_done >= rows_total) - int(was_done)
+
+
 class _Throttle:
     def __init__(self) -> None:
         self._last: dict[str, float] = {}

@@ -1,12 +1,22 @@
-"""Terminal output for the CLI with rich: tables, progress bars, error paragraphs."""
+"""Terminal output for the CLI with rich: tables, progress bars, error paragraphs.
+
+Names, values, messages and paths come from users and their data, so they are shown through
+:func:`plain` (never parsed as rich markup or ``:emoji:`` codes); only this module's own
+styling is markup.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from dwsim_nb.progress import Tally
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,15 +27,112 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 50
 
+# C0/C1 control characters except tab and newline: shown as \\xNN so a value cannot move the
+# cursor, clear the screen or set the terminal's title.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: object) -> Text:
+    """``value`` as literal terminal text: no markup, no emoji codes, control codes escaped."""
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that replaces no ``:emoji:`` codes (markup stays on for this module's styles)."""
+    return Console(stderr=stderr, soft_wrap=not stderr, emoji=False)
+
+
+def say(*parts: Any, stderr: bool = False) -> None:
+    """Print one line of literal parts (names, values, paths) and ``(part, style)`` pairs."""
+    line = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, None)
+        line.append(plain(text).plain, style)
+    console(stderr).print(line)
+
+
+def short(e: BaseException, limit: int = 300) -> str:
+    """An exception's message on one line, cut at ``limit`` characters."""
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report_error(e: Exception, command: str) -> int:
+    """Print the one paragraph for an exception out of ``command``; return the exit code.
+
+    A DwsimError is the user's to fix (1), and so is an OSError: no space, no permission, a name
+    too long for a file (1). Anything else is a bug (3): re-raised when DWSIM_DEBUG is set.
+    """
+    import os
+    import sys
+
+    if isinstance(e, BrokenPipeError):
+        # The reader (head, less) went away: stop quietly; no flush at exit may fail either.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    from dwsim_nb.errors import DwsimError
+
+    if isinstance(e, DwsimError):
+        say(("error:", "bold red"), " ", str(e), stderr=True)
+        return 1
+    if isinstance(e, OSError):
+        where = f" ({e.filename})" if e.filename else ""
+        say(
+            ("error:", "bold red"),
+            f" {e.strerror or short(e)}{where}. Fix: check the path, its permissions, the free "
+            "space, and that names fit in a file name (255 bytes)",
+            stderr=True,
+        )
+        return 1
+    if os.environ.get("DWSIM_DEBUG", "") not in ("", "0"):
+        raise e
+    say(
+        ("internal error:", "bold red"),
+        f" `{command}` failed unexpectedly ({type(e).__name__}: {short(e)}). This is a bug in "
+        "dwsim: please report it with the command you ran; set DWSIM_DEBUG=1 to see the "
+        "traceback.",
+        stderr=True,
+    )
+    return 3
+
+
+def report_created(out: Console, exp: Experiment) -> None:
+    import shlex
+
+    out.print(spec_table(exp))
+    for w in exp.spec.warnings:
+        say(("warning:", "yellow"), " ", w)
+    say(
+        "created experiment ",
+        (exp.name, "bold"),
+        f"; next: dwsim generate {shlex.quote(exp.name)}",
+    )
+
+
+def report_run(out: Console, run: Run, what: str) -> None:
+    secs = run.seconds
+    timing = ", ".join(f"{k} {v:.2f} s" for k, v in run.timings.items() if "." not in k)
+    out.print(
+        plain(
+            f"run {run.id} {what}: {run.total_rows:,} rows in {len(run.rows)} tables"
+            + (f" in {secs:.2f} s" if secs is not None else "")
+            + (f" ({timing})" if timing else "")
+        )
+    )
+
 
 def df_table(df: pd.DataFrame, title: str | None = None, max_rows: int = MAX_ROWS) -> Table:
     """A DataFrame as a rich table (first ``max_rows`` rows)."""
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for name in df.columns:
-        numeric = _is_numeric(df[name])
-        table.add_column(str(name), justify="right" if numeric else "left")
-    for row in df.head(max_rows).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+    table = Table(
+        title=None if title is None else plain(title), title_justify="left", header_style="bold"
+    )
+    # By position: result columns may share a name (select 1 as a, 2 as a).
+    for i, name in enumerate(df.columns):
+        numeric = _is_numeric(df.iloc[:, i])
+        table.add_column(plain(name), justify="right" if numeric else "left")
+    for row in df.head(max_rows).itertuples(index=False, name=None):
+        table.add_row(*(plain(_cell(v)) for v in row))
     if len(df) > max_rows:
         table.caption = f"first {max_rows} of {len(df):,} rows"
     elif title is not None:
@@ -71,14 +178,14 @@ def runs_table(runs: list[Run]) -> Table:
             f"{r.total_rows:,}",
             "" if r.seed is None else str(r.seed),
             "yes" if r.loaded else "",
-            (r.error or "")[:80],
+            plain((r.error or "")[:80]),
         )
     return table
 
 
-def _status(status: str) -> str:
+def _status(status: str) -> Text:
     color = {"COMPLETED": "green", "FAILED": "red", "ABORTED": "yellow"}.get(status, "cyan")
-    return f"[{color}]{status}[/{color}]"
+    return Text(status, style=color)
 
 
 def experiments_table(experiments: list[Experiment]) -> Table:
@@ -89,9 +196,9 @@ def experiments_table(experiments: list[Experiment]) -> Table:
         runs = e.runs()
         loaded = next((r for r in runs if r.loaded), None)
         table.add_row(
-            e.name,
-            e.dialect,
-            e.warehouse_name,
+            plain(e.name),
+            plain(e.dialect),
+            plain(e.warehouse_name),
             str(len(e.spec.tables)),
             f"v{e.spec_version}",
             str(len(runs)),
@@ -103,7 +210,7 @@ def experiments_table(experiments: list[Experiment]) -> Table:
 def spec_table(exp: Experiment) -> Table:
     """Tables and columns of an experiment's spec."""
     table = Table(
-        title=f"{exp.name}: {exp.dialect} SQL on {exp.warehouse_name}",
+        title=plain(f"{exp.name}: {exp.dialect} SQL on {exp.warehouse_name}"),
         title_justify="left",
         header_style="bold",
     )
@@ -116,50 +223,77 @@ def spec_table(exp: Experiment) -> Table:
             if c.name in fks:
                 key = (key + " " if key else "") + f"FK {fks[c.name].references_table}"
             rule = c.rule_kind() or ""
-            table.add_row(t.name if i == 0 else "", c.name, c.data_type, key, rule)
+            cells = (t.name if i == 0 else "", c.name, c.data_type, key, rule)
+            table.add_row(*(plain(v) for v in cells))
     return table
 
 
 class RichProgress:
-    """The ``progress(table, rows_done, rows_total)`` callback as rich bars, one per table and
-    stage (generate, load). Thread-safe: the engine may report from worker threads."""
+    """The ``progress(table, rows_done, rows_total)`` callback as one rich bar per stage
+    (generate, load): tables done of ``tables``, rows so far, and the table reported last.
 
-    def __init__(self, console: Console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
+    A report costs O(1) and a screen refresh draws one line per stage, whatever the number of
+    tables. Thread-safe: the engine may report from worker threads.
+    """
 
+    def __init__(self, console: Console, tables: int | None = None) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Column
+
+        self._tables = tables
         self._progress: Progress = Progress(
-            TextColumn("{task.description:<24}"),
+            TextColumn("{task.description:<9}", markup=False),
             BarColumn(),
-            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}", markup=False),
             TimeElapsedColumn(),
+            # The current table's name is data: literal, cut to one line.
+            TextColumn(
+                "{task.fields[current]}",
+                markup=False,
+                table_column=Column(no_wrap=True, overflow="ellipsis", max_width=40),
+            ),
             console=console,
             transient=False,
         )
-        self._tasks: dict[tuple[str, str], TaskID] = {}
-        self._stage = "generate"
+        self._task: TaskID | None = None
+        self._tally = Tally()
         self._lock = threading.Lock()
 
     def stage(self, name: str) -> None:
-        self._stage = name
+        with self._lock:
+            self._finish()
+            self._tally = Tally()
+            self._task = self._progress.add_task(name, total=self._tables, counts="", current="")
 
     def __call__(self, table: str, rows_done: int, rows_total: int) -> None:
         with self._lock:
-            key = (self._stage, table)
-            task = self._tasks.get(key)
-            if task is None:
-                task = self._progress.add_task(f"{self._stage} {table}", total=rows_total)
-                self._tasks[key] = task
-            self._progress.update(task, completed=rows_done, total=rows_total)
+            if self._task is None:
+                self._task = self._progress.add_task(
+                    "generate", total=self._tables, counts="", current=""
+                )
+            t = self._tally
+            t.update(table, rows_done, rows_total)
+            self._progress.update(
+                self._task,
+                completed=t.tables_done,
+                counts=self._counts(),
+                current=plain(f"{table} {rows_done:,}/{rows_total:,}").plain,
+            )
+
+    def _counts(self) -> str:
+        t = self._tally
+        of = f"/{self._tables:,}" if self._tables is not None else ""
+        return f"{t.tables_done:,}{of} tables, {t.done:,} rows"
+
+    def _finish(self) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, counts=self._counts(), current="")
 
     def __enter__(self) -> RichProgress:
         self._progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._finish()
         self._progress.stop()

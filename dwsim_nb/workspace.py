@@ -85,16 +85,19 @@ class Workspace:
         dialect: str = "ansi",
         warehouse: str = "duckdb",
         strict: bool = False,
+        encoding: str = "utf-8",
     ) -> Experiment:
-        """Create an experiment from CREATE TABLE statements (text or a .sql file's path)."""
+        """Create an experiment from CREATE TABLE statements (text or a .sql file's path, read
+        as ``encoding``)."""
         from dwsim_nb.ddl import import_sql
+        from dwsim_nb.limits import MAX_SQL_BYTES, read_text
 
         source = None
         if isinstance(ddl, Path) or (
             isinstance(ddl, str) and "\n" not in ddl and ddl.endswith(".sql") and Path(ddl).exists()
         ):
             source = str(ddl)
-            ddl = Path(ddl).read_text(encoding="utf-8")
+            ddl = read_text(ddl, what="DDL file", limit=MAX_SQL_BYTES, encoding=encoding)
         spec = import_sql(
             str(ddl),
             dialect=dialect,

@@ -189,3 +189,15 @@ def test_plan_tasks_are_lazy() -> None:
     assert plan.task_count == limits.MAX_TABLE_ROWS // 1000
     first = next(iter(plan.tasks()))
     assert first == ("t", 0)
+
+
+def test_workspace_import_sql_reads_files_through_the_bounds(tmp_path: Path) -> None:
+    from dwsim_nb import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    path = tmp_path / "shop.sql"
+    path.write_bytes("create table t (name varchar(10) default 'café');\n".encode("latin-1"))
+    with pytest.raises(DwsimError, match="not valid utf-8 text"):
+        ws.import_sql(path, name="shop")
+    exp = ws.import_sql(path, name="shop", encoding="latin-1")
+    assert exp.spec.table("t").column("name").default == "'café'"

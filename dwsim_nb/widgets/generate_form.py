@@ -27,7 +27,8 @@ class GenerateForm(w.VBox):
     ``distributed.Client`` made in the notebook (or an address) and fills the field with its
     scheduler: the form uses that client while the field shows its address.
 
-        form = GenerateForm(ws, "shop", client=Client(LocalCluster()))
+        cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
+        form = GenerateForm(ws, "shop", client=Client(cluster))
     """
 
     def __init__(
