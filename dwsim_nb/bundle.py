@@ -146,13 +146,47 @@ def read_bundle(path: str | Path) -> tuple[ExperimentSpec, dict[str, Any]]:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except ValueError as e:
         raise BundleError(f"bundle.json is not JSON: {e}.", where=str(info_path)) from None
+    if not isinstance(info, dict):
+        raise BundleError("bundle.json is not a JSON object.", where=str(info_path))
     if info.get("format") != BUNDLE_FORMAT:
         raise BundleError(
             f"bundle format {info.get('format')!r} is not {BUNDLE_FORMAT}.",
             where=str(info_path),
             hint="install the dwsim-nb version named in its requirements.txt",
         )
+    _check_info(info, str(info_path))
     return parse_spec(spec_path), info
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_info(info: dict[str, Any], where: str) -> None:
+    """Refuse an edited bundle.json whose fields would reach the engine with the wrong shape."""
+    from dwsim_nb.limits import MAX_TABLE_ROWS
+
+    problems = []
+    if not _whole(info.get("seed"), -(2**63), 2**63 - 1):
+        problems.append(f"'seed' must be a whole number, not {info.get('seed')!r}")
+    if not _whole(info.get("block_size"), 1, MAX_TABLE_ROWS):
+        problems.append(f"'block_size' must be a whole number >= 1, not {info.get('block_size')!r}")
+    rows = info.get("rows")
+    if not isinstance(rows, dict) or not all(
+        isinstance(k, str) and _whole(v, 0, MAX_TABLE_ROWS) for k, v in rows.items()
+    ):
+        problems.append("'rows' must map table names to row counts")
+    tables = info.get("tables")
+    if not isinstance(tables, dict) or not all(
+        isinstance(k, str) and isinstance(v, dict) for k, v in tables.items()
+    ):
+        problems.append("'tables' must map table names to their file hashes")
+    if problems:
+        raise BundleError(
+            "bundle.json was edited or damaged: " + "; ".join(problems) + ".",
+            where=where,
+            hint="export the bundle again from its experiment (exp.export_bundle(...))",
+        )
 
 
 def regenerate(path: str | Path, out_dir: str | Path, *, workers: int | None = None) -> Manifest:

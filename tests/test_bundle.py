@@ -132,3 +132,22 @@ def test_bundle_errors(exp: Experiment, tmp_path: Path) -> None:
     (bundle / "bundle.json").write_text(json.dumps(info))
     with pytest.raises(BundleError, match="orders"):
         Workspace(tmp_path / "w2").import_bundle(bundle)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("seed", "abc", "'seed' must be a whole number"),
+        ("rows", [1, 2], "'rows' must map table names"),
+        ("tables", 5, "'tables' must map table names"),
+        ("block_size", 0, "'block_size' must be a whole number"),
+    ],
+)
+def test_tampered_bundle_json_is_refused(
+    exp: Experiment, tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    folder = exp.export_bundle(tmp_path / "b")
+    meta = json.loads((folder / "bundle.json").read_text())
+    (folder / "bundle.json").write_text(json.dumps({**meta, field: value}))
+    with pytest.raises(BundleError, match=message):
+        read_bundle(folder)
