@@ -33,6 +33,7 @@ import dwsim_nb.warehouses.fakesnow_bridge as fakesnow
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.redact import redact_url
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
+from dwsim_nb.warehouses.names import physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
 
@@ -80,9 +81,10 @@ class SnowflakeWarehouse(Warehouse):
     dialect = "snowflake"
     engine_dialect = "snowflake"
 
-    def schema_for(self, spec: ExperimentSpec) -> str:
-        # Snowflake folds unquoted names to upper case; fakesnow does the same for schemas.
-        return spec.name.upper()
+    def physical_name(self, name: str) -> str:
+        # Snowflake folds unquoted names to upper case; fakesnow does the same for schemas, and
+        # matches them without case underneath (DuckDB).
+        return physical_name(name, ignore_case=True, max_bytes=self.max_name_bytes, spell=str.upper)
 
 
 class SnowflakeAccount(SnowflakeWarehouse):
@@ -90,6 +92,7 @@ class SnowflakeAccount(SnowflakeWarehouse):
     them (:func:`external_stage_sql`, :func:`copy_into_sql`); every verb here says so."""
 
     shared_access = True
+    max_name_bytes = 255
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
