@@ -154,3 +154,11 @@ def test_a_failed_create_leaves_no_catalog_row(
     with pytest.raises(OSError):
         ws.create(spec("shop"))
     assert ws.experiments() == []
+
+
+@pytest.mark.parametrize("name", ["main", "temp"])
+def test_sqlite_experiments_may_take_sqlite_own_database_names(name: str, tmp_path: Path) -> None:
+    ws = dw.Workspace(tmp_path / "ws")
+    exp = ws.create(spec(name, "sqlite"))
+    exp.generate(rows={"t": 3}, seed=1)
+    assert int(exp.query("select count(*) as n from t")["n"][0]) == 3

@@ -42,14 +42,17 @@ def physical_name(
     max_bytes: int | None = None,
     clean: Callable[[str], str] = _same,
     spell: Callable[[str], str] = _same,
+    reserved: frozenset[str] = frozenset(),
 ) -> str:
     """The name the engine stores for ``name``: distinct names stay distinct after the engine's
     case folding (``ignore_case``) and length limit (``max_bytes``, UTF-8). ``clean`` maps the
     characters the place cannot hold (a file name's), ``spell`` writes the result as the engine
-    wants it spelled (Snowflake: upper case)."""
+    wants it spelled (Snowflake: upper case); a name whose key is in ``reserved`` (the engine's
+    own) is hashed too."""
     key = name.casefold() if ignore_case else name
     fits = max_bytes is None or len(name.encode()) <= max_bytes
-    if key == name and clean(name) == name and fits and not _HASHED.search(name):
+    plain = key == name and clean(name) == name and key not in reserved
+    if plain and fits and not _HASHED.search(name):
         return spell(name)
     digest = hashlib.sha256(name.encode()).hexdigest()[:_HASH_HEX]
     prefix = clean(key)

@@ -50,6 +50,10 @@ class SQLiteWarehouse(Warehouse):
         self.path = Path(options.get("path") or self.home / "warehouse.sqlite")
         self.files_dir = self.path.parent / "sqlite"
 
+    def physical_name(self, name: str) -> str:
+        # The name the experiment's file is attached under: "main" and "temp" are SQLite's own.
+        return physical_name(name, ignore_case=True, reserved=frozenset({"main", "temp"}))
+
     def file_for(self, spec: ExperimentSpec) -> Path:
         # File names may be compared without case (macOS, Windows) and hold only some
         # characters: names that differ only there get a file each all the same.
