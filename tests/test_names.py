@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import dwsim_nb as dw
-from dwsim_nb.errors import SpecError
+from dwsim_nb.errors import DDLError, SpecError
 from dwsim_nb.spec import ExperimentSpec
 from dwsim_nb.warehouses.names import cut_bytes, physical_name
 
@@ -162,3 +162,63 @@ def test_sqlite_experiments_may_take_sqlite_own_database_names(name: str, tmp_pa
     exp = ws.create(spec(name, "sqlite"))
     exp.generate(rows={"t": 3}, seed=1)
     assert int(exp.query("select count(*) as n from t")["n"][0]) == 3
+
+
+# --- DDL import: the dialect's identifier rules ----------------------------------------------
+
+
+def _import(sql: str, dialect: str, strict: bool = False) -> ExperimentSpec:
+    return dw.import_sql(sql, dialect=dialect, strict=strict)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql"),
+    [
+        ("postgres", 'CREATE TABLE "Orders" (id int);\nCREATE TABLE orders (id int, x int);'),
+        ("redshift", 'CREATE TABLE "Orders" (id int);\nCREATE TABLE "orders" (id int, x int);'),
+        ("snowflake", 'CREATE TABLE "orders" (id int);\nCREATE TABLE orders (id int, x int);'),
+    ],
+)
+def test_tables_the_dialect_keeps_apart_are_never_merged(dialect: str, sql: str) -> None:
+    with pytest.raises(DDLError, match=r"line 2: tables .*rders.* are different tables"):
+        _import(sql, dialect, strict=True)
+    spec = _import(sql, dialect)
+    # The first is kept whole, and the warning says the second was not merged into it.
+    assert [(t.name, [c.name for c in t.columns]) for t in spec.tables] == [
+        (spec.tables[0].name, ["id"])
+    ]
+    assert any("the later table was skipped" in w for w in spec.warnings)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql"),
+    [
+        ("postgres", "CREATE TABLE Orders (id int);\nCREATE TABLE ORDERS (id int, x int);"),
+        ("snowflake", 'CREATE TABLE "ORDERS" (id int);\nCREATE TABLE orders (id int, x int);'),
+        ("duckdb", 'CREATE TABLE "Orders" (id int);\nCREATE TABLE orders (id int, x int);'),
+    ],
+)
+def test_one_table_created_twice_is_still_one_table(dialect: str, sql: str) -> None:
+    spec = _import(sql, dialect, strict=True)
+    assert [[c.name for c in t.columns] for t in spec.tables] == [["id", "x"]]
+    assert any("created again" in w for w in spec.warnings)
+
+
+def test_quoted_columns_differing_by_case_are_refused_or_skipped_with_a_warning() -> None:
+    sql = 'CREATE TABLE t ("Id" int, id int);'
+    with pytest.raises(DDLError, match=r'columns "Id" and id are different columns in postgres'):
+        _import(sql, "postgres", strict=True)
+    spec = _import(sql, "postgres")
+    assert [c.name for c in spec.tables[0].columns] == ["Id"]
+    assert any("the later column was skipped" in w for w in spec.warnings)
+    # Snowflake folds an unquoted id to ID: the same column as "ID", another than "id".
+    assert _import('CREATE TABLE t ("ID" int, id int);', "snowflake", strict=True)
+    with pytest.raises(DDLError, match="different columns in snowflake"):
+        _import('CREATE TABLE t ("id" int, id int);', "snowflake", strict=True)
+
+
+def test_a_column_added_later_that_differs_only_by_case_is_refused() -> None:
+    sql = 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN "ID" int;'
+    with pytest.raises(DDLError, match=r"line 2.*differs only by case"):
+        _import(sql, "postgres", strict=True)
+    assert [c.name for c in _import(sql, "postgres").tables[0].columns] == ["id"]
