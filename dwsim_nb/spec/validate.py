@@ -71,7 +71,8 @@ def check_name(kind: str, name: str) -> str | None:
     if kind in _PATH_KINDS and len(name.encode()) > FILE_NAME_BYTES:
         return (
             f"{kind} name {name[:20]!r}... is {len(name.encode())} bytes in UTF-8, too long for "
-            f"a file name; use at most {FILE_NAME_BYTES} bytes"
+            f"a file name (255 bytes, less the suffixes the workspace adds); use at most "
+            f"{FILE_NAME_BYTES} bytes"
         )
     if kind in _PATH_KINDS and (_PATH_CHARS.search(name) or name in (".", "..")):
         # Experiment and table names become folder names (runs/<experiment>/run_N/<table>/);
