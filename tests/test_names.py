@@ -222,3 +222,48 @@ def test_a_column_added_later_that_differs_only_by_case_is_refused() -> None:
     with pytest.raises(DDLError, match=r"line 2.*differs only by case"):
         _import(sql, "postgres", strict=True)
     assert [c.name for c in _import(sql, "postgres").tables[0].columns] == ["id"]
+
+
+# --- schemas the engine keeps for itself -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("warehouse", "names"),
+    [
+        ("duckdb", ["main", "information_schema", "pg_catalog", "temp", "system"]),
+        ("snowflake", ["main", "information_schema", "public"]),
+        pytest.param(
+            "postgres",
+            ["public", "information_schema", "pg_x", "dwsim_rs"],
+            marks=pytest.mark.postgres,
+        ),
+        pytest.param("redshift", ["public", "dwsim_rs"], marks=pytest.mark.postgres),
+    ],
+)
+def test_experiments_named_like_an_engine_schema_get_their_own(
+    warehouse: str,
+    names: list[str],
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keep = None
+    if warehouse in ("postgres", "redshift"):
+        import psycopg
+
+        url = request.getfixturevalue("postgres_url")
+        monkeypatch.setenv("DWSIM_POSTGRES_URL", url)
+        monkeypatch.setenv("DWSIM_REDSHIFT_URL", url)
+        keep = psycopg.connect(url, autocommit=True)
+        keep.execute("CREATE TABLE public.keep_me (x int)")
+    ws = dw.Workspace(tmp_path / "ws")
+    for name in names:
+        exp = ws.create(spec(name, warehouse))
+        assert exp.warehouse.schema_for(exp.spec).lower() != name
+        exp.generate(rows={"t": 3}, seed=1)
+        assert int(exp.query("select count(*) as n from t")["n"][0]) == 3
+        ws.delete(name)
+    if keep is not None:
+        # Nothing of the server's own schemas was dropped.
+        assert keep.execute("SELECT count(*) FROM public.keep_me").fetchone() == (0,)
+        keep.close()

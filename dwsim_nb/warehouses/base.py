@@ -157,6 +157,9 @@ class Warehouse(ABC):
     names_ignore_case: ClassVar[bool] = True
     #: the longest schema name the engine keeps, in UTF-8 bytes (None: no limit)
     max_name_bytes: ClassVar[int | None] = None
+    #: schema names the engine (or this package) keeps for itself, and reserved prefixes
+    own_schemas: ClassVar[frozenset[str]] = frozenset()
+    own_prefixes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, home: Path, **options: Any) -> None:
         self.home = Path(home)
@@ -172,8 +175,15 @@ class Warehouse(ABC):
     def physical_name(self, name: str) -> str:
         """An experiment name as this warehouse stores it (see :mod:`.names`)."""
         return physical_name(
-            name, ignore_case=self.names_ignore_case, max_bytes=self.max_name_bytes
+            name,
+            ignore_case=self.names_ignore_case,
+            max_bytes=self.max_name_bytes,
+            reserved=self.is_own_schema,
         )
+
+    def is_own_schema(self, key: str) -> bool:
+        """Whether a (folded) name is one of the schemas the engine keeps for itself."""
+        return key in self.own_schemas or key.startswith(self.own_prefixes)
 
     def declare_keys(self, spec: ExperimentSpec) -> bool:
         """Declare PRIMARY KEY / UNIQUE? Option ``keys`` = "declare" | "informational" | "auto"

@@ -44,15 +44,13 @@ class SQLiteWarehouse(Warehouse):
     # let several processes use the files at once.
     declares_foreign_keys = True
     shared_access = True
+    # The name the experiment's file is attached under: these two are SQLite's own.
+    own_schemas = frozenset({"main", "temp"})
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
         self.path = Path(options.get("path") or self.home / "warehouse.sqlite")
         self.files_dir = self.path.parent / "sqlite"
-
-    def physical_name(self, name: str) -> str:
-        # The name the experiment's file is attached under: "main" and "temp" are SQLite's own.
-        return physical_name(name, ignore_case=True, reserved=frozenset({"main", "temp"}))
 
     def file_for(self, spec: ExperimentSpec) -> Path:
         # File names may be compared without case (macOS, Windows) and hold only some
