@@ -108,6 +108,14 @@ def test_colliding_names_keep_their_own_rows(
     ws.delete(second)
 
 
+def test_one_long_table_name_loads_on_every_warehouse(target: str, tmp_path: Path) -> None:
+    ws = dw.Workspace(tmp_path / "ws")
+    exp = ws.create(spec("longs", target, tables=[LONG_A]))
+    exp.generate(rows={LONG_A: 4}, seed=1)
+    assert int(exp.query(f"select count(*) as n from {LONG_A}")["n"][0]) == 4
+    ws.delete("longs")
+
+
 # --- refused before anything is made ---------------------------------------------------------
 
 
