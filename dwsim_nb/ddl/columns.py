@@ -306,8 +306,9 @@ def read_column(
 ) -> tuple[RawColumn, TypeText | None]:
     """Read ``name type options...``; the column is appended to ``table``."""
     name = cur.name_part("a column name")
+    quoted = cur.last_quoted()
     tt = read_type(cur)
-    col = RawColumn(name=name, fields={}, line=line)
+    col = RawColumn(name=name, fields={}, line=line, quoted=quoted)
     col.fields["physical"] = {}
     if tt is not None:
         _apply_type(col, tt, table, script)

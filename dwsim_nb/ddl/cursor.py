@@ -151,6 +151,13 @@ class Cursor:
         self.i += 1
         return tok.text
 
+    def last_quoted(self) -> bool:
+        """Whether the name just read was quoted ("Orders", or a string some dumps use)."""
+        tok = self.tokens[self.i - 1] if self.i else None
+        return tok is not None and (
+            tok.token_type == TokenType.IDENTIFIER or tok.token_type in STRING_TYPES
+        )
+
     def qualified_name(self, what: str = "a table name") -> tuple[list[str], int, int]:
         """``a.b.c`` -> (parts, start offset, end offset exclusive)."""
         start = self.offset()

@@ -17,7 +17,7 @@ from dwsim_nb.ddl.create import (
     read_create_table,
 )
 from dwsim_nb.ddl.cursor import Cursor, ParseFail
-from dwsim_nb.ddl.script import Script
+from dwsim_nb.ddl.script import RawColumn, RawTable, Script, identity
 from dwsim_nb.ddl.split import Positions, Statement, split_statements
 from dwsim_nb.ddl.statements import (
     read_alter_table,
@@ -280,17 +280,63 @@ class _Reader:
         self.note(line, f"skipped CREATE {' '.join(kind_words)} {name}".rstrip())
 
     def add_table(self, table: object, line: int) -> None:
-        from dwsim_nb.ddl.script import RawTable
-
         assert isinstance(table, RawTable)
+        self.drop_case_twins(table, line)
         key = table.name.lower()
         if key in self.script.tables:
             old = self.script.tables[key]
+            if self.identity(old) != self.identity(table):
+                self.case_twins(
+                    f"tables {_written(old)} (line {old.line}) and {_written(table)}", line, "table"
+                )
+                return
             self.script.warnings.append(
                 f"line {line}: table '{table.name}' is created again (first at line {old.line}); "
                 "the later definition is used"
             )
         self.script.tables[key] = table
+
+    def identity(self, item: RawTable | RawColumn) -> str:
+        return identity(item.name, item.quoted, self.script.dialect)
+
+    def case_twins(self, both: str, line: int, kind: str) -> None:
+        """Two objects the dialect keeps apart whose names differ only by case: a spec cannot
+        hold both (DuckDB and the Snowflake emulator match names without case), so refuse when
+        strict, else keep the first and say so."""
+        message = (
+            f"{both} are different {kind}s in {self.script.dialect} (a quoted name keeps its "
+            "case), but their names differ only by case, and an experiment matches names "
+            "without case"
+        )
+        if self.strict:
+            raise DDLError(
+                message + ".",
+                line=line,
+                source=self.source,
+                hint=f"rename one {kind}, or import without strict to keep only the first",
+            )
+        self.script.warnings.append(f"line {line}: {message}; the later {kind} was skipped")
+
+    def drop_case_twins(self, table: RawTable, line: int) -> None:
+        """Columns of ``table`` that are distinct in the dialect but equal without case."""
+        seen: dict[str, RawColumn] = {}
+        kept: list[RawColumn] = []
+        for col in table.columns:
+            first = seen.setdefault(col.name.lower(), col)
+            if first is not col and self.identity(first) != self.identity(col):
+                self.case_twins(
+                    f"table '{table.name}': columns {_written(first)} and {_written(col)}",
+                    col.line or line,
+                    "column",
+                )
+                continue
+            kept.append(col)
+        table.columns[:] = kept
+
+
+def _written(item: RawTable | RawColumn) -> str:
+    """A name as the script wrote it: quoted or bare."""
+    return f'"{item.name}"' if item.quoted else item.name
 
 
 def read_script(

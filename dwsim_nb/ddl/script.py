@@ -10,6 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dwsim_nb.dialects import by_name
+
+
+def identity(name: str, quoted: bool, dialect: str) -> str:
+    """What ``name`` is to ``dialect``: unquoted names fold (PostgreSQL and Redshift to lower
+    case, Snowflake to upper), quoted ones keep their case; DuckDB and SQLite match every name
+    without case. Two names with one identity are one object in that dialect."""
+    record = by_name(dialect)
+    if record.folding == "none":
+        return name.casefold()
+    return name if quoted else record.fold(name)
+
 
 @dataclass
 class RawForeignKey:
@@ -27,6 +39,7 @@ class RawColumn:
     line: int
     required: bool = False
     unique: bool = False
+    quoted: bool = False
 
 
 @dataclass
@@ -41,6 +54,7 @@ class RawTable:
     foreign_keys: list[RawForeignKey] = field(default_factory=list)
     physical: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
+    quoted: bool = False
 
     def column(self, name: str) -> RawColumn | None:
         for col in self.columns:

@@ -16,7 +16,7 @@ from dwsim_nb.ddl.columns import (
     read_type,
 )
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
-from dwsim_nb.ddl.script import Domain, RawColumn, Script
+from dwsim_nb.ddl.script import Domain, RawColumn, Script, identity
 from dwsim_nb.ddl.types import resolve_type
 
 
@@ -57,6 +57,19 @@ def read_alter_table(cur: Cursor, script: Script, line: int, line_at: LineAt) ->
             if tt is None:
                 table.columns.remove(col)
                 raise ParseFail(f"ADD COLUMN {col.name} has no type", cur.tokens[a].start)
+            twin = next(
+                (c for c in table.columns if c is not col and c.name.lower() == col.name.lower()),
+                None,
+            )
+            if twin is not None and _case_twins(twin, col, script.dialect):
+                # Two columns to the dialect, one to an experiment (names match without case).
+                table.columns.remove(col)
+                raise ParseFail(
+                    f"ADD COLUMN {col.name}: the table has column {twin.name}, a different "
+                    "column whose name differs only by case, and an experiment matches names "
+                    "without case; rename one",
+                    cur.tokens[a].start,
+                )
             continue
         if sub.accept("ALTER"):
             sub.accept("COLUMN")
@@ -195,3 +208,7 @@ def read_comment_on(cur: Cursor, script: Script, line: int) -> None:
     text = tok.text if tok.token_type in STRING_TYPES else None
     if text is not None:
         script.comments.append(([kind, *parts], text, line))
+
+
+def _case_twins(a: RawColumn, b: RawColumn, dialect: str) -> bool:
+    return identity(a.name, a.quoted, dialect) != identity(b.name, b.quoted, dialect)

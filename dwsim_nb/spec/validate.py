@@ -36,8 +36,20 @@ class ExperimentSpec(Protocol):
     @property
     def tables(self) -> list[Table]: ...
 
+    @property
+    def target_warehouse(self) -> str: ...
+
 
 MAX_NAME_LENGTH = 127
+# Experiment and table names become file and folder names (runs/<experiment>/run_N/<table>/,
+# locks/<experiment>.holder.json): at most this many UTF-8 bytes leaves room for the suffixes
+# within the usual 255-byte limit of a file name.
+FILE_NAME_BYTES = 200
+# PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and drops the rest; the Redshift
+# emulator runs on PostgreSQL.
+POSTGRES_NAME_BYTES = 63
+# Per target warehouse, the bytes of a table or column name its engine keeps.
+NAME_BYTES = {"postgres": POSTGRES_NAME_BYTES, "redshift": POSTGRES_NAME_BYTES}
 _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _PATH_CHARS = re.compile(r"[/\\]")
 # Kinds of names that the workspace also uses as file or folder names.
@@ -56,6 +68,12 @@ def check_name(kind: str, name: str) -> str | None:
         )
     if name != name.strip():
         return f"{kind} name {name!r} starts or ends with spaces; trim it"
+    if kind in _PATH_KINDS and len(name.encode()) > FILE_NAME_BYTES:
+        return (
+            f"{kind} name {name[:20]!r}... is {len(name.encode())} bytes in UTF-8, too long for "
+            f"a file name (255 bytes, less the suffixes the workspace adds); use at most "
+            f"{FILE_NAME_BYTES} bytes"
+        )
     if kind in _PATH_KINDS and (_PATH_CHARS.search(name) or name in (".", "..")):
         # Experiment and table names become folder names (runs/<experiment>/run_N/<table>/);
         # a separator or a dot folder would write, or delete, outside the workspace.
@@ -282,7 +300,30 @@ def spec_problems(spec: ExperimentSpec) -> list[str]:
             )
         seen[low] = table.name
         problems.extend(_table_problems(table))
+    problems.extend(_cut_name_problems(spec))
     problems.extend(_fk_problems(spec))
+    return problems
+
+
+def _cut_name_problems(spec: ExperimentSpec) -> list[str]:
+    """Tables (or a table's columns) that the target would cut to one name."""
+    limit = NAME_BYTES.get(str(spec.target_warehouse))
+    if limit is None:
+        return []
+    problems: list[str] = []
+    groups = [("table", "", [t.name for t in spec.tables])]
+    groups += [("column", f"table '{t.name}': ", [c.name for c in t.columns]) for t in spec.tables]
+    for kind, where, names in groups:
+        seen: dict[str, str] = {}
+        for name in names:
+            cut = name.encode()[:limit].decode("utf-8", "ignore")
+            if cut in seen and seen[cut] != name:
+                problems.append(
+                    f"{where}{kind} '{name}' and '{seen[cut]}' become one name on the "
+                    f"{spec.target_warehouse} warehouse, which keeps only the first {limit} bytes "
+                    "of a name; shorten one so they differ within that limit"
+                )
+            seen.setdefault(cut, name)
     return problems
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dwsim_nb.dialects import by_name
 from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.warehouses.names import physical_name
 from dwsim_nb.warehouses.results import arrow_to_frame
 from dwsim_nb.warehouses.tables import create_table_sql
 from dwsim_nb.warehouses.translate import context_for, translate
@@ -152,6 +153,13 @@ class Warehouse(ABC):
     #: whether several processes may hold the warehouse open at once; without it, opening waits
     #: for another process to let go and then refuses (``open_exclusive``)
     shared_access: ClassVar[bool] = False
+    #: whether the engine matches schema names without regard to case (``names.physical_name``)
+    names_ignore_case: ClassVar[bool] = True
+    #: the longest schema name the engine keeps, in UTF-8 bytes (None: no limit)
+    max_name_bytes: ClassVar[int | None] = None
+    #: schema names the engine (or this package) keeps for itself, and reserved prefixes
+    own_schemas: ClassVar[frozenset[str]] = frozenset()
+    own_prefixes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, home: Path, **options: Any) -> None:
         self.home = Path(home)
@@ -160,8 +168,22 @@ class Warehouse(ABC):
     # --- naming ------------------------------------------------------------------------------
 
     def schema_for(self, spec: ExperimentSpec) -> str:
-        """The schema (or attached database) that holds the experiment's tables."""
-        return spec.name
+        """The schema (or attached database) that holds the experiment's tables: the experiment's
+        name, unless the engine's case folding or length limit could make it another's."""
+        return self.physical_name(spec.name)
+
+    def physical_name(self, name: str) -> str:
+        """An experiment name as this warehouse stores it (see :mod:`.names`)."""
+        return physical_name(
+            name,
+            ignore_case=self.names_ignore_case,
+            max_bytes=self.max_name_bytes,
+            reserved=self.is_own_schema,
+        )
+
+    def is_own_schema(self, key: str) -> bool:
+        """Whether a (folded) name is one of the schemas the engine keeps for itself."""
+        return key in self.own_schemas or key.startswith(self.own_prefixes)
 
     def declare_keys(self, spec: ExperimentSpec) -> bool:
         """Declare PRIMARY KEY / UNIQUE? Option ``keys`` = "declare" | "informational" | "auto"

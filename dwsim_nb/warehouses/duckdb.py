@@ -33,6 +33,7 @@ from dwsim_nb.warehouses.base import (
     first_line,
     load_transaction,
 )
+from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS
 from dwsim_nb.warehouses.results import empty
 from dwsim_nb.warehouses.tables import key_clauses, qualified, quote, string_literal
 
@@ -67,6 +68,7 @@ class DuckDBWarehouse(Warehouse):
     # FOREIGN KEYs stay undeclared (see above); one process at a time may open the file.
     declares_foreign_keys = False
     shared_access = False
+    own_schemas = DUCKDB_SCHEMAS
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)

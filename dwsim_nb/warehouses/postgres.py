@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.redact import redact_url, scrub
+from dwsim_nb.spec.validate import POSTGRES_NAME_BYTES
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
+from dwsim_nb.warehouses.names import POSTGRES_SCHEMAS
 from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
@@ -70,6 +72,11 @@ class PostgresWarehouse(Warehouse):
     # several processes at once.
     declares_foreign_keys = False
     shared_access = True
+    # Quoted names keep their case; every name is cut to 63 bytes.
+    names_ignore_case = False
+    max_name_bytes = POSTGRES_NAME_BYTES
+    own_schemas = POSTGRES_SCHEMAS
+    own_prefixes = ("pg_",)
     #: environment variable naming the server
     url_env: ClassVar[str] = "DWSIM_POSTGRES_URL"
     #: session settings applied on every connection

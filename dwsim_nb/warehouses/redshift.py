@@ -85,6 +85,9 @@ class RedshiftCluster(RedshiftWarehouse):
     """A real Redshift cluster: Redshift types, loads by COPY from the S3 stage, SQL as typed."""
 
     engine_dialect = "redshift"
+    # Redshift folds names to lower case, quoted ones too, and keeps 127 bytes of them.
+    names_ignore_case = True
+    max_name_bytes = 127
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)

@@ -33,6 +33,7 @@ import dwsim_nb.warehouses.fakesnow_bridge as fakesnow
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.redact import redact_url
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
+from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS, physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
 
@@ -80,9 +81,16 @@ class SnowflakeWarehouse(Warehouse):
     dialect = "snowflake"
     engine_dialect = "snowflake"
 
-    def schema_for(self, spec: ExperimentSpec) -> str:
-        # Snowflake folds unquoted names to upper case; fakesnow does the same for schemas.
-        return spec.name.upper()
+    def physical_name(self, name: str) -> str:
+        # Snowflake folds unquoted names to upper case; fakesnow does the same for schemas, and
+        # matches them without case underneath (DuckDB).
+        return physical_name(
+            name,
+            ignore_case=True,
+            max_bytes=self.max_name_bytes,
+            spell=str.upper,
+            reserved=self.is_own_schema,
+        )
 
 
 class SnowflakeAccount(SnowflakeWarehouse):
@@ -90,6 +98,8 @@ class SnowflakeAccount(SnowflakeWarehouse):
     them (:func:`external_stage_sql`, :func:`copy_into_sql`); every verb here says so."""
 
     shared_access = True
+    max_name_bytes = 255
+    own_schemas = frozenset({"information_schema", "public"})
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
@@ -146,6 +156,8 @@ class SnowflakeEmulator(SnowflakeWarehouse):
     # file, which one process at a time may open.
     declares_foreign_keys = False
     shared_access = False
+    # DuckDB's own schemas, and the database's default one, which fakesnow opens sessions in.
+    own_schemas = DUCKDB_SCHEMAS | {"public"}
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)

@@ -1,5 +1,6 @@
 """The SQLite warehouse: ``<home>/warehouse.sqlite`` with one attached database file per
-experiment (``<home>/sqlite/<experiment>.sqlite``, attached under the experiment's name).
+experiment (``<home>/sqlite/<experiment>.sqlite``, attached under the experiment's name; both
+names as :mod:`dwsim_nb.warehouses.names` spells them, so no two experiments share a file).
 
 A file per experiment rather than a table-name prefix: names stay exactly the spec's, dropping an
 experiment deletes one file, a load locks only its own experiment's file, and ``"exp"."table"``
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import QueryError, WarehouseError
+from dwsim_nb.spec.validate import FILE_NAME_BYTES
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
+from dwsim_nb.warehouses.names import file_safe, physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
 
@@ -41,6 +44,8 @@ class SQLiteWarehouse(Warehouse):
     # let several processes use the files at once.
     declares_foreign_keys = True
     shared_access = True
+    # The name the experiment's file is attached under: these two are SQLite's own.
+    own_schemas = frozenset({"main", "temp"})
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
@@ -48,8 +53,12 @@ class SQLiteWarehouse(Warehouse):
         self.files_dir = self.path.parent / "sqlite"
 
     def file_for(self, spec: ExperimentSpec) -> Path:
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in spec.name)
-        return self.files_dir / f"{safe}.sqlite"
+        # File names may be compared without case (macOS, Windows) and hold only some
+        # characters: names that differ only there get a file each all the same.
+        stem = physical_name(
+            spec.name, ignore_case=True, max_bytes=FILE_NAME_BYTES, clean=file_safe
+        )
+        return self.files_dir / f"{stem}.sqlite"
 
     @contextmanager
     def connect(self, spec: ExperimentSpec) -> Iterator[sqlite3.Connection]:
