@@ -1,0 +1,76 @@
+"""Names never become code: a table name, a physical option or a comment that looks like SQL (or
+Python, or a glob) stays data in every statement, notebook and path the package writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dwsim_nb as dw
+
+VICTIM_KILLER = 'victim;TRUNCATE"victim";select(1)'
+
+
+def victim_spec(warehouse: str, name: str = "e") -> dict[str, Any]:
+    return {
+        "name": name,
+        "target_warehouse": warehouse,
+        "tables": [
+            {"name": "victim", "target_rows": 5, "columns": [{"name": "a", "data_type": "INT"}]},
+            {
+                "name": VICTIM_KILLER,
+                "target_rows": 3,
+                "columns": [{"name": "b", "data_type": "INT"}],
+            },
+        ],
+    }
+
+
+def _read_hostile_table(exp: Any) -> None:
+    exp.generate(seed=1, workers=1)
+    df = exp.read_table(VICTIM_KILLER, limit=100)
+    assert list(df.columns) == ["b"] and len(df) == 3
+    assert len(exp.read_table(VICTIM_KILLER, limit=2)) == 2
+    assert exp.table_counts() == {"victim": 5, VICTIM_KILLER: 3}
+
+
+# --- reading a table by name (%dwsim_profile) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb", "sqlite", "snowflake"])
+def test_read_table_quotes_the_name(home: Path, warehouse: str) -> None:
+    if warehouse == "snowflake":
+        pytest.importorskip("fakesnow")
+    exp = dw.Workspace(home).create(victim_spec(warehouse))
+    _read_hostile_table(exp)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("warehouse", ["postgres", "redshift"])
+def test_read_table_quotes_the_name_on_postgres(
+    home: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, warehouse: str
+) -> None:
+    monkeypatch.setenv("DWSIM_POSTGRES_URL", postgres_url)
+    monkeypatch.setenv("DWSIM_REDSHIFT_URL", postgres_url)
+    exp = dw.Workspace(home).create(victim_spec(warehouse))
+    _read_hostile_table(exp)
+
+
+def test_read_table_names_the_tables_it_knows(home: Path) -> None:
+    exp = dw.Workspace(home).create(victim_spec("duckdb"))
+    with pytest.raises(dw.DwsimError, match="no table 'nosuch'") as err:
+        exp.read_table("nosuch")
+    assert "victim" in str(err.value)
+
+
+def test_profile_magic_reads_a_hostile_table_as_data(ip: Any, home: Path) -> None:
+    from IPython.utils.capture import capture_output
+
+    exp = dw.Workspace(home).create(victim_spec("duckdb"))
+    exp.generate(seed=1, workers=1)
+    with capture_output() as cap:
+        ip.run_line_magic("dwsim_profile", f"e {VICTIM_KILLER}")
+    assert any("image/png" in o.data for o in cap.outputs), cap.stderr
+    assert exp.table_counts() == {"victim": 5, VICTIM_KILLER: 3}
