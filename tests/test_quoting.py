@@ -74,3 +74,23 @@ def test_profile_magic_reads_a_hostile_table_as_data(ip: Any, home: Path) -> Non
         ip.run_line_magic("dwsim_profile", f"e {VICTIM_KILLER}")
     assert any("image/png" in o.data for o in cap.outputs), cap.stderr
     assert exp.table_counts() == {"victim": 5, VICTIM_KILLER: 3}
+
+
+def test_inferring_from_a_database_keeps_colons_in_names(tmp_path: Path) -> None:
+    """SQLAlchemy's text() reads ``:name`` as a bind parameter, even inside a quoted name."""
+    import sqlite3
+
+    from dwsim_nb.infer.sources import read_source
+
+    db = tmp_path / "src.db"
+    with sqlite3.connect(db) as con:
+        con.execute('create table ":b" (":c" int)')
+        con.executemany('insert into ":b" values (?)', [(1,), (2,), (2,)])
+    for rows in (100, 1):  # read whole, then sampled (keys checked in the database)
+        data = read_source(f"sqlite:///{db}", sample_rows=rows)
+        (table,) = data.tables
+        assert table.name == ":b" and table.data.num_rows == min(rows, 3)
+    keys, count = table.all_rows([":c"])
+    assert count == 3 and sorted(keys.column(":c").to_pylist()) == [1, 2]
+    if data.close:
+        data.close()
