@@ -94,3 +94,76 @@ def test_inferring_from_a_database_keeps_colons_in_names(tmp_path: Path) -> None
     assert count == 3 and sorted(keys.column(":c").to_pylist()) == [1, 2]
     if data.close:
         data.close()
+
+
+# --- a bundle's notebook -------------------------------------------------------------------------
+
+# Each name once broke out of the SQL, the glob or the Markdown the notebook was built from.
+NOTEBOOK_NAMES = {
+    'x" as select 1; copy (select 42) to $$pwned.csv$$; create view "y': 2,
+    "b": 3,
+    "*": 4,
+    "[b]": 5,
+    "# <b>*m*<b> `c` | d": 6,
+}
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_bundle_notebook_keeps_hostile_names_as_data(home: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    tables = [
+        {"name": name, "target_rows": rows, "columns": [{"name": "v", "data_type": "INT"}]}
+        for name, rows in NOTEBOOK_NAMES.items()
+    ]
+    exp = dw.Workspace(home).create({"name": "nb", "target_warehouse": "duckdb", "tables": tables})
+    exp.generate(seed=1, workers=1)
+    bundle = exp.export_bundle(tmp_path / "bundle")
+    before = _files(bundle)
+    nb = json.loads((bundle / "regenerate.ipynb").read_text())
+    code = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    code += (
+        "\n\nimport json\n"
+        "q = lambda n: 'select count(*) from \"' + n.replace('\"', '\"\"') + '\"'\n"
+        "print(json.dumps({n: con.execute(q(n)).fetchone()[0] for n in manifest.tables}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=bundle, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == NOTEBOOK_NAMES
+    stray = {f for f in _files(bundle) - before if f != "data" and not f.startswith("data/")}
+    assert stray == set()
+    assert not list(tmp_path.rglob("pwned*"))
+    title = "".join(nb["cells"][0]["source"]).splitlines()[0]
+    assert title == "# Regenerate nb"
+    readme = (bundle / "README.md").read_text()
+    assert "| \\# \\<b\\>\\*m\\*\\<b\\> \\`c\\` \\| d | 6 |" in readme
+
+
+# --- DuckDB reads Parquet by exact paths ---------------------------------------------------------
+
+
+def test_literal_glob_matches_only_the_path() -> None:
+    from dwsim_nb.warehouses.duckdb import literal_glob
+
+    assert literal_glob("/w/runs/e/run_1/b/part-0.parquet") == "/w/runs/e/run_1/b/part-0.parquet"
+    assert literal_glob("/r/*/[a]/b?/p.parquet") == "/r/[*]/[[]a]/b[?]/p.parquet"
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb", "sqlite"])
+def test_tables_named_like_globs_load_their_own_rows(home: Path, warehouse: str) -> None:
+    rows = {"b": 3, "*": 4, "[b]": 5, "[a]": 6, "a": 7, "b?": 8, "**": 9}
+    tables = [
+        {"name": name, "target_rows": n, "columns": [{"name": "v", "data_type": "INT"}]}
+        for name, n in rows.items()
+    ]
+    exp = dw.Workspace(home).create({"name": "g", "target_warehouse": warehouse, "tables": tables})
+    exp.generate(seed=1, workers=1)
+    assert exp.table_counts() == rows
+    assert len(exp.read_table("*")) == 4
