@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import dwsim_nb as dw
+from dwsim_nb.ddl.writer import WRITE_DIALECTS
 
 VICTIM_KILLER = 'victim;TRUNCATE"victim";select(1)'
 
@@ -167,3 +168,153 @@ def test_tables_named_like_globs_load_their_own_rows(home: Path, warehouse: str)
     exp.generate(seed=1, workers=1)
     assert exp.table_counts() == rows
     assert len(exp.read_table("*")) == 4
+
+
+# --- DDL written from a spec ---------------------------------------------------------------------
+
+DROP = "DROP TABLE victim"
+HOSTILE_COMMENTS = [
+    "c\\'; DROP TABLE victim; --",
+    "*/ DROP TABLE victim; /*",
+    "$$; DROP TABLE victim; $$",
+    "x'); DROP TABLE victim; --\nnext line",
+]
+ODD_COLUMN = 'a"); DROP TABLE victim; --'
+
+
+def hostile_ddl_spec(dialect: str) -> Any:
+    from dwsim_nb.spec import parse_spec
+
+    def col(name: str, i: int, **physical: Any) -> dict[str, Any]:
+        comment = HOSTILE_COMMENTS[i % len(HOSTILE_COMMENTS)]
+        return {"name": name, "data_type": "INT", "comment": comment, "physical": physical}
+
+    return parse_spec(
+        {
+            "name": "ddl",
+            "dialect": dialect,
+            "tables": [
+                {
+                    "name": "t1",
+                    "comment": HOSTILE_COMMENTS[0],
+                    "physical": {
+                        "diststyle": f"even; {DROP}; --",
+                        "distkey": ODD_COLUMN,
+                        "sortkey": [f'a") ; {DROP}; --'],
+                        "sortkey_style": f"interleaved) ; {DROP}; --",
+                        "cluster_by": [f"a /* */ ; {DROP}; --*/"],
+                        "transient": f"yes; {DROP}",
+                    },
+                    "columns": [col(ODD_COLUMN, 0, encode=f"zstd; {DROP}; --"), col("d", 1)],
+                },
+                {
+                    "name": "t2",
+                    "comment": HOSTILE_COMMENTS[1],
+                    "physical": {"sortkey_style": "compound", "sortkey": [ODD_COLUMN]},
+                    "columns": [col(ODD_COLUMN, 2, encode="zstd"), col("d", 3)],
+                },
+                {
+                    "name": "t3",
+                    "comment": HOSTILE_COMMENTS[3],
+                    "physical": {"cluster_by": ["(select count(*) from victim)"]},
+                    "columns": [col("d", 0)],
+                },
+                {
+                    "name": "t4",
+                    "physical": {"cluster_by": ["to_date(d)", ODD_COLUMN]},
+                    "columns": [col("d", 1), col(ODD_COLUMN, 1)],
+                },
+            ],
+        }
+    )
+
+
+def _expected_statements(spec: Any, dialect: str) -> tuple[int, int]:
+    """(CREATE, COMMENT) statements ``to_ddl`` should write for ``dialect``."""
+    if dialect not in ("postgres", "duckdb", "redshift"):
+        return len(spec.tables), 0
+    comments = sum(bool(t.comment) + sum(bool(c.comment) for c in t.columns) for t in spec.tables)
+    return len(spec.tables), comments
+
+
+@pytest.mark.parametrize("source", ["redshift", "snowflake"])
+@pytest.mark.parametrize("dialect", WRITE_DIALECTS)
+def test_to_ddl_reparses_into_exactly_its_statements(source: str, dialect: str) -> None:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.tokens import TokenType
+
+    from dwsim_nb.ddl.split import split_statements
+    from dwsim_nb.dialects import by_name
+
+    spec = hostile_ddl_spec(source)
+    ddl = spec.to_ddl(dialect)
+    creates, comments = _expected_statements(spec, dialect)
+    read = by_name(dialect).sqlglot
+    # The dialect's own tokenizer (backslash escapes for Redshift and Snowflake) finds only the
+    # statements written, each opening with CREATE or COMMENT.
+    tokens = sqlglot.tokenize(ddl, read=read)
+    chunks: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            chunks.append([])
+        else:
+            chunks[-1].append(token)
+    chunks = [c for c in chunks if c]
+    heads = [c[0].token_type for c in chunks]
+    assert heads.count(TokenType.CREATE) == creates
+    assert heads.count(TokenType.COMMENT) == comments
+    assert len(chunks) == creates + comments
+    assert not [t for t in tokens if t.token_type == TokenType.DROP]
+    # The package's own splitter agrees.
+    assert len(split_statements(ddl, dialect)) == creates + comments
+    if dialect == "redshift":
+        return  # sqlglot parses no SORTKEY AUTO / INTERLEAVED SORTKEY: tokens checked above
+    parsed = [s for s in sqlglot.parse(ddl, read=read) if s is not None]
+    kinds = [type(s).__name__ for s in parsed]
+    assert sorted(kinds) == ["Comment"] * comments + ["Create"] * creates
+    for statement in parsed:
+        assert not list(statement.find_all(exp.Drop, exp.Command, exp.Subquery, exp.Select))
+    names = {s.this.this.name for s in parsed if isinstance(s, exp.Create)}
+    assert names == {"t1", "t2", "t3", "t4"}
+
+
+def test_to_ddl_keeps_only_known_physical_words() -> None:
+    ddl = hostile_ddl_spec("redshift").to_ddl("redshift")
+    assert "DISTSTYLE" not in ddl and "INTERLEAVED" not in ddl  # hostile values left out
+    assert 'DISTKEY ("a""); DROP TABLE victim; --")' in ddl  # a real column, quoted
+    assert 'COMPOUND SORTKEY ("a""); DROP TABLE victim; --")' in ddl
+    assert ddl.count("ENCODE zstd") == 1
+    snow = hostile_ddl_spec("snowflake").to_ddl("snowflake")
+    assert 'CLUSTER BY (TO_DATE(d), "a""); DROP TABLE victim; --")' in snow
+    assert snow.count("CLUSTER BY") == 1 and "TRANSIENT" in snow
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+def test_to_ddl_runs_without_touching_other_tables(
+    dialect: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    script = hostile_ddl_spec("redshift").to_ddl(dialect)
+    if dialect == "duckdb":
+        import duckdb
+
+        con = duckdb.connect(str(tmp_path / "v.duckdb"))
+        con.execute("create table victim as select range as a from range(5)")
+        con.execute(script)
+        assert con.execute("select count(*) from victim").fetchone() == (5,)
+    elif dialect == "sqlite":
+        import sqlite3
+
+        lite = sqlite3.connect(tmp_path / "v.db")
+        lite.execute("create table victim (a int)")
+        lite.executemany("insert into victim values (?)", [(i,) for i in range(5)])
+        lite.executescript(script)
+        assert lite.execute("select count(*) from victim").fetchone() == (5,)
+    else:
+        import psycopg
+
+        url = request.getfixturevalue("postgres_url")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("create table victim as select generate_series(1, 5) as a")
+            conn.execute(script.encode())
+            assert conn.execute("select count(*) from victim").fetchone() == (5,)
