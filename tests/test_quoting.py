@@ -318,3 +318,20 @@ def test_to_ddl_runs_without_touching_other_tables(
             conn.execute("create table victim as select generate_series(1, 5) as a")
             conn.execute(script.encode())
             assert conn.execute("select count(*) from victim").fetchone() == (5,)
+
+
+def test_redshift_copy_strings_take_backslash_escapes() -> None:
+    """A manifest's table name reaches the COPY's S3 URI; Redshift reads ``\\'`` as a quote."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.tokens import TokenType
+
+    from dwsim_nb.warehouses.redshift_copy import copy_from_s3_sql
+
+    uri = "s3://b/experiments/e/x\\'; DROP TABLE victim; --/run_1/"
+    sql = copy_from_s3_sql('"x"', uri, "arn:aws:iam::1:role/\\'L", region="r\\'")
+    tokens = sqlglot.tokenize(sql, read="redshift")
+    assert not [t for t in tokens if t.token_type in (TokenType.SEMICOLON, TokenType.DROP)]
+    tree = sqlglot.parse_one(sql, read="redshift")
+    assert isinstance(tree, exp.Copy)
+    assert [f.name for f in tree.args["files"]] == [uri]
