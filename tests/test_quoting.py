@@ -157,9 +157,25 @@ def test_literal_glob_matches_only_the_path() -> None:
     assert literal_glob("/r/*/[a]/b?/p.parquet") == "/r/[*]/[[]a]/b[?]/p.parquet"
 
 
-@pytest.mark.parametrize("warehouse", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("warehouse", ["duckdb", "sqlite", "snowflake"])
 def test_tables_named_like_globs_load_their_own_rows(home: Path, warehouse: str) -> None:
-    rows = {"b": 3, "*": 4, "[b]": 5, "[a]": 6, "a": 7, "b?": 8, "**": 9}
+    if warehouse == "snowflake":
+        pytest.importorskip("fakesnow")
+    _load_glob_names(home, warehouse)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("warehouse", ["postgres", "redshift"])
+def test_tables_named_like_globs_load_their_own_rows_on_postgres(
+    home: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, warehouse: str
+) -> None:
+    monkeypatch.setenv("DWSIM_POSTGRES_URL", postgres_url)
+    monkeypatch.setenv("DWSIM_REDSHIFT_URL", postgres_url)
+    _load_glob_names(home, warehouse)
+
+
+def _load_glob_names(home: Path, warehouse: str) -> None:
+    rows = {"b": 3, "*": 4, "[b]": 5, "[a]": 6, "a": 7, "b?": 8, "**": 9, "b#": 10, "%62": 11}
     tables = [
         {"name": name, "target_rows": n, "columns": [{"name": "v", "data_type": "INT"}]}
         for name, n in rows.items()
