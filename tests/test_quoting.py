@@ -205,6 +205,9 @@ def hostile_ddl_spec(dialect: str) -> Any:
         comment = HOSTILE_COMMENTS[i % len(HOSTILE_COMMENTS)]
         return {"name": name, "data_type": "INT", "comment": comment, "physical": physical}
 
+    def text(default: str) -> dict[str, Any]:
+        return {"data_type": "VARCHAR", "default": default}
+
     return parse_spec(
         {
             "name": "ddl",
@@ -227,7 +230,10 @@ def hostile_ddl_spec(dialect: str) -> Any:
                     "name": "t2",
                     "comment": HOSTILE_COMMENTS[1],
                     "physical": {"sortkey_style": "compound", "sortkey": [ODD_COLUMN]},
-                    "columns": [col(ODD_COLUMN, 2, encode="zstd"), col("d", 3)],
+                    "columns": [
+                        {**col(ODD_COLUMN, 2, encode="zstd"), **text("'x\\'")},
+                        {**col("d", 3), **text(f"'y''; {DROP}; --'")},
+                    ],
                 },
                 {
                     "name": "t3",
@@ -253,7 +259,7 @@ def _expected_statements(spec: Any, dialect: str) -> tuple[int, int]:
     return len(spec.tables), comments
 
 
-@pytest.mark.parametrize("source", ["redshift", "snowflake"])
+@pytest.mark.parametrize("source", ["redshift", "snowflake", "postgres"])
 @pytest.mark.parametrize("dialect", WRITE_DIALECTS)
 def test_to_ddl_reparses_into_exactly_its_statements(source: str, dialect: str) -> None:
     import sqlglot
@@ -310,7 +316,7 @@ def test_to_ddl_keeps_only_known_physical_words() -> None:
 def test_to_ddl_runs_without_touching_other_tables(
     dialect: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    script = hostile_ddl_spec("redshift").to_ddl(dialect)
+    script = hostile_ddl_spec("postgres").to_ddl(dialect)  # its string defaults are kept
     if dialect == "duckdb":
         import duckdb
 
