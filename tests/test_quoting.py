@@ -181,9 +181,16 @@ def _load_glob_names(home: Path, warehouse: str) -> None:
         for name, n in rows.items()
     ]
     exp = dw.Workspace(home).create({"name": "g", "target_warehouse": warehouse, "tables": tables})
-    exp.generate(seed=1, workers=1)
+    run = exp.generate(seed=1, workers=1)
     assert exp.table_counts() == rows
     assert len(exp.read_table("*")) == 4
+    if warehouse == "duckdb":  # a run's files read straight, by the same names
+        from dwsim_nb.display.profile import read_run_table
+
+        assert {n: read_run_table(run, n).num_rows for n in rows} == rows
+        for name in ("..", ".", "/etc", "../run_1", "nosuch"):
+            with pytest.raises(dw.DwsimError, match="has no data for table"):
+                read_run_table(run, name)
 
 
 # --- DDL written from a spec ---------------------------------------------------------------------
