@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,10 +242,11 @@ def _requirements(versions: dict[str, str]) -> str:
 
 
 def _readme(spec: ExperimentSpec, info: dict[str, Any]) -> str:
-    rows = "\n".join(f"| {t} | {n:,} |" for t, n in info["rows"].items())
-    return f"""# {spec.name}: a reproducible dwsim_nb dataset
+    rows = "\n".join(f"| {_markdown_text(t)} | {n:,} |" for t, n in info["rows"].items())
+    name, experiment = _markdown_text(spec.name), _markdown_text(info["experiment"])
+    return f"""# {name}: a reproducible dwsim_nb dataset
 
-This folder regenerates the data of run {info["run"]} of experiment `{info["experiment"]}`
+This folder regenerates the data of run {info["run"]} of experiment {experiment}
 (seed {info["seed"]}) row for row. It holds no data, only what makes it.
 
 | table | rows |
@@ -271,6 +273,12 @@ This folder regenerates the data of run {info["run"]} of experiment `{info["expe
 """
 
 
+def _markdown_text(text: str) -> str:
+    """``text`` shown as itself in Markdown: no emphasis, link, heading or HTML tag."""
+    flat = text.replace("\r", " ").replace("\n", " ")
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~&])", r"\\\1", flat)
+
+
 def write_notebook(path: Path, name: str) -> None:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -283,9 +291,9 @@ def write_notebook(path: Path, name: str) -> None:
     }
     nb.cells = [
         new_markdown_cell(
-            f"# Regenerate `{name}`\n\nRuns the generator with the bundle's spec, seed and row "
-            "counts, writes Parquet to `data/`, and checks each table's contents against the "
-            "hashes in `bundle.json`. Run it from this folder."
+            f"# Regenerate {_markdown_text(name)}\n\nRuns the generator with the bundle's spec, "
+            "seed and row counts, writes Parquet to `data/`, and checks each table's contents "
+            "against the hashes in `bundle.json`. Run it from this folder."
         ),
         new_code_cell(
             "from pathlib import Path\n\n"
@@ -306,11 +314,13 @@ def write_notebook(path: Path, name: str) -> None:
         ),
         new_markdown_cell("Query the files with DuckDB:"),
         new_code_cell(
-            "import duckdb\n\n"
+            "import duckdb\n"
+            "import pyarrow.dataset as ds\n\n"
             "con = duckdb.connect()\n"
-            "for table in info['rows']:\n"
-            "    files = sorted(str(p) for p in (BUNDLE / 'data' / table).glob('*.parquet'))\n"
-            "    con.execute(f'create view \"{table}\" as select * from read_parquet({files!r})')\n"
+            "for name, table in manifest.tables.items():\n"
+            "    # The manifest's exact files, and the name passed as a value: no glob, no SQL.\n"
+            "    files = [str(BUNDLE / 'data' / f) for f in table.files]\n"
+            "    con.register(name, ds.dataset(files, format='parquet'))\n"
             "con.sql('select table_name from information_schema.tables').df()"
         ),
     ]

@@ -332,6 +332,35 @@ class Experiment:
         with private_umask():
             return self.warehouse.query_arrow(self.spec, sql)
 
+    def read_table(self, table: str, limit: int | None = None) -> pd.DataFrame:
+        """Rows of one of the experiment's tables (at most ``limit``), as loaded in its warehouse.
+
+        The statement is built as a syntax tree with quoted names, never by pasting ``table``
+        into SQL: a table may be named anything the spec allows, ``;`` and quotes included.
+        """
+        from sqlglot import exp
+
+        from dwsim_nb.dialects import by_name, quoted
+        from dwsim_nb.warehouses.results import arrow_to_frame
+
+        try:
+            name = self.spec.table(table).name
+        except KeyError:
+            names = ", ".join(t.name for t in self.spec.tables)
+            raise QueryError(
+                f"experiment {self.name} has no table {table!r}",
+                where="read_table",
+                hint=f"choose one of: {names}",
+            ) from None
+        wh = self.warehouse
+        target = exp.Table(this=quoted(name), db=quoted(wh.schema_for(self.spec)))
+        select = exp.select(exp.Star()).from_(target)
+        if limit is not None:
+            select = select.limit(max(0, int(limit)))
+        sql = select.sql(dialect=by_name(wh.engine_dialect).sqlglot)
+        with private_umask():
+            return arrow_to_frame(wh.execute(self.spec, [sql]))
+
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
         return self.warehouse.translate(self.spec, sql)

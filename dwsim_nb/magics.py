@@ -319,7 +319,7 @@ class DwsimMagics(Magics):
                 where="%dwsim_profile",
                 hint=f"choose one of: {names}",
             ) from None
-        df = exp.query(f"select * from {table} limit {int(args.limit)}")
+        df = exp.read_table(table, limit=args.limit)
         display(profile(df))
 
     @line_magic

@@ -122,7 +122,10 @@ def read_run_table(run: Any, table: str, limit: int = MAX_ROWS) -> Any:
     import pyarrow.dataset as ds
 
     base = Path(getattr(run, "path", "") or "") / table
-    if not base.is_dir():
+    known = getattr(run, "rows", None) or {}
+    # The name picks a folder of the run: one of its tables, never a path ('..', '/etc').
+    plain = table not in ("", ".", "..") and Path(table).name == table and "\\" not in table
+    if not plain or (known and table not in known) or not base.is_dir():
         raise DwsimError(
             f"run {getattr(run, 'id', '?')} has no data for table '{table}'",
             where=str(base),

@@ -305,6 +305,14 @@ def _from_database(
     )
 
 
+def _literal_sql(sql: str) -> Any:
+    """``sql`` as SQLAlchemy text with no bind parameters: a quoted name holding ``:b`` stays
+    a name (``text()`` would read it as a parameter)."""
+    import sqlalchemy as sa
+
+    return sa.text(sql.replace(":", r"\:"))
+
+
 def _db_key_tuples(
     engine: Any, schema: str | None, name: str, where: str
 ) -> Callable[[list[str]], KeyTuples]:
@@ -319,10 +327,10 @@ def _db_key_tuples(
                 cols = ", ".join(quote(c) for c in columns)
                 complete = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
                 count = conn.execute(
-                    sa.text(f"SELECT COUNT(*) FROM {target} WHERE {complete}")
+                    _literal_sql(f"SELECT COUNT(*) FROM {target} WHERE {complete}")
                 ).scalar()
                 result = conn.execute(
-                    sa.text(f"SELECT DISTINCT {cols} FROM {target} WHERE {complete}")
+                    _literal_sql(f"SELECT DISTINCT {cols} FROM {target} WHERE {complete}")
                 )
                 table = _to_arrow(list(columns), result.fetchall())
         except sa.exc.SQLAlchemyError as e:
@@ -351,16 +359,15 @@ def _to_arrow(keys: list[str], records: list[Any]) -> pa.Table:
 
 
 def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample: _Sample) -> SourceTable:
-    import sqlalchemy as sa
 
     # Plain SQL rather than reflected Table objects: reflection also reads indexes and keys,
     # which some dialects (duckdb-engine) answer with catalog queries their engine rejects.
     quote = conn.dialect.identifier_preparer.quote
     target = (f"{quote(schema)}." if schema else "") + quote(name)
-    rows = int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar() or 0)
+    rows = int(conn.execute(_literal_sql(f"SELECT COUNT(*) FROM {target}")).scalar() or 0)
     picks = sample.positions(rows)
     if picks is None:
-        result = conn.execute(sa.text(f"SELECT * FROM {target} LIMIT {int(sample.rows)}"))
+        result = conn.execute(_literal_sql(f"SELECT * FROM {target} LIMIT {int(sample.rows)}"))
         keys = list(result.keys())
         records = list(result.fetchall())
     else:
@@ -368,7 +375,7 @@ def _db_table(conn: Any, insp: Any, name: str, schema: str | None, sample: _Samp
         # database), so the rows are streamed once in batches and the drawn positions kept.
         # The sample is the same as long as the database returns the rows in the same order.
         result = conn.execute(
-            sa.text(f"SELECT * FROM {target}").execution_options(stream_results=True)
+            _literal_sql(f"SELECT * FROM {target}").execution_options(stream_results=True)
         )
         keys = list(result.keys())
         records = []

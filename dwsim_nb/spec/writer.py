@@ -125,8 +125,43 @@ _BUILTIN_DEFAULT = re.compile(
     r"uuid_string)\s*\(\s*\)\s*$",
     re.IGNORECASE,
 )
-# Physical option values written as bare words (ENCODE zstd, DISTSTYLE KEY).
-_WORD = re.compile(r"^\w+$")
+# Physical options written as keywords take only the words the warehouse defines; any other
+# value (an option edited in the spec, or from a newer warehouse) is left out, never copied.
+ENCODINGS = frozenset(
+    [
+        "raw",
+        "az64",
+        "bytedict",
+        "delta",
+        "delta32k",
+        "lzo",
+        "mostly8",
+        "mostly16",
+        "mostly32",
+        "runlength",
+        "text255",
+        "text32k",
+        "zstd",
+    ]
+)
+DISTSTYLES = frozenset({"auto", "even", "key", "all"})
+SORTKEY_STYLES = frozenset({"compound", "interleaved"})
+# What a Snowflake clustering expression may hold: columns of the table, literals and function
+# calls over them (to_date(ts), substr(code, 1, 2)); no query, no statement, no comment.
+_CLUSTER_NODES = (
+    exp.Column,
+    exp.Identifier,
+    exp.Literal,
+    exp.Paren,
+    exp.Func,
+    exp.Binary,
+    exp.Neg,
+    exp.Cast,
+    exp.DataType,
+    exp.DataTypeParam,
+    exp.Var,
+)
+_CLUSTER_DENIED = (exp.Query, exp.Subquery, exp.Star, exp.Placeholder, exp.Parameter)
 
 
 def _printer(d: DialectRecord) -> str | type[SQLite]:
@@ -226,9 +261,9 @@ def _column_def(
     key = [col.name]
     if col.is_unique and key != list(table.primary_key) and key not in map(list, table.unique):
         kinds.append(exp.UniqueColumnConstraint())
-    encode = col.physical.get("encode")
-    if d.name == "redshift" and encode and _WORD.match(str(encode)):
-        kinds.append(exp.EncodeColumnConstraint(this=exp.var(str(encode))))
+    encode = _keyword(col.physical.get("encode"), ENCODINGS)
+    if d.name == "redshift" and encode:
+        kinds.append(exp.EncodeColumnConstraint(this=exp.var(encode)))
     if d.name == "snowflake" and col.comment:
         kinds.append(exp.CommentColumnConstraint(this=exp.Literal.string(col.comment)))
     return exp.ColumnDef(
@@ -245,9 +280,9 @@ def _table_sql(table: _Table, d: DialectRecord, source: DialectRecord, earlier: 
     for fk in table.foreign_keys:
         # A key to a table not yet created (a cycle) cannot be declared inline in DuckDB or SQLite.
         if fk.references_table not in earlier and fk.references_table != table.name:
+            names = f"({_names(fk.columns, d)}) -> {_names([fk.references_table], d)}"
             skipped.append(
-                f"-- foreign key ({', '.join(fk.columns)}) -> {fk.references_table} "
-                "left out: the tables reference each other"
+                f"-- foreign key {_one_line(names)} left out: the tables reference each other"
             )
             continue
         elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
@@ -270,8 +305,8 @@ def _table_options(table: _Table, d: DialectRecord) -> str:
         # INTERLEAVED SORTKEY): they are written here, with sqlglot quoting the names.
         if phys.get("backup") is False:
             out.append("BACKUP NO")
-        style = str(phys.get("diststyle") or "")
-        if _WORD.match(style):
+        style = _keyword(phys.get("diststyle"), DISTSTYLES)
+        if style:
             out.append(f"DISTSTYLE {style.upper()}")
         if phys.get("distkey") and table.has_column(str(phys["distkey"])):
             out.append(f"DISTKEY ({_names([str(phys['distkey'])], d)})")
@@ -279,8 +314,8 @@ def _table_options(table: _Table, d: DialectRecord) -> str:
         if sortkey == "auto":
             out.append("SORTKEY AUTO")
         elif isinstance(sortkey, list) and sortkey and all(table.has_column(c) for c in sortkey):
-            style_word = str(phys.get("sortkey_style", "")).upper()
-            prefix = f"{style_word} " if style_word in ("COMPOUND", "INTERLEAVED") else ""
+            style_word = _keyword(phys.get("sortkey_style"), SORTKEY_STYLES)
+            prefix = f"{style_word.upper()} " if style_word else ""
             out.append(f"{prefix}SORTKEY ({_names(sortkey, d)})")
     if d.name == "snowflake":
         cluster = phys.get("cluster_by")
@@ -293,13 +328,36 @@ def _table_options(table: _Table, d: DialectRecord) -> str:
     return ("\n" + "\n".join(out)) if out else ""
 
 
+def _keyword(value: object, allowed: frozenset[str]) -> str | None:
+    """``value`` as one of the ``allowed`` keywords (lower case), or None."""
+    word = value.strip().lower() if isinstance(value, str) else ""
+    return word if word in allowed else None
+
+
+def _one_line(text: str) -> str:
+    """``text`` for a ``--`` comment: no character a tokenizer could take as a line break."""
+    return " ".join(text.splitlines())
+
+
 def _cluster_key(table: _Table, key: str) -> exp.Expr | None:
     if table.has_column(key):
         return exp.column(quoted(key))
     try:  # an expression such as to_date(ordered_at)
-        return sqlglot.parse_one(key, read="snowflake")
+        parsed = sqlglot.parse(key, read="snowflake")
     except SqlglotError:
         return None
+    if len(parsed) != 1 or parsed[0] is None:
+        return None
+    node = parsed[0]
+    for part in node.walk():
+        if (
+            part.comments
+            or isinstance(part, _CLUSTER_DENIED)
+            or not isinstance(part, _CLUSTER_NODES)
+            or (isinstance(part, exp.Column) and not table.has_column(part.name))
+        ):
+            return None
+    return node
 
 
 def _comments(table: _Table, d: DialectRecord) -> list[str]:

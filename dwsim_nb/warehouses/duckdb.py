@@ -19,6 +19,7 @@ another notebook or the CLI can use the same workspace between calls.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,6 +60,16 @@ def _skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     finally:
         con.execute("RESET disabled_compression_methods")
+
+
+def literal_glob(path: str) -> str:
+    """``path`` as a DuckDB glob that matches only itself.
+
+    DuckDB reads every path given to ``read_parquet`` as a pattern, a list's items too, so the
+    files of a table named ``*`` would match every table's. A glob character inside brackets is
+    that character (``*`` -> ``[*]``, ``[`` -> ``[[]``); a backslash does not escape in DuckDB.
+    """
+    return re.sub(r"([*?\[])", r"[\1]", path)
 
 
 class DuckDBWarehouse(Warehouse):
@@ -172,7 +183,7 @@ class DuckDBWarehouse(Warehouse):
                     cols = ", ".join(quote(c.name) for c in table.columns)
                     con.execute(
                         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                        [[str(f) for f in tf.files]],
+                        [[literal_glob(str(f)) for f in tf.files]],
                     )
                 got = count_rows(con, target)
                 if got != expected:

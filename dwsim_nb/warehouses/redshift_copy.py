@@ -7,11 +7,19 @@ IAM role, or typed into an emulated ``redshift`` experiment's ``query``, which i
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from dwsim_nb.staging import RunLocation, S3Config
-from dwsim_nb.warehouses.tables import qualified, quote, string_literal
+from dwsim_nb.warehouses.tables import qualified, quote
 
 #: The role ``redshift_copy_statements`` names when none is given (the emulator ignores it).
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/dwsim-load"
+
+
+def string_literal(text: str) -> str:
+    """A Redshift string: its strings take backslash escapes, so ``\\`` is doubled as well as
+    ``'`` (a URI built from a manifest's table names must stay one string)."""
+    return exp.Literal.string(text).sql(dialect="redshift")
 
 
 def copy_from_s3_sql(target: str, uri: str, iam_role: str, *, region: str | None = None) -> str:

@@ -24,6 +24,7 @@ S3 and loaded with ``COPY INTO`` from an external stage that uses a storage inte
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,7 +71,10 @@ def copy_into_sql(target: str, source: str) -> str:
 
 def put_sql(path: Path, stage_path: str) -> str:
     """``PUT`` of a local file, uncompressed: a gzipped Parquet file cannot be read by COPY."""
-    source = _sql_string("file://" + Path(path).resolve().as_posix())
+    # The file is named by a URL: '%', '?' and '#' in a folder named after a table would be read
+    # as an escape, a query or a fragment, and PUT would upload another path.
+    local = re.sub(r"[%?#]", lambda m: f"%{ord(m.group()):02X}", Path(path).resolve().as_posix())
+    source = _sql_string("file://" + local)
     return f"PUT {source} {stage_path} AUTO_COMPRESS=FALSE OVERWRITE=TRUE"
 
 
