@@ -1,0 +1,99 @@
+"""Values a warehouse would refuse or compute differently, and runs that stay consistent.
+
+Derived arithmetic that overflows or divides by zero, non-finite bounds and weights, values the
+target cannot store, the loaded flag and status of a run written together, and time-relative
+Faker rules that regenerate the same data on another day.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from dwsim_nb.engine import generate_run
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec import ExperimentSpec
+
+
+def _table(*columns: dict[str, Any], rows: int = 50) -> dict[str, Any]:
+    return {
+        "name": "vals",
+        "tables": [{"name": "t", "target_rows": rows, "columns": list(columns)}],
+    }
+
+
+def _generate(tmp_path: Path, spec: dict[str, Any]) -> Any:
+    out = tmp_path / "run"
+    generate_run(ExperimentSpec.parse(spec), out, seed=1, workers=1)
+    return pq.read_table(out / "t")
+
+
+# --- derived arithmetic --------------------------------------------------------------------------
+
+_BIG = {"name": "a", "data_type": "BIGINT", "min_value": 2**62, "max_value": 2**62 + 10}
+_SMALL = {"name": "q", "data_type": "SMALLINT", "min_value": 200, "max_value": 300}
+_ZERO = {"name": "z", "data_type": "INT", "min_value": 0, "max_value": 0}
+
+
+@pytest.mark.parametrize(
+    ("columns", "expression", "data_type", "match"),
+    [
+        ([_BIG], "a * 4", "BIGINT", "overflows BIGINT"),
+        ([_BIG], "a + a", "BIGINT", "overflows BIGINT"),
+        ([_BIG], "-a - a - a", "BIGINT", "overflows BIGINT"),
+        ([_BIG], "1 / 0", "BIGINT", "divides by zero"),
+        ([_BIG, _ZERO], "a / z", "DOUBLE", "divides by zero"),
+        ([_BIG], "a * 1e300 * 1e300", "DOUBLE", "overflows DOUBLE"),
+        ([_BIG], "a + 1e400", "DOUBLE", "1e400"),
+        # SMALLINT * SMALLINT is computed in 64 bits, then refused by the SMALLINT column.
+        (
+            [_SMALL],
+            "q * q",
+            "SMALLINT",
+            r"gives \d+ for some rows, which does not fit .* SMALLINT",
+        ),
+        ([_SMALL], "q * 1.5 * q", "INT", None),
+        ([_SMALL], "q * 1000", "DECIMAL(6,2)", "does not fit"),
+    ],
+)
+def test_derived_overflow_and_division_by_zero(
+    tmp_path: Path,
+    columns: list[dict[str, Any]],
+    expression: str,
+    data_type: str,
+    match: str | None,
+) -> None:
+    spec = _table(*columns, {"name": "c", "data_type": data_type, "expression": expression})
+    if match is None:
+        values = _generate(tmp_path, spec).column("c").to_pylist()
+        assert min(values) >= 200 * 200 * 1.5 - 1
+        return
+    with pytest.raises(GenerationError, match=match) as info:
+        _generate(tmp_path, spec)
+    assert info.value.where == "table 't', column 'c'"
+    assert info.value.hint
+
+
+def test_derived_values_that_fit_are_unchanged(tmp_path: Path) -> None:
+    spec = _table(
+        _SMALL,
+        {"name": "p", "data_type": "DECIMAL(8,2)", "min_value": 1, "max_value": 9},
+        {"name": "total", "data_type": "DECIMAL(12,2)", "expression": "round(q * p, 2)"},
+        {"name": "ratio", "data_type": "DOUBLE", "expression": "q / p"},
+        {"name": "neg", "data_type": "BIGINT", "expression": "-(q * q * q) + 7"},
+    )
+    t = _generate(tmp_path, spec).to_pylist()
+    for row in t:
+        assert float(row["total"]) == pytest.approx(row["q"] * float(row["p"]), abs=0.01)
+        assert row["ratio"] == pytest.approx(row["q"] / float(row["p"]))
+        assert row["neg"] == -(row["q"] ** 3) + 7
+
+
+def test_derived_bigint_edges_fit(tmp_path: Path) -> None:
+    top = {"name": "a", "data_type": "BIGINT", "min_value": 2**63 - 5, "max_value": 2**63 - 2}
+    spec = _table(top, {"name": "c", "data_type": "BIGINT", "expression": "a + 1"})
+    values = _generate(tmp_path, spec).column("c").to_pylist()
+    assert max(values) == 2**63 - 1 and min(values) >= 2**63 - 4
