@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dwsim_nb.engine import generate_run
-from dwsim_nb.errors import GenerationError
+from dwsim_nb.errors import GenerationError, SpecError
 from dwsim_nb.spec import ExperimentSpec
 
 
@@ -97,3 +97,44 @@ def test_derived_bigint_edges_fit(tmp_path: Path) -> None:
     spec = _table(top, {"name": "c", "data_type": "BIGINT", "expression": "a + 1"})
     values = _generate(tmp_path, spec).column("c").to_pylist()
     assert max(values) == 2**63 - 1 and min(values) >= 2**63 - 4
+
+
+# --- non-finite bounds, weights and parameters ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "match"),
+    [
+        ({"max_value": float("inf")}, "range rule: max is inf"),
+        ({"max_value": "inf", "min_value": 1}, "range rule: max is inf"),
+        ({"min_value": "-inf"}, "range rule: min is -inf"),
+        ({"min_value": float("nan")}, "range rule: min is nan"),
+        ({"values": [1, 2], "weights": [float("nan"), 1]}, "a weight is nan"),
+        ({"values": [1, 2], "weights": ["inf", 1]}, "a weight is inf"),
+        (
+            {"distribution": {"type": "normal", "parameters": {"mean": float("nan")}}},
+            "parameter 'mean' is nan",
+        ),
+        (
+            {"rule": {"kind": "distribution", "type": "gamma", "parameters": {"shape": "inf"}}},
+            "parameter 'shape' is inf",
+        ),
+        ({"rule": {"kind": "distribution", "type": "normal", "max": "nan"}}, "max is nan"),
+    ],
+)
+def test_non_finite_numbers_are_refused(column: dict[str, Any], match: str) -> None:
+    spec = _table({"name": "c", "data_type": "DOUBLE", **column})
+    with pytest.raises(SpecError, match=match) as info:
+        ExperimentSpec.parse(spec)
+    assert "column 'c'" in str(info.value) and "give a finite number" in str(info.value)
+
+
+def test_non_finite_cardinality_is_refused() -> None:
+    spec = _table({"name": "id", "data_type": "INT"})
+    spec["tables"][0]["primary_key"] = ["id"]
+    fk = {"columns": ["p"], "references_table": "t", "cardinality": {"kind": "zipf", "s": "nan"}}
+    spec["tables"].append(
+        {"name": "k", "columns": [{"name": "p", "data_type": "INT"}], "foreign_keys": [fk]}
+    )
+    with pytest.raises(SpecError, match=r"table 'k'.*s is nan"):
+        ExperimentSpec.parse(spec)

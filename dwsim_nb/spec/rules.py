@@ -13,6 +13,7 @@ wrote has none. Adding a kind: a class here, a member of :data:`Rule`, a generat
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -45,6 +46,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
 
 
+def check_finite(value: Any, name: str) -> None:
+    """Raise ValueError for inf or NaN: a bound or weight the generators would turn into
+    infinite values or silently skewed picks."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} is {value}; give a finite number")
+
+
 def check_distribution(kind: str, parameters: dict[str, float]) -> None:
     """Raise ValueError for unknown or out-of-range parameters of a distribution."""
     names = DISTRIBUTION_PARAMS[kind]
@@ -56,6 +64,7 @@ def check_distribution(kind: str, parameters: dict[str, float]) -> None:
             f"distribution '{kind}' has unknown parameter(s) {unknown}; expected {expected}"
         )
     for key, value in parameters.items():
+        check_finite(value, f"distribution '{kind}' parameter '{key}'")
         if (key in _POSITIVE_PARAMS or kind in ("beta", "gamma")) and value <= 0:
             raise ValueError(f"distribution '{kind}' parameter '{key}' must be > 0")
     if kind == "zipf" and distribution_param(kind, parameters, "a", 2.0) <= 1.0:
@@ -139,6 +148,8 @@ class FakerRule(_Rule):
 
 
 def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
+    check_finite(low, low_name)
+    check_finite(high, high_name)
     if low is not None and high is not None and low > high:
         raise ValueError(f"{low_name} {low} > {high_name} {high}; swap them")
 
@@ -190,6 +201,8 @@ class ValuesRule(_Rule):
                     f"{len(self.weights)} weights for {len(self.values)} values; "
                     "give one weight per value"
                 )
+            for w in self.weights:
+                check_finite(w, "a weight")
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("weights must be >= 0 and add up to more than 0")
         return self
