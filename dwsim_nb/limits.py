@@ -168,7 +168,7 @@ class _TooDeep(Exception):
     pass
 
 
-def _depth_ok(value: Any, limit: int = MAX_NESTING) -> bool:
+def nesting_ok(value: Any, limit: int = MAX_NESTING) -> bool:
     """Whether parsed JSON data nests no deeper than ``limit`` (iterative: no recursion)."""
     stack = [(value, 0)]
     while stack:
@@ -193,7 +193,7 @@ def load_document(text: str, *, where: str, error: ErrorFactory = DwsimError) ->
     try:
         if stripped.startswith(("{", "[")):
             data = json.loads(text)
-            if not _depth_ok(data):
+            if not nesting_ok(data):
                 raise _TooDeep
             return data
         return _load_bounded(text)

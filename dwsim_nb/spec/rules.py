@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import dwsim_nb.spec.faker_rules as faker_rules
+from dwsim_nb.limits import MAX_NESTING, nesting_ok
 
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
@@ -39,6 +40,7 @@ _POSITIVE_PARAMS = ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate"
 # Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 Number = float | int
+SHAPE_NESTING = MAX_NESTING - 8
 Moment = dt.date | dt.datetime | dt.time
 
 
@@ -270,11 +272,44 @@ class UuidRule(_Rule):
     kind: Literal["uuid"] = "uuid"
 
 
+# Elements a list in a JSON shape gets per row at most (0 to this many), and values one
+# document may hold: each value is an array per block, and nested lists multiply them.
+JSON_LIST_ITEMS = 3
+MAX_JSON_VALUES = 1_000
+
+
+def json_values(shape: Any) -> int:
+    """How many values (leaves, objects, lists) one document of ``shape`` holds at most."""
+    if isinstance(shape, dict):
+        return 1 + sum(json_values(v) for v in shape.values())
+    if isinstance(shape, list):
+        return 1 + JSON_LIST_ITEMS * json_values(shape[0] if shape else "string")
+    return 1
+
+
 class JsonRule(_Rule):
     """JSON documents of a ``shape``: a mapping or list whose leaves name a value kind."""
 
     kind: Literal["json"] = "json"
     shape: dict[str, Any] | list[Any]
+
+    @model_validator(mode="after")
+    def _check(self) -> JsonRule:
+        # A spec handed in as a Python dict skipped the document reader's bound; the shape's
+        # generator, serializer and fingerprint all recurse over it, and the stored spec, with
+        # the levels of table, column and rule around the shape, must read back within it.
+        if not nesting_ok(self.shape, SHAPE_NESTING):
+            raise ValueError(
+                f"shape nests more than {SHAPE_NESTING} levels deep; flatten it "
+                "(a JSON document of a few levels is what warehouses store)"
+            )
+        if json_values(self.shape) > MAX_JSON_VALUES:
+            raise ValueError(
+                f"a document of this shape holds more than {MAX_JSON_VALUES:,} values (each "
+                f"list gets up to {JSON_LIST_ITEMS} elements, so nested lists multiply); "
+                "nest fewer lists or give fewer fields"
+            )
+        return self
 
 
 class ConstantRule(_Rule):

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
 
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.rules import JsonRule
+from dwsim_nb.spec.rules import JSON_LIST_ITEMS, JsonRule
 
-_MAX_ITEMS = 3
+_MAX_ITEMS = JSON_LIST_ITEMS
 _DEFAULT_SHAPE: dict[str, Any] = {"id": "int", "label": "string", "active": "bool"}
 _EPOCH_DAY = 18262  # 2020-01-01
 
