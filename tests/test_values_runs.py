@@ -177,3 +177,50 @@ def test_json_shape_at_the_bound_round_trips(tmp_path: Path) -> None:
     # Read back from the catalog: the stored spec keeps within the document reader's nesting.
     assert dw.Workspace(tmp_path / "ws").experiment("vals").spec == exp.spec
     assert exp.query("select j from t")["j"][0].startswith('{"a":{"a":')
+
+
+# --- values the target cannot store ---------------------------------------------------------------
+
+_NUL_COLUMNS = [
+    {"values": ["a", "b\x00c"]},
+    {"constant": "x\x00"},
+    {"pattern": "##\x00?"},
+    {"data_type": "JSON", "json_shape": {"k\x00": "int"}},
+    {"data_type": "JSON", "values": [{"a": ["\x00"]}]},
+]
+
+
+@pytest.mark.parametrize("warehouse", ["postgres", "redshift"])
+@pytest.mark.parametrize("column", _NUL_COLUMNS)
+def test_nul_is_refused_before_generation_for_postgres_targets(
+    tmp_path: Path, warehouse: str, column: dict[str, Any]
+) -> None:
+    spec = _table({"name": "c", "data_type": "VARCHAR", **column})
+    spec["target_warehouse"] = warehouse
+    out = tmp_path / "run"
+    with pytest.raises(GenerationError, match=rf"NUL character .* {warehouse} cannot") as info:
+        generate_run(ExperimentSpec.parse(spec), out, seed=1, workers=1)
+    assert info.value.where == "table 't', column 'c'"
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb", "sqlite", "snowflake"])
+def test_nul_is_kept_where_the_target_stores_it(tmp_path: Path, warehouse: str) -> None:
+    spec = _table({"name": "c", "data_type": "VARCHAR", "values": ["b\x00c"]})
+    spec["target_warehouse"] = warehouse
+    assert set(_generate(tmp_path, spec).column("c").to_pylist()) == {"b\x00c"}
+
+
+@pytest.mark.postgres
+def test_nul_for_postgres_names_the_column_not_the_load(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dwsim_nb as dw
+
+    monkeypatch.setenv("DWSIM_POSTGRES_URL", postgres_url)
+    spec = _table({"name": "c", "data_type": "VARCHAR", "values": ["ok", "b\x00c"]})
+    spec["target_warehouse"] = "postgres"
+    exp = dw.Workspace(tmp_path / "ws").create(spec)
+    with pytest.raises(GenerationError, match=r"column 'c'.*NUL"):
+        exp.generate(seed=1)
+    assert exp.loaded_run() is None
