@@ -133,9 +133,10 @@ class Experiment:
             for stale in self.runs_dir.glob(".run_*.tmp"):
                 shutil.rmtree(stale, ignore_errors=True)
             # A process killed while loading leaves a complete folder for a run that is now
-            # ABORTED and can never be loaded: remove it, as a failure in-process does.
+            # ABORTED and can never be loaded: remove it, as a failure in-process does (never
+            # the loaded run's: a catalog written before status and loaded flag were one write).
             for run in catalog.runs(self.name):
-                if run.status in ("ABORTED", "FAILED") and run.path:
+                if run.status in ("ABORTED", "FAILED") and run.path and not run.loaded:
                     shutil.rmtree(run.path, ignore_errors=True)
                     catalog.update_run(run.id, path=None)
             yield
@@ -185,6 +186,7 @@ class Experiment:
             # A hidden temporary folder renamed on success: a run folder is always complete.
             tmp = self.runs_dir / f".run_{run.id}.tmp"
             timings: dict[str, float] = {}
+            in_warehouse = False
             try:
                 self.runs_dir.mkdir(parents=True, exist_ok=True)
                 t0 = time.perf_counter()
@@ -211,10 +213,15 @@ class Experiment:
                     _stage(progress, "load")
                     t1 = time.perf_counter()
                     self.warehouse.load(spec, self._plan(final, manifest), progress)
+                    in_warehouse = True
                     timings["load"] = round(time.perf_counter() - t1, 4)
-                    catalog.set_loaded(self.name, run.id)
-                catalog.finish_run(run.id, "COMPLETED", timings=timings)
+                catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=load)
             except BaseException as e:
+                if in_warehouse:
+                    # Interrupted after the warehouse committed this run's data: that is what
+                    # it holds now, so the run is the loaded one and keeps its folder.
+                    catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=True)
+                    raise
                 status = "ABORTED" if isinstance(e, KeyboardInterrupt) else "FAILED"
                 catalog.finish_run(
                     run.id,
@@ -252,8 +259,7 @@ class Experiment:
             self.warehouse.load(spec, self._plan(path), progress)
             timings = dict(run.timings)
             timings["load"] = round(time.perf_counter() - t0, 4)
-            catalog.update_run(run.id, timings=timings)
-            catalog.set_loaded(self.name, run.id)
+            catalog.set_loaded(self.name, run.id, timings=timings)
         return self.run(run.id)
 
     def _completed_run(self, run_id: int | None) -> Run:

@@ -224,3 +224,93 @@ def test_nul_for_postgres_names_the_column_not_the_load(
     with pytest.raises(GenerationError, match=r"column 'c'.*NUL"):
         exp.generate(seed=1)
     assert exp.loaded_run() is None
+
+
+# --- a run's status and loaded flag are one write -------------------------------------------------
+
+_RUN_SPEC = _table({"name": "n", "data_type": "INT", "min_value": 1, "max_value": 9}, rows=20)
+
+_KILLED_CHILD = """
+import os, signal, sys
+import dwsim_nb as dw
+import dwsim_nb.catalog as catalog
+
+def killed(con, run_id):
+    # Inside the transaction that marks the run COMPLETED and loaded, before it commits.
+    os.kill(os.getpid(), signal.SIGKILL)
+
+catalog._mark_loaded = killed
+dw.Workspace(sys.argv[1]).experiment("vals").generate(seed=2, rows={"t": 7}, workers=1)
+"""
+
+
+def test_a_kill_while_marking_the_run_leaves_no_aborted_loaded_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import dwsim_nb as dw
+
+    home = tmp_path / "ws"
+    exp = dw.Workspace(home).create(_RUN_SPEC)
+    first = exp.generate(seed=1, workers=1)
+    script = tmp_path / "child.py"
+    script.write_text(_KILLED_CHILD)
+    root = Path(dw.__file__).parent.parent
+    proc = subprocess.run(
+        [sys.executable, str(script), str(home)],
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -9, proc.stderr.decode()
+    exp = dw.Workspace(home).experiment("vals")
+    runs = exp.runs()
+    killed = runs[-1]
+    assert killed.status == "ABORTED" and not killed.loaded
+    assert [r.id for r in runs if r.loaded] == [first.id]
+    # The next operation removes the aborted run's folder and keeps the loaded run's.
+    again = exp.generate(seed=3, workers=1, load=False)
+    assert again.status == "COMPLETED"
+    assert exp.run(killed.id).path is None and not (exp.runs_dir / f"run_{killed.id}").exists()
+    assert Path(exp.run(first.id).path or "").exists()
+
+
+def test_an_interrupt_after_the_load_committed_keeps_the_run_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dwsim_nb as dw
+    from dwsim_nb.catalog import Catalog
+
+    exp = dw.Workspace(tmp_path / "ws").create(_RUN_SPEC)
+    exp.generate(seed=1, workers=1)
+    finish = Catalog.finish_run
+    calls: list[str] = []
+
+    def interrupted(self: Catalog, run_id: int, status: str, **kw: Any) -> None:
+        calls.append(status)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        finish(self, run_id, status, **kw)
+
+    monkeypatch.setattr(Catalog, "finish_run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        exp.generate(seed=2, rows={"t": 7}, workers=1)
+    monkeypatch.undo()
+    run = exp.runs()[-1]
+    # The warehouse holds this run's rows, so the catalog says so, and its folder is kept.
+    assert run.status == "COMPLETED" and run.loaded and Path(run.path or "").exists()
+    assert exp.table_counts() == {"t": 7} == run.rows
+    assert [r.id for r in exp.runs() if r.loaded] == [run.id]
+
+
+def test_loading_an_earlier_run_moves_the_flag_and_timings_together(tmp_path: Path) -> None:
+    import dwsim_nb as dw
+
+    exp = dw.Workspace(tmp_path / "ws").create(_RUN_SPEC)
+    first = exp.generate(seed=1, workers=1)
+    exp.generate(seed=2, rows={"t": 7}, workers=1)
+    again = exp.load(first.id)
+    assert again.loaded and "load" in again.timings
+    assert [r.id for r in exp.runs() if r.loaded] == [first.id]
+    exp.reset()
+    assert not any(r.loaded for r in exp.runs())
