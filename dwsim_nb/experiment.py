@@ -166,11 +166,14 @@ class Experiment:
         cancel: threading.Event | None = None,
         executor: Any = None,
         client: Any = None,
+        today: str | None = None,
     ) -> Run:
         """Generate a run's Parquet files and (unless ``load=False``) load them.
 
         ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
-        the blocks on a Dask cluster whose workers share the workspace's folder.
+        the blocks on a Dask cluster whose workers share the workspace's folder. ``today``
+        (``YYYY-MM-DD``, default the clock's) is the date Faker rules like ``future_date`` count
+        from; the run's manifest records it.
 
         A failure or interruption leaves the warehouse and earlier runs as they were; the run is
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
@@ -201,6 +204,7 @@ class Experiment:
                     cancel=cancel,
                     executor=executor or "auto",
                     client=client,
+                    today=today,
                 )
                 timings.update(_engine_timings(manifest))
                 timings["generate"] = round(time.perf_counter() - t0, 4)

@@ -150,7 +150,9 @@ class Workspace:
         exp = self.create(spec)
         if generate:
             # The same seed, rows and block size give the same contents: check that they did.
-            run = exp.generate(rows=dict(info["rows"]), seed=int(info["seed"]))
+            run = exp.generate(
+                rows=dict(info["rows"]), seed=int(info["seed"]), today=info.get("today")
+            )
             check_regenerated(path, info, run.path or "")
         return exp
 

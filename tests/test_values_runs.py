@@ -7,13 +7,14 @@ Faker rules that regenerate the same data on another day.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
-from dwsim_nb.engine import generate_run
+from dwsim_nb.engine import Manifest, generate_run
 from dwsim_nb.errors import GenerationError, SpecError
 from dwsim_nb.spec import ExperimentSpec
 
@@ -314,3 +315,98 @@ def test_loading_an_earlier_run_moves_the_flag_and_timings_together(tmp_path: Pa
     assert [r.id for r in exp.runs() if r.loaded] == [first.id]
     exp.reset()
     assert not any(r.loaded for r in exp.runs())
+
+
+# --- "today" for Faker rules relative to it ------------------------------------------------------
+
+_DATED = _table(
+    {"name": "due", "data_type": "DATE", "faker_rule": "future_date"},
+    {"name": "seen", "data_type": "TIMESTAMP", "faker_rule": "past_datetime"},
+    {"name": "this_year", "data_type": "DATE", "faker_rule": "date_this_year"},
+    {"name": "born", "data_type": "DATE", "faker_rule": "date_of_birth"},
+    {"name": "city", "data_type": "VARCHAR", "faker_rule": "city"},
+    rows=300,
+)
+
+
+@pytest.fixture
+def fresh_pools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pools built anew in this test (memory and disk), as on another machine."""
+    from dwsim_nb.engine.generators import faker_pools
+
+    monkeypatch.setenv("DWSIM_CACHE_DIR", str(tmp_path / "cache"))
+    faker_pools.pool.cache_clear()
+    yield
+    faker_pools.pool.cache_clear()
+
+
+def _another_day(monkeypatch: pytest.MonkeyPatch, days: int) -> str:
+    import datetime as dt
+
+    from dwsim_nb.engine.generators import faker_clock, faker_pools
+
+    later = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=days)
+    monkeypatch.setattr(faker_clock, "utc_today", lambda: later)
+    faker_pools.pool.cache_clear()
+    return later.isoformat()
+
+
+def test_today_is_read_once_and_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_pools: None
+) -> None:
+    import datetime as dt
+
+    spec = ExperimentSpec.parse(_DATED)
+    first = generate_run(spec, tmp_path / "a", seed=4, workers=1)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    assert first.options == {"today": today.isoformat()}
+    assert Manifest.read(tmp_path / "a").options == first.options
+    table = pq.read_table(tmp_path / "a" / "t")
+    due = table.column("due").to_pylist()
+    assert min(due) > today and max(due) <= today + dt.timedelta(days=30)
+    assert {d.year for d in table.column("this_year").to_pylist()} == {today.year}
+
+    # Another day, another machine: the recorded date gives the same rows; the clock, others.
+    later = _another_day(monkeypatch, 400)
+    again = generate_run(spec, tmp_path / "b", seed=4, workers=1, today=first.options["today"])
+    assert pq.read_table(tmp_path / "b" / "t").equals(table)
+    moved = generate_run(spec, tmp_path / "c", seed=4, workers=1)
+    assert moved.options == {"today": later} and again.options == first.options
+    other = pq.read_table(tmp_path / "c" / "t")
+    assert other.column("due") != table.column("due")
+    assert other.column("city") == table.column("city")  # not relative to the date
+
+
+def test_today_can_be_given_and_is_checked(tmp_path: Path, fresh_pools: None) -> None:
+    import datetime as dt
+
+    spec = ExperimentSpec.parse(_DATED)
+    m = generate_run(spec, tmp_path / "a", seed=4, workers=1, today=dt.date(2001, 3, 4))
+    assert m.options == {"today": "2001-03-04"}
+    due = pq.read_table(tmp_path / "a" / "t").column("due").to_pylist()
+    assert {d.year for d in due} == {2001}
+    with pytest.raises(GenerationError, match="not a date"):
+        generate_run(spec, tmp_path / "b", seed=4, workers=1, today="next tuesday")
+
+
+def test_a_bundle_regenerates_the_same_data_on_another_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_pools: None
+) -> None:
+    import json
+
+    import dwsim_nb as dw
+    from dwsim_nb.bundle import regenerate, verify
+
+    exp = dw.Workspace(tmp_path / "ws").create(_DATED)
+    run = exp.generate(seed=7, workers=1)
+    bundle = exp.export_bundle(tmp_path / "bundle")
+    info = json.loads((bundle / "bundle.json").read_text())
+    assert info["today"] == Manifest.read(run.path or "").options["today"]
+
+    _another_day(monkeypatch, 400)
+    manifest = regenerate(bundle, tmp_path / "again", workers=1)
+    assert manifest.options["today"] == info["today"]
+    assert all(verify(bundle, tmp_path / "again").values())
+    # import_bundle regenerates through an experiment and checks the contents itself.
+    other = dw.Workspace(tmp_path / "ws2").import_bundle(bundle)
+    assert other.table_counts() == {"t": 300}
