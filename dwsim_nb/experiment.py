@@ -334,16 +334,19 @@ class Experiment:
 
     def query(self, sql: str) -> pd.DataFrame:
         """SQL in the experiment's dialect -> DataFrame of the last statement's rows."""
+        _check_sql(sql)
         # A query may create files too (a table of the user's, DuckDB's WAL).
         with private_umask():
             return self.warehouse.query(self.spec, sql)
 
     def query_arrow(self, sql: str) -> pa.Table:
+        _check_sql(sql)
         with private_umask():
             return self.warehouse.query_arrow(self.spec, sql)
 
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
+        _check_sql(sql)
         return self.warehouse.translate(self.spec, sql)
 
     def table_counts(self) -> dict[str, int]:
@@ -354,6 +357,7 @@ class Experiment:
         (see ``dwsim_nb.compare``)."""
         from dwsim_nb.compare import compare
 
+        _check_sql(sql)
         return compare(self, sql, warehouses, **options)
 
     def export_bundle(self, path: str | Path, run_id: int | None = None) -> Path:
@@ -388,6 +392,7 @@ class Experiment:
         """Save the query's text to a ``.sql`` file (checked to parse in the dialect first)."""
         from dwsim_nb.warehouses.translate import parse
 
+        _check_sql(sql)
         out = Path(path)
         if out.suffix.lower() != ".sql":
             raise QueryError(f"{out.name!r} is not a .sql file.", hint="name the file .sql")
@@ -456,6 +461,15 @@ def _stage(progress: Any, name: str) -> None:
     hook = getattr(progress, "stage", None)
     if callable(hook):
         hook(name)
+
+
+def _check_sql(sql: object) -> None:
+    """SQL must be text: None or a number would fail deep in the tokenizer with a TypeError."""
+    if not isinstance(sql, str):
+        raise QueryError(
+            f"the query must be SQL text (a str), not {type(sql).__name__}.",
+            hint="pass the SQL as a string, e.g. exp.query('select count(*) from t')",
+        )
 
 
 def _one_line(e: BaseException) -> str:

@@ -410,3 +410,47 @@ def test_a_bundle_regenerates_the_same_data_on_another_day(
     # import_bundle regenerates through an experiment and checks the contents itself.
     other = dw.Workspace(tmp_path / "ws2").import_bundle(bundle)
     assert other.table_counts() == {"t": 300}
+
+
+# --- error paths ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [None, 5, b"select 1", ["select 1"]])
+def test_query_needs_sql_text(tmp_path: Path, sql: Any) -> None:
+    import dwsim_nb as dw
+    from dwsim_nb.errors import QueryError
+
+    exp = dw.Workspace(tmp_path / "ws").create(_RUN_SPEC)
+    for call in (exp.query, exp.query_arrow, exp.translate):
+        with pytest.raises(QueryError, match="must be SQL text") as info:
+            call(sql)
+        assert info.value.hint
+
+
+@pytest.mark.parametrize("home", ["/proc/x", "/dev/null", "/etc/hostname/x", "/tmp/a\x00b"])
+def test_an_unusable_home_is_a_catalog_error(home: str) -> None:
+    import dwsim_nb as dw
+    from dwsim_nb.errors import CatalogError
+
+    with pytest.raises(CatalogError, match="workspace") as info:
+        dw.Workspace(home)
+    assert info.value.where and "DWSIM_HOME" in (info.value.hint or "")
+
+
+def test_an_unusable_home_from_the_cli_is_one_paragraph(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import dwsim_nb as dw
+
+    root = Path(dw.__file__).parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwsim_nb.cli", "--home", "/proc/x", "list"],
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "/proc/x" in proc.stderr + proc.stdout
