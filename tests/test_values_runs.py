@@ -454,3 +454,21 @@ def test_an_unusable_home_from_the_cli_is_one_paragraph(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "/proc/x" in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("shape", ["parquet", "frame", "arrow"])
+def test_repeated_column_names_in_inferred_data(tmp_path: Path, shape: str) -> None:
+    import pandas as pd
+    import pyarrow as pa
+
+    import dwsim_nb as dw
+    from dwsim_nb.infer.tables import InferError
+
+    source: Any = pa.table([[1], [2]], names=["a", "a"])
+    if shape == "parquet":
+        pq.write_table(source, tmp_path / "dup.parquet")
+        source = tmp_path / "dup.parquet"
+    elif shape == "frame":
+        source = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.raises(InferError, match="more than one column named 'a'"):
+        dw.Workspace(tmp_path / "ws").infer(source, name="dup")
