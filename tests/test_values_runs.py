@@ -472,3 +472,48 @@ def test_repeated_column_names_in_inferred_data(tmp_path: Path, shape: str) -> N
         source = pd.DataFrame([[1, 2]], columns=["a", "a"])
     with pytest.raises(InferError, match="more than one column named 'a'"):
         dw.Workspace(tmp_path / "ws").infer(source, name="dup")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("tcp://127.0.0.1:{port}", "nothing listens on that port"),
+        ("ws://127.0.0.1:{port}", "nothing listens on that port"),
+        ("inproc://127.0.0.1/1/2", "another process"),
+    ],
+)
+def test_an_unreachable_dask_address_fails_fast_without_a_traceback(
+    tmp_path: Path, address: str, said: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import dwsim_nb as dw
+
+    pytest.importorskip("distributed")
+    home = tmp_path / "ws"
+    dw.Workspace(home).create(_RUN_SPEC)
+    root = Path(dw.__file__).parent.parent
+    dask = ["--dask", address.format(port=_closed_port())]
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwsim_nb.cli", "--home", str(home), "generate", "vals", *dask],
+        env={**os.environ, "PYTHONPATH": str(root), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "cannot reach the Dask scheduler" in out and said in out
+    assert "Traceback" not in out and "Exception ignored" not in out
+    assert time.monotonic() - started < 8, out  # not Dask's 10 s connect nor a 20 s close
