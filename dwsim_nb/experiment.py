@@ -27,6 +27,7 @@ from dwsim_nb.errors import (
     NotFoundError,
     QueryError,
 )
+from dwsim_nb.limits import require_text
 from dwsim_nb.private import make_private, private_umask
 from dwsim_nb.run import Run
 
@@ -133,8 +134,7 @@ class Experiment:
             for stale in self.runs_dir.glob(".run_*.tmp"):
                 shutil.rmtree(stale, ignore_errors=True)
             # A process killed while loading leaves a complete folder for a run that is now
-            # ABORTED and can never be loaded: remove it, as a failure in-process does (never
-            # the loaded run's: a catalog written before status and loaded flag were one write).
+            # ABORTED and can never be loaded: remove it, as a failure in-process does.
             for run in catalog.runs(self.name):
                 if run.status in ("ABORTED", "FAILED") and run.path and not run.loaded:
                     shutil.rmtree(run.path, ignore_errors=True)
@@ -172,8 +172,7 @@ class Experiment:
 
         ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
         the blocks on a Dask cluster whose workers share the workspace's folder. ``today``
-        (``YYYY-MM-DD``, default the clock's) is the date Faker rules like ``future_date`` count
-        from; the run's manifest records it.
+        (``YYYY-MM-DD``, default the clock's): the date ``future_date`` and the like count from.
 
         A failure or interruption leaves the warehouse and earlier runs as they were; the run is
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
@@ -221,9 +220,7 @@ class Experiment:
                     timings["load"] = round(time.perf_counter() - t1, 4)
                 catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=load)
             except BaseException as e:
-                if in_warehouse:
-                    # Interrupted after the warehouse committed this run's data: that is what
-                    # it holds now, so the run is the loaded one and keeps its folder.
+                if in_warehouse:  # interrupted after the warehouse committed this run's data
                     catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=True)
                     raise
                 status = "ABORTED" if isinstance(e, KeyboardInterrupt) else "FAILED"
@@ -334,19 +331,19 @@ class Experiment:
 
     def query(self, sql: str) -> pd.DataFrame:
         """SQL in the experiment's dialect -> DataFrame of the last statement's rows."""
-        _check_sql(sql)
+        require_text(sql, what="the query", error=QueryError)
         # A query may create files too (a table of the user's, DuckDB's WAL).
         with private_umask():
             return self.warehouse.query(self.spec, sql)
 
     def query_arrow(self, sql: str) -> pa.Table:
-        _check_sql(sql)
+        require_text(sql, what="the query", error=QueryError)
         with private_umask():
             return self.warehouse.query_arrow(self.spec, sql)
 
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
-        _check_sql(sql)
+        require_text(sql, what="the query", error=QueryError)
         return self.warehouse.translate(self.spec, sql)
 
     def table_counts(self) -> dict[str, int]:
@@ -357,7 +354,6 @@ class Experiment:
         (see ``dwsim_nb.compare``)."""
         from dwsim_nb.compare import compare
 
-        _check_sql(sql)
         return compare(self, sql, warehouses, **options)
 
     def export_bundle(self, path: str | Path, run_id: int | None = None) -> Path:
@@ -392,7 +388,6 @@ class Experiment:
         """Save the query's text to a ``.sql`` file (checked to parse in the dialect first)."""
         from dwsim_nb.warehouses.translate import parse
 
-        _check_sql(sql)
         out = Path(path)
         if out.suffix.lower() != ".sql":
             raise QueryError(f"{out.name!r} is not a .sql file.", hint="name the file .sql")
@@ -461,15 +456,6 @@ def _stage(progress: Any, name: str) -> None:
     hook = getattr(progress, "stage", None)
     if callable(hook):
         hook(name)
-
-
-def _check_sql(sql: object) -> None:
-    """SQL must be text: None or a number would fail deep in the tokenizer with a TypeError."""
-    if not isinstance(sql, str):
-        raise QueryError(
-            f"the query must be SQL text (a str), not {type(sql).__name__}.",
-            hint="pass the SQL as a string, e.g. exp.query('select count(*) from t')",
-        )
 
 
 def _one_line(e: BaseException) -> str:

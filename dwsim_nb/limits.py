@@ -211,6 +211,17 @@ def load_document(text: str, *, where: str, error: ErrorFactory = DwsimError) ->
         ) from None
 
 
+def require_text(value: object, *, what: str, error: ErrorFactory = DwsimError) -> str:
+    """``value`` if it is a str, else a clear error (None or a number would otherwise fail deep
+    inside a parser with a TypeError)."""
+    if not isinstance(value, str):
+        raise error(
+            f"{what} must be text (a str), not {type(value).__name__}.",
+            hint="pass it as a string, e.g. exp.query('select count(*) from t')",
+        )
+    return value
+
+
 def check_rows(table: str, rows: Any, *, error: ErrorFactory = DwsimError) -> int:
     """A row count as an int within ``0..MAX_TABLE_ROWS``, or a clear error naming the table."""
     if isinstance(rows, bool):

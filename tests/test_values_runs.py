@@ -421,8 +421,10 @@ def test_query_needs_sql_text(tmp_path: Path, sql: Any) -> None:
     from dwsim_nb.errors import QueryError
 
     exp = dw.Workspace(tmp_path / "ws").create(_RUN_SPEC)
-    for call in (exp.query, exp.query_arrow, exp.translate):
-        with pytest.raises(QueryError, match="must be SQL text") as info:
+    exp.generate(seed=1, workers=1)
+    calls = (exp.query, exp.query_arrow, exp.translate, exp.compare)
+    for call in (*calls, lambda s: exp.save_query(s, tmp_path / "q.sql")):
+        with pytest.raises(QueryError, match="the query must be text") as info:
             call(sql)
         assert info.value.hint
 
