@@ -5,11 +5,12 @@
     ws.import_bundle("shop-bundle")              # an experiment with that data loaded
 
 A bundle holds no data, only what makes it: ``spec.json``, ``bundle.json`` (seed, rows per table,
-block size, library versions and a content hash per table), ``ddl/<dialect>.sql`` for every
-dialect, ``regenerate.ipynb``, ``requirements.txt`` (Binder reads it) and ``README.md``.
-Every value is a pure function of (seed, table, column, row), so the same spec, seed, rows and
-block size give the same data; the library versions are pinned because Faker's word lists and
-numpy's generators are part of what makes it.
+block size, the run's "today", library versions and a content hash per table),
+``ddl/<dialect>.sql`` for every dialect, ``regenerate.ipynb``, ``requirements.txt`` (Binder reads
+it) and ``README.md``. Every value is a pure function of (seed, table, column, row), so the same
+spec, seed, rows, block size and "today" (for Faker rules such as ``future_date``) give the same
+data on any day; the library versions are pinned because Faker's word lists and numpy's
+generators are part of what makes it.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def write_bundle(out: Path, spec: ExperimentSpec, run: Run) -> Path:
         "seed": run.seed,
         "rows": {name: t.rows for name, t in manifest.tables.items()},
         "block_size": manifest.block_size,
+        # The date Faker rules relative to today counted from (absent in older runs).
+        "today": manifest.options.get("today"),
         "spec_hash": spec.fingerprint(),
         "dialect": spec.dialect,
         "warehouse": spec.target_warehouse,
@@ -163,6 +166,14 @@ def _whole(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
+def _iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_info(info: dict[str, Any], where: str) -> None:
     """Refuse an edited bundle.json whose fields would reach the engine with the wrong shape."""
     from dwsim_nb.limits import MAX_TABLE_ROWS
@@ -172,6 +183,9 @@ def _check_info(info: dict[str, Any], where: str) -> None:
         problems.append(f"'seed' must be a whole number, not {info.get('seed')!r}")
     if not _whole(info.get("block_size"), 1, MAX_TABLE_ROWS):
         problems.append(f"'block_size' must be a whole number >= 1, not {info.get('block_size')!r}")
+    today = info.get("today")
+    if today is not None and not (isinstance(today, str) and _iso_date(today)):
+        problems.append(f"'today' must be a date as YYYY-MM-DD, not {today!r}")
     rows = info.get("rows")
     if not isinstance(rows, dict) or not all(
         isinstance(k, str) and _whole(v, 0, MAX_TABLE_ROWS) for k, v in rows.items()
@@ -202,6 +216,7 @@ def regenerate(path: str | Path, out_dir: str | Path, *, workers: int | None = N
         seed=int(info["seed"]),
         workers=workers,
         block_size=int(info["block_size"]),
+        today=info.get("today"),
     )
 
 

@@ -239,25 +239,28 @@ class Catalog:
 
     def update_run(self, run_id: int, **fields: Any) -> None:
         """Set columns of a run; ``rows``/``timings`` dicts are stored as JSON."""
-        if "rows" in fields:
-            fields["rows_json"] = json.dumps(fields.pop("rows"))
-        if "timings" in fields:
-            fields["timings_json"] = json.dumps(fields.pop("timings"))
-        if not fields:
-            return
-        names = ", ".join(f"{k} = ?" for k in fields)
-        with self.transaction() as con:
-            con.execute(f"UPDATE runs SET {names} WHERE id = ?", (*fields.values(), run_id))
+        if fields:
+            with self.transaction() as con:
+                _update_run(con, run_id, fields)
 
-    def finish_run(self, run_id: int, status: str, **fields: Any) -> None:
-        self.update_run(run_id, status=status, finished_at=_now(), **fields)
-
-    def set_loaded(self, experiment: str, run_id: int | None) -> None:
-        """Record which run's data is in the warehouse now (None: nothing is)."""
+    def finish_run(self, run_id: int, status: str, *, loaded: bool = False, **fields: Any) -> None:
+        """Set a run's final status (and columns). ``loaded``: its data is in the warehouse now,
+        recorded in the same transaction as the status, so a kill between the two cannot leave
+        a run ABORTED (its folder then removed) yet marked as the loaded one."""
         with self.transaction() as con:
-            con.execute(
-                "UPDATE runs SET loaded = (id IS ?) WHERE experiment = ?", (run_id, experiment)
-            )
+            _update_run(con, run_id, {"status": status, "finished_at": _now(), **fields})
+            if loaded:
+                _mark_loaded(con, run_id)
+
+    def set_loaded(self, experiment: str, run_id: int | None, **fields: Any) -> None:
+        """Record which run's data is in the warehouse now (None: nothing is), and set columns
+        of that run in the same transaction."""
+        with self.transaction() as con:
+            if run_id is None:
+                con.execute("UPDATE runs SET loaded = 0 WHERE experiment = ?", (experiment,))
+                return
+            _update_run(con, run_id, fields)
+            _mark_loaded(con, run_id)
 
     def run(self, experiment: str, run_id: int) -> Run:
         with self._connect() as con:
@@ -305,6 +308,25 @@ class Catalog:
             if run.status == "RUNNING":
                 return run
         return None
+
+
+def _update_run(con: sqlite3.Connection, run_id: int, fields: dict[str, Any]) -> None:
+    if "rows" in fields:
+        fields["rows_json"] = json.dumps(fields.pop("rows"))
+    if "timings" in fields:
+        fields["timings_json"] = json.dumps(fields.pop("timings"))
+    if fields:
+        names = ", ".join(f"{k} = ?" for k in fields)
+        con.execute(f"UPDATE runs SET {names} WHERE id = ?", (*fields.values(), run_id))
+
+
+def _mark_loaded(con: sqlite3.Connection, run_id: int) -> None:
+    """This run is the loaded one of its experiment, and no other is."""
+    con.execute(
+        "UPDATE runs SET loaded = (id = ?) WHERE experiment = "
+        "(SELECT experiment FROM runs WHERE id = ?)",
+        (run_id, run_id),
+    )
 
 
 def _to_run(row: sqlite3.Row) -> Run:

@@ -82,6 +82,8 @@ class Dialect:
     storage: Mapping[str, str] = field(default_factory=dict)
     max_decimal_precision: int = 38
     max_length: int | None = None
+    # Text may hold the NUL character (U+0000); PostgreSQL's text and JSONB types cannot.
+    stores_nul: bool = True
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -152,6 +154,7 @@ DIALECTS: tuple[Dialect, ...] = (
             **dict.fromkeys(_SEMI, "SUPER"),
         ),
         max_length=65535,
+        stores_nul=False,
     ),
     Dialect(
         "snowflake",
@@ -182,6 +185,7 @@ DIALECTS: tuple[Dialect, ...] = (
         folding="lower",
         types=_types(decimal="NUMERIC", binary="BYTEA", **dict.fromkeys(_SEMI, "JSONB")),
         max_decimal_precision=76,
+        stores_nul=False,
     ),
     # DuckDB and SQLite keep names as written and match them without regard to case.
     Dialect(

@@ -27,6 +27,7 @@ from dwsim_nb.errors import (
     NotFoundError,
     QueryError,
 )
+from dwsim_nb.limits import require_text
 from dwsim_nb.private import make_private, private_umask
 from dwsim_nb.run import Run
 
@@ -135,7 +136,7 @@ class Experiment:
             # A process killed while loading leaves a complete folder for a run that is now
             # ABORTED and can never be loaded: remove it, as a failure in-process does.
             for run in catalog.runs(self.name):
-                if run.status in ("ABORTED", "FAILED") and run.path:
+                if run.status in ("ABORTED", "FAILED") and run.path and not run.loaded:
                     shutil.rmtree(run.path, ignore_errors=True)
                     catalog.update_run(run.id, path=None)
             yield
@@ -165,11 +166,13 @@ class Experiment:
         cancel: threading.Event | None = None,
         executor: Any = None,
         client: Any = None,
+        today: str | None = None,
     ) -> Run:
         """Generate a run's Parquet files and (unless ``load=False``) load them.
 
         ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
-        the blocks on a Dask cluster whose workers share the workspace's folder.
+        the blocks on a Dask cluster whose workers share the workspace's folder. ``today``
+        (``YYYY-MM-DD``, default the clock's): the date ``future_date`` and the like count from.
 
         A failure or interruption leaves the warehouse and earlier runs as they were; the run is
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
@@ -185,6 +188,7 @@ class Experiment:
             # A hidden temporary folder renamed on success: a run folder is always complete.
             tmp = self.runs_dir / f".run_{run.id}.tmp"
             timings: dict[str, float] = {}
+            in_warehouse = False
             try:
                 self.runs_dir.mkdir(parents=True, exist_ok=True)
                 t0 = time.perf_counter()
@@ -199,6 +203,7 @@ class Experiment:
                     cancel=cancel,
                     executor=executor or "auto",
                     client=client,
+                    today=today,
                 )
                 timings.update(_engine_timings(manifest))
                 timings["generate"] = round(time.perf_counter() - t0, 4)
@@ -211,10 +216,13 @@ class Experiment:
                     _stage(progress, "load")
                     t1 = time.perf_counter()
                     self.warehouse.load(spec, self._plan(final, manifest), progress)
+                    in_warehouse = True
                     timings["load"] = round(time.perf_counter() - t1, 4)
-                    catalog.set_loaded(self.name, run.id)
-                catalog.finish_run(run.id, "COMPLETED", timings=timings)
+                catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=load)
             except BaseException as e:
+                if in_warehouse:  # interrupted after the warehouse committed this run's data
+                    catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=True)
+                    raise
                 status = "ABORTED" if isinstance(e, KeyboardInterrupt) else "FAILED"
                 catalog.finish_run(
                     run.id,
@@ -252,8 +260,7 @@ class Experiment:
             self.warehouse.load(spec, self._plan(path), progress)
             timings = dict(run.timings)
             timings["load"] = round(time.perf_counter() - t0, 4)
-            catalog.update_run(run.id, timings=timings)
-            catalog.set_loaded(self.name, run.id)
+            catalog.set_loaded(self.name, run.id, timings=timings)
         return self.run(run.id)
 
     def _completed_run(self, run_id: int | None) -> Run:
@@ -324,11 +331,13 @@ class Experiment:
 
     def query(self, sql: str) -> pd.DataFrame:
         """SQL in the experiment's dialect -> DataFrame of the last statement's rows."""
+        require_text(sql, what="the query", error=QueryError)
         # A query may create files too (a table of the user's, DuckDB's WAL).
         with private_umask():
             return self.warehouse.query(self.spec, sql)
 
     def query_arrow(self, sql: str) -> pa.Table:
+        require_text(sql, what="the query", error=QueryError)
         with private_umask():
             return self.warehouse.query_arrow(self.spec, sql)
 
@@ -363,6 +372,7 @@ class Experiment:
 
     def translate(self, sql: str) -> list[str]:
         """The statements the engine runs for ``sql`` (to see what a translation does)."""
+        require_text(sql, what="the query", error=QueryError)
         return self.warehouse.translate(self.spec, sql)
 
     def table_counts(self) -> dict[str, int]:

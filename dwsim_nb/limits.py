@@ -168,7 +168,7 @@ class _TooDeep(Exception):
     pass
 
 
-def _depth_ok(value: Any, limit: int = MAX_NESTING) -> bool:
+def nesting_ok(value: Any, limit: int = MAX_NESTING) -> bool:
     """Whether parsed JSON data nests no deeper than ``limit`` (iterative: no recursion)."""
     stack = [(value, 0)]
     while stack:
@@ -193,7 +193,7 @@ def load_document(text: str, *, where: str, error: ErrorFactory = DwsimError) ->
     try:
         if stripped.startswith(("{", "[")):
             data = json.loads(text)
-            if not _depth_ok(data):
+            if not nesting_ok(data):
                 raise _TooDeep
             return data
         return _load_bounded(text)
@@ -209,6 +209,17 @@ def load_document(text: str, *, where: str, error: ErrorFactory = DwsimError) ->
             where=where,
             hint="a spec needs a few levels; flatten the deeply nested value",
         ) from None
+
+
+def require_text(value: object, *, what: str, error: ErrorFactory = DwsimError) -> str:
+    """``value`` if it is a str, else a clear error (None or a number would otherwise fail deep
+    inside a parser with a TypeError)."""
+    if not isinstance(value, str):
+        raise error(
+            f"{what} must be text (a str), not {type(value).__name__}.",
+            hint="pass it as a string, e.g. exp.query('select count(*) from t')",
+        )
+    return value
 
 
 def check_rows(table: str, rows: Any, *, error: ErrorFactory = DwsimError) -> int:

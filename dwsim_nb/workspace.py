@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.catalog import Catalog
+from dwsim_nb.errors import CatalogError
 from dwsim_nb.experiment import Experiment
 from dwsim_nb.locks import ExperimentLock
 from dwsim_nb.private import private_umask
@@ -44,16 +45,32 @@ def default_home() -> Path:
     return Path(os.environ.get("DWSIM_HOME") or ".dwsim")
 
 
+def _make_home(home: Path) -> None:
+    """Create the workspace folder (user-only: its data may imitate production schemas), or
+    say in words why it cannot be one."""
+    hint = "point DWSIM_HOME (or --home) at a folder you can write, e.g. ~/dwsim"
+    try:
+        if not home.exists():
+            home.mkdir(parents=True, mode=0o700)
+            home.chmod(0o700)
+        elif not home.is_dir():
+            raise CatalogError(
+                "the workspace path exists and is not a folder.", where=str(home), hint=hint
+            )
+    except (OSError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise CatalogError(
+            f"cannot use this path as the workspace folder: {reason}.", where=str(home), hint=hint
+        ) from None
+
+
 class Workspace:
     """A folder of experiments, their runs and their embedded warehouses."""
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.home = Path(home if home is not None else default_home()).expanduser().absolute()
         with private_umask():
-            if not self.home.exists():
-                # User-only: the folder holds data that may imitate production schemas.
-                self.home.mkdir(parents=True, mode=0o700)
-                self.home.chmod(0o700)
+            _make_home(self.home)
             self.catalog = Catalog(self.home / "catalog.sqlite")
         self.runs_dir = self.home / "runs"
         self.locks_dir = self.home / "locks"
@@ -150,7 +167,9 @@ class Workspace:
         exp = self.create(spec)
         if generate:
             # The same seed, rows and block size give the same contents: check that they did.
-            run = exp.generate(rows=dict(info["rows"]), seed=int(info["seed"]))
+            run = exp.generate(
+                rows=dict(info["rows"]), seed=int(info["seed"]), today=info.get("today")
+            )
             check_regenerated(path, info, run.path or "")
         return exp
 

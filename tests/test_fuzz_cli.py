@@ -405,16 +405,10 @@ def _duplicate_parquet_names(tmp: Path, home: Path) -> list[str]:
     return ["infer", "dup", str(tmp), "--dry-run"]
 
 
-@pytest.mark.parametrize("case", [_deep_json, _tampered_bundle], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "case", [_deep_json, _tampered_bundle, _duplicate_parquet_names], ids=lambda f: f.__name__
+)
 def test_reader_cases_end_in_one_paragraph(home: Path, tmp_path: Path, case: Any) -> None:
-    dwsim(home, "reader cases", *case(tmp_path, home))
-
-
-# An input of issue 14 whose fix is in infer, not the CLI: today it ends in the "internal error"
-# paragraph. Not strict, so it turns green when the fix lands.
-@pytest.mark.xfail(reason="infer does not raise DwsimError for it yet", strict=False)
-@pytest.mark.parametrize("case", [_duplicate_parquet_names], ids=lambda f: f.__name__)
-def test_open_reader_cases(home: Path, tmp_path: Path, case: Any) -> None:
     dwsim(home, "reader cases", *case(tmp_path, home))
 
 

@@ -6,6 +6,9 @@ so the row-dependent checks are repeated here with the counts the run will actua
 
 from __future__ import annotations
 
+from typing import Any
+
+import dwsim_nb.dialects as dialects
 from dwsim_nb.engine.generators import derived, faker_pools, temporal
 from dwsim_nb.engine.generators.bridge import bridge_for, check_bridge
 from dwsim_nb.engine.generators.foreign_keys import grouped_fk, is_one_to_one
@@ -17,18 +20,78 @@ from dwsim_nb.engine.generators.keys import (
 )
 from dwsim_nb.engine.layout import Plan
 from dwsim_nb.errors import GenerationError
-from dwsim_nb.spec.models import Cardinality, Table
-from dwsim_nb.spec.rules import BooleanRule, ConstantRule, DerivedRule, DistributionRule, FakerRule
+from dwsim_nb.spec.models import Cardinality, Column, ExperimentSpec, Table
+from dwsim_nb.spec.rules import (
+    BooleanRule,
+    ConstantRule,
+    DerivedRule,
+    DistributionRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    ValuesRule,
+)
 
 
 def check_plan(plan: Plan) -> None:
     """Raise GenerationError for the first impossible request in the plan, with a fix."""
+    check_storable(plan.spec)
     for name in plan.order:
         table = plan.table(name)
         n = plan.rows[name]
         _check_columns(table, n)
         _check_keys(plan, table, n)
         _check_foreign_keys(plan, table, n)
+
+
+def check_storable(spec: ExperimentSpec) -> None:
+    """Refuse values written in the spec that the target warehouse cannot store, naming the
+    column: found here, before generation, instead of as a failed load of the run's files."""
+    target = dialects.by_name(spec.target_warehouse)
+    if target.stores_nul:
+        return
+    for table in spec.tables:
+        for col in table.columns:
+            if col.data_type == "BINARY":
+                continue  # bytes, where a zero byte is storable everywhere
+            for text in _written_strings(col):
+                if "\x00" in text:
+                    shown = repr(text[:40]) + ("..." if len(text) > 40 else "")
+                    raise GenerationError(
+                        f"the value {shown} has a NUL character (\\x00), which "
+                        f"{target.name} cannot store in text or JSON",
+                        where=f"table '{table.name}', column '{col.name}'",
+                        hint="remove the NUL from the column's values, constant, pattern or "
+                        "shape, or load into duckdb, sqlite or snowflake, which store it",
+                    )
+
+
+def _written_strings(col: Column) -> list[str]:
+    """The strings a column's rule copies into the data as written."""
+    rule = col.rule
+    found: Any
+    if isinstance(rule, ValuesRule):
+        found = rule.values
+    elif isinstance(rule, ConstantRule):
+        found = rule.value
+    elif isinstance(rule, PatternRule):
+        found = rule.pattern
+    elif isinstance(rule, JsonRule):
+        found = rule.shape
+    else:
+        return []
+    out: list[str] = []
+    stack = [found]
+    while stack:  # values and constants may be JSON documents; their nesting is bounded
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
 
 
 def _check_columns(table: Table, n: int) -> None:

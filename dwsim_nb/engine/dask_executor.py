@@ -139,18 +139,28 @@ def connect(address: str, timeout: float | None = None) -> Client:
     if checked is None:
         raise SchedulerAddressError("no Dask scheduler address given.", hint=_ADDRESS_HINT)
     seconds = CONNECT_TIMEOUT if timeout is None else float(timeout)
-    if checked.partition("://")[0] in _PROBED:
+    proto = checked.partition("://")[0]
+    if proto in _PROBED:
+        _reach(checked, seconds)
         _handshake(checked, seconds)
+    elif proto == "inproc":
+        _in_this_process(checked, seconds)
+    # Past the checks above a failing Client is rare; one that fails in its constructor is
+    # left half-built, and its __del__ waits 20 s at exit and prints a traceback.
     try:
         return distributed.Client(checked, timeout=f"{seconds}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise _unreachable(checked, seconds, exc) from None
 
 
-def _unreachable(address: str, seconds: float, exc: BaseException) -> DaskUnavailableError:
+def _unreachable(
+    address: str, seconds: float, exc: BaseException, why: str | None = None
+) -> DaskUnavailableError:
+    """``why``: a reason known at once (a refused connection), said instead of the wait."""
     cause = type(exc.__cause__ or exc).__name__
+    said = f" ({why})" if why else f" within {seconds:g} s ({cause})"
     return DaskUnavailableError(
-        f"cannot reach the Dask scheduler at {address} within {seconds:g} s ({cause}).",
+        f"cannot reach the Dask scheduler at {address}{said}.",
         where=address,
         hint="start the scheduler (dask scheduler) or fix the address (tcp://HOST:8786)",
     )
@@ -158,6 +168,38 @@ def _unreachable(address: str, seconds: float, exc: BaseException) -> DaskUnavai
 
 class _NoHandshake(Exception):
     pass
+
+
+def _reach(address: str, seconds: float) -> None:
+    """Open a plain socket to the address's host and port: a closed port or an unknown host
+    fails at once, where Dask's connect retries them until its timeout."""
+    import socket
+
+    from distributed.comm.addressing import get_address_host_port
+
+    host, port = get_address_host_port(address)
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except ConnectionRefusedError as exc:
+        raise _unreachable(address, seconds, exc, "nothing listens on that port") from None
+    except socket.gaierror as exc:
+        raise _unreachable(address, seconds, exc, f"no host named {host!r}") from None
+    except OSError as exc:
+        raise _unreachable(address, seconds, exc) from None
+
+
+def _in_this_process(address: str, seconds: float) -> None:
+    """An inproc:// scheduler lives in this very process (a LocalCluster(processes=False));
+    any other address names nothing a client could reach."""
+    from distributed.comm.inproc import global_manager
+
+    try:
+        found = global_manager.get_listener_for(address.partition("://")[2])
+    except ValueError as exc:  # another host or process
+        raise _unreachable(address, seconds, exc, "it names another process") from None
+    if found is None:
+        why = "no scheduler of this process has that address"
+        raise _unreachable(address, seconds, LookupError(), why)
 
 
 def _handshake(address: str, seconds: float) -> None:

@@ -33,6 +33,8 @@ class Manifest:
     executor: str = ""
     workers: int = 1
     compression: str = "zstd"
+    # What else the data depends on: "today" for Faker rules relative to the date.
+    options: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_rows(self) -> int:

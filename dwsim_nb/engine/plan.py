@@ -5,8 +5,11 @@ The plan itself is data (:mod:`dwsim_nb.engine.layout`); its names are re-export
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dwsim_nb.limits as limits
 from dwsim_nb.engine.checks import check_plan
+from dwsim_nb.engine.generators.faker_clock import run_today
 from dwsim_nb.engine.layout import (
     DEFAULT_BLOCK_SIZE,
     DEFAULT_COMPRESSION,
@@ -33,12 +36,15 @@ def make_plan(
     seed: int = 0,
     block_size: int | None = None,
     compression: str = DEFAULT_COMPRESSION,
+    today: str | dt.date | None = None,
 ) -> Plan:
     """Resolve row counts and order, and reject impossible requests before any work.
 
     Raises GenerationError naming the table and column for an unknown table in ``rows``, a
     unique column whose domain is smaller than its row count, a required foreign key to an empty
     parent, an unsatisfiable cardinality, an unknown Faker provider or a bad expression.
+    ``today`` is the date Faker rules relative to it use (default: read once from the clock);
+    the plan's ``options["today"]`` records it.
     """
     counts = {t.name: t.target_rows for t in spec.tables}
     for name, n in (rows or {}).items():
@@ -74,6 +80,7 @@ def make_plan(
         order=tuple(fk_order(spec)),
         compression=compression,
         spec_hash=spec.fingerprint(),
+        options={"today": run_today(today)},
     )
     check_plan(plan)
     return plan

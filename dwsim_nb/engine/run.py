@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
@@ -31,6 +32,7 @@ def generate_run(
     cancel: threading.Event | None = None,
     block_size: int | None = None,
     client: Any = None,
+    today: str | dt.date | None = None,
 ) -> Manifest:
     """Generate every table of ``spec`` into ``sink`` and return the run's manifest.
 
@@ -46,12 +48,15 @@ def generate_run(
 
     ``executor="dask"`` with ``client=`` (a ``distributed.Client`` or scheduler address) runs
     blocks on a Dask cluster.
+
+    ``today`` (a date or ``YYYY-MM-DD``): the date Faker rules such as ``future_date`` count
+    from; by default the clock's, read once. The manifest's ``options["today"]`` records it.
     """
     started = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
         spec = ExperimentSpec.parse(spec)
     prestart(executor, workers, expected_rows(spec, rows), client)
-    plan = make_plan(spec, rows=rows, seed=seed, block_size=block_size)
+    plan = make_plan(spec, rows=rows, seed=seed, block_size=block_size, today=today)
     runner = make_executor(executor, workers, plan, client)
     out = sink_for(sink)
     out.prepare(plan.order)
@@ -134,4 +139,5 @@ def build_manifest(
         executor=runner.name,
         workers=runner.workers,
         compression=plan.compression,
+        options=dict(plan.options),
     )

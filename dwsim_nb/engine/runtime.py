@@ -26,6 +26,7 @@ def runtime_for(plan: Plan) -> Runtime:
         plan.seed,
         plan.block_size,
         tuple(sorted(plan.rows.items())),
+        tuple(sorted(plan.options.items())),  # "today" changes Faker pools
     )
     rt = _RUNTIMES.get(key)
     if rt is None:

@@ -101,8 +101,27 @@ def _is_engine(obj: Any) -> bool:
 def _pick(found: list[SourceTable], wanted: list[str] | None, where: str) -> list[SourceTable]:
     if not found:
         raise InferError(f"{where} holds no tables.", hint="point at data with at least one table")
-    if wanted is None:
-        return found
+    picked = found if wanted is None else _wanted(found, wanted, where)
+    for t in picked:
+        _check_names(t, where)
+    return picked
+
+
+def _check_names(table: SourceTable, where: str) -> None:
+    # Parquet files and DataFrames may repeat a column name; a table of a warehouse may not,
+    # and Arrow answers a lookup of the repeated name with a KeyError.
+    names = table.data.column_names
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InferError(
+            f"table {table.name!r} has more than one column named "
+            f"{', '.join(repr(n) for n in repeated)}.",
+            where=where,
+            hint="rename the repeated columns (each column of a table needs its own name)",
+        )
+
+
+def _wanted(found: list[SourceTable], wanted: list[str], where: str) -> list[SourceTable]:
     by_name = {t.name.lower(): t for t in found}
     missing = [w for w in wanted if w.lower() not in by_name]
     if missing:
@@ -141,6 +160,13 @@ def _in_memory(name: str, value: Any, sample: _Sample) -> SourceTable:
 def _frame_to_arrow(name: str, df: Any) -> pa.Table:
     import pyarrow as pa
 
+    repeated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+    if repeated:
+        raise InferError(
+            f"table {name!r} has more than one column named "
+            f"{', '.join(repr(n) for n in repeated)}.",
+            hint="rename the repeated columns (each column of a table needs its own name)",
+        )
     try:
         return pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):

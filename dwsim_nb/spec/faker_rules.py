@@ -103,6 +103,10 @@ DENIED_RULES = frozenset(
     }
 )
 
+#: Families whose values depend on today's date (``future_date``, ``date_this_year``, an age in
+#: an ``ssn``, a card's expiry): a run resolves "today" once and builds their pools with it.
+CLOCK_FAMILIES = frozenset({"date_time", "ssn", "passport", "credit_card"})
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -150,6 +154,19 @@ def provider_problem(fake: Any, rule: str) -> str | None:
             f"{family or 'Faker itself'}); use one such as first_name, city, company or email"
         )
     return None
+
+
+def reads_clock(rule: str) -> bool:
+    """Whether the provider ``rule`` gives values relative to today, so its pool depends on
+    the run's date (answered from Faker's provider classes, without a Faker object)."""
+    import importlib
+
+    name = normalize_rule(rule)
+    for family in CLOCK_FAMILIES:
+        provider = importlib.import_module(f"faker.providers.{family}").Provider
+        if callable(getattr(provider, name, None)):
+            return True
+    return False
 
 
 def _family(method: Any) -> str | None:

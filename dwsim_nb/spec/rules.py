@@ -13,12 +13,14 @@ wrote has none. Adding a kind: a class here, a member of :data:`Rule`, a generat
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import dwsim_nb.spec.faker_rules as faker_rules
+from dwsim_nb.limits import MAX_NESTING, nesting_ok
 
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
@@ -38,11 +40,19 @@ _POSITIVE_PARAMS = ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate"
 # Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 Number = float | int
+SHAPE_NESTING = MAX_NESTING - 8
 Moment = dt.date | dt.datetime | dt.time
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
+
+
+def check_finite(value: Any, name: str) -> None:
+    """Raise ValueError for inf or NaN: a bound or weight the generators would turn into
+    infinite values or silently skewed picks."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} is {value}; give a finite number")
 
 
 def check_distribution(kind: str, parameters: dict[str, float]) -> None:
@@ -56,6 +66,7 @@ def check_distribution(kind: str, parameters: dict[str, float]) -> None:
             f"distribution '{kind}' has unknown parameter(s) {unknown}; expected {expected}"
         )
     for key, value in parameters.items():
+        check_finite(value, f"distribution '{kind}' parameter '{key}'")
         if (key in _POSITIVE_PARAMS or kind in ("beta", "gamma")) and value <= 0:
             raise ValueError(f"distribution '{kind}' parameter '{key}' must be > 0")
     if kind == "zipf" and distribution_param(kind, parameters, "a", 2.0) <= 1.0:
@@ -139,6 +150,8 @@ class FakerRule(_Rule):
 
 
 def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
+    check_finite(low, low_name)
+    check_finite(high, high_name)
     if low is not None and high is not None and low > high:
         raise ValueError(f"{low_name} {low} > {high_name} {high}; swap them")
 
@@ -190,6 +203,8 @@ class ValuesRule(_Rule):
                     f"{len(self.weights)} weights for {len(self.values)} values; "
                     "give one weight per value"
                 )
+            for w in self.weights:
+                check_finite(w, "a weight")
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("weights must be >= 0 and add up to more than 0")
         return self
@@ -257,11 +272,44 @@ class UuidRule(_Rule):
     kind: Literal["uuid"] = "uuid"
 
 
+# Elements a list in a JSON shape gets per row at most (0 to this many), and values one
+# document may hold: each value is an array per block, and nested lists multiply them.
+JSON_LIST_ITEMS = 3
+MAX_JSON_VALUES = 1_000
+
+
+def json_values(shape: Any) -> int:
+    """How many values (leaves, objects, lists) one document of ``shape`` holds at most."""
+    if isinstance(shape, dict):
+        return 1 + sum(json_values(v) for v in shape.values())
+    if isinstance(shape, list):
+        return 1 + JSON_LIST_ITEMS * json_values(shape[0] if shape else "string")
+    return 1
+
+
 class JsonRule(_Rule):
     """JSON documents of a ``shape``: a mapping or list whose leaves name a value kind."""
 
     kind: Literal["json"] = "json"
     shape: dict[str, Any] | list[Any]
+
+    @model_validator(mode="after")
+    def _check(self) -> JsonRule:
+        # A spec handed in as a Python dict skipped the document reader's bound; the shape's
+        # generator, serializer and fingerprint all recurse over it, and the stored spec, with
+        # the levels of table, column and rule around the shape, must read back within it.
+        if not nesting_ok(self.shape, SHAPE_NESTING):
+            raise ValueError(
+                f"shape nests more than {SHAPE_NESTING} levels deep; flatten it "
+                "(a JSON document of a few levels is what warehouses store)"
+            )
+        if json_values(self.shape) > MAX_JSON_VALUES:
+            raise ValueError(
+                f"a document of this shape holds more than {MAX_JSON_VALUES:,} values (each "
+                f"list gets up to {JSON_LIST_ITEMS} elements, so nested lists multiply); "
+                "nest fewer lists or give fewer fields"
+            )
+        return self
 
 
 class ConstantRule(_Rule):

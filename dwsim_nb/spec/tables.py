@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
-from dwsim_nb.spec.rules import DatetimeRule, Rule
+from dwsim_nb.spec.rules import DatetimeRule, Rule, check_finite
 from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
 
 
@@ -34,6 +34,7 @@ class Cardinality(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Cardinality:
+        check_finite(self.s, "zipf cardinality s")
         if self.kind == "zipf" and self.s <= 1.0:
             raise ValueError("zipf cardinality needs s > 1 (for example 1.2)")
         if self.kind == "range":

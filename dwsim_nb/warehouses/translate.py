@@ -20,6 +20,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.dialects import UnknownDialectError, resolve
 from dwsim_nb.errors import QueryError
+from dwsim_nb.limits import require_text
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
 from dwsim_nb.warehouses.rewrites import Context
@@ -69,6 +70,7 @@ def parse(sql: str, dialect: str) -> list[exp.Expression]:
 
     Redshift DDL as AWS documents it (column-level ``DISTKEY`` / ``SORTKEY``) is read too.
     """
+    require_text(sql, what="the query", error=QueryError)
     record = dialect_record(dialect)
     if record.name == "redshift":
         sql = strip_column_dist_sort_keys(sql)

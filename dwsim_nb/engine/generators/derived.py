@@ -3,6 +3,12 @@
 Expressions are parsed with sqlglot and only a small, safe subset is allowed: column references,
 numeric literals, + - * /, unary minus, parentheses and the functions in ``_FUNCTIONS``.
 Evaluation is vectorized with pyarrow.compute over the block's columns.
+
+Overflow and division by zero are errors, never NULL and never wrapped: PostgreSQL, Redshift and
+Snowflake raise on both, so a value one of them could not compute is refused whatever the target
+(the same spec gives the same data, or the same error, on every warehouse), and a NULL would
+silently break a NOT NULL column. Integers are computed in 64 bits with Arrow's checked kernels;
+floats must stay finite; the result must fit the column's type before it is cast to it.
 """
 
 from __future__ import annotations
@@ -25,10 +31,10 @@ if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    exp.Add: pc.add,
-    exp.Sub: pc.subtract,
-    exp.Mul: pc.multiply,
-    exp.Div: pc.divide,
+    exp.Add: pc.add_checked,
+    exp.Sub: pc.subtract_checked,
+    exp.Mul: pc.multiply_checked,
+    exp.Div: pc.divide_checked,
 }
 _FUNCTIONS = ("round", "abs", "coalesce", "least", "greatest", "floor", "ceil")
 
@@ -75,10 +81,45 @@ def referenced_columns(text: str) -> list[str]:
 
 def _numeric(arr: pa.Array) -> pa.Array:
     # Decimal arithmetic in Arrow widens precision until it overflows; floats are what a
-    # simulator needs here, and the result is cast back to the column's type.
+    # simulator needs here, and the result is cast back to the column's type. Narrow integers
+    # are widened so that SMALLINT * SMALLINT is checked against 64 bits, not 16.
     if pa.types.is_decimal(arr.type):
         return pc.cast(arr, pa.float64())
+    if pa.types.is_integer(arr.type):
+        return pc.cast(arr, pa.int64())
     return arr
+
+
+class _Overflow(Exception):
+    """A value the expression cannot compute; turned into a GenerationError naming the column."""
+
+
+def _finite(value: Any) -> Any:
+    if pa.types.is_floating(value.type):
+        ok = pc.is_finite(value)
+        if (ok.as_py() if isinstance(ok, pa.Scalar) else pc.all(ok).as_py()) is False:
+            raise _Overflow("overflows DOUBLE (infinite or not a number) for some rows")
+    return value
+
+
+def _same_type(args: list[Any]) -> list[Any]:
+    """Integers mixed with floats become floats here: Arrow's implicit cast refuses integers
+    above 2**53 where SQL engines round them."""
+    if any(pa.types.is_floating(a.type) for a in args):
+        return [pc.cast(a, pa.float64(), safe=False) for a in args]
+    return args
+
+
+def _apply(op: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return _finite(op(*_same_type(list(args))))
+    except pa.ArrowInvalid as e:
+        text = str(e)
+        if "divide by zero" in text:
+            raise _Overflow("divides by zero for some rows") from None
+        if "overflow" in text:
+            raise _Overflow("overflows BIGINT (64-bit integers) for some rows") from None
+        raise
 
 
 def _evaluate(node: Any, ctx: ColumnContext) -> Any:
@@ -88,26 +129,31 @@ def _evaluate(node: Any, ctx: ColumnContext) -> Any:
         return _numeric(ctx.other(_resolve(ctx, node.name)))
     if isinstance(node, exp.Literal):
         number = float(node.this)
-        return pa.scalar(int(number) if number.is_integer() and "." not in node.this else number)
+        if not np.isfinite(number):
+            raise _Overflow(f"has the literal {node.this}, which overflows DOUBLE")
+        if number.is_integer() and "." not in node.this and abs(number) < 2**63:
+            exact = int(node.this) if node.this.isdigit() else int(number)
+            return pa.scalar(exact, pa.int64()) if exact < 2**63 else pa.scalar(number)
+        return pa.scalar(number, pa.float64())
     if isinstance(node, exp.Neg):
-        return pc.negate(_evaluate(node.this, ctx))
+        return _apply(pc.negate_checked, _evaluate(node.this, ctx))
     op = _BINARY.get(type(node))
     if op is not None:
         left, right = _evaluate(node.left, ctx), _evaluate(node.right, ctx)
-        if op is pc.divide:
-            left = pc.cast(left, pa.float64())
-        return op(left, right)
+        if op is pc.divide_checked:
+            left = pc.cast(left, pa.float64(), safe=False)
+        return _apply(op, left, right)
     if isinstance(node, exp.Round):
         digits = node.args.get("decimals")
         nd = int(float(digits.this)) if isinstance(digits, exp.Literal) else 0
-        return pc.round(_evaluate(node.this, ctx), nd)
+        return _apply(pc.round, _evaluate(node.this, ctx), nd)
     if isinstance(node, exp.Abs):
-        return pc.abs(_evaluate(node.this, ctx))
+        return _apply(pc.abs_checked, _evaluate(node.this, ctx))
     if isinstance(node, exp.Floor):
         return pc.floor(_evaluate(node.this, ctx))
     if isinstance(node, exp.Ceil):
         return pc.ceil(_evaluate(node.this, ctx))
-    args = [_evaluate(a, ctx) for a in [node.this, *node.expressions]]
+    args = _same_type([_evaluate(a, ctx) for a in [node.this, *node.expressions]])
     if isinstance(node, exp.Coalesce):
         return pc.coalesce(*args)
     if isinstance(node, exp.Least):
@@ -115,6 +161,40 @@ def _evaluate(node: Any, ctx: ColumnContext) -> Any:
     if isinstance(node, exp.Greatest):
         return pc.max_element_wise(*args)
     raise GenerationError(f"expression part {node.sql()!r} is not supported")
+
+
+def _type_range(typ: pa.DataType) -> tuple[float | int, float | int] | None:
+    """The values a numeric column type holds, as [low, high), or None: no bound to check."""
+    if pa.types.is_integer(typ):
+        # Python ints: compared exactly with integer and float results alike.
+        info = np.iinfo(typ.to_pandas_dtype())
+        return int(info.min), int(info.max) + 1
+    if pa.types.is_decimal(typ):
+        # Rounded to the scale on the way in: what rounds to 10**(precision - scale) overflows.
+        top = 10.0 ** (typ.precision - typ.scale) - 10.0 ** (-typ.scale) / 2
+        return float(np.nextafter(-top, 0.0)), top
+    if typ == pa.float32():
+        top = float(np.finfo(np.float32).max)
+        return -top, top
+    return None
+
+
+def _check_fits(result: pa.Array, typ: pa.DataType, data_type: str) -> None:
+    bounds = _type_range(typ)
+    numeric = pa.types.is_integer(result.type) or pa.types.is_floating(result.type)
+    if bounds is None or not numeric:
+        return
+    lo, hi = pc.min_max(result).values()
+    if lo.as_py() is None:
+        return
+    if pa.types.is_integer(typ) and pa.types.is_floating(result.type):
+        lo, hi = pc.round(lo), pc.round(hi)
+    low, high = lo.as_py(), hi.as_py()
+    if low < bounds[0] or high >= bounds[1]:
+        bad = low if low < bounds[0] else high
+        raise _Overflow(
+            f"gives {bad:g} for some rows, which does not fit the column's type {data_type}"
+        )
 
 
 def _resolve(ctx: ColumnContext, name: str) -> str:
@@ -131,7 +211,17 @@ def _resolve(ctx: ColumnContext, name: str) -> str:
 
 
 def gen_derived(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    result = _evaluate(parse_expression(rule_of(col, DerivedRule).expression), ctx)
-    if isinstance(result, pa.Scalar):
-        return pa.array([result.as_py()] * len(rows))
+    expression = rule_of(col, DerivedRule).expression
+    try:
+        result = _evaluate(parse_expression(expression), ctx)
+        if isinstance(result, pa.Scalar):
+            result = pa.array([result.as_py()] * len(rows), type=result.type)
+        _check_fits(result, ctx.trt.types[col.name], col.data_type)
+    except _Overflow as e:
+        raise GenerationError(
+            f"expression {expression!r} {e}",
+            where=f"table '{ctx.trt.name}', column '{col.name}'",
+            hint="keep the operands smaller (narrower ranges), divide only by columns that are "
+            "never 0 (e.g. a range with min_value 1), or widen the column's type",
+        ) from None
     return result

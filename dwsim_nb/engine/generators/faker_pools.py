@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.spec.faker_rules as faker_rules
+from dwsim_nb.engine.generators.faker_clock import frozen_clock
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.faker_rules import normalize_rule
 from dwsim_nb.spec.models import Column
@@ -81,15 +82,34 @@ def _cache_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=256)
-def pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE) -> pa.Array:
-    """A seeded pool of ``size`` values of a Faker provider (distinct values first)."""
+def _reads_clock(provider: str) -> bool:
+    return faker_rules.reads_clock(provider)
+
+
+def run_pool(ctx: ColumnContext, provider: str, locale: str = DEFAULT_LOCALE) -> pa.Array:
+    """The pool of ``provider`` for this run: built with the run's "today" if its values are
+    relative to the date (see :mod:`dwsim_nb.engine.generators.faker_clock`)."""
+    today = ctx.plan.options.get("today") if _reads_clock(provider) else None
+    return pool(provider, locale, today=today)
+
+
+@functools.lru_cache(maxsize=256)
+def pool(
+    provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE, today: str | None = None
+) -> pa.Array:
+    """A seeded pool of ``size`` values of a Faker provider (distinct values first).
+
+    ``today`` (an ISO date) is the date Faker's clock reads while the pool is built, for
+    providers relative to it; None reads the real clock.
+    """
     import faker
 
     # Checked before the name becomes part of a cache file name.
     problem = faker_rules.rule_problem(provider)
     if problem is not None:
         raise GenerationError(problem)
-    path = _cache_dir() / f"{faker.VERSION}-{locale}-{provider}-{size}-{_POOL_SEED}.arrow"
+    dated = f"-{today}" if today else ""
+    path = _cache_dir() / f"{faker.VERSION}-{locale}-{provider}-{size}-{_POOL_SEED}{dated}.arrow"
     try:
         with pa.memory_map(str(path)) as src:
             return pa.ipc.open_file(src).read_all().column(0).combine_chunks()
@@ -102,7 +122,11 @@ def pool(provider: str, locale: str = DEFAULT_LOCALE, size: int = POOL_SIZE) -> 
         raise GenerationError(problem)
     fake.seed_instance(_POOL_SEED)
     method = getattr(fake, provider)
-    raw = [method() for _ in range(size)]
+    if today:
+        with frozen_clock(today, method):
+            raw = [method() for _ in range(size)]
+    else:
+        raw = [method() for _ in range(size)]
     values = list(dict.fromkeys(raw))  # distinct first, then repeat to keep the size fixed
     values = (values * (size // max(len(values), 1) + 1))[:size]
     try:
@@ -129,12 +153,12 @@ def _store(path: Path, arr: pa.Array) -> None:
 
 
 def _pick(ctx: ColumnContext, rows: np.ndarray, provider: str, part: str) -> pa.Array:
-    values = pool(provider, locale_of(ctx.col))
+    values = run_pool(ctx, provider, locale_of(ctx.col))
     return values.take(pa.array(ctx.below(rows, len(values), part)))
 
 
 def _pick_encoded(ctx: ColumnContext, rows: np.ndarray, provider: str) -> pa.Array:
-    values = pool(provider, locale_of(ctx.col))
+    values = run_pool(ctx, provider, locale_of(ctx.col))
     idx = ctx.below(rows, len(values), "value").astype(np.int32)
     if not pa.types.is_string(values.type):
         return values.take(pa.array(idx))

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
 
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.rules import JsonRule
+from dwsim_nb.spec.rules import JSON_LIST_ITEMS, JsonRule
 
-_MAX_ITEMS = 3
+_MAX_ITEMS = JSON_LIST_ITEMS
 _DEFAULT_SHAPE: dict[str, Any] = {"id": "int", "label": "string", "active": "bool"}
 _EPOCH_DAY = 18262  # 2020-01-01
 
@@ -35,7 +35,7 @@ def _quote(arr: pa.Array) -> pa.Array:
 
 
 def _leaf(kind: str, key: int, rows: np.ndarray, ctx: ColumnContext) -> pa.Array:
-    from dwsim_nb.engine.generators.faker_pools import normalize_rule, pool
+    from dwsim_nb.engine.generators.faker_pools import normalize_rule, run_pool
 
     name = kind.strip().lower()
     if name in ("int", "integer", "bigint", "number_int"):
@@ -57,7 +57,7 @@ def _leaf(kind: str, key: int, rows: np.ndarray, ctx: ColumnContext) -> pa.Array
         sub = _SubContext(ctx, key)
         return _quote(gen_uuid(ctx.col, sub, rows))  # type: ignore[arg-type]
     provider = "word" if name in ("string", "str", "text", "varchar") else normalize_rule(name)
-    values = pool(provider)
+    values = run_pool(ctx, provider)
     if not pa.types.is_string(values.type):
         values = pc.cast(values, pa.string())
     return _quote(values.take(pa.array(seeds.below(key, rows, len(values)))))
