@@ -310,16 +310,8 @@ class DwsimMagics(Magics):
         from dwsim_nb.display.profile import profile
 
         exp = self.experiment(args.name)
-        try:
-            table = exp.spec.table(args.table).name
-        except KeyError:
-            names = ", ".join(t.name for t in exp.spec.tables)
-            raise DwsimError(
-                f"experiment {args.name} has no table '{args.table}'",
-                where="%dwsim_profile",
-                hint=f"choose one of: {names}",
-            ) from None
-        df = exp.read_table(table, limit=args.limit)
+        # read_table names the experiment's tables when args.table is not one of them.
+        df = exp.read_table(args.table, limit=args.limit)
         display(profile(df))
 
     @line_magic
