@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
@@ -280,12 +281,18 @@ def infer_rules(
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
-            if col.name in keys or not _without_rule(col):
+            if col.name in keys:
                 continue
-            found = rule(col)
-            if found:
+            if _without_rule(col) and (found := rule(col)):
                 c_data["rule"] = found.model_dump()
                 changed = True
+            if col.default is not None and not col.is_unique:
+                fields = {"data_type": col.data_type, "precision": col.precision}
+                fields["scale"] = col.scale
+                hinted = default_rule(col.default, fields, c_data.get("rule"))
+                if hinted is not None:
+                    c_data["rule"] = hinted
+                    changed = True
     if not changed:
         return spec
     try:
