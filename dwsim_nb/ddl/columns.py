@@ -14,7 +14,7 @@ from typing import Any
 from sqlglot.tokens import TokenType
 
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
-from dwsim_nb.ddl.hints import check_rule
+from dwsim_nb.ddl.hints import check_rule, merge_ranges
 from dwsim_nb.ddl.script import RawColumn, RawForeignKey, RawTable, Script
 from dwsim_nb.ddl.types import SERIAL_TYPES, TypeText, resolve_type
 
@@ -235,6 +235,15 @@ def check_hint(
     return (old[0], {"kind": "values", "values": old[1]}) if old else None
 
 
+def _put_check(col: RawColumn, rule: dict[str, Any]) -> None:
+    """Give ``col`` a CHECK's rule; a second range CHECK narrows the first."""
+    old = col.fields.get("rule")
+    if old is None:
+        col.fields["rule"] = rule
+    elif old.get("kind") == rule["kind"] == "range" and old.get("reason"):
+        col.fields["rule"] = merge_ranges(old, rule)
+
+
 def read_references(cur: Cursor, columns: list[str], name: str | None, line: int) -> RawForeignKey:
     parts, _, _ = cur.qualified_name("the referenced table")
     ref_cols = cur.name_list() if cur.is_type(TokenType.L_PAREN) else []
@@ -298,10 +307,11 @@ def read_table_constraint(cur: Cursor, table: RawTable, line: int) -> bool:
         b = cur.i - 1
         found = check_hint(cur, a, b, None)
         col = table.column(found[0]) if found else None
-        if found and col is not None and "rule" not in col.fields:
+        if col is not None:
             # read again with the column's type, so `x > 0` on an integer starts at 1
-            found = check_hint(cur, a, b, None, col.fields) or found
-            col.fields["rule"] = found[1]
+            found = check_hint(cur, a, b, None, col.fields)
+            if found:
+                _put_check(col, found[1])
     elif cur.word() in ("EXCLUDE", "PERIOD"):
         cur.i = len(cur.tokens)
     else:
@@ -386,8 +396,8 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
             a = cur.i + 1
             cur.skip_group()
             found = check_hint(cur, a, cur.i - 1, col.name, col.fields)
-            if found and "rule" not in col.fields:
-                col.fields["rule"] = found[1]
+            if found:
+                _put_check(col, found[1])
         elif cur.accept("COLLATE"):
             physical["collate"] = cur.next().text
         elif cur.accept("COMMENT"):

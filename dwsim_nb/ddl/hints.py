@@ -154,12 +154,25 @@ def check_rule(
                 return None
             if low is not None and high is not None and low > high:
                 return None
+            if fields is not None and fields.get("data_type") not in _NUMERIC:
+                return None
             rule = {"kind": "range", "min": low, "max": high, "reason": reason}
     except (ValueError, KeyError):
         return None
     if column is not None and name.upper() != "VALUE" and name.lower() != column.lower():
         return None
     return (column or name), rule
+
+
+def merge_ranges(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two range rules from CHECKs on one column: the tighter bounds, both reasons."""
+    lows = [x for x in (a.get("min"), b.get("min")) if x is not None]
+    highs = [x for x in (a.get("max"), b.get("max")) if x is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low > high:
+        return a
+    reason = f"{a.get('reason')}; {b.get('reason')}"
+    return {"kind": "range", "min": low, "max": high, "reason": reason}
 
 
 def _default_literal(text: str, data_type: str | None) -> Any:

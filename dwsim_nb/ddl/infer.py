@@ -272,6 +272,24 @@ def _without_rule(col: Column) -> bool:
     return no_rule and col.data_type != "UUID"
 
 
+def _within_check(col: Column, rule: Callable[[Column], Rule | None]) -> Rule | None:
+    """A CHECK range keeps the name's rule inside its bounds (``fee >= 0``), if they meet."""
+    check = col.rule
+    if not isinstance(check, RangeRule) or not (check.reason or "").startswith("CHECK"):
+        return None
+    found = rule(col)
+    # Bounds on both sides say the range fully; a name's distribution still gives the shape.
+    both = check.min is not None and check.max is not None
+    if not isinstance(found, DistributionRule) and not (isinstance(found, RangeRule) and not both):
+        return None
+    low = max((x for x in (check.min, found.min) if x is not None), default=None)
+    high = min((x for x in (check.max, found.max) if x is not None), default=None)
+    if low is not None and high is not None and low > high:
+        return None
+    reason = f"{check.reason}; {found.reason}"
+    return found.model_copy(update={"min": low, "max": high, "reason": reason})
+
+
 def infer_rules(
     spec: ExperimentSpec, rule: Callable[[Column], Rule | None] = infer_rule
 ) -> ExperimentSpec:
@@ -285,6 +303,9 @@ def infer_rules(
                 continue
             if _without_rule(col) and (found := rule(col)):
                 c_data["rule"] = found.model_dump()
+                changed = True
+            elif (narrowed := _within_check(col, rule)) is not None:
+                c_data["rule"] = narrowed.model_dump()
                 changed = True
             if col.default is not None and not col.is_unique:
                 fields = {"data_type": col.data_type, "precision": col.precision}
