@@ -48,6 +48,9 @@ CREATE TABLE public.customer (
     customer_id integer NOT NULL,
     status text CHECK (status IN ('new', 'regular', 'lapsed')),
     tier character varying(10) DEFAULT 'bronze',
+    visits integer DEFAULT 0 NOT NULL,
+    quantity integer DEFAULT 1,
+    note text DEFAULT ''::text,
     PRIMARY KEY (customer_id)
 );
 
@@ -125,6 +128,16 @@ def test_default_is_the_most_common_value(con: duckdb.DuckDBPyConnection) -> Non
     share = _one(con, "select avg((rental_rate = 4.99)::int) from film")
     assert 0.6 < share < 0.8
     assert _one(con, "select min(rental_rate) from film") > 0
+
+
+def test_number_defaults_keep_their_sign(con: duckdb.DuckDBPyConnection) -> None:
+    top = "select {c} from customer group by 1 order by count(*) desc limit 1"
+    assert _one(con, top.format(c="visits")) == 0
+    assert _one(con, "select count(distinct visits) from customer") > 1
+    assert _one(con, top.format(c="quantity")) == 1
+    assert _one(con, "select min(quantity) from customer") >= 1
+    # an empty default says nothing about the values
+    assert _one(con, "select avg((note = '')::int) from customer") < 0.5
 
 
 def test_enum_default_weighted_within_the_enum(con: duckdb.DuckDBPyConnection) -> None:

@@ -205,6 +205,10 @@ def default_rule(
         value = _default_literal(text, data_type)
     except ValueError:
         return None
+    if value == "":
+        return None  # an empty default marks "not given", not a common value
+    if data_type == "BOOLEAN" and value in (0, 1) and not isinstance(value, str):
+        value = bool(value)
     reason = f"DEFAULT {text.strip()} (the most common value)"
     kind = rule.get("kind") if rule else "auto"
     from_check = bool(rule and str(rule.get("reason") or "").startswith("CHECK"))
@@ -247,6 +251,8 @@ def _number_default(value: float, fields: dict[str, Any], reason: str) -> dict[s
     if precision is not None:
         limit = 10 ** (int(precision) - int(scale or 0))
         picked = [v for v in picked if abs(v) < limit]
+    # keep the default's sign: a quantity that defaults to 1 is never 0
+    picked = [v for v in picked if value == 0 or (v > 0) == (value > 0)]
     picked = [v for i, v in enumerate(picked) if v != value and v not in picked[:i]]
     if not picked:
         return {"kind": "constant", "value": value, "reason": reason}
