@@ -165,7 +165,11 @@ def test_expression_default_keeps_the_datetime_rule() -> None:
     assert cols["last_update"].rule.kind == "datetime"
     assert cols["rental_rate"].rule is not None
     assert "DEFAULT 4.99" in (cols["rental_rate"].rule.reason or "")
-    assert "CHECK" in (cols["release_year"].rule.reason or "")  # type: ignore[union-attr]
+    assert cols["release_year"].rule is not None
+    assert cols["release_year"].rule.reason == "CHECK ((VALUE >= 1901) AND (VALUE <= 2155))"
+    special = cols["special"].rule
+    assert special is not None
+    assert special.reason == "CHECK (special IN ('Trailers', 'Commentaries', 'Deleted Scenes'))"
 
 
 def test_user_rule_wins_over_a_hint(tmp_path: Path) -> None:

@@ -142,11 +142,14 @@ def check_rule(
         tree = sqlglot.parse_one(text, read="postgres")
     except (SqlglotError, ValueError, RecursionError):
         return None
-    reason = f"CHECK ({' '.join(text.split())})"
+    # The reason quotes the condition without pg_dump's casts and outer parentheses.
+    reason = f"CHECK ({_bare(tree).sql('postgres')})"
     try:
         found = _values(_bare(tree))
         if found is not None:
             name, values = found
+            listed = ", ".join(exp.convert(v).sql("postgres") for v in values)
+            reason = f"CHECK ({name} IN ({listed}))"
             rule: dict[str, Any] = {"kind": "values", "values": values, "reason": reason}
         else:
             name, low, high = _range(_conjuncts(tree), _step(fields or {}))
@@ -218,6 +221,8 @@ def default_rule(
             if from_check or not isinstance(value, str) or data_type not in STRING_TYPES:
                 return None
             values = [value, *values]
+        if from_check:
+            reason = f"{rule['reason']}; {reason}"
         if len(values) == 1:
             return {**rule, "values": values, "reason": reason}
         rest = (1 - DEFAULT_SHARE) / (len(values) - 1)
