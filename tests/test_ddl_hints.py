@@ -180,3 +180,21 @@ def test_user_rule_wins_over_a_hint(tmp_path: Path) -> None:
     col["rule"] = {"kind": "values", "values": [0.99, 2.99]}
     con = _generate(ExperimentSpec.model_validate(data), tmp_path)
     assert _one(con, "select count(*) from film where rental_rate not in (0.99, 2.99)") == 0
+
+
+def test_hints_in_snowflake_and_redshift_ddl() -> None:
+    sf = import_sql(
+        "CREATE TABLE t (id int PRIMARY KEY, qty NUMBER(5,0) DEFAULT 1, "
+        "grade VARCHAR(2) CHECK (grade IN ('A','B')), score int, "
+        'CHECK ("SCORE" BETWEEN 0 AND 100))',
+        "snowflake",
+    )
+    cols = {c.name.lower(): c.rule for c in sf.tables[0].columns}
+    assert cols["grade"] is not None and cols["grade"].model_dump()["values"] == ["A", "B"]
+    assert cols["score"] is not None
+    assert (cols["score"].model_dump()["min"], cols["score"].model_dump()["max"]) == (0, 100)
+    assert cols["qty"] is not None and cols["qty"].model_dump()["values"][0] == 1
+    rs = import_sql("CREATE TABLE t (id int, qty smallint DEFAULT 0 CHECK (qty >= 0))", "redshift")
+    qty = rs.tables[0].columns[1].rule
+    assert qty is not None and qty.reason is not None and qty.reason.startswith("CHECK (qty >= 0)")
+    assert qty.model_dump()["min"] >= 0

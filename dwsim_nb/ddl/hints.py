@@ -160,7 +160,7 @@ def check_rule(
             if fields is not None and fields.get("data_type") not in _NUMERIC:
                 return None
             rule = {"kind": "range", "min": low, "max": high, "reason": reason}
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, TypeError):
         return None
     if column is not None and name.upper() != "VALUE" and name.lower() != column.lower():
         return None
