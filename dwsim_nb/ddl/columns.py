@@ -14,6 +14,7 @@ from typing import Any
 from sqlglot.tokens import TokenType
 
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
+from dwsim_nb.ddl.hints import check_rule, merge_ranges
 from dwsim_nb.ddl.script import RawColumn, RawForeignKey, RawTable, Script
 from dwsim_nb.ddl.types import SERIAL_TYPES, TypeText, resolve_type
 
@@ -223,6 +224,26 @@ def _values_from_check(
         return None
 
 
+def check_hint(
+    cur: Cursor, a: int, b: int, column: str | None, fields: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]] | None:
+    """The rule ``CHECK (...)`` over tokens ``a``..``b`` states: (column, rule) or None."""
+    found = check_rule(cur.span_text(a, b), column, fields)
+    if found is not None:
+        return found
+    old = _values_from_check(cur, a, b, column)
+    return (old[0], {"kind": "values", "values": old[1]}) if old else None
+
+
+def _put_check(col: RawColumn, rule: dict[str, Any]) -> None:
+    """Give ``col`` a CHECK's rule; a second range CHECK narrows the first."""
+    old = col.fields.get("rule")
+    if old is None:
+        col.fields["rule"] = rule
+    elif old.get("kind") == rule["kind"] == "range" and old.get("reason"):
+        col.fields["rule"] = merge_ranges(old, rule)
+
+
 def read_references(cur: Cursor, columns: list[str], name: str | None, line: int) -> RawForeignKey:
     parts, _, _ = cur.qualified_name("the referenced table")
     ref_cols = cur.name_list() if cur.is_type(TokenType.L_PAREN) else []
@@ -284,11 +305,13 @@ def read_table_constraint(cur: Cursor, table: RawTable, line: int) -> bool:
         a, b = cur.i + 1, 0
         cur.skip_group()
         b = cur.i - 1
-        found = _values_from_check(cur, a, b, None)
-        if found:
-            col = table.column(found[0])
-            if col is not None and "rule" not in col.fields:
-                col.fields["rule"] = {"kind": "values", "values": found[1]}
+        found = check_hint(cur, a, b, None)
+        col = table.column(found[0]) if found else None
+        if col is not None:
+            # read again with the column's type, so `x > 0` on an integer starts at 1
+            found = check_hint(cur, a, b, None, col.fields)
+            if found:
+                _put_check(col, found[1])
     elif cur.word() in ("EXCLUDE", "PERIOD"):
         cur.i = len(cur.tokens)
     else:
@@ -372,9 +395,9 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
         elif cur.accept("CHECK"):
             a = cur.i + 1
             cur.skip_group()
-            found = _values_from_check(cur, a, cur.i - 1, col.name)
-            if found and "rule" not in col.fields:
-                col.fields["rule"] = {"kind": "values", "values": found[1]}
+            found = check_hint(cur, a, cur.i - 1, col.name, col.fields)
+            if found:
+                _put_check(col, found[1])
         elif cur.accept("COLLATE"):
             physical["collate"] = cur.next().text
         elif cur.accept("COMMENT"):

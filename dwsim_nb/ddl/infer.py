@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
@@ -271,6 +272,24 @@ def _without_rule(col: Column) -> bool:
     return no_rule and col.data_type != "UUID"
 
 
+def _within_check(col: Column, rule: Callable[[Column], Rule | None]) -> Rule | None:
+    """A CHECK range keeps the name's rule inside its bounds (``fee >= 0``), if they meet."""
+    check = col.rule
+    if not isinstance(check, RangeRule) or not (check.reason or "").startswith("CHECK"):
+        return None
+    found = rule(col)
+    # Bounds on both sides say the range fully; a name's distribution still gives the shape.
+    both = check.min is not None and check.max is not None
+    if not isinstance(found, DistributionRule) and not (isinstance(found, RangeRule) and not both):
+        return None
+    low = max((x for x in (check.min, found.min) if x is not None), default=None)
+    high = min((x for x in (check.max, found.max) if x is not None), default=None)
+    if low is not None and high is not None and low > high:
+        return None
+    reason = f"{check.reason}; {found.reason}"
+    return found.model_copy(update={"min": low, "max": high, "reason": reason})
+
+
 def infer_rules(
     spec: ExperimentSpec, rule: Callable[[Column], Rule | None] = infer_rule
 ) -> ExperimentSpec:
@@ -280,12 +299,21 @@ def infer_rules(
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
-            if col.name in keys or not _without_rule(col):
+            if col.name in keys:
                 continue
-            found = rule(col)
-            if found:
+            if _without_rule(col) and (found := rule(col)):
                 c_data["rule"] = found.model_dump()
                 changed = True
+            elif (narrowed := _within_check(col, rule)) is not None:
+                c_data["rule"] = narrowed.model_dump()
+                changed = True
+            if col.default is not None and not col.is_unique:
+                fields = {"data_type": col.data_type, "precision": col.precision}
+                fields["scale"] = col.scale
+                hinted = default_rule(col.default, fields, c_data.get("rule"))
+                if hinted is not None:
+                    c_data["rule"] = hinted
+                    changed = True
     if not changed:
         return spec
     try:

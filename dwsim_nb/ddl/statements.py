@@ -9,7 +9,7 @@ from dwsim_nb.ddl.columns import (
     COLUMN_OPTION_WORDS,
     LineAt,
     _apply_default,
-    _values_from_check,
+    check_hint,
     read_column,
     read_sequence_options,
     read_table_constraint,
@@ -173,9 +173,9 @@ def read_create_domain(cur: Cursor, script: Script, line: int) -> None:
         elif cur.accept("CHECK"):
             start = cur.i + 1
             cur.skip_group()
-            found = _values_from_check(cur, start, cur.i - 1, None)
+            found = check_hint(cur, start, cur.i - 1, None, domain.fields)
             if found:
-                domain.fields["rule"] = {"kind": "values", "values": found[1]}
+                domain.fields["rule"] = found[1]
         else:
             cur.i += 1
     domain.fields["source_type"] = parts[-1]
