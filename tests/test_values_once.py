@@ -90,3 +90,45 @@ def test_same_values_across_executors(tmp_path: Path) -> None:
         workers=2,
     )
     assert pq.read_table(tmp_path / "b" / "categories").column("name").to_pylist() == base
+
+
+def test_generate_takes_the_cell_rule_overrides(tmp_path: Path) -> None:
+    from dwsim_nb.workspace import Workspace
+
+    exp = Workspace(tmp_path / "ws").create(_spec(["x"]))
+    run = exp.generate(
+        rows={"categories": 6}, seed=1, columns={"categories": {"name": {"values": NAMES}}}
+    )
+    assert run.rows == {"categories": 6}
+    got = exp.query("select name from categories")["name"].tolist()
+    assert sorted(got) == sorted(NAMES)
+    assert exp.spec_version == 2  # kept, as %%dwsim_generate keeps its overrides
+    with pytest.raises(SpecError, match="no column 'nope'"):
+        exp.generate(columns={"categories": {"nope": {"values": [1]}}})
+
+
+def test_cli_generate_reads_the_cell_from_a_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dwsim_nb.cli import main
+    from dwsim_nb.workspace import Workspace
+
+    home = tmp_path / "ws"
+    exp = Workspace(home).create(_spec(["x"]))
+    cell = tmp_path / "cell.yaml"
+    cell.write_text("categories:\n  rows: 5\n  columns:\n    name: {values: [a, b, c, d, e, f]}\n")
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(home), "generate", "lookups", "--overrides", str(cell), "--seed", "3"],
+        catch_exceptions=False,
+    )
+    assert r.exit_code == 0, r.output
+    got = exp.query("select name from categories")["name"].tolist()
+    assert len(got) == 5 and len(set(got)) == 5 and set(got) <= set("abcdef")
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(home), "generate", "lookups", "--columns", str(cell), "-r", "categories=6"],
+        catch_exceptions=False,
+    )
+    assert r.exit_code == 0, r.output
+    assert sorted(exp.query("select name from categories")["name"]) == list("abcdef")
