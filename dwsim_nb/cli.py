@@ -201,6 +201,13 @@ def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
     help="Run the blocks on the Dask cluster at ADDRESS (tcp://HOST:8786); its workers must "
     "see the workspace folder.",
 )
+@click.option(
+    "--overrides",
+    "--columns",
+    "overrides_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML/JSON of rows and rule overrides, as in a %%dwsim_generate cell.",
+)
 @click.pass_context
 def generate_cmd(
     ctx: click.Context,
@@ -210,11 +217,15 @@ def generate_cmd(
     workers: int | None,
     no_load: bool,
     dask_address: str | None,
+    overrides_file: Path | None,
 ) -> None:
     """Generate data for experiment NAME and load it into its warehouse."""
+    from dwsim_nb.spec.overrides import overrides_file_rows
     from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
+    if overrides_file is not None:
+        rows = overrides_file_rows(overrides_file, exp, rows)
     console = _console()
     with RichProgress(console, tables=len(exp.spec.tables)) as progress:
         # A scheduler address as client= selects the Dask executor, which opens the client for

@@ -124,6 +124,12 @@ def _check_columns(table: Table, n: int) -> None:
                 unique_generator(col) is None and not isinstance(rule, ConstantRule | BooleanRule)
             ):
                 domain = None
+            if domain is not None and domain < n and isinstance(rule, ValuesRule):
+                raise GenerationError(
+                    f"{where}, column '{col.name}': unique, but its list has {domain} distinct "
+                    f"values and {n} rows were requested; each value can be used once",
+                    hint=f"request at most {domain} rows for '{table.name}' or add values",
+                )
             if domain is not None and domain < n:
                 raise GenerationError(
                     f"{where}, column '{col.name}': unique, but its rule yields only {domain} "

@@ -19,11 +19,13 @@ which may change one part of a rule: ``max_value`` keeps the distribution) or as
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.limits import MAX_SPEC_BYTES, read_text
 from dwsim_nb.spec.flat import flat_fields
 from dwsim_nb.spec.io import load_text
 from dwsim_nb.spec.models import ExperimentSpec, parse_spec
@@ -88,6 +90,50 @@ def parse_overrides(text: str | dict[str, Any] | None) -> tuple[dict[str, int], 
         if rest:
             overrides[str(table)] = rest
     return rows, overrides
+
+
+def column_overrides(columns: Any) -> dict[str, Any]:
+    """``{table: {column: rule fields}}`` (``exp.generate(columns=...)``) as the overrides of a
+    generate cell: ``{table: {"columns": {column: rule fields}}}``."""
+    hint = "write e.g. columns={'orders': {'status': {'values': ['placed', 'shipped']}}}"
+    if not isinstance(columns, dict):
+        raise SpecError(
+            f"columns must map table names to column overrides, got {columns!r}",
+            where="columns=",
+            hint=hint,
+        )
+    out: dict[str, Any] = {}
+    for table, cols in columns.items():
+        if not isinstance(cols, dict):
+            raise SpecError(
+                f"table '{table}': expected a mapping of column -> rule fields, got {cols!r}",
+                where="columns=",
+                hint=hint,
+            )
+        out[str(table)] = {"columns": cols}
+    return out
+
+
+class _Updatable(Protocol):
+    """An experiment as far as the overrides go: its spec, and a new version of it."""
+
+    @property
+    def spec(self) -> ExperimentSpec: ...
+
+    def update(self, spec: Any) -> Any: ...
+
+
+def overrides_file_rows(
+    path: str | Path, exp: _Updatable, rows: dict[str, int] | None
+) -> dict[str, int]:
+    """``dwsim generate --overrides FILE``: apply a generate cell kept in a file as
+    ``%%dwsim_generate`` does (rule overrides kept as a new spec version); return its rows,
+    those given on the command line winning."""
+    text = read_text(path, what="overrides file", limit=MAX_SPEC_BYTES, error=SpecError)
+    file_rows, overrides = parse_overrides(text)
+    if overrides:
+        exp.update(apply_overrides(exp.spec, overrides))
+    return {**file_rows, **(rows or {})}
 
 
 def _count(table: str, value: Any) -> int:

@@ -1,4 +1,4 @@
-"""Values picked from a list, optionally weighted."""
+"""Values picked from a list, optionally weighted; each once when the table has room for no more."""
 
 from __future__ import annotations
 
@@ -23,10 +23,29 @@ def value_pool(values: list[Any]) -> pa.Array:
         return pa.array([None if v is None else str(v) for v in values])
 
 
+def distinct_values(values: list[Any]) -> list[Any]:
+    """The values without repeats, in their first order; compared by repr, as the unique
+    check counts them (values may be JSON documents, which are not hashable)."""
+    seen: dict[str, Any] = {}
+    for v in values:
+        seen.setdefault(repr(v), v)
+    return list(seen.values())
+
+
 def gen_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     rule = rule_of(col, ValuesRule)
     pool = value_pool(rule.values)
-    if rule.weights is None:
+    # Entries a row may take: weight 0 means never, even when each is used once.
+    live = (
+        np.arange(len(pool), dtype=np.int64)
+        if rule.weights is None
+        else np.flatnonzero(np.asarray(rule.weights, dtype=np.float64) > 0)
+    )
+    if ctx.trt.n <= len(live):
+        # A lookup table (6 categories for 6 rows): each listed entry once, in an order that
+        # is a keyed permutation of the row number, so no block needs to know the others.
+        idx = live[permute(rows, len(live), ctx.subkey("once"))]
+    elif rule.weights is None:
         idx = ctx.below(rows, len(pool))
     else:
         cum = np.cumsum(np.asarray(rule.weights, dtype=np.float64))
@@ -36,6 +55,5 @@ def gen_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
 
 
 def gen_unique_values(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    distinct = list(dict.fromkeys(rule_of(col, ValuesRule).values))
-    pool = value_pool(distinct)
+    pool = value_pool(distinct_values(rule_of(col, ValuesRule).values))
     return pool.take(pa.array(permute(rows, len(pool), ctx.subkey("unique"))))
