@@ -201,3 +201,20 @@ def test_workspace_import_sql_reads_files_through_the_bounds(tmp_path: Path) -> 
         ws.import_sql(path, name="shop")
     exp = ws.import_sql(path, name="shop", encoding="latin-1")
     assert exp.spec.table("t").column("name").default == "'café'"
+
+
+def test_a_foreign_key_of_the_wrong_shape_is_a_spec_error() -> None:
+    from dwsim_nb.spec import parse_spec
+
+    spec = {
+        "name": "x",
+        "tables": [
+            {
+                "name": "t",
+                "columns": [{"name": "a", "data_type": "INT"}],
+                "foreign_keys": [{"columns": 5, "references_table": "t"}],
+            }
+        ],
+    }
+    with pytest.raises(SpecError, match="foreign key #1, field 'columns'"):
+        parse_spec(spec)

@@ -35,7 +35,10 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
             label = {"tables": "table", "columns": "column", "foreign_keys": "foreign key"}[key]
             name = item.get("name") if isinstance(item, dict) else None
             if key == "foreign_keys" and isinstance(item, dict):
-                name = ", ".join(map(str, item.get("columns") or [])) or None
+                cols = item.get("columns")
+                # Named by its columns; a field of the wrong shape (columns: 5) is the error itself.
+                cols = [cols] if isinstance(cols, str) else cols if isinstance(cols, list) else []
+                name = ", ".join(map(str, cols)) or None
             parts.append(f"{label} '{name}'" if name else f"{label} #{nxt + 1}")
             node = item
             i += 2
