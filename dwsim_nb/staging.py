@@ -274,19 +274,25 @@ class RunFiles(Protocol):
     def tables(self) -> Mapping[str, _TableFiles]: ...
 
 
-def _run_files(run: RunFiles | Path | str) -> dict[str, list[Path]]:
-    """Per table, the Parquet files of ``run`` (or of the run folder's manifest)."""
-    if not isinstance(run, (str, Path)):
-        return {name: [Path(f) for f in t.files] for name, t in run.tables.items()}
-    path = Path(run) / MANIFEST_NAME
+def read_run_manifest(run_dir: Path | str) -> dict[str, Any]:
+    """The data of a local run folder's manifest, for loading it (a LoadError if unreadable)."""
+    path = Path(run_dir) / MANIFEST_NAME
     try:
-        tables = json.loads(path.read_text()).get("tables") or {}
+        data = json.loads(path.read_text())
     except (OSError, ValueError) as e:
         raise LoadError(
             f"cannot read the run's manifest: {e}.",
             where=str(path),
             hint="the run folder is incomplete; generate the data again",
         ) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _run_files(run: RunFiles | Path | str) -> dict[str, list[Path]]:
+    """Per table, the Parquet files of ``run`` (or of the run folder's manifest)."""
+    if not isinstance(run, (str, Path)):
+        return {name: [Path(f) for f in t.files] for name, t in run.tables.items()}
+    tables = read_run_manifest(run).get("tables") or {}
     # Manifest entries are relative to the run folder (absolute ones are kept as they are).
     return {name: [Path(run) / f for f in t["files"]] for name, t in tables.items()}
 

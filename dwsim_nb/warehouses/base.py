@@ -9,7 +9,6 @@ between targets is said by capability attributes, not by ``if name == ...`` in c
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dwsim_nb.dialects import by_name
 from dwsim_nb.errors import LoadError, WarehouseError
+from dwsim_nb.staging import read_run_manifest
 from dwsim_nb.warehouses.names import physical_name
 from dwsim_nb.warehouses.results import arrow_to_frame
 from dwsim_nb.warehouses.tables import create_table_sql
@@ -67,15 +67,7 @@ class LoadPlan:
     @classmethod
     def read(cls, run_dir: Path) -> LoadPlan:
         """From ``run_dir/manifest.json``."""
-        path = Path(run_dir) / "manifest.json"
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError) as e:
-            raise LoadError(
-                f"cannot read the run's manifest: {e}.",
-                where=str(path),
-                hint="the run folder is incomplete; generate the data again",
-            ) from None
+        data = read_run_manifest(run_dir)
 
         class _M:
             tables = data.get("tables") or {}
