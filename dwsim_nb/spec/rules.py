@@ -112,18 +112,19 @@ class Distribution(_Parameters):
     """A statistical distribution (the flat format's ``distribution`` field)."""
 
 
+def _nonzero_step(v: int) -> int:
+    if v == 0:
+        raise ValueError("sequence step must not be 0")
+    return v
+
+
 class Sequence(_Model):
     """Consecutive values (the flat format's ``sequence`` field): ``start + step * row``."""
 
     start: int = 1
     step: int = 1
 
-    @field_validator("step")
-    @classmethod
-    def _nonzero(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("sequence step must not be 0")
-        return v
+    _step = field_validator("step")(_nonzero_step)
 
 
 class _Rule(_Model):
@@ -224,12 +225,7 @@ class SequenceRule(_Rule):
     start: int = 1
     step: int = 1
 
-    @field_validator("step")
-    @classmethod
-    def _nonzero(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("sequence step must not be 0")
-        return v
+    _step = field_validator("step")(_nonzero_step)
 
 
 def comparable(v: Moment) -> Any:
