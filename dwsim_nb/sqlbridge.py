@@ -30,7 +30,7 @@ def _require_jupysql() -> Any:
         raise DwsimError(
             "jupysql is not installed, so %sql cannot query experiments",
             where="%dwsim_use",
-            hint=f'pip install "jupysql=={JUPYSQL_VERSION}" (or pip install "dwsim-nb[notebook]")',
+            hint=f'pip install "jupysql=={JUPYSQL_VERSION}" (the version dwsim-nb installs)',
         ) from None
     version = getattr(sql, "__version__", JUPYSQL_VERSION)
     if not str(version).startswith("0.11."):
