@@ -55,9 +55,18 @@ CREATE TABLE IF NOT EXISTS runs (
     pid_create_time REAL,
     host TEXT,
     path TEXT,
-    loaded INTEGER NOT NULL DEFAULT 0
+    loaded INTEGER NOT NULL DEFAULT 0,
+    number INTEGER
 );
 CREATE INDEX IF NOT EXISTS runs_by_experiment ON runs (experiment, id);
+"""
+# Catalogs written before runs were numbered per experiment: add the column and number their
+# runs 1, 2, 3 ... per experiment in the order they were started.
+_NUMBERED = """
+UPDATE runs SET number = (
+    SELECT COUNT(*) FROM runs AS r WHERE r.experiment = runs.experiment AND r.id <= runs.id
+) WHERE number IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS runs_by_number ON runs (experiment, number);
 """
 
 
@@ -107,6 +116,10 @@ class Catalog:
             try:
                 con.execute("PRAGMA journal_mode=WAL")
                 con.executescript(_SCHEMA)
+                columns = {r["name"] for r in con.execute("PRAGMA table_info(runs)")}
+                if "number" not in columns:
+                    con.execute("ALTER TABLE runs ADD COLUMN number INTEGER")
+                con.executescript(_NUMBERED)
             except sqlite3.Error as e:
                 raise _open_error(e, self.path) from None
 
@@ -227,45 +240,53 @@ class Catalog:
     def start_run(
         self, experiment: str, seed: int | None, spec_hash: str, spec_version: int
     ) -> Run:
+        """A new RUNNING run, numbered after the experiment's last one (1 for its first)."""
         pid, ctime, host = this_process()
         with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO runs (experiment, status, started_at, seed, spec_hash, spec_version,"
-                " pid, pid_create_time, host) VALUES (?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)",
-                (experiment, _now(), seed, spec_hash, spec_version, pid, ctime, host),
+            (number,) = con.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE experiment = ?",
+                (experiment,),
+            ).fetchone()
+            con.execute(
+                "INSERT INTO runs (experiment, number, status, started_at, seed, spec_hash,"
+                " spec_version, pid, pid_create_time, host)"
+                " VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?)",
+                (experiment, number, _now(), seed, spec_hash, spec_version, pid, ctime, host),
             )
-            run_id = int(cur.lastrowid or 0)
-        return self.run(experiment, run_id)
+        return self.run(experiment, int(number))
 
-    def update_run(self, run_id: int, **fields: Any) -> None:
+    # Writes name a run by its catalog key (``Run.key``): unique across experiments.
+
+    def update_run(self, run_key: int, **fields: Any) -> None:
         """Set columns of a run; ``rows``/``timings`` dicts are stored as JSON."""
         if fields:
             with self.transaction() as con:
-                _update_run(con, run_id, fields)
+                _update_run(con, run_key, fields)
 
-    def finish_run(self, run_id: int, status: str, *, loaded: bool = False, **fields: Any) -> None:
+    def finish_run(self, run_key: int, status: str, *, loaded: bool = False, **fields: Any) -> None:
         """Set a run's final status (and columns). ``loaded``: its data is in the warehouse now,
         recorded in the same transaction as the status, so a kill between the two cannot leave
         a run ABORTED (its folder then removed) yet marked as the loaded one."""
         with self.transaction() as con:
-            _update_run(con, run_id, {"status": status, "finished_at": _now(), **fields})
+            _update_run(con, run_key, {"status": status, "finished_at": _now(), **fields})
             if loaded:
-                _mark_loaded(con, run_id)
+                _mark_loaded(con, run_key)
 
-    def set_loaded(self, experiment: str, run_id: int | None, **fields: Any) -> None:
+    def set_loaded(self, experiment: str, run_key: int | None, **fields: Any) -> None:
         """Record which run's data is in the warehouse now (None: nothing is), and set columns
         of that run in the same transaction."""
         with self.transaction() as con:
-            if run_id is None:
+            if run_key is None:
                 con.execute("UPDATE runs SET loaded = 0 WHERE experiment = ?", (experiment,))
                 return
-            _update_run(con, run_id, fields)
-            _mark_loaded(con, run_id)
+            _update_run(con, run_key, fields)
+            _mark_loaded(con, run_key)
 
     def run(self, experiment: str, run_id: int) -> Run:
+        """Run number ``run_id`` of the experiment (runs are numbered 1, 2, 3 ... each)."""
         with self._connect() as con:
             row = con.execute(
-                "SELECT * FROM runs WHERE experiment = ? AND id = ?", (experiment, run_id)
+                "SELECT * FROM runs WHERE experiment = ? AND number = ?", (experiment, run_id)
             ).fetchone()
         if row is None:
             raise NotFoundError(
@@ -277,12 +298,12 @@ class Catalog:
     def runs(self, experiment: str) -> list[Run]:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT * FROM runs WHERE experiment = ? ORDER BY id", (experiment,)
+                "SELECT * FROM runs WHERE experiment = ? ORDER BY number", (experiment,)
             ).fetchall()
         return [_to_run(r) for r in rows]
 
     def recover_dead_runs(self, experiment: str | None = None) -> list[int]:
-        """Mark ABORTED every RUNNING run whose process is gone; returns their ids."""
+        """Mark ABORTED every RUNNING run whose process is gone; returns their catalog keys."""
         where = "status = 'RUNNING'" + (" AND experiment = ?" if experiment else "")
         args: tuple[Any, ...] = (experiment,) if experiment else ()
         with self._connect() as con:
@@ -331,7 +352,8 @@ def _mark_loaded(con: sqlite3.Connection, run_id: int) -> None:
 
 def _to_run(row: sqlite3.Row) -> Run:
     return Run(
-        id=row["id"],
+        id=row["number"],
+        key=row["id"],
         experiment=row["experiment"],
         status=row["status"],
         started_at=row["started_at"],

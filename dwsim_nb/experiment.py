@@ -130,7 +130,7 @@ class Experiment:
                         hint="wait for it to finish",
                     )
                 catalog.finish_run(
-                    run.id, "ABORTED", error="the process running it stopped before it finished"
+                    run.key, "ABORTED", error="the process running it stopped before it finished"
                 )
             # Temporary run folders left by a process killed mid-generation.
             for stale in self.runs_dir.glob(".run_*.tmp"):
@@ -140,7 +140,7 @@ class Experiment:
             for run in catalog.runs(self.name):
                 if run.status in ("ABORTED", "FAILED") and run.path and not run.loaded:
                     shutil.rmtree(run.path, ignore_errors=True)
-                    catalog.update_run(run.id, path=None)
+                    catalog.update_run(run.key, path=None)
             yield
 
     # --- runs --------------------------------------------------------------------------------
@@ -183,7 +183,9 @@ class Experiment:
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
         """
         from dwsim_nb.engine import generate_run
+        from dwsim_nb.engine.plan import check_rows_mapping
 
+        check_rows_mapping(self.spec, rows)  # before a run is recorded
         if columns:
             self.update(apply_overrides(self.spec, column_overrides(columns)))
         spec = self.spec
@@ -192,8 +194,10 @@ class Experiment:
         with self.guard("generate"):
             run = catalog.start_run(self.name, seed, spec.fingerprint(), self.spec_version)
             final = self.runs_dir / f"run_{run.id}"
+            if final.exists():  # a folder of a run numbered before runs were per experiment
+                final = self.runs_dir / f"run_{run.id}-{run.key}"
             # A hidden temporary folder renamed on success: a run folder is always complete.
-            tmp = self.runs_dir / f".run_{run.id}.tmp"
+            tmp = self.runs_dir / f".{final.name}.tmp"
             timings: dict[str, float] = {}
             in_warehouse = False
             try:
@@ -218,21 +222,21 @@ class Experiment:
                 make_private(tmp)
                 tmp.rename(final)
                 produced = {name: int(t.rows) for name, t in manifest.tables.items()}
-                catalog.update_run(run.id, rows=produced, timings=timings, path=str(final))
+                catalog.update_run(run.key, rows=produced, timings=timings, path=str(final))
                 if load:
                     _stage(progress, "load")
                     t1 = time.perf_counter()
                     self.warehouse.load(spec, self._plan(final, manifest), progress)
                     in_warehouse = True
                     timings["load"] = round(time.perf_counter() - t1, 4)
-                catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=load)
+                catalog.finish_run(run.key, "COMPLETED", timings=timings, loaded=load)
             except BaseException as e:
                 if in_warehouse:  # interrupted after the warehouse committed this run's data
-                    catalog.finish_run(run.id, "COMPLETED", timings=timings, loaded=True)
+                    catalog.finish_run(run.key, "COMPLETED", timings=timings, loaded=True)
                     raise
                 status = "ABORTED" if isinstance(e, KeyboardInterrupt) else "FAILED"
                 catalog.finish_run(
-                    run.id,
+                    run.key,
                     status,
                     error=_one_line(e),
                     traceback=traceback.format_exc(),
@@ -267,7 +271,7 @@ class Experiment:
             self.warehouse.load(spec, self._plan(path), progress)
             timings = dict(run.timings)
             timings["load"] = round(time.perf_counter() - t0, 4)
-            catalog.set_loaded(self.name, run.id, timings=timings)
+            catalog.set_loaded(self.name, run.key, timings=timings)
         return self.run(run.id)
 
     def _completed_run(self, run_id: int | None) -> Run:
@@ -475,12 +479,8 @@ class Experiment:
 
 
 def _engine_timings(manifest: Any) -> dict[str, float]:
-    raw = getattr(manifest, "timings", None) or {}
-    out = {}
-    for key, value in dict(raw).items():
-        if isinstance(value, int | float):
-            out[f"engine.{key}"] = round(float(value), 4)
-    return out
+    raw = dict(getattr(manifest, "timings", None) or {})
+    return {f"engine.{k}": round(float(v), 4) for k, v in raw.items() if isinstance(v, int | float)}
 
 
 def _stage(progress: Any, name: str) -> None:

@@ -12,14 +12,17 @@ STATUSES = ("RUNNING", "COMPLETED", "FAILED", "ABORTED")
 class Run:
     """One generation of an experiment: its status, seed, rows per table, timings and errors.
 
-    ``path`` is the folder holding the run's Parquet files and ``manifest.json``; ``loaded`` says
-    whether this run's data is the one currently in the warehouse.
+    ``id`` is the run's number within its experiment (1, 2, 3 ...), what users see and type;
+    ``key`` is the catalog's own key, unique across experiments. ``path`` is the folder holding
+    the run's Parquet files and ``manifest.json``; ``loaded`` says whether this run's data is the
+    one currently in the warehouse.
     """
 
     id: int
     experiment: str
     status: str
     started_at: str
+    key: int = 0
     finished_at: str | None = None
     seed: int | None = None
     spec_hash: str | None = None

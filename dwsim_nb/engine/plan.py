@@ -30,6 +30,16 @@ __all__ = [
 ]
 
 
+def check_rows_mapping(spec: ExperimentSpec, rows: object) -> None:
+    """Raise GenerationError unless ``rows`` is None or a mapping of table names to counts."""
+    if rows is not None and not isinstance(rows, dict):
+        first = spec.tables[0].name if spec.tables else "orders"
+        raise GenerationError(
+            f"rows must map table names to row counts, got {rows!r}",
+            hint=f"write e.g. rows={{{first!r}: 1000}}; tables left out keep their target_rows",
+        )
+
+
 def make_plan(
     spec: ExperimentSpec,
     rows: dict[str, int] | None = None,
@@ -47,6 +57,7 @@ def make_plan(
     the plan's ``options["today"]`` records it.
     """
     counts = {t.name: t.target_rows for t in spec.tables}
+    check_rows_mapping(spec, rows)
     for name, n in (rows or {}).items():
         try:
             table = spec.table(name)
