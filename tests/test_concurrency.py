@@ -167,7 +167,7 @@ def test_duckdb_file_lock_gives_a_clear_message(home: Path, tmp_path: Path) -> N
     script = tmp_path / "file_holder.py"
     script.write_text(FILE_HOLDER)
     marker = tmp_path / "opened"
-    db = home / "warehouse.duckdb"
+    db = home / "duckdb" / "conc" / "warehouse.duckdb"  # the experiment's own file
     proc = subprocess.Popen(
         [sys.executable, str(script), str(db), str(marker), "4"],
         stderr=subprocess.PIPE,

@@ -339,7 +339,7 @@ def test_duckdb_load_leaves_no_setting_behind(tmp_path: Path) -> None:
     wh = get_warehouse("duckdb", tmp_path / "ws")
     spec = make_spec()
     wh.create_tables(spec)
-    held = duckdb.connect(str(wh.path))
+    held = duckdb.connect(str(wh.path_for(spec)))
     try:
         assert loaded(wh, spec, tmp_path / "run")["users"] == 50
         setting = held.execute("SELECT current_setting('disabled_compression_methods')")

@@ -1,5 +1,11 @@
-"""The default warehouse: one DuckDB file per workspace (``<home>/warehouse.duckdb``), one schema
-per experiment.
+"""The default warehouse: one DuckDB file per experiment
+(``<home>/duckdb/<experiment>/warehouse.duckdb``), the experiment's tables in a schema of its name.
+
+A file per experiment keeps experiments apart: DuckDB lets one process at a time open a file for
+writing, so a notebook holding one experiment's connection (``%dwsim_use``) must not block the CLI
+querying another. Workspaces from before kept every experiment in ``<home>/warehouse.duckdb``;
+an experiment still there is read from it until its next load writes its own file. Passing
+``path=`` keeps every experiment in that one file.
 
 Loading replaces each table inside one transaction: drop, create from the spec, then
 ``INSERT INTO ... SELECT ... FROM read_parquet([...])``, then ``ALTER TABLE ... ADD`` its
@@ -19,6 +25,7 @@ another notebook or the CLI can use the same workspace between calls.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +69,17 @@ def _skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("RESET disabled_compression_methods")
 
 
+def file_stem(name: str) -> str:
+    """A stored experiment name as a file name: kept when plain, else made plain and suffixed
+    with a hash so two names never share a file."""
+    if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", name):
+        return name
+    import hashlib
+
+    plain = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:60].lstrip(".")
+    return f"{plain}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+
+
 def literal_glob(path: str) -> str:
     """``path`` as a DuckDB glob that matches only itself.
 
@@ -83,29 +101,81 @@ class DuckDBWarehouse(Warehouse):
 
     def __init__(self, home: Path, **options: Any) -> None:
         super().__init__(home, **options)
+        # The one shared file: the older layout, or every experiment when ``path`` is given.
         self.path = Path(options.get("path") or self.home / "warehouse.duckdb")
+        self.per_experiment = options.get("path") is None
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one call, waiting briefly while another process holds the file."""
+    def own_file(self, spec: ExperimentSpec) -> Path:
+        """The experiment's own file (the shared one when ``path`` was given)."""
+        if not self.per_experiment:
+            return self.path
+        # A folder per experiment: DuckDB names a file's catalog after its name up to the first
+        # dot, and a catalog named like the experiment's schema makes every name ambiguous.
+        return self.home / "duckdb" / file_stem(self.schema_for(spec)) / "warehouse.duckdb"
+
+    def path_for(self, spec: ExperimentSpec) -> Path:
+        """The file holding the experiment's tables now: its own, or the shared file of an
+        older workspace that still holds them (until the next load)."""
+        own = self.own_file(spec)
+        if own.exists() or not self.path.exists() or own == self.path:
+            return own
+        return self.path if self._shared_holds(spec) else own
+
+    def _shared_holds(self, spec: ExperimentSpec) -> bool:
         import duckdb
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error:
+            return False  # held for writing elsewhere, or not a database: not ours to read
+        try:
+            row = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
+                [self.schema_for(spec)],
+            ).fetchone()
+        finally:
+            con.close()
+        return bool(row and row[0])
+
+    def _forget_shared(self, spec: ExperimentSpec) -> None:
+        """Drop the experiment's schema from an older workspace's shared file, once its own
+        file holds the data (best effort: the shared file may be held elsewhere)."""
+        import duckdb
+
+        if not self.per_experiment or not self.path.exists() or not self._shared_holds(spec):
+            return
+        try:
+            with self.connect(path=self.path) as con:
+                con.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+        except (duckdb.Error, WarehouseError):
+            pass
+
+    @contextmanager
+    def connect(
+        self, spec: ExperimentSpec | None = None, *, path: Path | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one call to the experiment's file (``spec``), an explicit ``path``
+        or the shared file, waiting briefly while another process holds it."""
+        import duckdb
+
+        if path is None:
+            path = self.path_for(spec) if spec is not None else self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
 
         def locked(e: Exception) -> bool:
             return isinstance(e, duckdb.IOException) and "lock" in str(e).lower()
 
         try:
             con = self.open_exclusive(
-                lambda: duckdb.connect(str(self.path)),
+                lambda: duckdb.connect(str(path)),
                 locked=locked,
                 what="the DuckDB warehouse",
-                where=str(self.path),
+                where=str(path),
             )
         except duckdb.IOException as e:
             raise WarehouseError(
                 f"cannot open the DuckDB warehouse: {first_line(e)}",
-                where=str(self.path),
+                where=str(path),
                 hint="check that the workspace folder exists and is writable",
             ) from None
         try:
@@ -120,7 +190,7 @@ class DuckDBWarehouse(Warehouse):
 
     def create_tables(self, spec: ExperimentSpec) -> None:
         schema = quote(self.schema_for(spec))
-        with self.connect() as con:
+        with self.connect(path=self.own_file(spec)) as con:
             con.execute("BEGIN")
             try:
                 con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -132,14 +202,14 @@ class DuckDBWarehouse(Warehouse):
                 con.execute("ROLLBACK")
                 raise WarehouseError(
                     f"cannot create the tables of {spec.name} in DuckDB: {first_line(e)}",
-                    where=str(self.path),
+                    where=str(self.own_file(spec)),
                     hint="check the spec's types and names (`dwsim show NAME`)",
                 ) from None
 
     def exists(self, spec: ExperimentSpec) -> bool:
-        if not self.path.exists():
+        if not self.path_for(spec).exists():
             return False
-        with self.connect() as con:
+        with self.connect(spec) as con:
             row = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
                 [self.schema_for(spec)],
@@ -163,7 +233,7 @@ class DuckDBWarehouse(Warehouse):
             return text
 
         with (
-            self.connect() as con,
+            self.connect(path=self.own_file(spec)) as con,
             _skipping_codecs(con),
             load_transaction(con, "DuckDB", plan.run_dir, describe=describe),
         ):
@@ -193,12 +263,13 @@ class DuckDBWarehouse(Warehouse):
                 counts[table.name] = got
                 if progress:
                     progress(table.name, got, expected)
+        self._forget_shared(spec)
         return counts
 
     def reset(self, spec: ExperimentSpec) -> None:
         # Recreating is faster than DELETE on tables with keys, and keeps the same definitions.
         schema = self.schema_for(spec)
-        with self.connect() as con:
+        with self.connect(path=self.own_file(spec)) as con:
             con.execute("BEGIN")
             try:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
@@ -209,19 +280,32 @@ class DuckDBWarehouse(Warehouse):
             except Exception as e:
                 con.execute("ROLLBACK")
                 raise WarehouseError(
-                    f"cannot reset {spec.name} in DuckDB: {first_line(e)}", where=str(self.path)
+                    f"cannot reset {spec.name} in DuckDB: {first_line(e)}",
+                    where=str(self.own_file(spec)),
                 ) from None
+        self._forget_shared(spec)
 
     def drop(self, spec: ExperimentSpec) -> None:
+        own = self.own_file(spec)
+        if own != self.path:
+            self._forget_shared(spec)
+            if own.exists():
+                with self.connect(path=own):
+                    pass  # waits for, or refuses while, another process holding the file
+                for leftover in (own, own.with_name(own.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    own.parent.rmdir()
+            return
         if not self.path.exists():
             return
-        with self.connect() as con:
+        with self.connect(path=self.path) as con:
             con.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
 
     def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
         schema = self.schema_for(spec)
         out: dict[str, int] = {}
-        with self.connect() as con:
+        with self.connect(spec) as con:
             for table in spec.tables:
                 out[table.name] = count_rows(con, qualified(schema, table.name))
         return out
@@ -232,7 +316,7 @@ class DuckDBWarehouse(Warehouse):
         import duckdb
 
         schema = self.schema_for(spec)
-        with self.connect() as con:
+        with self.connect(spec) as con:
             # Unqualified names the translation did not know (tables the user created) resolve
             # in the experiment's schema first.
             con.execute("SET search_path = " + string_literal(f"{quote(schema)},main"))

@@ -73,5 +73,8 @@ def file_safe(name: str) -> str:
 # Schemas an engine keeps for itself: an experiment of that name would drop (PostgreSQL's
 # ``public``, with whatever else the database holds there) or fail to create them. The Redshift
 # emulator's helper functions live in a schema of their own on the same kind of server.
-DUCKDB_SCHEMAS = frozenset({"main", "information_schema", "pg_catalog", "temp", "system"})
+# "warehouse": the catalog name of the warehouse files (``.../warehouse.duckdb``).
+DUCKDB_SCHEMAS = frozenset(
+    {"main", "information_schema", "pg_catalog", "temp", "system", "warehouse"}
+)
 POSTGRES_SCHEMAS = frozenset({"public", "information_schema", HELPER_SCHEMA})
