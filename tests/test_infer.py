@@ -513,7 +513,8 @@ def test_from_a_duckdb_url(home: Path) -> None:
     ws = Workspace(home)
     exp = ws.create(SHOP)
     exp.generate(rows={t["name"]: 400 for t in SHOP["tables"]}, seed=2, workers=1)
-    spec = infer_spec(f"duckdb:///{home}/duckdb/shop/warehouse.duckdb", name="from_db", schema="shop")
+    url = f"duckdb:///{home}/duckdb/shop/warehouse.duckdb"  # the experiment's own file
+    spec = infer_spec(url, name="from_db", schema="shop")
     assert spec.dialect == "duckdb"
     assert _edges(spec) == _edges(exp.spec)
     assert {t.name: t.target_rows for t in spec.tables} == {t["name"]: 400 for t in SHOP["tables"]}

@@ -70,7 +70,8 @@ def test_a_held_experiment_does_not_block_another(tmp_path: Path) -> None:
             ws2.experiment("pagila").query("select 1")
     finally:
         proc.communicate(timeout=60)
-    assert dw.Workspace(home).experiment("pagila").query("select count(*) n from items")["n"][0] == 30
+    pagila = dw.Workspace(home).experiment("pagila")
+    assert pagila.query("select count(*) n from items")["n"][0] == 30
 
 
 def test_older_shared_file_is_read_until_the_next_load(tmp_path: Path) -> None:
