@@ -20,6 +20,22 @@ from dwsim_nb.spec.types import type_family
 from dwsim_nb.spec.validate import check_name, find_cycle, unique_domain_size
 
 
+def _fk_identity(fk: RawForeignKey) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    cols = tuple(c.lower() for c in fk.columns)
+    return cols, fk.ref_parts[-1].lower(), tuple(c.lower() for c in fk.ref_columns)
+
+
+def _move_foreign_keys(child: RawTable, parent: RawTable) -> None:
+    """pg_dump declares a partitioned table's foreign keys on each partition (``ALTER TABLE
+    ONLY payment_p2022_01 ADD CONSTRAINT ... FOREIGN KEY``); the rows are the parent's, so the
+    keys are too, once each. A partition's CHECKs and indexes repeat the parent's: not copied."""
+    seen = {_fk_identity(fk) for fk in parent.foreign_keys}
+    for fk in child.foreign_keys:
+        if _fk_identity(fk) not in seen and all(parent.column(c) for c in fk.columns):
+            seen.add(_fk_identity(fk))
+            parent.foreign_keys.append(fk)
+
+
 def _fold_partitions(script: Script) -> None:
     for child_parts, parent_parts, line in script.partitions:
         child = script.find_table(child_parts)
@@ -27,6 +43,7 @@ def _fold_partitions(script: Script) -> None:
         shown = ".".join(child_parts)
         if child is not None and parent is not None and child is not parent:
             del script.tables[child.name.lower()]
+            _move_foreign_keys(child, parent)
             for table in script.tables.values():
                 for fk in table.foreign_keys:
                     if (
@@ -94,6 +111,11 @@ def _table(raw: RawTable, warnings: list[str]) -> Table | None:
         return None
     columns: list[Column] = []
     seen: set[str] = set()
+    for small, large, strict, reason in raw.orders:
+        target = raw.column(large)
+        if target is not None and raw.column(small) is not None:
+            hint = {"column": small, "strict": strict, "reason": reason}
+            target.fields.setdefault("physical", {})["check_after"] = hint
     for rc in raw.columns:
         cwhere = f"line {rc.line}: table '{raw.name}', column '{rc.name}'"
         if (p := check_name("column", rc.name)) is not None:

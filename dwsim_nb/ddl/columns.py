@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlglot.tokens import TokenType
 
+from dwsim_nb.ddl.arrays import array_rule
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
 from dwsim_nb.ddl.hints import check_rule, merge_ranges
+from dwsim_nb.ddl.orders import order_pairs
 from dwsim_nb.ddl.script import RawColumn, RawForeignKey, RawTable, Script
 from dwsim_nb.ddl.types import SERIAL_TYPES, TypeText, resolve_type
 
@@ -307,6 +309,8 @@ def read_table_constraint(cur: Cursor, table: RawTable, line: int) -> bool:
         b = cur.i - 1
         found = check_hint(cur, a, b, None)
         col = table.column(found[0]) if found else None
+        if found is None:
+            table.orders.extend(order_pairs(cur.span_text(a, b)))
         if col is not None:
             # read again with the column's type, so `x > 0` on an integer starts at 1
             found = check_hint(cur, a, b, None, col.fields)
@@ -365,6 +369,8 @@ def _apply_type(col: RawColumn, tt: TypeText, table: RawTable, script: Script) -
     col.fields.update(resolved)
     if tt.raw.strip().upper() != resolved["data_type"]:
         col.fields["source_type"] = tt.raw
+    if resolved["data_type"] == "ARRAY" and (listed := array_rule(tt)) is not None:
+        col.fields["rule"] = listed
     if tt.words[0] in SERIAL_TYPES and not tt.array:
         col.fields["rule"] = {"kind": "sequence", "start": 1, "step": 1}
         col.required = True
@@ -398,6 +404,8 @@ def _read_column_options(cur: Cursor, col: RawColumn, table: RawTable, script: S
             found = check_hint(cur, a, cur.i - 1, col.name, col.fields)
             if found:
                 _put_check(col, found[1])
+            else:
+                table.orders.extend(order_pairs(cur.span_text(a, cur.i - 1)))
         elif cur.accept("COLLATE"):
             physical["collate"] = cur.next().text
         elif cur.accept("COMMENT"):

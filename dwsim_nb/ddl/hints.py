@@ -144,13 +144,17 @@ def check_rule(
         return None
     # The reason quotes the condition without pg_dump's casts and outer parentheses.
     reason = f"CHECK ({_bare(tree).sql('postgres')})"
+    rule: dict[str, Any]
     try:
+        like = like_rule(_bare(tree), fields or {})
         found = _values(_bare(tree))
-        if found is not None:
+        if like is not None:
+            name, rule = like
+        elif found is not None:
             name, values = found
             listed = ", ".join(exp.convert(v).sql("postgres") for v in values)
             reason = f"CHECK ({name} IN ({listed}))"
-            rule: dict[str, Any] = {"kind": "values", "values": values, "reason": reason}
+            rule = {"kind": "values", "values": values, "reason": reason}
         else:
             name, low, high = _range(_conjuncts(tree), _step(fields or {}))
             if low is None and high is None:
@@ -165,6 +169,31 @@ def check_rule(
     if column is not None and name.upper() != "VALUE" and name.lower() != column.lower():
         return None
     return (column or name), rule
+
+
+# Characters a ``%`` of a LIKE pattern stands for when the width leaves room: letters, digits.
+_LIKE_FILL = "?###"
+
+
+def like_rule(node: exp.Expr, fields: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``code LIKE 'AB%'`` -> a pattern rule whose strings match: ``_`` a capital letter,
+    ``%`` a few letters and digits (fewer when the column's width is short)."""
+    if not isinstance(node, exp.Like | exp.ILike) or not (name := _column(node.this)):
+        return None
+    text = _literal(node.expression)
+    if not isinstance(text, str) or "#" in text or "?" in text or "\\" in text or not text:
+        return None
+    fixed = len(text.replace("%", ""))
+    width = fields.get("varchar_length")
+    percents = text.count("%")
+    room = (int(width) - fixed) if width else len(_LIKE_FILL) * percents
+    if room < 0:
+        return None
+    share = room // percents if percents else 0
+    fill = (_LIKE_FILL * 4)[: min(share, len(_LIKE_FILL))]
+    pattern = text.replace("_", "?").replace("%", fill)
+    shown = f"CHECK ({node.sql('postgres')})"
+    return name, {"kind": "pattern", "pattern": pattern, "reason": shown}
 
 
 def merge_ranges(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

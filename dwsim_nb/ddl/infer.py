@@ -15,7 +15,11 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.comments import comment_rule
+from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
+from dwsim_nb.ddl.orders import apply_orders
+from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
@@ -180,11 +184,7 @@ def _string_rule(col: Column, name: str) -> Rule | None:
 
 
 def _upper_bound(col: Column, wanted: float) -> float:
-    if col.data_type == "DECIMAL" and col.precision is not None:
-        return min(wanted, 10 ** (col.precision - (col.scale or 0)) - 1)
-    if col.data_type == "SMALLINT":
-        return min(wanted, 32767)
-    return wanted
+    return min(wanted, type_max(col))
 
 
 def _number_rule(col: Column, name: str) -> Rule | None:
@@ -251,7 +251,7 @@ def infer_rule(col: Column) -> Rule | None:
             return BooleanRule(true_probability=p, reason=f"boolean, true {int(p * 100)}% of rows")
         return None
     if col.data_type in STRING_TYPES:
-        return _string_rule(col, name)
+        return width_rule(col, name) or _string_rule(col, name)
     if col.data_type in ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE"):
         return _number_rule(col, name)
     if col.data_type in TEMPORAL_TYPES:
@@ -301,7 +301,12 @@ def infer_rules(
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
             if col.name in keys:
                 continue
-            if _without_rule(col) and (found := rule(col)):
+            computed = computed_rule(col, table, spec.dialect, data["notes"])
+            if computed is not None:
+                c_data["rule"] = computed
+                changed = True
+                continue
+            if _without_rule(col) and (found := rule(col) or comment_rule(col, table, rule)):
                 c_data["rule"] = found.model_dump()
                 changed = True
             elif (narrowed := _within_check(col, rule)) is not None:
@@ -311,9 +316,13 @@ def infer_rules(
                 fields = {"data_type": col.data_type, "precision": col.precision}
                 fields["scale"] = col.scale
                 hinted = default_rule(col.default, fields, c_data.get("rule"))
+                if hinted is None and _without_rule(col) and c_data.get("rule") is None:
+                    hinted = default_expression_rule(col.default, col.data_type)
                 if hinted is not None:
                     c_data["rule"] = hinted
                     changed = True
+        changed |= apply_orders(t_data, table, data["notes"])
+    changed = changed or len(data["notes"]) != len(spec.notes)
     if not changed:
         return spec
     try:

@@ -55,6 +55,8 @@ class RawTable:
     physical: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
     quoted: bool = False
+    # CHECKs ordering two columns: (smaller, larger, strict, reason); see ddl/orders.py
+    orders: list[tuple[str, str, bool, str]] = field(default_factory=list)
 
     def column(self, name: str) -> RawColumn | None:
         for col in self.columns:

@@ -17,6 +17,7 @@ from dwsim_nb.engine.generators.keys import (
     domain_of,
     unique_by_rule,
     unique_generator,
+    unique_member,
 )
 from dwsim_nb.engine.layout import Plan
 from dwsim_nb.errors import GenerationError
@@ -149,7 +150,7 @@ def _check_keys(plan: Plan, table: Table, n: int) -> None:
             bridge = bridge_for(table, key)
             if bridge is not None:
                 check_bridge(plan, table, bridge, n)
-            else:
+            elif not unique_member(table, key):
                 composite_layout(table, key, n, fk_columns, grouped_fk(table, key))
 
 

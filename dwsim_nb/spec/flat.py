@@ -47,10 +47,12 @@ FLAT_FIELDS: dict[str, str] = {
     "faker_rule": "faker",
     "locale": "faker",
     "json_shape": "json",
+    "json_items": "json",
     "distribution": "distribution",
     "date_start": "datetime",
     "date_end": "datetime",
     "after": "datetime",
+    "after_strict": "datetime",
     "min_value": "range",
     "max_value": "range",
     "true_probability": "boolean",
@@ -162,13 +164,15 @@ def _flat_rule(flat: dict[str, Any], data_type: str | None) -> dict[str, Any] | 
     if "faker_rule" in flat:
         return {"kind": "faker", **pick(("faker_rule", "provider"), ("locale", "locale"))}
     if "json_shape" in flat:
-        return {"kind": "json", "shape": flat["json_shape"]}
+        return {"kind": "json", **pick(("json_shape", "shape"), ("json_items", "items"))}
     bounds = pick(("min_value", "min"), ("max_value", "max"))
     if "distribution" in flat:
         dist = flat["distribution"]
         dist = dist.model_dump() if isinstance(dist, Distribution) else dist
         return {"kind": "distribution", **(dist if isinstance(dist, dict) else {}), **bounds}
-    dates = pick(("date_start", "start"), ("date_end", "end"), ("after", "after"))
+    dates = pick(
+        ("date_start", "start"), ("date_end", "end"), ("after", "after"), ("after_strict", "strict")
+    )
     if dates and _temporal(data_type):
         return {"kind": "datetime", **dates}
     if bounds:
@@ -200,7 +204,7 @@ def flat_fields(rule: object) -> dict[str, Any]:
     elif isinstance(rule, FakerRule):
         out.update(faker_rule=rule.provider, locale=rule.locale)
     elif isinstance(rule, JsonRule):
-        out["json_shape"] = rule.shape
+        out.update(json_shape=rule.shape, json_items=rule.items)
     elif isinstance(rule, DistributionRule):
         out.update(
             distribution={"type": rule.type, "parameters": dict(rule.parameters)},
@@ -209,6 +213,7 @@ def flat_fields(rule: object) -> dict[str, Any]:
         )
     elif isinstance(rule, DatetimeRule):
         out.update(date_start=rule.start, date_end=rule.end, after=rule.after)
+        out["after_strict"] = rule.strict or None
     elif isinstance(rule, RangeRule):
         out.update(min_value=rule.min, max_value=rule.max)
     elif isinstance(rule, BooleanRule):
@@ -227,9 +232,14 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
     "values": {"values": "values", "weights": "weights"},
     "pattern": {"pattern": "pattern"},
     "faker": {"provider": "faker_rule", "locale": "locale"},
-    "json": {"shape": "json_shape"},
+    "json": {"shape": "json_shape", "items": "json_items"},
     "distribution": {"min": "min_value", "max": "max_value"},
-    "datetime": {"start": "date_start", "end": "date_end", "after": "after"},
+    "datetime": {
+        "start": "date_start",
+        "end": "date_end",
+        "after": "after",
+        "strict": "after_strict",
+    },
     "range": {"min": "min_value", "max": "max_value"},
     "boolean": {"true_probability": "true_probability"},
     "auto": {},

@@ -39,9 +39,9 @@ RULE_GROUPS: dict[str, frozenset[str]] = {
     "values": frozenset({"values", "weights"}),
     "pattern": frozenset({"pattern"}),
     "faker": frozenset({"faker_rule", "locale"}),
-    "json": frozenset({"json_shape"}),
+    "json": frozenset({"json_shape", "json_items"}),
     "distribution": frozenset({"distribution", "min_value", "max_value"}),
-    "datetime": frozenset({"date_start", "date_end", "after"}),
+    "datetime": frozenset({"date_start", "date_end", "after", "after_strict"}),
     "range": frozenset({"min_value", "max_value"}),
     "boolean": frozenset({"true_probability"}),
 }

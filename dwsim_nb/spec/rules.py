@@ -245,6 +245,8 @@ class DatetimeRule(_Rule):
     start: Moment | None = None
     end: Moment | None = None
     after: str | None = None
+    # Strictly after (``CHECK (rented < returned)``): never the same day or second.
+    strict: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:
@@ -272,6 +274,8 @@ class UuidRule(_Rule):
 # document may hold: each value is an array per block, and nested lists multiply them.
 JSON_LIST_ITEMS = 3
 MAX_JSON_VALUES = 1_000
+# pgvector's largest vector.
+MAX_VECTOR_ITEMS = 16_000
 
 
 def json_values(shape: Any) -> int:
@@ -288,9 +292,18 @@ class JsonRule(_Rule):
 
     kind: Literal["json"] = "json"
     shape: dict[str, Any] | list[Any]
+    # A list shape with exactly this many elements in every row (``vector(20)``: 20 floats)
+    # instead of 0 to JSON_LIST_ITEMS.
+    items: int | None = Field(default=None, ge=1, le=MAX_VECTOR_ITEMS)
 
     @model_validator(mode="after")
     def _check(self) -> JsonRule:
+        if self.items is not None:
+            if not isinstance(self.shape, list) or isinstance(
+                self.shape[0] if self.shape else "", dict | list
+            ):
+                raise ValueError("'items' needs a list shape of one plain kind, like [\"float\"]")
+            return self
         # A spec handed in as a Python dict skipped the document reader's bound; the shape's
         # generator, serializer and fingerprint all recurse over it, and the stored spec, with
         # the levels of table, column and rule around the shape, must read back within it.

@@ -98,7 +98,7 @@ def pick_generator(trt: TableRuntime, col: Column) -> Gen:
         if unique is not None:
             return unique
     for key in trt.table.unique_keys():
-        if len(key) > 1 and col.name in key and not any(trt.table.column(c).is_unique for c in key):
+        if len(key) > 1 and col.name in key and not keys.unique_member(trt.table, key):
             grouped = foreign_keys.grouped_fk(trt.table, key)
             layout = keys.composite_layout(trt.table, key, trt.n, set(trt.fk_of), grouped)
             if col.name in layout.columns:

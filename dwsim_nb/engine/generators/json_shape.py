@@ -40,6 +40,8 @@ def _leaf(kind: str, key: int, rows: np.ndarray, ctx: ColumnContext) -> pa.Array
     name = kind.strip().lower()
     if name in ("int", "integer", "bigint", "number_int"):
         return pc.cast(pa.array(seeds.below(key, rows, 10_000)), pa.string())
+    if name in ("unit", "unit_float"):  # a vector's component, in [-1, 1]
+        return pc.cast(pc.round(pa.array(seeds.uniform(key, rows) * 2.0 - 1.0), 4), pa.string())
     if name in ("float", "double", "number", "decimal", "numeric"):
         return pc.cast(pc.round(pa.array(seeds.uniform(key, rows) * 1000.0), 2), pa.string())
     if name in ("bool", "boolean"):
@@ -97,6 +99,20 @@ def _render(shape: Any, key: int, rows: np.ndarray, ctx: ColumnContext) -> pa.Ar
     return _leaf(str(shape), key, rows, ctx)
 
 
+def _fixed_list(
+    element: Any, items: int, key: int, rows: np.ndarray, ctx: ColumnContext
+) -> pa.Array:
+    """Exactly ``items`` elements in every row (a vector's dimension)."""
+    if len(rows) == 0:
+        return pa.array([], pa.string())
+    parts = [_render(element, seeds.derive_key(key, i), rows, ctx) for i in range(items)]
+    inner = pc.binary_join_element_wise(*parts, ",")
+    return pc.binary_join_element_wise("[", inner, "]", "")
+
+
 def gen_json(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    shape = col.rule.shape if isinstance(col.rule, JsonRule) else _DEFAULT_SHAPE
+    rule = col.rule if isinstance(col.rule, JsonRule) else None
+    shape = rule.shape if rule is not None else _DEFAULT_SHAPE
+    if rule is not None and rule.items is not None and isinstance(shape, list):
+        return _fixed_list(shape[0] if shape else "unit", rule.items, ctx.subkey("json"), rows, ctx)
     return _render(shape, ctx.subkey("json"), rows, ctx)

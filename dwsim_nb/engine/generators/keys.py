@@ -127,6 +127,17 @@ def domain_of(col: Column) -> int | None:
     return None
 
 
+def unique_member(table: Table, key: list[str]) -> bool:
+    """A column of ``key`` is unique on its own (UNIQUE, a sequence or identity, a UUID), so
+    every tuple is distinct already and the key needs no mixed-radix layout: an identity column
+    inside ``PRIMARY KEY (payment_id, payment_date)`` keeps ``start + step * row``."""
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    return any(
+        table.column(c).is_unique or (c not in fk_columns and unique_by_rule(table.column(c)))
+        for c in key
+    )
+
+
 @dataclass(frozen=True)
 class CompositeKey:
     """Mixed-radix layout of a composite key: the columns it sets and each one's radix."""

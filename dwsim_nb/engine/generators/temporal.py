@@ -128,7 +128,8 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
         gap = np.maximum(hi - base, 0) // step
     else:
         gap = np.full(len(base), DEFAULT_AFTER_DAYS * (1 if step == 1 else 86_400))
-    offsets = (ctx.uniform(rows, "after") * (gap + 1)).astype(np.int64)
+    first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
+    offsets = first + (ctx.uniform(rows, "after") * np.maximum(gap + 1 - first, 1)).astype(np.int64)
     out = base + offsets * step
     if not valid.all():
         # No reference (a null parent key): fall back to the column's own range.
