@@ -336,53 +336,34 @@ def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> N
         sql = sys.stdin.read()
     exp = _workspace(ctx).experiment(name)
     if output is not None:
-        _say("wrote ", _export_query(exp, sql, output))
+        from dwsim_nb.terminal import export_query
+
+        _say("wrote ", export_query(exp, sql, output))
         return
     from dwsim_nb.terminal import df_table
 
     _console().print(df_table(exp.query(sql)))
 
 
-def _export_query(exp: Any, sql: str, output: Path) -> Path:
-    """``exp.export_query`` with a path under a file and what a format cannot hold as
-    DwsimErrors."""
-    import pyarrow as pa
-
-    from dwsim_nb.errors import QueryError
-    from dwsim_nb.terminal import short
-
-    # Found before the query runs: a path that cannot be a file's. Other OSErrors (permission,
-    # space) reach the group's error path with their path.
-    parent = next((p for p in output.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise QueryError(
-            f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
-            hint="choose a path inside a folder",
-        )
-    try:
-        return Path(exp.export_query(sql, output))
-    except pa.ArrowException as e:
-        csv = output.suffix.lower() == ".csv"
-        raise QueryError(
-            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {short(e)}.",
-            hint="cast list, struct, map and interval columns to text in the query"
-            + (" (or write .parquet)" if csv else ""),
-        ) from None
-
-
 @main.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
+@click.option(
+    "--why", is_flag=True, help="List each inferred rule with its reason, and the import's notes."
+)
 @click.pass_context
-def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+def show_cmd(ctx: click.Context, name: str, as_json: bool, why: bool) -> None:
     """Show experiment NAME: its tables, columns and rules."""
     exp = _workspace(ctx).experiment(name)
     if as_json:
         click.echo(exp.spec.to_json())
         return
-    from dwsim_nb.terminal import plain, spec_table
+    from dwsim_nb.terminal import plain, report_why, spec_table
 
     console = _console()
+    if why:
+        report_why(console, exp.spec)
+        return
     console.print(spec_table(exp))
     loaded = exp.loaded_run()
     console.print(

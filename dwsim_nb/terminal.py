@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from dwsim_nb.run import Run
+    from dwsim_nb.spec.models import ExperimentSpec
     from dwsim_nb.workspace import Experiment
 
 MAX_ROWS = 50
@@ -100,14 +102,76 @@ def report_error(e: Exception, command: str) -> int:
 def report_created(out: Console, exp: Experiment) -> None:
     import shlex
 
+    from dwsim_nb.display.why_view import counts_label, group_summaries
+
     out.print(spec_table(exp))
-    for w in exp.spec.warnings:
+    # Grouped by template: a pg_dump's 55 alike warnings are one line with a count.
+    for w in group_summaries(exp.spec.warnings):
         say(("warning:", "yellow"), " ", w)
+    why = counts_label(exp.spec)
+    if why:
+        say(why, f"; the reasons: dwsim show {shlex.quote(exp.name)} --why")
     say(
         "created experiment ",
         (exp.name, "bold"),
         f"; next: dwsim generate {shlex.quote(exp.name)}",
     )
+
+
+def why_table(spec: ExperimentSpec) -> Table:
+    """Each inferred rule with its reason, grouped by the kind of source (CHECK ... name)."""
+    from dwsim_nb.display.why_view import counts_label, why_rows
+
+    table = Table(
+        title=plain(counts_label(spec) or "no inferred rules"),
+        title_justify="left",
+        header_style="bold",
+    )
+    for name in ("source", "table", "column", "rule", "reason"):
+        table.add_column(name)
+    previous = None
+    for row in why_rows(spec):
+        cells = (row[0] if row[0] != previous else "", *row[1:])
+        previous = row[0]
+        table.add_row(*(plain(v) for v in cells))
+    return table
+
+
+def report_why(out: Console, spec: ExperimentSpec) -> None:
+    """``dwsim show NAME --why``: the inferred rules, then the grouped warnings and notes."""
+    from dwsim_nb.display.why_view import group_summaries
+
+    out.print(why_table(spec))
+    for w in group_summaries(spec.warnings):
+        say(("warning:", "yellow"), " ", w)
+    for n in group_summaries(spec.notes):
+        say(("note:", "dim"), " ", n)
+
+
+def export_query(exp: Any, sql: str, output: Path) -> Path:
+    """``exp.export_query`` with a path under a file and what a format cannot hold as
+    DwsimErrors."""
+    import pyarrow as pa
+
+    from dwsim_nb.errors import QueryError
+
+    # Found before the query runs: a path that cannot be a file's. Other OSErrors (permission,
+    # space) reach the group's error path with their path.
+    parent = next((p for p in output.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise QueryError(
+            f"cannot write {str(output)!r}: {str(parent)!r} is a file, not a folder.",
+            hint="choose a path inside a folder",
+        )
+    try:
+        return Path(exp.export_query(sql, output))
+    except pa.ArrowException as e:
+        csv = output.suffix.lower() == ".csv"
+        raise QueryError(
+            f"the result cannot be written as {'CSV' if csv else 'Parquet'}: {short(e)}.",
+            hint="cast list, struct, map and interval columns to text in the query"
+            + (" (or write .parquet)" if csv else ""),
+        ) from None
 
 
 def report_run(out: Console, run: Run, what: str) -> None:

@@ -7,6 +7,7 @@ show them.
 from dwsim_nb.display.erd import ERD, erd_svg
 from dwsim_nb.display.html import error_html, status_badge
 from dwsim_nb.display.profile import Profile, profile, profile_png, profile_run, profile_svg
+from dwsim_nb.display.rule_labels import describe_rule
 from dwsim_nb.display.runs_view import (
     experiment_html,
     experiment_text,
@@ -17,7 +18,8 @@ from dwsim_nb.display.runs_view import (
     runs_html,
     runs_text,
 )
-from dwsim_nb.display.spec_view import describe_rule, spec_html, spec_text
+from dwsim_nb.display.spec_view import spec_html, spec_text
+from dwsim_nb.display.why_view import why_html, why_text
 
 __all__ = [
     "ERD",
@@ -40,4 +42,6 @@ __all__ = [
     "spec_html",
     "spec_text",
     "status_badge",
+    "why_html",
+    "why_text",
 ]

@@ -5,27 +5,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from dwsim_nb.display.html import bullet_list, esc, fmt_int, grid, wrap
+from dwsim_nb.display.html import esc, fmt_int, grid, wrap
+from dwsim_nb.display.rule_labels import describe_rule
+from dwsim_nb.display.why_view import counts_label, messages_html, messages_text, why_html
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
-from dwsim_nb.spec.rules import (
-    BooleanRule,
-    ConstantRule,
-    DatetimeRule,
-    DerivedRule,
-    DistributionRule,
-    FakerRule,
-    JsonRule,
-    PatternRule,
-    RangeRule,
-    SequenceRule,
-    UuidRule,
-    ValuesRule,
-)
-
-_MAX_VALUES_SHOWN = 6
 
 
 def type_label(col: Column) -> str:
@@ -35,71 +18,6 @@ def type_label(col: Column) -> str:
     if col.varchar_length is not None and col.data_type in ("CHAR", "VARCHAR", "BINARY"):
         return f"{col.data_type}({col.varchar_length})"
     return col.data_type
-
-
-def _num(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def _values_label(rule: ValuesRule) -> str:
-    vals = rule.values
-    shown = vals[:_MAX_VALUES_SHOWN]
-    if rule.weights:
-        total = sum(rule.weights)
-        parts = [f"{v} ({w / total:.0%})" for v, w in zip(shown, rule.weights, strict=False)]
-    else:
-        parts = [str(v) for v in shown]
-    more = f", … {len(vals) - len(shown)} more" if len(vals) > len(shown) else ""
-    return "one of " + ", ".join(parts) + more
-
-
-def _json_label(rule: JsonRule) -> str:
-    if isinstance(rule.shape, dict):
-        return "JSON {" + ", ".join(map(str, rule.shape)) + "}"
-    return f"JSON array of {len(rule.shape)} items"
-
-
-def _distribution_label(rule: DistributionRule) -> str:
-    params = ", ".join(f"{k}={_num(v)}" for k, v in rule.parameters.items())
-    text = f"{rule.type}({params})"
-    if rule.min is not None or rule.max is not None:
-        text += f" within [{_num(rule.min)}, {_num(rule.max)}]"
-    return text
-
-
-def _datetime_label(rule: DatetimeRule) -> str:
-    if rule.after:
-        return f"after {rule.after}"
-    return f"between {rule.start or '…'} and {rule.end or '…'}"
-
-
-def _faker_label(rule: FakerRule) -> str:
-    return f"faker {rule.provider}" + (f" ({rule.locale})" if rule.locale else "")
-
-
-# One line per kind of rule, by the rule's type.
-_LABELS: dict[type, Callable[[Any], str]] = {
-    DerivedRule: lambda r: f"= {r.expression}",
-    ConstantRule: lambda r: f"constant {r.value!r}",
-    SequenceRule: lambda r: f"sequence from {r.start} step {r.step}",
-    ValuesRule: _values_label,
-    PatternRule: lambda r: f"pattern {r.pattern}",
-    FakerRule: _faker_label,
-    JsonRule: _json_label,
-    DistributionRule: _distribution_label,
-    DatetimeRule: _datetime_label,
-    RangeRule: lambda r: f"range {_num(r.min)} … {_num(r.max)}",
-    BooleanRule: lambda r: f"true {r.true_probability:.0%}",
-    UuidRule: lambda r: "uuid",
-}
-
-
-def describe_rule(col: Column) -> str:
-    """One line saying how a column's values are made (``auto`` when the engine picks)."""
-    label = _LABELS.get(type(col.rule))
-    if label is not None:
-        return label(col.rule)
-    return "uuid" if col.data_type == "UUID" else "auto (from type)"
 
 
 def _reason(col: Column) -> str | None:
@@ -176,11 +94,12 @@ def spec_body_html(spec: ExperimentSpec) -> str:
         + (f" · {esc(spec.description)}" if spec.description else "")
         + "</div>"
     ]
-    if spec.warnings:
-        parts.append("<h4>Warnings</h4>" + bullet_list(spec.warnings, "dwsim-warnings"))
+    # Warnings and notes are grouped by template (55 partition notes are one line), and the
+    # inferred rules are listed with their reason before the tables: the import result says why.
+    parts.append(messages_html("Warnings", spec.warnings, "dwsim-warnings"))
+    parts.append(why_html(spec))
     parts.extend(_table_html(t) for t in spec.tables)
-    if spec.notes:
-        parts.append("<h4>Notes</h4>" + bullet_list(spec.notes, "dwsim-notes"))
+    parts.append(messages_html("Notes", spec.notes, "dwsim-notes"))
     return "".join(parts)
 
 
@@ -195,8 +114,10 @@ def spec_text(spec: ExperimentSpec) -> str:
         f"{spec.name}  (dialect {spec.dialect}, warehouse {spec.target_warehouse}, "
         f"{len(spec.tables)} tables)"
     ]
-    for w in spec.warnings:
-        lines.append(f"  warning: {w}")
+    lines.extend(f"  {line}" for line in messages_text("warning", spec.warnings))
+    why = counts_label(spec)
+    if why:
+        lines.append(f"  {why}")
     for table in spec.tables:
         lines.append(f"\n  {table.name}  ({table.target_rows:,} rows)")
         width = max((len(c.name) for c in table.columns), default=0)
@@ -205,6 +126,5 @@ def spec_text(spec: ExperimentSpec) -> str:
             rule = describe_rule(col) + (" [inferred]" if _reason(col) else "")
             keys = keys + "  " if keys else ""
             lines.append(f"    {col.name:<{width}}  {type_label(col):<14} {keys}{rule}")
-    for n in spec.notes:
-        lines.append(f"  note: {n}")
+    lines.extend(f"  {line}" for line in messages_text("note", spec.notes))
     return "\n".join(lines)

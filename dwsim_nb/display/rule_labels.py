@@ -1,0 +1,103 @@
+"""One line per rule saying how a column's values are made (``range 1901 … 2155``).
+
+Shared by the spec view and the "why" table, so a rule reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.rules import (
+    BooleanRule,
+    ConstantRule,
+    DatetimeRule,
+    DerivedRule,
+    DistributionRule,
+    FakerRule,
+    JsonRule,
+    PatternRule,
+    RangeRule,
+    SequenceRule,
+    UuidRule,
+    ValuesRule,
+)
+
+_MAX_VALUES_SHOWN = 6
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _values_label(rule: ValuesRule) -> str:
+    vals = rule.values
+    shown = vals[:_MAX_VALUES_SHOWN]
+    if rule.weights:
+        total = sum(rule.weights)
+        parts = [f"{v} ({w / total:.0%})" for v, w in zip(shown, rule.weights, strict=False)]
+    else:
+        parts = [str(v) for v in shown]
+    more = f", … {len(vals) - len(shown)} more" if len(vals) > len(shown) else ""
+    return "one of " + ", ".join(parts) + more
+
+
+def _json_label(rule: JsonRule) -> str:
+    if isinstance(rule.shape, dict):
+        return "JSON {" + ", ".join(map(str, rule.shape)) + "}"
+    return f"JSON array of {len(rule.shape)} items"
+
+
+def _distribution_label(rule: DistributionRule) -> str:
+    params = ", ".join(f"{k}={_num(v)}" for k, v in rule.parameters.items())
+    text = f"{rule.type}({params})"
+    if rule.min is not None or rule.max is not None:
+        text += f" within [{_num(rule.min)}, {_num(rule.max)}]"
+    return text
+
+
+def _datetime_label(rule: DatetimeRule) -> str:
+    if rule.after:
+        return f"after {rule.after}"
+    return f"between {rule.start or '…'} and {rule.end or '…'}"
+
+
+def _range_label(rule: RangeRule) -> str:
+    # A one-sided CHECK (length > 0) leaves an end open: say so, not "None".
+    if rule.min is None and rule.max is None:
+        return "range of the type"
+    if rule.max is None:
+        return f"range ≥ {_num(rule.min)}"
+    if rule.min is None:
+        return f"range ≤ {_num(rule.max)}"
+    return f"range {_num(rule.min)} … {_num(rule.max)}"
+
+
+def _faker_label(rule: FakerRule) -> str:
+    return f"faker {rule.provider}" + (f" ({rule.locale})" if rule.locale else "")
+
+
+# One line per kind of rule, by the rule's type.
+_LABELS: dict[type, Callable[[Any], str]] = {
+    DerivedRule: lambda r: f"= {r.expression}",
+    ConstantRule: lambda r: f"constant {r.value!r}",
+    SequenceRule: lambda r: f"sequence from {r.start} step {r.step}",
+    ValuesRule: _values_label,
+    PatternRule: lambda r: f"pattern {r.pattern}",
+    FakerRule: _faker_label,
+    JsonRule: _json_label,
+    DistributionRule: _distribution_label,
+    DatetimeRule: _datetime_label,
+    RangeRule: _range_label,
+    BooleanRule: lambda r: f"true {r.true_probability:.0%}",
+    UuidRule: lambda r: "uuid",
+}
+
+
+def describe_rule(col: Column) -> str:
+    """One line saying how a column's values are made (``auto`` when the engine picks)."""
+    label = _LABELS.get(type(col.rule))
+    if label is not None:
+        return label(col.rule)
+    return "uuid" if col.data_type == "UUID" else "auto (from type)"
