@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.arithmetic import infer_arithmetic
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -315,9 +316,9 @@ def infer_rules(
                     c_data["rule"] = hinted
                     changed = True
     if not changed:
-        return spec
+        return infer_arithmetic(spec)
     try:
-        return ExperimentSpec.model_validate(data)
+        return infer_arithmetic(ExperimentSpec.model_validate(data))
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
         out = spec.model_copy(deep=True)

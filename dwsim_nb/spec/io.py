@@ -158,7 +158,7 @@ def prune(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
     return value
 
 
-_FALSE_DROP = {"shuffle", "is_unique", "nullable"}
+_FALSE_DROP = {"shuffle", "is_unique", "nullable", "clustered"}
 
 
 def spec_to_dict(spec: BaseModel) -> dict[str, Any]:
