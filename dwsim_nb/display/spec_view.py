@@ -11,6 +11,7 @@ from typing import Any
 from dwsim_nb.display.html import bullet_list, esc, fmt_int, grid, wrap
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
+    AggregateRule,
     BooleanRule,
     ConstantRule,
     DatetimeRule,
@@ -91,6 +92,10 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     RangeRule: lambda r: f"range {_num(r.min)} … {_num(r.max)}",
     BooleanRule: lambda r: f"true {r.true_probability:.0%}",
     UuidRule: lambda r: "uuid",
+    AggregateRule: lambda r: (
+        f"{r.function} of {r.table}"
+        + (f".{r.column}" if r.column else f" ({r.expression})" if r.expression else "")
+    ),
 }
 
 

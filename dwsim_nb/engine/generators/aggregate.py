@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwsim_nb.engine.context import Batch, ColumnContext
-from dwsim_nb.engine.generators import derived
 from dwsim_nb.engine.generators.bridge import bridges
 from dwsim_nb.engine.generators.cardinality import range_children, range_scatter_key
+from dwsim_nb.engine.generators.derived import evaluate, fits_problem, referenced_columns
 from dwsim_nb.engine.generators.foreign_keys import is_one_to_one
 from dwsim_nb.engine.permute import unpermute
 from dwsim_nb.errors import GenerationError
@@ -89,7 +89,7 @@ def _values(rule: AggregateRule, batch: Batch, where: str) -> np.ndarray:
     """The summed values of the children, as float64 or int64, nulls as 0."""
     if rule.expression is not None:
         ctx = ColumnContext(batch.trt, batch.trt.table.columns[0], batch)
-        arr = derived.evaluate(rule.expression, ctx, where)
+        arr = evaluate(rule.expression, ctx, where)
     else:
         assert rule.column is not None
         arr = batch.column(batch.trt.table.column(_column_name(batch.trt.table, rule.column)).name)
@@ -143,7 +143,7 @@ def gen_aggregate(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarr
             result: np.ndarray = summed[ends] - summed[np.concatenate([[0], ends[:-1]])]
         else:
             result = np.bincount(owner[keep], weights=values[keep], minlength=len(rows))
-        problem = derived.fits_problem(pa.array(result), trt.types[col.name], col.data_type)
+        problem = fits_problem(pa.array(result), trt.types[col.name], col.data_type)
         if problem is not None:
             raise GenerationError(
                 f"the {rule.function} of its children in '{rule.table}' {problem}",
@@ -198,7 +198,7 @@ def _check_one(plan: Plan, parent: Table, col: Column, rule: AggregateRule) -> N
         )
     needed = [] if rule.column is None else [rule.column]
     if rule.expression is not None:
-        needed = derived.referenced_columns(rule.expression)
+        needed = referenced_columns(rule.expression)
     for name in needed:
         target = _column_name(child, name)
         if rule.column is not None and child.column(target).data_type not in _NUMERIC:
@@ -246,7 +246,7 @@ def _direct(table: Table, col: Column) -> list[tuple[str, str]]:
         spelled = {c.name.lower(): c.name for c in table.columns}
         out += [
             (table.name, spelled.get(r.lower(), r))
-            for r in derived.referenced_columns(rule.expression)
+            for r in referenced_columns(rule.expression)
         ]
     if isinstance(rule, DatetimeRule) and rule.after:
         tname, _, cname = rule.after.strip().rpartition(".")
@@ -254,6 +254,6 @@ def _direct(table: Table, col: Column) -> list[tuple[str, str]]:
     if isinstance(rule, AggregateRule):
         names = [rule.column] if rule.column else []
         if rule.expression:
-            names = derived.referenced_columns(rule.expression)
+            names = referenced_columns(rule.expression)
         out += [(rule.table, n) for n in names]
     return out
