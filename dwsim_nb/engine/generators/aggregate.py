@@ -245,8 +245,7 @@ def _direct(table: Table, col: Column) -> list[tuple[str, str]]:
     if isinstance(rule, DerivedRule):
         spelled = {c.name.lower(): c.name for c in table.columns}
         out += [
-            (table.name, spelled.get(r.lower(), r))
-            for r in referenced_columns(rule.expression)
+            (table.name, spelled.get(r.lower(), r)) for r in referenced_columns(rule.expression)
         ]
     if isinstance(rule, DatetimeRule) and rule.after:
         tname, _, cname = rule.after.strip().rpartition(".")
