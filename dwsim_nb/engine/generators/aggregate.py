@@ -85,6 +85,24 @@ def children_of(
     return np.concatenate([kids, extra[has]]), np.concatenate([owner, np.flatnonzero(has)])
 
 
+def _children(
+    ctx: ColumnContext, child: TableRuntime, fk_index: int, rows: np.ndarray
+) -> tuple[Batch, np.ndarray, np.ndarray]:
+    """The children of the parent rows as one batch (shared by the parent's aggregates over
+    the same key, so a sum and a count compute the children once), their owners, and which
+    of them really point at their owner."""
+    cache: dict[tuple[str, int], tuple[Batch, np.ndarray, np.ndarray]]
+    cache = ctx.batch.__dict__.setdefault("_aggregate_children", {})
+    hit = cache.get((child.name, fk_index))
+    if hit is None:
+        kids, owner = children_of(child, fk_index, rows)
+        batch = Batch(child, kids)
+        # A nullable key leaves some children without a parent: they count for no one.
+        keep = batch.parent_rows(fk_index) == rows[owner]
+        hit = cache[(child.name, fk_index)] = (batch, owner, keep)
+    return hit
+
+
 def _values(rule: AggregateRule, batch: Batch, where: str) -> np.ndarray:
     """The summed values of the children, as float64 or int64, nulls as 0."""
     if rule.expression is not None:
@@ -128,10 +146,7 @@ def gen_aggregate(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarr
         child = trt.rt.table(rule.table)
         fk_index, _ = aggregate_fk(child.table, trt.name, rule.via)
         rows = np.asarray(rows, dtype=np.int64)
-        kids, owner = children_of(child, fk_index, rows)
-        batch = Batch(child, kids)
-        # A nullable key leaves some children without a parent: they count for no one.
-        keep = batch.parent_rows(fk_index) == rows[owner]
+        batch, owner, keep = _children(ctx, child, fk_index, rows)
         if rule.function == "count":
             return np.bincount(owner[keep], minlength=len(rows))
         values = _values(rule, batch, where)
