@@ -51,7 +51,8 @@ def main() -> None:
             secs = time.perf_counter() - t0
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        print(f"{workers} worker(s): {total:,} rows in {secs:.2f} s = {total / secs / 1e6:.2f}M rows/s")
+        rate = total / secs / 1e6
+        print(f"{workers} worker(s): {total:,} rows in {secs:.2f} s = {rate:.2f}M rows/s")
 
 
 if __name__ == "__main__":
