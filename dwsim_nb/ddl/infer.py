@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.arithmetic import infer_arithmetic
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
@@ -324,9 +325,9 @@ def infer_rules(
         changed |= apply_orders(t_data, table, data["notes"])
     changed = changed or len(data["notes"]) != len(spec.notes)
     if not changed:
-        return spec
+        return infer_arithmetic(spec)
     try:
-        return ExperimentSpec.model_validate(data)
+        return infer_arithmetic(ExperimentSpec.model_validate(data))
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
         out = spec.model_copy(deep=True)

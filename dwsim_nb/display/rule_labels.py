@@ -10,6 +10,7 @@ from typing import Any
 
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
+    AggregateRule,
     BooleanRule,
     ConstantRule,
     DatetimeRule,
@@ -92,6 +93,10 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     RangeRule: _range_label,
     BooleanRule: lambda r: f"true {r.true_probability:.0%}",
     UuidRule: lambda r: "uuid",
+    AggregateRule: lambda r: (
+        f"{r.function} of {r.table}"
+        + (f".{r.column}" if r.column else f" ({r.expression})" if r.expression else "")
+    ),
 }
 
 

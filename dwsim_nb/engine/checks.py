@@ -10,6 +10,7 @@ from typing import Any
 
 import dwsim_nb.dialects as dialects
 from dwsim_nb.engine.generators import derived, faker_pools, temporal
+from dwsim_nb.engine.generators.aggregate import check_aggregates
 from dwsim_nb.engine.generators.bridge import bridge_for, check_bridge
 from dwsim_nb.engine.generators.foreign_keys import grouped_fk, is_one_to_one
 from dwsim_nb.engine.generators.keys import (
@@ -43,6 +44,7 @@ def check_plan(plan: Plan) -> None:
         _check_columns(table, n)
         _check_keys(plan, table, n)
         _check_foreign_keys(plan, table, n)
+    check_aggregates(plan)
 
 
 def check_storable(spec: ExperimentSpec) -> None:

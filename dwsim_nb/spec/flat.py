@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter, ValidationError
 
 from dwsim_nb.spec.rules import (
+    AggregateRule,
     AutoRule,
     BooleanRule,
     ConstantRule,
@@ -125,7 +126,8 @@ def rule_from_flat(data: dict[str, Any], data_type: str | None) -> dict[str, Any
         if isinstance(rule, dict):
             spelled = flat_column({"rule": rule})
         else:
-            spelled = {"rule": rule} if isinstance(rule, UuidRule) else flat_fields(rule)
+            no_flat = isinstance(rule, UuidRule | AggregateRule)
+            spelled = {"rule": rule} if no_flat else flat_fields(rule)
         if "rule" in spelled:  # a kind without a flat spelling (uuid), or not a rule at all
             raise ValueError(
                 f"column '{name}' has both 'rule' and flat rule fields ({', '.join(flat)}); "

@@ -158,7 +158,7 @@ def prune(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
     return value
 
 
-_FALSE_DROP = {"shuffle", "is_unique", "nullable", "strict", "after_strict"}
+_FALSE_DROP = {"shuffle", "is_unique", "nullable", "strict", "after_strict", "clustered"}
 
 
 def spec_to_dict(spec: BaseModel) -> dict[str, Any]:

@@ -342,6 +342,28 @@ class DerivedRule(_Rule):
     expression: str
 
 
+class AggregateRule(_Rule):
+    """A parent's sum or count of its children in ``table`` (through the child's foreign key
+    to this table, ``via`` its columns when there are several): ``sum`` of the children's
+    ``column`` (or of an ``expression`` over their columns), or ``count`` of them. The foreign
+    key needs a ``range`` cardinality, whose layout the engine can invert."""
+
+    kind: Literal["aggregate"] = "aggregate"
+    function: Literal["sum", "count"]
+    table: str
+    column: str | None = None
+    expression: str | None = None
+    via: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> AggregateRule:
+        if self.function == "sum" and (self.column is None) == (self.expression is None):
+            raise ValueError("an aggregate 'sum' needs one of 'column' or 'expression'")
+        if self.function == "count" and (self.column or self.expression):
+            raise ValueError("an aggregate 'count' counts children; drop 'column'/'expression'")
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -361,11 +383,13 @@ Rule = Annotated[
     | JsonRule
     | ConstantRule
     | DerivedRule
+    | AggregateRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
+    AggregateRule,
     ConstantRule,
     SequenceRule,
     ValuesRule,

@@ -24,13 +24,16 @@ class Cardinality(_Model):
 
     ``uniform``: every parent equally likely; ``zipf``: skewed, a few hot parents (``s`` > 1);
     ``range``: between ``min`` and ``max`` children per parent; ``at_least_one``: every parent
-    gets a child.
+    gets a child. ``clustered`` (range only): children follow their parents' order (as line
+    items follow their orders) instead of being scattered over the parents, so the children of
+    a block of parents are a few blocks of children; aggregate rules read them back that way.
     """
 
     kind: Literal["uniform", "zipf", "range", "at_least_one"] = "uniform"
     s: float = 1.2
     min: int | None = None
     max: int | None = None
+    clustered: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Cardinality:

@@ -12,6 +12,7 @@ import numpy as np
 
 from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
+    aggregate,
     categorical,
     derived,
     faker_pools,
@@ -24,6 +25,7 @@ from dwsim_nb.engine.generators import (
 )
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
+    AggregateRule,
     BooleanRule,
     ConstantRule,
     DatetimeRule,
@@ -42,6 +44,7 @@ from dwsim_nb.spec.rules import (
 # default_generator's pick from its type.
 BY_RULE: dict[type, Gen] = {
     DerivedRule: derived.gen_derived,
+    AggregateRule: aggregate.gen_aggregate,
     ConstantRule: numeric.gen_constant,
     SequenceRule: numeric.gen_sequence,
     ValuesRule: categorical.gen_values,

@@ -66,6 +66,37 @@ def range_layout(
     return parent, position
 
 
-def range_rows(key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int) -> np.ndarray:
+def range_rows(
+    key: int, rows: np.ndarray, n: int, parents: int, lo: int, hi: int, clustered: bool = False
+) -> np.ndarray:
     parent, _ = range_layout(key, rows, n, parents, lo, hi)
-    return permute(parent, parents, seeds.derive_key(key, "range-scatter"))
+    if clustered:
+        return parent
+    return permute(parent, parents, range_scatter_key(key))
+
+
+def range_scatter_key(key: int) -> int:
+    return seeds.derive_key(key, "range-scatter")
+
+
+def range_children(
+    key: int, parents_before: np.ndarray, n: int, parents: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The inverse of :func:`range_layout`: for parents (numbered before scattering), their
+    children as ``(start, count, extra)``: rows ``start .. start + count - 1`` and, where
+    ``extra`` >= 0, the remainder row ``extra`` (-1: none).
+    """
+    q, r, d = range_counts(parents, n, lo, hi)
+    u = np.asarray(parents_before, dtype=np.int64)
+    pair = u // 2
+    paired = pair < parents // 2
+    if d:
+        trade = seeds.below(seeds.derive_key(key, "trade"), pair, d + 1)
+    else:
+        trade = np.zeros(len(u), dtype=np.int64)
+    even = u % 2 == 0
+    lone = 2 * q * (parents // 2)
+    start = np.where(paired, 2 * q * pair + np.where(even, 0, q + trade), lone)
+    count = np.where(paired, np.where(even, q + trade, q - trade), q)
+    extra = np.where(u < r, q * parents + u, -1)
+    return start, count, extra

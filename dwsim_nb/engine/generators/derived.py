@@ -225,3 +225,23 @@ def gen_derived(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
             "never 0 (e.g. a range with min_value 1), or widen the column's type",
         ) from None
     return result
+
+
+def evaluate(expression: str, ctx: ColumnContext, where: str) -> pa.Array:
+    """An expression over the columns of ``ctx``'s rows (aggregates sum one over children)."""
+    try:
+        result = _evaluate(parse_expression(expression), ctx)
+        if isinstance(result, pa.Scalar):
+            result = pa.array([result.as_py()] * len(ctx.batch.rows), type=result.type)
+    except _Overflow as e:
+        raise GenerationError(f"expression {expression!r} {e}", where=where) from None
+    return result
+
+
+def fits_problem(result: pa.Array, typ: pa.DataType, data_type: str) -> str | None:
+    """Why computed values do not fit a column's type, or None when they do."""
+    try:
+        _check_fits(result, typ, data_type)
+    except _Overflow as e:
+        return str(e)
+    return None

@@ -62,7 +62,7 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
         picked = zipf_rows(key, rows, parents, card.s)
     elif card.kind == "range":
         assert card.min is not None and card.max is not None
-        picked = range_rows(key, rows, n, parents, card.min, card.max)
+        picked = range_rows(key, rows, n, parents, card.min, card.max, card.clustered)
     elif card.kind == "at_least_one":
         picked = at_least_one_rows(key, rows, n, parents)
     else:
