@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.dimensions import apply_dimension_rules
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -314,6 +315,7 @@ def infer_rules(
                 if hinted is not None:
                     c_data["rule"] = hinted
                     changed = True
+    changed = apply_dimension_rules(spec, data) or changed
     if not changed:
         return spec
     try:

@@ -329,6 +329,78 @@ class DerivedRule(_Rule):
     expression: str
 
 
+CalendarPart = Literal[
+    "date",
+    "key",
+    "year",
+    "quarter",
+    "month",
+    "year_month",
+    "week",
+    "day_of_month",
+    "day_of_year",
+    "day_of_week",
+    "holiday",
+    "holiday_name",
+    "weekend",
+    "workday",
+]
+# How a calendar part is spelled in a text column (numbers are written as digits by default).
+CALENDAR_FORMATS: dict[str, str] = {
+    "MON": "month or weekday abbreviation in capitals (NOV, SUN)",
+    "Mon": "month or weekday abbreviation (Nov, Sun)",
+    "MONTH": "month or weekday name in capitals (NOVEMBER)",
+    "Month": "month or weekday name (November)",
+    "DY2": "two-letter weekday in capitals (SU, MO), as iCalendar writes them",
+    "Q9": "quarter as Q1..Q4",
+    "Y/N": "Y or N for holiday, weekend, workday",
+    "9": "the number as digits",
+}
+
+
+class CalendarRule(_Rule):
+    """A column of a date dimension: the day itself or one part of it.
+
+    Each row's day is the value of the date column ``of`` or, without ``of``, ``start`` plus
+    the row number (one day per row, consecutive and never repeated). ``part`` picks what is
+    shown: the day (``date``), a YYYYMMDD ``key``, ``year``, ``quarter``, ``month``, ISO
+    ``week``, ``day_of_week`` (0 = Sunday; names in text columns), ``holiday`` (US federal
+    holidays), ``weekend`` ... in the column's type; ``format`` spells it in a text column.
+    """
+
+    kind: Literal["calendar"] = "calendar"
+    part: CalendarPart = "date"
+    of: str | None = None
+    start: dt.date | None = None
+    format: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CalendarRule:
+        if self.format is not None and self.format not in CALENDAR_FORMATS:
+            raise ValueError(
+                f"calendar format {self.format!r} is not known; use one of "
+                + ", ".join(CALENDAR_FORMATS)
+            )
+        return self
+
+
+class LookupRule(_Rule):
+    """The value ``mapping`` gives for another column's value in the same row (``of``):
+    a category's group from its name, a country's code from the country. A value the
+    mapping lacks gives ``default`` (NULL when left out)."""
+
+    kind: Literal["lookup"] = "lookup"
+    of: str
+    mapping: dict[str, Any]
+    default: Any = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LookupRule:
+        if not self.mapping:
+            raise ValueError("'mapping' is empty; map at least one value of the 'of' column")
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -348,6 +420,8 @@ Rule = Annotated[
     | JsonRule
     | ConstantRule
     | DerivedRule
+    | CalendarRule
+    | LookupRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
@@ -364,6 +438,8 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     RangeRule,
     BooleanRule,
     UuidRule,
+    CalendarRule,
+    LookupRule,
     AutoRule,
 )
 RULE_KINDS: tuple[str, ...] = tuple(

@@ -12,12 +12,14 @@ import numpy as np
 
 from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
+    calendar,
     categorical,
     derived,
     faker_pools,
     foreign_keys,
     json_shape,
     keys,
+    lookup,
     numeric,
     strings,
     temporal,
@@ -25,12 +27,14 @@ from dwsim_nb.engine.generators import (
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
     BooleanRule,
+    CalendarRule,
     ConstantRule,
     DatetimeRule,
     DerivedRule,
     DistributionRule,
     FakerRule,
     JsonRule,
+    LookupRule,
     PatternRule,
     RangeRule,
     SequenceRule,
@@ -53,6 +57,8 @@ BY_RULE: dict[type, Gen] = {
     RangeRule: numeric.gen_range,
     BooleanRule: numeric.gen_boolean,
     UuidRule: strings.gen_uuid,
+    CalendarRule: calendar.gen_calendar,
+    LookupRule: lookup.gen_lookup,
 }
 
 
