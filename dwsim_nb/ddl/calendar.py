@@ -28,7 +28,10 @@ _PARTS: list[tuple[str, str]] = [
     ("key", r"(date|day|cal|calendar)_?(key|id|sk)|yyyymmdd|date_?int"),
     ("year_month", r"year_?month|yyyymm|month_?year"),
     ("year", rf"{_CAL}(year|yr|yyyy){_NUM}|fiscal_?(year|yr)|fy(_?year)?"),
-    ("quarter", rf"{_CAL}(qtr|quarter|qoy|quarter_of_year){_NUM}(_?name)?|(fiscal|fy)_?(qtr|quarter)"),
+    (
+        "quarter",
+        rf"{_CAL}(qtr|quarter|qoy|quarter_of_year){_NUM}(_?name)?|(fiscal|fy)_?(qtr|quarter)",
+    ),
     (
         "month",
         rf"{_CAL}(month|mon|mth|moy|month_of_year){_NUM}(_?(name|abbr|short|desc))?"

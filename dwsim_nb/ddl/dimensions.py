@@ -37,4 +37,26 @@ def apply_dimension_rules(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                     f"table '{table.name}': a lookup table ({rule.reason}); target_rows set to "
                     f"{len(rule.values)}, one row per value"
                 )
+    if changed:
+        _fit_bridges(spec, data)
     return changed
+
+
+def _fit_bridges(spec: ExperimentSpec, data: dict[str, Any]) -> None:
+    """A table keyed only by foreign keys holds at most the product of its parents' rows: a
+    link between two lookup tables made smaller above must not ask for more rows than that."""
+    rows = {t["name"].lower(): t.get("target_rows", 1000) for t in data["tables"]}
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        for key in table.unique_keys():
+            fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(key)]
+            if not fks or set(key) != {c for fk in fks for c in fk.columns}:
+                continue
+            most = 1
+            for fk in fks:
+                most *= rows.get(fk.references_table.lower(), 1000)
+            if most < t_data.get("target_rows", 1000):
+                t_data["target_rows"] = most
+                data.setdefault("notes", []).append(
+                    f"table '{table.name}': keyed by its foreign keys only, so at most {most} "
+                    "rows; target_rows set to that"
+                )

@@ -10,6 +10,7 @@ it, and any schema that uses these words triggers it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -31,7 +32,7 @@ class Domain:
     attributes: tuple[Attribute, ...] = field(default_factory=tuple)
 
 
-def _col(rows: list[tuple[str, ...]], i: int) -> tuple[str, ...]:
+def _col(rows: Sequence[tuple[str, ...]], i: int) -> tuple[str, ...]:
     return tuple(r[i] for r in rows)
 
 
@@ -248,7 +249,9 @@ DOMAINS: tuple[Domain, ...] = (
             Attribute(_DESC, _col(_EVENT_CATEGORIES, 2)),
         ),
     ),
-    Domain("film category", r"(film_|movie_)?(category|cat|genre)", _FILM_CATEGORIES, r"film|movie"),
+    Domain(
+        "film category", r"(film_|movie_)?(category|cat|genre)", _FILM_CATEGORIES, r"film|movie"
+    ),
     Domain("music genre", r"(music_)?genre", _MUSIC_GENRES),
     Domain("product category", r"(product_|item_)?(category|cat)", _PRODUCT_CATEGORIES),
     Domain(
