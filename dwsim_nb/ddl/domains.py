@@ -111,7 +111,7 @@ _PRODUCT_CATEGORIES = (
     "Movies",
     "Baby",
 )
-_LANGUAGES = [
+LANGUAGES = [
     ("English", "en"),
     ("Italian", "it"),
     ("Japanese", "ja"),
@@ -257,8 +257,8 @@ DOMAINS: tuple[Domain, ...] = (
     Domain(
         "language",
         r"lang(uage)?",
-        _col(_LANGUAGES, 0),
-        attributes=(Attribute(_CODE, _col(_LANGUAGES, 1), keep_case=True),),
+        _col(LANGUAGES, 0),
+        attributes=(Attribute(_CODE, _col(LANGUAGES, 1), keep_case=True),),
     ),
     Domain(
         "country",
