@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from dwsim_nb.ddl.arithmetic import infer_arithmetic
 from dwsim_nb.ddl.comments import comment_rule
+from dwsim_nb.ddl.dimensions import apply_dimension_rules
+from dwsim_nb.ddl.domains import COUNTRIES
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.ddl.orders import apply_orders
@@ -135,6 +137,11 @@ _AGE = re.compile(r"(^|_)age$")
 _RATE = re.compile(r"percent|pct|discount|(^|_)rate$|(^|_)tax$|ratio")
 _BOOL = re.compile(r"^(is|has|can|should|was|like)_?|_(flag|yn)$|^(active|enabled|deleted)$")
 _BIRTH = re.compile(r"birth|dob")
+_FLAG = re.compile(r"_(flag|flg|ind)$|^flag_")
+_YEAR = re.compile(r"(^|_)(yr|yob)$|year$|^year_(built|made|founded|established|of_birth)$")
+_CODE = re.compile(r"code|iso|alpha|abbr")
+_ISO3 = re.compile(r"iso_?3|alpha_?3|code_?3")
+_ALPHA3 = [c[2] for c in COUNTRIES]
 _WHEN = re.compile(
     r"(_at|_on|date|time|_ts|timestamp|_day|^day)$|created|updated|modified|"
     r"joined|since|caldate|^when"
@@ -158,10 +165,21 @@ def _string_rule(col: Column, name: str) -> Rule | None:
             return FakerRule(provider="state_abbr", reason=why)
         return FakerRule(provider="state", reason="faker state (looks like a state)")
     if re.search(r"country", name):
-        if col.varchar_length is not None and col.varchar_length <= 3:
-            why = "faker country_code (a short country column)"
+        if _ISO3.search(name) or col.varchar_length == 3:
+            return ValuesRule(values=list(_ALPHA3), reason="ISO 3166 alpha-3 country code (name)")
+        if _CODE.search(name) or (col.varchar_length is not None and col.varchar_length <= 3):
+            why = "faker country_code (a country code, by name or width)"
             return FakerRule(provider="country_code", reason=why)
         return FakerRule(provider="country", reason="faker country (looks like a country)")
+    if _FLAG.search(name):
+        return ValuesRule(values=["Y", "N"], reason="Y or N (a flag)")
+    if re.search(r"district|county|neighbou?rhood|borough|suburb|municipality", name):
+        # Sub-national places: a state-like name reads right (sakila's district is one).
+        provider = "state" if "district" in name else "city"
+        return FakerRule(provider=provider, reason=f"faker {provider} (a place name)")
+    if re.search(r"(^|_)(sales_)?region(_?name)?$", name):
+        regions = ["North", "South", "East", "West", "Central"]
+        return ValuesRule(values=regions, reason="one of 5 values (looks like a region)")
     for pattern, values, weights, why in _CATEGORIES:
         if re.search(pattern, name) and not col.is_unique:
             limit = col.varchar_length or 10**6
@@ -199,6 +217,13 @@ def _number_rule(col: Column, name: str) -> Rule | None:
             return None
         return RangeRule(min=lo, max=hi, reason=why)
 
+    if whole and _FLAG.search(name):
+        return rng(0, 1, "0 or 1 (a flag)")
+    if whole and _YEAR.search(name):
+        this_year = dt.date.today().year
+        if _BIRTH.search(name):
+            return rng(this_year - 85, this_year - 18, "birth year, ages 18-85")
+        return rng(1990, this_year, f"a year between 1990 and {this_year}")
     if _MONEY.search(name):
         hi = _upper_bound(col, 5000)
         lo = 1 if whole else 0.01
@@ -324,6 +349,7 @@ def infer_rules(
                     changed = True
         changed |= apply_orders(t_data, table, data["notes"])
     changed = changed or len(data["notes"]) != len(spec.notes)
+    changed = apply_dimension_rules(spec, data) or changed
     if not changed:
         return infer_arithmetic(spec)
     try:

@@ -13,7 +13,6 @@ wrote has none. Adding a kind: a class here, a member of :data:`Rule`, a generat
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -22,22 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.limits import MAX_NESTING, nesting_ok
 
-DistributionType = Literal[
-    "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
-]
-# Parameter spellings accepted per distribution (the original format's names first).
-DISTRIBUTION_PARAMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "normal": {"mean": ("mean", "mu", "loc"), "stddev": ("stddev", "std", "sigma", "scale")},
-    "lognormal": {"mean": ("mean", "mu"), "sigma": ("sigma", "stddev", "std")},
-    "exponential": {"lambda": ("lambda", "rate", "lam"), "scale": ("scale",)},
-    "beta": {"alpha": ("alpha", "a"), "beta": ("beta", "b")},
-    "gamma": {"shape": ("shape", "k", "alpha"), "scale": ("scale", "theta")},
-    "poisson": {"lambda": ("lambda", "lam", "mean")},
-    "uniform": {},
-    "zipf": {"a": ("a", "s", "alpha", "exponent")},
-}
-_POSITIVE_PARAMS = ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate", "lam")
-# Faker locales look like en, en_US, zh_Hans_CN; the name also becomes part of a cache file name.
+# The distribution names live in spec.distributions; importers keep using them from here.
+from dwsim_nb.spec.distributions import DISTRIBUTION_PARAMS as DISTRIBUTION_PARAMS
+from dwsim_nb.spec.distributions import Distribution as Distribution
+from dwsim_nb.spec.distributions import DistributionType as DistributionType
+from dwsim_nb.spec.distributions import _Parameters
+from dwsim_nb.spec.distributions import check_distribution as check_distribution
+from dwsim_nb.spec.distributions import check_finite as check_finite
+from dwsim_nb.spec.distributions import distribution_param as distribution_param
+
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 Number = float | int
 SHAPE_NESTING = MAX_NESTING - 8
@@ -46,70 +38,6 @@ Moment = dt.date | dt.datetime | dt.time
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
-
-
-def check_finite(value: Any, name: str) -> None:
-    """Raise ValueError for inf or NaN: a bound or weight the generators would turn into
-    infinite values or silently skewed picks."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{name} is {value}; give a finite number")
-
-
-def check_distribution(kind: str, parameters: dict[str, float]) -> None:
-    """Raise ValueError for unknown or out-of-range parameters of a distribution."""
-    names = DISTRIBUTION_PARAMS[kind]
-    known = {alias for aliases in names.values() for alias in aliases}
-    unknown = sorted(set(parameters) - known)
-    if unknown:
-        expected = ", ".join(names) or "no parameters"
-        raise ValueError(
-            f"distribution '{kind}' has unknown parameter(s) {unknown}; expected {expected}"
-        )
-    for key, value in parameters.items():
-        check_finite(value, f"distribution '{kind}' parameter '{key}'")
-        if (key in _POSITIVE_PARAMS or kind in ("beta", "gamma")) and value <= 0:
-            raise ValueError(f"distribution '{kind}' parameter '{key}' must be > 0")
-    if kind == "zipf" and distribution_param(kind, parameters, "a", 2.0) <= 1.0:
-        raise ValueError("zipf parameter 'a' must be greater than 1 (for example 1.5)")
-
-
-def distribution_param(
-    kind: str, parameters: dict[str, float], name: str, default: float | None = None
-) -> float:
-    for alias in DISTRIBUTION_PARAMS[kind].get(name, (name,)):
-        if alias in parameters:
-            return float(parameters[alias])
-    if default is None:
-        raise KeyError(name)
-    return default
-
-
-class _Parameters(_Model):
-    """A distribution's ``type`` and ``parameters``, read by canonical parameter name."""
-
-    type: DistributionType
-    parameters: dict[str, float] = Field(default_factory=dict)
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _lower(cls, v: Any) -> Any:
-        return v.lower() if isinstance(v, str) else v
-
-    @model_validator(mode="after")
-    def _check_params(self) -> Any:
-        check_distribution(self.type, self.parameters)
-        return self
-
-    def param(self, name: str, default: float | None = None) -> float:
-        """The value of a canonical parameter name, whichever accepted spelling was used."""
-        return distribution_param(self.type, self.parameters, name, default)
-
-    def has(self, name: str) -> bool:
-        return any(a in self.parameters for a in DISTRIBUTION_PARAMS[self.type].get(name, (name,)))
-
-
-class Distribution(_Parameters):
-    """A statistical distribution (the flat format's ``distribution`` field)."""
 
 
 def _nonzero_step(v: int) -> int:
@@ -364,6 +292,78 @@ class AggregateRule(_Rule):
         return self
 
 
+CalendarPart = Literal[
+    "date",
+    "key",
+    "year",
+    "quarter",
+    "month",
+    "year_month",
+    "week",
+    "day_of_month",
+    "day_of_year",
+    "day_of_week",
+    "holiday",
+    "holiday_name",
+    "weekend",
+    "workday",
+]
+# How a calendar part is spelled in a text column (numbers are written as digits by default).
+CALENDAR_FORMATS: dict[str, str] = {
+    "MON": "month or weekday abbreviation in capitals (NOV, SUN)",
+    "Mon": "month or weekday abbreviation (Nov, Sun)",
+    "MONTH": "month or weekday name in capitals (NOVEMBER)",
+    "Month": "month or weekday name (November)",
+    "DY2": "two-letter weekday in capitals (SU, MO), as iCalendar writes them",
+    "Q9": "quarter as Q1..Q4",
+    "Y/N": "Y or N for holiday, weekend, workday",
+    "9": "the number as digits",
+}
+
+
+class CalendarRule(_Rule):
+    """A column of a date dimension: the day itself or one part of it.
+
+    Each row's day is the value of the date column ``of`` or, without ``of``, ``start`` plus
+    the row number (one day per row, consecutive and never repeated). ``part`` picks what is
+    shown: the day (``date``), a YYYYMMDD ``key``, ``year``, ``quarter``, ``month``, ISO
+    ``week``, ``day_of_week`` (0 = Sunday; names in text columns), ``holiday`` (US federal
+    holidays), ``weekend`` ... in the column's type; ``format`` spells it in a text column.
+    """
+
+    kind: Literal["calendar"] = "calendar"
+    part: CalendarPart = "date"
+    of: str | None = None
+    start: dt.date | None = None
+    format: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CalendarRule:
+        if self.format is not None and self.format not in CALENDAR_FORMATS:
+            raise ValueError(
+                f"calendar format {self.format!r} is not known; use one of "
+                + ", ".join(CALENDAR_FORMATS)
+            )
+        return self
+
+
+class LookupRule(_Rule):
+    """The value ``mapping`` gives for another column's value in the same row (``of``):
+    a category's group from its name, a country's code from the country. A value the
+    mapping lacks gives ``default`` (NULL when left out)."""
+
+    kind: Literal["lookup"] = "lookup"
+    of: str
+    mapping: dict[str, Any]
+    default: Any = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LookupRule:
+        if not self.mapping:
+            raise ValueError("'mapping' is empty; map at least one value of the 'of' column")
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -384,6 +384,8 @@ Rule = Annotated[
     | ConstantRule
     | DerivedRule
     | AggregateRule
+    | CalendarRule
+    | LookupRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
@@ -401,6 +403,8 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     RangeRule,
     BooleanRule,
     UuidRule,
+    CalendarRule,
+    LookupRule,
     AutoRule,
 )
 RULE_KINDS: tuple[str, ...] = tuple(

@@ -13,12 +13,14 @@ import numpy as np
 from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
     aggregate,
+    calendar,
     categorical,
     derived,
     faker_pools,
     foreign_keys,
     json_shape,
     keys,
+    lookup,
     numeric,
     strings,
     temporal,
@@ -27,12 +29,14 @@ from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
     AggregateRule,
     BooleanRule,
+    CalendarRule,
     ConstantRule,
     DatetimeRule,
     DerivedRule,
     DistributionRule,
     FakerRule,
     JsonRule,
+    LookupRule,
     PatternRule,
     RangeRule,
     SequenceRule,
@@ -56,6 +60,8 @@ BY_RULE: dict[type, Gen] = {
     RangeRule: numeric.gen_range,
     BooleanRule: numeric.gen_boolean,
     UuidRule: strings.gen_uuid,
+    CalendarRule: calendar.gen_calendar,
+    LookupRule: lookup.gen_lookup,
 }
 
 

@@ -20,11 +20,13 @@ from dwsim_nb.spec.models import Column, ForeignKey, Table
 from dwsim_nb.spec.rules import (
     AutoRule,
     BooleanRule,
+    CalendarRule,
     ConstantRule,
     DatetimeRule,
     DerivedRule,
     FakerRule,
     JsonRule,
+    LookupRule,
     PatternRule,
     SequenceRule,
     UuidRule,
@@ -100,7 +102,18 @@ def unique_generator(col: Column) -> Gen | None:
 
 
 # Rules whose values are unique (or never can be) as they are: no unique generator applies.
-_UNIQUE_ALREADY = (SequenceRule, UuidRule, DerivedRule, ConstantRule, JsonRule, BooleanRule)
+_UNIQUE_ALREADY = (
+    SequenceRule,
+    UuidRule,
+    DerivedRule,
+    ConstantRule,
+    JsonRule,
+    BooleanRule,
+    # A date dimension's day and key are one day per row already; its parts repeat by nature.
+    CalendarRule,
+    # A lookup is as unique as the column it maps (a country's code from its unique name).
+    LookupRule,
+)
 
 
 def _no_rule(col: Column) -> bool:
