@@ -12,12 +12,14 @@ from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
     AggregateRule,
     BooleanRule,
+    CalendarRule,
     ConstantRule,
     DatetimeRule,
     DerivedRule,
     DistributionRule,
     FakerRule,
     JsonRule,
+    LookupRule,
     PatternRule,
     RangeRule,
     SequenceRule,
@@ -93,6 +95,15 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     RangeRule: _range_label,
     BooleanRule: lambda r: f"true {r.true_probability:.0%}",
     UuidRule: lambda r: "uuid",
+    CalendarRule: lambda r: (
+        (
+            f"calendar {r.part} of {r.of}"
+            if r.of
+            else f"one day per row from {r.start or 'the default start'}"
+        )
+        + (f" as {r.format}" if r.format else "")
+    ),
+    LookupRule: lambda r: f"follows {r.of} ({len(r.mapping)} pairs)",
     AggregateRule: lambda r: (
         f"{r.function} of {r.table}"
         + (f".{r.column}" if r.column else f" ({r.expression})" if r.expression else "")

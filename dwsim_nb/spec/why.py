@@ -71,6 +71,8 @@ def source_kind(reason: str) -> str:
     for prefix, kind in _SOURCE_PREFIXES:
         if low.startswith(prefix):
             return kind
+    if "is a lookup of" in low:  # "country names (the table 'country' is a lookup of them)"
+        return "lookup"
     return "name"
 
 
