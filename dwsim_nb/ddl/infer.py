@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.coherent import coherent_rows
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -296,6 +297,7 @@ def infer_rules(
     """A copy of ``spec`` with rules inferred for columns that have none."""
     data = spec.model_dump()
     changed = False
+    named: dict[int, object] = {}  # the name pass's rule dicts, which coherent_rows may refine
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
@@ -303,6 +305,7 @@ def infer_rules(
                 continue
             if _without_rule(col) and (found := rule(col)):
                 c_data["rule"] = found.model_dump()
+                named[id(c_data["rule"])] = c_data["rule"]
                 changed = True
             elif (narrowed := _within_check(col, rule)) is not None:
                 c_data["rule"] = narrowed.model_dump()
@@ -314,6 +317,7 @@ def infer_rules(
                 if hinted is not None:
                     c_data["rule"] = hinted
                     changed = True
+    changed = coherent_rows(spec, data, named) or changed
     if not changed:
         return spec
     try:

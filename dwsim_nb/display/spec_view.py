@@ -20,6 +20,7 @@ from dwsim_nb.spec.rules import (
     JsonRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     SequenceRule,
     UuidRule,
     ValuesRule,
@@ -69,7 +70,8 @@ def _distribution_label(rule: DistributionRule) -> str:
 
 def _datetime_label(rule: DatetimeRule) -> str:
     if rule.after:
-        return f"after {rule.after}"
+        within = f" within {rule.within:g} days" if rule.within else ""
+        return f"after {rule.after}{within}"
     return f"between {rule.start or '…'} and {rule.end or '…'}"
 
 
@@ -91,6 +93,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     RangeRule: lambda r: f"range {_num(r.min)} … {_num(r.max)}",
     BooleanRule: lambda r: f"true {r.true_probability:.0%}",
     UuidRule: lambda r: "uuid",
+    RecordRule: lambda r: f"{r.record} {r.field}" + (f" ({r.group})" if r.group else ""),
 }
 
 

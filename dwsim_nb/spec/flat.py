@@ -51,6 +51,7 @@ FLAT_FIELDS: dict[str, str] = {
     "date_start": "datetime",
     "date_end": "datetime",
     "after": "datetime",
+    "within": "datetime",
     "min_value": "range",
     "max_value": "range",
     "true_probability": "boolean",
@@ -168,7 +169,9 @@ def _flat_rule(flat: dict[str, Any], data_type: str | None) -> dict[str, Any] | 
         dist = flat["distribution"]
         dist = dist.model_dump() if isinstance(dist, Distribution) else dist
         return {"kind": "distribution", **(dist if isinstance(dist, dict) else {}), **bounds}
-    dates = pick(("date_start", "start"), ("date_end", "end"), ("after", "after"))
+    dates = pick(
+        ("date_start", "start"), ("date_end", "end"), ("after", "after"), ("within", "within")
+    )
     if dates and _temporal(data_type):
         return {"kind": "datetime", **dates}
     if bounds:
@@ -208,7 +211,7 @@ def flat_fields(rule: object) -> dict[str, Any]:
             max_value=rule.max,
         )
     elif isinstance(rule, DatetimeRule):
-        out.update(date_start=rule.start, date_end=rule.end, after=rule.after)
+        out.update(date_start=rule.start, date_end=rule.end, after=rule.after, within=rule.within)
     elif isinstance(rule, RangeRule):
         out.update(min_value=rule.min, max_value=rule.max)
     elif isinstance(rule, BooleanRule):
@@ -229,7 +232,7 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
     "faker": {"provider": "faker_rule", "locale": "locale"},
     "json": {"shape": "json_shape"},
     "distribution": {"min": "min_value", "max": "max_value"},
-    "datetime": {"start": "date_start", "end": "date_end", "after": "after"},
+    "datetime": {"start": "date_start", "end": "date_end", "after": "after", "within": "within"},
     "range": {"min": "min_value", "max": "max_value"},
     "boolean": {"true_probability": "true_probability"},
     "auto": {},

@@ -245,9 +245,15 @@ class DatetimeRule(_Rule):
     start: Moment | None = None
     end: Moment | None = None
     after: str | None = None
+    # Largest gap in days after the ``after`` value (a shipment within weeks of its order, a
+    # rental returned within days); without it the gap runs to ``end`` or a year.
+    within: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:
+        if self.within is not None and self.after is None:
+            raise ValueError("'within' bounds the gap after 'after'; give 'after' too")
+        check_finite(self.within, "within")
         if self.start is not None and self.end is not None:
             a, b = comparable(self.start), comparable(self.end)
             if a is not None and b is not None and a > b:
@@ -329,6 +335,49 @@ class DerivedRule(_Rule):
     expression: str
 
 
+# The columns one record fills: a person's names and the addresses built from them, a postal
+# address of one locale, a company and its web domain (engine/generators/records.py).
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "person": ("first_name", "last_name", "name", "email", "username"),
+    "address": (
+        "street",
+        "secondary",
+        "city",
+        "state",
+        "state_abbr",
+        "postcode",
+        "country",
+        "country_code",
+        "phone",
+    ),
+    "company": ("company", "domain", "website", "email"),
+}
+
+
+class RecordRule(_Rule):
+    """One ``field`` of a record shared by the row's columns of the same ``record`` and
+    ``group``: a person's first name, last name and the e-mail built from both."""
+
+    kind: Literal["record"] = "record"
+    record: Literal["person", "address", "company"]
+    field: str
+    group: str = ""
+    locale: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RecordRule:
+        fields = RECORD_FIELDS[self.record]
+        if self.field not in fields:
+            raise ValueError(
+                f"a {self.record} record has no field {self.field!r}; use one of {', '.join(fields)}"
+            )
+        if self.locale is not None and not _LOCALE.match(self.locale):
+            raise ValueError(
+                f"locale {self.locale!r} is not a locale name; write it like en_US or de_DE"
+            )
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -348,6 +397,7 @@ Rule = Annotated[
     | JsonRule
     | ConstantRule
     | DerivedRule
+    | RecordRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
@@ -358,6 +408,7 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     ValuesRule,
     PatternRule,
     FakerRule,
+    RecordRule,
     JsonRule,
     DistributionRule,
     DatetimeRule,

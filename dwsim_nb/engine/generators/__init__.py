@@ -19,6 +19,7 @@ from dwsim_nb.engine.generators import (
     json_shape,
     keys,
     numeric,
+    records,
     strings,
     temporal,
 )
@@ -33,6 +34,7 @@ from dwsim_nb.spec.rules import (
     JsonRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     SequenceRule,
     UuidRule,
     ValuesRule,
@@ -53,6 +55,7 @@ BY_RULE: dict[type, Gen] = {
     RangeRule: numeric.gen_range,
     BooleanRule: numeric.gen_boolean,
     UuidRule: strings.gen_uuid,
+    RecordRule: records.gen_record,
 }
 
 
