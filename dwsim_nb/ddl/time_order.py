@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dwsim_nb.spec.models import ExperimentSpec, Table
@@ -158,12 +158,24 @@ def time_order(
     return out
 
 
-def _within_row(events: list[tuple[str, str | None]], col: str, kind: str | None) -> str | None:
+def _within_row(events: Sequence[tuple[str, str | None]], col: str, kind: str | None) -> str | None:
+    """The column ``col`` follows: of the nearest earlier kind, the one whose name shares most
+    with it (``valid_to`` follows ``valid_from``, not ``opened_at``)."""
     for earlier in _FOLLOWS.get(str(kind), ()):
-        for other, other_kind in events:
-            if other != col and other_kind == earlier:
-                return other
+        found = [other for other, k in events if other != col and k == earlier]
+        if found:
+            return max(found, key=lambda other: _shared(col, other))
     return None
+
+
+def _shared(a: str, b: str) -> int:
+    """Characters two names share at the start and at the end."""
+    a, b = a.lower(), b.lower()
+    head = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    tail = next((i for i, (x, y) in enumerate(zip(a[::-1], b[::-1], strict=False)) if x != y), 0)
+    return head + tail
 
 
 def _parent_event(

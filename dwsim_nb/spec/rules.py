@@ -369,7 +369,8 @@ class RecordRule(_Rule):
         fields = RECORD_FIELDS[self.record]
         if self.field not in fields:
             raise ValueError(
-                f"a {self.record} record has no field {self.field!r}; use one of {', '.join(fields)}"
+                f"a {self.record} record has no field {self.field!r}; "
+                f"use one of {', '.join(fields)}"
             )
         if self.locale is not None and not _LOCALE.match(self.locale):
             raise ValueError(

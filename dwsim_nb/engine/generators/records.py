@@ -4,7 +4,7 @@ Every column of a group (``RecordRule`` with the same ``record`` and ``group`` i
 the same random numbers, keyed by (seed, table, record, group) and the row index rather than by
 the column, so ``first_name``, ``last_name``, ``full_name`` and ``email`` of a row speak of one
 person and ``city``, ``state`` and ``zip`` of one address, while each column stays a pure function
-of its row and needs none of the others. Values come from pools (:mod:`record_pools`) by
+of its row and needs none of the others. Values come from pools (:mod:`.record_pools`) by
 vectorized index; single fields stay dictionary-encoded, like the Faker columns.
 """
 
@@ -17,8 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
-from dwsim_nb.engine.generators import record_pools
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE, _in_slices
+from dwsim_nb.engine.generators.record_pools import (
+    WORLD,
+    address_pool,
+    company_pool,
+    fitting,
+    name_pools,
+)
 from dwsim_nb.engine.generators.strings import row_suffix
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import RecordRule, rule_of
@@ -72,7 +78,7 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
 
 
 def _person(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -> pa.Array:
-    names = record_pools.name_pools(rule.locale or DEFAULT_LOCALE)
+    names = name_pools(rule.locale or DEFAULT_LOCALE)
     n_first, n_last = len(names["first"]), len(names["last"])
     if rule.field == "first_name":
         return _encoded(_draw(key, rows, n_first, "first"), names["first"])
@@ -110,12 +116,16 @@ def _person(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) ->
 def _mail_domain(
     ctx: ColumnContext, rule: RecordRule, names: dict[str, pa.Array], rows: np.ndarray
 ) -> pa.Array:
-    """"@" and a domain: the company's when the table has a company group (its own or the
+    """ "@" and a domain: the company's when the table has a company group (its own or the
     first), else a free mail provider's."""
-    groups = [c.rule.group for c in ctx.trt.table.columns if _is_company(c)]
+    groups = [
+        c.rule.group
+        for c in ctx.trt.table.columns
+        if isinstance(c.rule, RecordRule) and c.rule.record == "company"
+    ]
     if groups:
         group = rule.group if rule.group in groups else groups[0]
-        company = record_pools.company_pool(rule.locale or DEFAULT_LOCALE)
+        company = company_pool(rule.locale or DEFAULT_LOCALE)
         idx = _company_index(ctx, group, rows, company.num_rows)
         domains = company.column("domain").combine_chunks()
     else:
@@ -125,16 +135,12 @@ def _mail_domain(
     return at.take(pa.array(idx))
 
 
-def _is_company(col: Column) -> bool:
-    return isinstance(col.rule, RecordRule) and col.rule.record == "company"
-
-
 def _company_index(ctx: ColumnContext, group: str, rows: np.ndarray, n: int) -> np.ndarray:
     return _draw(_group_key(ctx.trt, "company", group), rows, n, "record")
 
 
 def _company(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -> pa.Array:
-    company = record_pools.company_pool(rule.locale or DEFAULT_LOCALE)
+    company = company_pool(rule.locale or DEFAULT_LOCALE)
     idx = _company_index(ctx, rule.group, rows, company.num_rows)
     if rule.field != "email":
         return _encoded(idx, company.column(rule.field).combine_chunks())
@@ -151,7 +157,7 @@ def address_locale(trt: TableRuntime, rule: RecordRule) -> str:
     if rule.locale:
         return rule.locale
     fields = {getattr(c.rule, "field", None) for c in _members(trt, "address", rule.group)}
-    return record_pools.WORLD if fields & {"country", "country_code"} else DEFAULT_LOCALE
+    return WORLD if fields & {"country", "country_code"} else DEFAULT_LOCALE
 
 
 def _widths(trt: TableRuntime, group: str) -> tuple[tuple[str, int], ...]:
@@ -166,9 +172,9 @@ def _widths(trt: TableRuntime, group: str) -> tuple[tuple[str, int], ...]:
 
 def _address(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -> pa.Array:
     locale = address_locale(ctx.trt, rule)
-    records = record_pools.fitting(locale, _widths(ctx.trt, rule.group))
+    records = fitting(locale, _widths(ctx.trt, rule.group))
     picked = records[_draw(key, rows, len(records), "record")]
-    values = record_pools.address_pool(locale).column(rule.field).combine_chunks()
+    values = address_pool(locale).column(rule.field).combine_chunks()
     return _encoded(picked, values)
 
 
