@@ -220,3 +220,67 @@ def name_pools(locale: str) -> dict[str, pa.Array]:
         "last_low": ascii_lower(last),
         "mail_domain": pool("free_email_domain", locale),
     }
+
+
+PEOPLE = 1 << 17
+# Local parts of an address: (first name or its initial, separator), weighted as seen in real
+# address books (first.last, flast, first_last, firstlast, f.last); user names favour flast.
+_SHAPES = ((0, "."), (1, ""), (0, "_"), (0, ""), (1, "."))
+_EMAIL_SHAPES = (0.4, 0.2, 0.15, 0.15, 0.1)
+_USER_SHAPES = (0.2, 0.4, 0.15, 0.15, 0.1)
+
+
+def _stems(
+    rng: np.random.Generator,
+    names: dict[str, pa.Array],
+    first: np.ndarray,
+    last: np.ndarray,
+    weights: tuple[float, ...],
+) -> pa.Array:
+    shape = rng.choice(len(_SHAPES), size=len(first), p=np.array(weights) / sum(weights))
+    initial = np.array([s[0] for s in _SHAPES])[shape]
+    seps = ["", ".", "_"]
+    sep = np.array([seps.index(s[1]) for s in _SHAPES])[shape]
+    head = names["first_or_initial"].take(pa.array(first + initial * len(names["first"])))
+    return pc.binary_join_element_wise(
+        head,
+        pa.array(seps, pa.string()).take(pa.array(sep)),
+        names["last_low"].take(pa.array(last)),
+        "",
+    )
+
+
+def _numbered(rng: np.random.Generator, stems: pa.Array, share: float) -> pa.Array:
+    numbers = rng.integers(1, 100, size=len(stems)).astype(str)
+    numbers[rng.random(len(stems)) >= share] = ""
+    return pc.binary_join_element_wise(stems, pa.array(numbers, pa.string()), "")
+
+
+@functools.lru_cache(maxsize=8)
+def person_pool(locale: str) -> dict[str, Any]:
+    """:data:`PEOPLE` people: each a first and last name (indices into :func:`name_pools`), the
+    full name, and an e-mail and user name made from them (with and without a number). Rows
+    pick a person by index, so no column joins strings per row unless it must be unique."""
+    names = name_pools(locale)
+    rng = np.random.default_rng(_SEED)
+    first = rng.integers(0, len(names["first"]), PEOPLE)
+    last = rng.integers(0, len(names["last"]), PEOPLE)
+    full = pc.binary_join_element_wise(
+        names["first"].take(pa.array(first)), names["last"].take(pa.array(last)), " "
+    )
+    mail_stem = _stems(rng, names, first, last, _EMAIL_SHAPES)
+    user_stem = _stems(rng, names, first, last, _USER_SHAPES)
+    local = _numbered(rng, mail_stem, 0.3)
+    domains = names["mail_domain"].take(
+        pa.array(rng.integers(0, len(names["mail_domain"]), PEOPLE))
+    )
+    return {
+        "first": first.astype(np.int32),
+        "last": last.astype(np.int32),
+        "name": full,
+        "mail_stem": mail_stem,
+        "mail_local": local,
+        "email": pc.binary_join_element_wise(local, domains, "@"),
+        "user_stem": user_stem,
+        "username": _numbered(rng, user_stem, 0.5),
+    }

@@ -10,6 +10,7 @@ vectorized index; single fields stay dictionary-encoded, like the Faker columns.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,13 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
-from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE, _in_slices
+from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
 from dwsim_nb.engine.generators.record_pools import (
+    PEOPLE,
     WORLD,
     address_pool,
     company_pool,
     fitting,
     name_pools,
+    person_pool,
 )
 from dwsim_nb.engine.generators.strings import row_suffix
 from dwsim_nb.spec.models import Column
@@ -33,17 +36,14 @@ from dwsim_nb.spec.types import STRING_TYPES, is_unbounded_length
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext, TableRuntime
 
-# Local parts of an address: (first name or its initial, separator), weighted as seen in real
-# address books: first.last, flast, first_last, firstlast, f.last.
-_SHAPES = ((0, "."), (1, ""), (0, "_"), (0, ""), (1, "."))
-_EMAIL_WEIGHTS = np.cumsum([0.4, 0.2, 0.15, 0.15, 0.1])
-_USER_WEIGHTS = np.cumsum([0.2, 0.4, 0.15, 0.15, 0.1])
-_SEPARATORS = pa.array(["", ".", "_"])
-_INITIAL = np.array([s[0] for s in _SHAPES])
-_SEPARATOR = np.array([_SEPARATORS.to_pylist().index(s[1]) for s in _SHAPES])
-# "", "1" .. "99": a number after the name in some rows
-_NUMBERS = pa.array([""] + [str(i) for i in range(1, 100)])
-_COMPANY_MAILBOXES = pa.array(["info", "sales", "contact", "support", "hello", "office"])
+_MAILBOXES = ["info", "sales", "contact", "support", "hello", "office"]
+
+
+@functools.lru_cache(maxsize=8)
+def _texts(values: tuple[str, ...]) -> pa.Array:
+    # Made on first use, not at import: pool workers import the engine before they tell
+    # pyarrow there is no pandas (engine/pool_preload.py), and a first pa.array asks for it.
+    return pa.array(values, pa.string())
 
 
 def _group_key(trt: TableRuntime, record: str, group: str) -> int:
@@ -78,61 +78,47 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
 
 
 def _person(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -> pa.Array:
-    names = name_pools(rule.locale or DEFAULT_LOCALE)
-    n_first, n_last = len(names["first"]), len(names["last"])
-    if rule.field == "first_name":
-        return _encoded(_draw(key, rows, n_first, "first"), names["first"])
-    if rule.field == "last_name":
-        return _encoded(_draw(key, rows, n_last, "last"), names["last"])
-    if rule.field == "name":
-        first = names["first"].take(pa.array(_draw(key, rows, n_first, "first")))
-        last = names["last"].take(pa.array(_draw(key, rows, n_last, "last")))
-        return pc.binary_join_element_wise(first, last, " ")
-    email = rule.field == "email"
+    locale = rule.locale or DEFAULT_LOCALE
+    names, people = name_pools(locale), person_pool(locale)
+    who = _draw(key, rows, PEOPLE, "person")
+    field = rule.field
+    if field == "first_name":
+        return _encoded(people["first"][who], names["first"])
+    if field == "last_name":
+        return _encoded(people["last"][who], names["last"])
     unique = ctx.col.is_unique
-
-    def local_parts(part: np.ndarray) -> pa.Array:
-        first_idx = _draw(key, part, n_first, "first")
-        last_idx = _draw(key, part, n_last, "last")
-        weights = _EMAIL_WEIGHTS if email else _USER_WEIGHTS
-        shape = np.searchsorted(weights, ctx.uniform(part, "shape") * weights[-1], side="right")
-        shape = np.minimum(shape, len(_SHAPES) - 1)
-        head = names["first_or_initial"].take(pa.array(first_idx + _INITIAL[shape] * n_first))
-        tail = names["last_low"].take(pa.array(last_idx))
+    if field == "email":
+        company = _company_domains(ctx, rule, rows)
+        if company is None and not unique:
+            return people["email"].take(pa.array(who))
+        stem = "mail_stem" if unique else "mail_local"
+        local = people[stem].take(pa.array(who))
         if unique:
-            number = row_suffix(ctx, part)
-        else:
-            with_number = ctx.uniform(part, "numbered") < (0.3 if email else 0.5)
-            picks = np.where(with_number, 1 + ctx.below(part, 99, "number"), 0)
-            number = _NUMBERS.take(pa.array(picks))
-        parts = [head, _SEPARATORS.take(pa.array(_SEPARATOR[shape])), tail, number]
-        if email:
-            parts.append(_mail_domain(ctx, rule, names, part))
-        return pc.binary_join_element_wise(*parts, "")
-
-    return _in_slices(local_parts, rows)
+            local = pc.binary_join_element_wise(local, row_suffix(ctx, rows), "")
+        if company is None:
+            domains = names["mail_domain"]
+            company = domains.take(pa.array(ctx.below(rows, len(domains), "domain")))
+        return pc.binary_join_element_wise(local, company, "@")
+    if field == "username" and unique:
+        stems = people["user_stem"].take(pa.array(who))
+        return pc.binary_join_element_wise(stems, row_suffix(ctx, rows), "")
+    return people[field].take(pa.array(who))
 
 
-def _mail_domain(
-    ctx: ColumnContext, rule: RecordRule, names: dict[str, pa.Array], rows: np.ndarray
-) -> pa.Array:
-    """ "@" and a domain: the company's when the table has a company group (its own or the
-    first), else a free mail provider's."""
+def _company_domains(ctx: ColumnContext, rule: RecordRule, rows: np.ndarray) -> pa.Array | None:
+    """The row's company's domain when the table has a company group (the person's own group's,
+    else the first), None when it has none."""
     groups = [
         c.rule.group
         for c in ctx.trt.table.columns
         if isinstance(c.rule, RecordRule) and c.rule.record == "company"
     ]
-    if groups:
-        group = rule.group if rule.group in groups else groups[0]
-        company = company_pool(rule.locale or DEFAULT_LOCALE)
-        idx = _company_index(ctx, group, rows, company.num_rows)
-        domains = company.column("domain").combine_chunks()
-    else:
-        domains = names["mail_domain"]
-        idx = ctx.below(rows, len(domains), "domain")
-    at = pc.binary_join_element_wise(pa.scalar("@"), domains, "")
-    return at.take(pa.array(idx))
+    if not groups:
+        return None
+    group = rule.group if rule.group in groups else groups[0]
+    company = company_pool(rule.locale or DEFAULT_LOCALE)
+    idx = _company_index(ctx, group, rows, company.num_rows)
+    return company.column("domain").combine_chunks().take(pa.array(idx))
 
 
 def _company_index(ctx: ColumnContext, group: str, rows: np.ndarray, n: int) -> np.ndarray:
@@ -144,7 +130,7 @@ def _company(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -
     idx = _company_index(ctx, rule.group, rows, company.num_rows)
     if rule.field != "email":
         return _encoded(idx, company.column(rule.field).combine_chunks())
-    box = _COMPANY_MAILBOXES.take(pa.array(_draw(key, rows, len(_COMPANY_MAILBOXES), "mailbox")))
+    box = _texts(tuple(_MAILBOXES)).take(pa.array(_draw(key, rows, len(_MAILBOXES), "mailbox")))
     domain = company.column("domain").combine_chunks().take(pa.array(idx))
     if ctx.col.is_unique:
         box = pc.binary_join_element_wise(box, row_suffix(ctx, rows), ".")
