@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from dwsim_nb.ddl.arithmetic import infer_arithmetic
+from dwsim_nb.ddl.coherent import coherent_rows
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.dimensions import apply_dimension_rules
 from dwsim_nb.ddl.domains import COUNTRIES
@@ -322,6 +323,7 @@ def infer_rules(
     """A copy of ``spec`` with rules inferred for columns that have none."""
     data = spec.model_dump()
     changed = False
+    named: dict[int, object] = {}  # the name pass's rule dicts, which coherent_rows may refine
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
@@ -334,6 +336,7 @@ def infer_rules(
                 continue
             if _without_rule(col) and (found := rule(col) or comment_rule(col, table, rule)):
                 c_data["rule"] = found.model_dump()
+                named[id(c_data["rule"])] = c_data["rule"]
                 changed = True
             elif (narrowed := _within_check(col, rule)) is not None:
                 c_data["rule"] = narrowed.model_dump()
@@ -350,6 +353,7 @@ def infer_rules(
         changed |= apply_orders(t_data, table, data["notes"])
     changed = changed or len(data["notes"]) != len(spec.notes)
     changed = apply_dimension_rules(spec, data) or changed
+    changed = coherent_rows(spec, data, named) or changed
     if not changed:
         return infer_arithmetic(spec)
     try:

@@ -22,6 +22,7 @@ from dwsim_nb.spec.rules import (
     LookupRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     SequenceRule,
     UuidRule,
     ValuesRule,
@@ -62,7 +63,8 @@ def _distribution_label(rule: DistributionRule) -> str:
 
 def _datetime_label(rule: DatetimeRule) -> str:
     if rule.after:
-        return f"after {rule.after}"
+        within = f" within {rule.within:g} days" if rule.within else ""
+        return f"after {rule.after}{within}"
     return f"between {rule.start or '…'} and {rule.end or '…'}"
 
 
@@ -104,6 +106,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
         + (f" as {r.format}" if r.format else "")
     ),
     LookupRule: lambda r: f"follows {r.of} ({len(r.mapping)} pairs)",
+    RecordRule: lambda r: f"{r.record} {r.field}" + (f" ({r.group})" if r.group else ""),
     AggregateRule: lambda r: (
         f"{r.function} of {r.table}"
         + (f".{r.column}" if r.column else f" ({r.expression})" if r.expression else "")

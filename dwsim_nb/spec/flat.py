@@ -54,6 +54,7 @@ FLAT_FIELDS: dict[str, str] = {
     "date_end": "datetime",
     "after": "datetime",
     "after_strict": "datetime",
+    "within": "datetime",
     "min_value": "range",
     "max_value": "range",
     "true_probability": "boolean",
@@ -173,7 +174,11 @@ def _flat_rule(flat: dict[str, Any], data_type: str | None) -> dict[str, Any] | 
         dist = dist.model_dump() if isinstance(dist, Distribution) else dist
         return {"kind": "distribution", **(dist if isinstance(dist, dict) else {}), **bounds}
     dates = pick(
-        ("date_start", "start"), ("date_end", "end"), ("after", "after"), ("after_strict", "strict")
+        ("date_start", "start"),
+        ("date_end", "end"),
+        ("after", "after"),
+        ("after_strict", "strict"),
+        ("within", "within"),
     )
     if dates and _temporal(data_type):
         return {"kind": "datetime", **dates}
@@ -214,7 +219,7 @@ def flat_fields(rule: object) -> dict[str, Any]:
             max_value=rule.max,
         )
     elif isinstance(rule, DatetimeRule):
-        out.update(date_start=rule.start, date_end=rule.end, after=rule.after)
+        out.update(date_start=rule.start, date_end=rule.end, after=rule.after, within=rule.within)
         out["after_strict"] = rule.strict or None
     elif isinstance(rule, RangeRule):
         out.update(min_value=rule.min, max_value=rule.max)
@@ -241,6 +246,7 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
         "end": "date_end",
         "after": "after",
         "strict": "after_strict",
+        "within": "within",
     },
     "range": {"min": "min_value", "max": "max_value"},
     "boolean": {"true_probability": "true_probability"},

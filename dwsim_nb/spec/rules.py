@@ -175,9 +175,15 @@ class DatetimeRule(_Rule):
     after: str | None = None
     # Strictly after (``CHECK (rented < returned)``): never the same day or second.
     strict: bool = False
+    # Largest gap in days after the ``after`` value (a shipment within weeks of its order, a
+    # rental returned within days); without it the gap runs to ``end`` or a year.
+    within: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:
+        if self.within is not None and self.after is None:
+            raise ValueError("'within' bounds the gap after 'after'; give 'after' too")
+        check_finite(self.within, "within")
         if self.start is not None and self.end is not None:
             a, b = comparable(self.start), comparable(self.end)
             if a is not None and b is not None and a > b:
@@ -347,6 +353,50 @@ class CalendarRule(_Rule):
         return self
 
 
+# The columns one record fills: a person's names and the addresses built from them, a postal
+# address of one locale, a company and its web domain (engine/generators/records.py).
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "person": ("first_name", "last_name", "name", "email", "username"),
+    "address": (
+        "street",
+        "secondary",
+        "city",
+        "state",
+        "state_abbr",
+        "postcode",
+        "country",
+        "country_code",
+        "phone",
+    ),
+    "company": ("company", "domain", "website", "email"),
+}
+
+
+class RecordRule(_Rule):
+    """One ``field`` of a record shared by the row's columns of the same ``record`` and
+    ``group``: a person's first name, last name and the e-mail built from both."""
+
+    kind: Literal["record"] = "record"
+    record: Literal["person", "address", "company"]
+    field: str
+    group: str = ""
+    locale: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RecordRule:
+        fields = RECORD_FIELDS[self.record]
+        if self.field not in fields:
+            raise ValueError(
+                f"a {self.record} record has no field {self.field!r}; "
+                f"use one of {', '.join(fields)}"
+            )
+        if self.locale is not None and not _LOCALE.match(self.locale):
+            raise ValueError(
+                f"locale {self.locale!r} is not a locale name; write it like en_US or de_DE"
+            )
+        return self
+
+
 class LookupRule(_Rule):
     """The value ``mapping`` gives for another column's value in the same row (``of``):
     a category's group from its name, a country's code from the country. A value the
@@ -386,6 +436,7 @@ Rule = Annotated[
     | AggregateRule
     | CalendarRule
     | LookupRule
+    | RecordRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
@@ -397,6 +448,7 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     ValuesRule,
     PatternRule,
     FakerRule,
+    RecordRule,
     JsonRule,
     DistributionRule,
     DatetimeRule,

@@ -11,8 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
-from dwsim_nb.spec.rules import DatetimeRule, Rule, check_finite
-from dwsim_nb.spec.types import LOGICAL_TYPES, TEMPORAL_TYPES, parse_type
+from dwsim_nb.spec.rules import DatetimeRule, RecordRule, Rule, check_finite
+from dwsim_nb.spec.types import LOGICAL_TYPES, STRING_TYPES, TEMPORAL_TYPES, parse_type
 
 
 class _Model(BaseModel):
@@ -120,6 +120,11 @@ class Column(FlatView, _Model):
             raise ValueError(
                 f"column '{self.name}': a datetime rule needs a DATE, TIME or TIMESTAMP column, "
                 f"not {self.data_type}"
+            )
+        if isinstance(self.rule, RecordRule) and self.data_type not in STRING_TYPES:
+            raise ValueError(
+                f"column '{self.name}': a record rule fills text columns, not {self.data_type}; "
+                "give the column a VARCHAR or TEXT type or another rule"
             )
         if self.required and self.null_rate:
             raise ValueError(

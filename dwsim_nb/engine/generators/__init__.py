@@ -22,6 +22,7 @@ from dwsim_nb.engine.generators import (
     keys,
     lookup,
     numeric,
+    records,
     strings,
     temporal,
 )
@@ -39,6 +40,7 @@ from dwsim_nb.spec.rules import (
     LookupRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     SequenceRule,
     UuidRule,
     ValuesRule,
@@ -62,6 +64,7 @@ BY_RULE: dict[type, Gen] = {
     UuidRule: strings.gen_uuid,
     CalendarRule: calendar.gen_calendar,
     LookupRule: lookup.gen_lookup,
+    RecordRule: records.gen_record,
 }
 
 

@@ -28,6 +28,7 @@ from dwsim_nb.spec.rules import (
     JsonRule,
     LookupRule,
     PatternRule,
+    RecordRule,
     SequenceRule,
     UuidRule,
     ValuesRule,
@@ -72,6 +73,7 @@ def unique_generator(col: Column) -> Gen | None:
     from dwsim_nb.engine.generators.categorical import gen_unique_values
     from dwsim_nb.engine.generators.faker_pools import gen_faker, gen_words
     from dwsim_nb.engine.generators.numeric import is_integral
+    from dwsim_nb.engine.generators.records import gen_record
     from dwsim_nb.engine.generators.strings import gen_binary, gen_unique_pattern, gen_uuid
     from dwsim_nb.engine.generators.temporal import gen_unique_datetime
 
@@ -84,6 +86,8 @@ def unique_generator(col: Column) -> Gen | None:
         return gen_unique_pattern
     if isinstance(rule, FakerRule):
         return gen_faker  # adds a row-derived part when is_unique
+    if isinstance(rule, RecordRule):
+        return gen_record  # adds a row-derived part when is_unique
     if isinstance(rule, DatetimeRule) and not rule.after:
         return gen_unique_datetime
     if col.data_type == "UUID":

@@ -124,10 +124,14 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
         valid &= parent_rows >= 0
     step = unit(col)
     lo, hi = bounds(col)
+    per_day = 1 if step == 1 else 86_400
     if date_range(col.rule)[1] is not None:
         gap = np.maximum(hi - base, 0) // step
     else:
-        gap = np.full(len(base), DEFAULT_AFTER_DAYS * (1 if step == 1 else 86_400))
+        gap = np.full(len(base), DEFAULT_AFTER_DAYS * per_day)
+    within = col.rule.within if isinstance(col.rule, DatetimeRule) else None
+    if within is not None:
+        gap = np.minimum(gap, int(within * per_day))
     first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
     offsets = first + (ctx.uniform(rows, "after") * np.maximum(gap + 1 - first, 1)).astype(np.int64)
     out = base + offsets * step

@@ -1,0 +1,55 @@
+"""Coherent rows at import: record groups (:mod:`groups`) and the order of dates
+(:mod:`time_order`), laid over the rules the names gave.
+
+Runs after the name pass of :func:`dwsim_nb.ddl.infer.infer_rules`, on the spec's dict form: a
+column takes part when it has no rule or still has the name's guess (``named`` holds those rule
+dicts by id), never when the user or a DDL hint (CHECK, DEFAULT ...) gave its rule, nor for keys.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dwsim_nb.ddl.groups import record_groups
+from dwsim_nb.ddl.time_order import adult_births, time_order
+from dwsim_nb.spec.models import ExperimentSpec
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, object]) -> bool:
+    """Set group and order rules in ``data`` (the dump of ``spec``); True if any was set."""
+    columns: dict[tuple[str, str], dict[str, Any]] = {}
+    keys: set[tuple[str, str]] = set()
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        for c_data in t_data["columns"]:
+            columns[(table.name, c_data["name"])] = c_data
+        keys.update((table.name, c) for c in table.primary_key)
+        keys.update((table.name, c) for fk in table.foreign_keys for c in fk.columns)
+
+    def usable(table: str, column: str) -> bool:
+        c_data = columns[(table, column)]
+        rule = c_data.get("rule")
+        free = rule is None or rule.get("kind") == "auto" or named.get(id(rule)) is rule
+        return free and (table, column) not in keys and c_data.get("data_type") != "UUID"
+
+    def rule_of(table: str, column: str) -> dict[str, Any] | None:
+        return columns[(table, column)].get("rule")
+
+    changed = False
+    for table in spec.tables:
+        found = record_groups(table, _norm, lambda c, t=table.name: usable(t, c))  # type: ignore[misc]
+        for column, rule in found.items():
+            columns[(table.name, column)]["rule"] = rule
+            changed = True
+    for (table_name, column), rule in time_order(spec, _norm, usable, rule_of).items():
+        columns[(table_name, column)]["rule"] = rule
+        changed = True
+    for table in spec.tables:
+        for column, rule in adult_births(table, _norm, usable, rule_of).items():
+            columns[(table.name, column)]["rule"] = rule
+            changed = True
+    return changed
