@@ -329,6 +329,35 @@ class DerivedRule(_Rule):
     expression: str
 
 
+class MixRule(_Rule):
+    """Listed ``values`` and rows built to match ``like`` patterns, each in its share of the
+    rows; every other row keeps the ``base`` rule (the column's type default when None).
+
+    Written by a workload (``dwsim_nb.workload``) so each literal a query filters on selects a
+    realistic share: ``{"kind": "mix", "values": ["EUROPE"], "shares": [0.2], "base": ...}``.
+    A ``like`` pattern is SQL's (``%`` any text, ``_`` one character); the base value fills
+    the ``%``.
+    """
+
+    kind: Literal["mix"] = "mix"
+    values: list[Any] = Field(default_factory=list)
+    shares: list[float] = Field(default_factory=list)
+    like: list[str] = Field(default_factory=list)
+    like_shares: list[float] = Field(default_factory=list)
+    base: Rule | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MixRule:
+        if len(self.shares) != len(self.values) or len(self.like_shares) != len(self.like):
+            raise ValueError("give one share per value and one per like pattern")
+        shares = [*self.shares, *self.like_shares]
+        if any(not 0 <= s <= 1 for s in shares) or sum(shares) > 1:
+            raise ValueError("shares must be between 0 and 1 and add up to at most 1")
+        if isinstance(self.base, MixRule):
+            raise ValueError("a mix's base cannot be another mix")
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -348,11 +377,14 @@ Rule = Annotated[
     | JsonRule
     | ConstantRule
     | DerivedRule
+    | MixRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
+MixRule.model_rebuild()
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
+    MixRule,
     ConstantRule,
     SequenceRule,
     ValuesRule,

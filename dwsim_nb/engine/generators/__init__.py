@@ -18,6 +18,7 @@ from dwsim_nb.engine.generators import (
     foreign_keys,
     json_shape,
     keys,
+    mix,
     numeric,
     strings,
     temporal,
@@ -31,6 +32,7 @@ from dwsim_nb.spec.rules import (
     DistributionRule,
     FakerRule,
     JsonRule,
+    MixRule,
     PatternRule,
     RangeRule,
     SequenceRule,
@@ -59,6 +61,10 @@ BY_RULE: dict[type, Gen] = {
 def rule_generator(col: Column) -> Gen:
     """The generator of the column's own rule, or of its type when it has none."""
     return BY_RULE.get(type(col.rule)) or default_generator(col)
+
+
+# A mix keeps the rows its entries do not take on its base rule's generator.
+BY_RULE[MixRule] = mix.mixing(rule_generator)
 
 
 def default_generator(col: Column) -> Gen:
