@@ -24,7 +24,9 @@ create table nation (
     n_regionkey integer not null references region (r_regionkey)
 );
 """
-EUROPE = "select n_name from nation join region on n_regionkey = r_regionkey where r_name = 'EUROPE'"
+EUROPE = (
+    "select n_name from nation join region on n_regionkey = r_regionkey where r_name = 'EUROPE'"
+)
 
 
 def test_split_keeps_semicolons_in_strings_and_comments() -> None:
@@ -56,7 +58,7 @@ def test_names_from_files_folders_and_text(tmp_path: Path) -> None:
 def test_unreadable_sources_name_the_fix(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(QueryError, match="no .sql files"):
+    with pytest.raises(QueryError, match=r"no \.sql files"):
         read_workload(empty, "duckdb")
     with pytest.raises(QueryError, match="not int"):
         read_workload(5, "duckdb")

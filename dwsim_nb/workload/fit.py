@@ -174,6 +174,12 @@ def _shares(
 
 
 def _mix(col: Column, entries: list[tuple[str, Any, float, str]]) -> None:
+    # A CHECK's list of values is the table's: only literals inside it may be written.
+    allowed = (
+        [repr(v) for v in col.rule.values]
+        if isinstance(col.rule, ValuesRule) and str(col.rule.reason).startswith("CHECK")
+        else None
+    )
     values: list[Any] = []
     shares: list[float] = []
     likes: list[str] = []
@@ -181,12 +187,14 @@ def _mix(col: Column, entries: list[tuple[str, Any, float, str]]) -> None:
     queries: list[str] = []
     for kind, value, share, query in entries:
         if kind == "like":
-            if col.data_type in STRING_TYPES:
+            if col.data_type in STRING_TYPES and allowed is None:
                 likes.append(str(value))
                 like_shares.append(share)
                 queries.append(query)
             continue
         typed = typed_value(col, value)
+        if allowed is not None and repr(typed) not in allowed:
+            continue
         if typed is not None and repr(typed) not in map(repr, values):
             values.append(typed)
             shares.append(share)

@@ -1,6 +1,7 @@
 """Literals in a column's type, and ranges widened to cover the points a workload compares with.
 
-A column on the engine's default range (no rule) is moved to where the workload looks: the
+A range read from a CHECK constraint is kept (the table refuses values outside it). A column
+on the engine's default range (no rule) is moved to where the workload looks: the
 points' span, padded (half a span above, a quarter below, not below zero when no point is), so
 ``p_size between 1 and 5`` finds rows rather than 5 in 100,000. A range a name or DDL hint
 inferred is widened to include the points; a ``datetime`` rule ``after`` another column is
@@ -75,9 +76,10 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
             if col.data_type in INTEGER_TYPES:
                 low, high = math.floor(low), math.ceil(high)
             return RangeRule(min=low, max=high, reason=reason)
-        if isinstance(rule, RangeRule | DistributionRule):
-            low = min(numbers) if rule.min is None else min(rule.min, *numbers)
-            high = max(numbers) if rule.max is None else max(rule.max, *numbers)
+        if isinstance(rule, RangeRule | DistributionRule) and not _checked(rule):
+            low, high = _widened(rule.min, rule.max, min(numbers), max(numbers))
+            if col.data_type in INTEGER_TYPES:
+                low, high = math.floor(low), math.ceil(high)
             if (low, high) == (rule.min, rule.max):
                 return None
             return rule.model_copy(update={"min": low, "max": high, "reason": reason})
@@ -90,13 +92,39 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
             first, last = min(moments, key=comparable), max(moments, key=comparable)
             pad = max(_MIN_DATE_PAD, (comparable(last) - comparable(first)) / 2)
             return DatetimeRule(start=first - pad, end=last + pad, reason=reason)
-        if isinstance(rule, DatetimeRule) and rule.after is None:
-            every = [m for m in (rule.start, rule.end) if m is not None] + moments
-            start, end = min(every, key=comparable), max(every, key=comparable)
+        if isinstance(rule, DatetimeRule) and rule.after is None and not _checked(rule):
+            first, last = min(moments, key=comparable), max(moments, key=comparable)
+            start = first if rule.start is None else min(rule.start, first, key=comparable)
+            end = last if rule.end is None else max(rule.end, last, key=comparable)
+            quarter = (comparable(end) - comparable(start)) / 4
+            if rule.start is not None and comparable(first) < comparable(rule.start):
+                start = start - quarter
+            if rule.end is not None and comparable(last) > comparable(rule.end):
+                end = end + quarter
             if (start, end) == (rule.start, rule.end):
                 return None
             return rule.model_copy(update={"start": start, "end": end, "reason": reason})
     return None
+
+
+def _checked(rule: Any) -> bool:
+    """A rule read from a CHECK constraint: the table refuses values outside it."""
+    return str(rule.reason or "").startswith("CHECK")
+
+
+def _widened(
+    old_low: float | None, old_high: float | None, low: float, high: float
+) -> tuple[float, float]:
+    """The old range stretched to the points, a quarter of the new span past a point that lay
+    outside it (so ``> x`` finds rows above x); a side left open stays at the points."""
+    new_low = low if old_low is None else min(old_low, low)
+    new_high = high if old_high is None else max(old_high, high)
+    quarter = (new_high - new_low) / 4
+    if old_low is not None and low < old_low:
+        new_low = new_low - quarter if new_low - quarter >= 0 or old_low < 0 else 0.0
+    if old_high is not None and high > old_high:
+        new_high = new_high + quarter
+    return new_low, new_high
 
 
 def _padded(low: float, high: float) -> tuple[float, float]:
