@@ -18,6 +18,7 @@ from dwsim_nb.spec.rules import (
     DistributionRule,
     FakerRule,
     JsonRule,
+    MixRule,
     PatternRule,
     RangeRule,
     SequenceRule,
@@ -77,6 +78,16 @@ def _faker_label(rule: FakerRule) -> str:
     return f"faker {rule.provider}" + (f" ({rule.locale})" if rule.locale else "")
 
 
+def _mix_label(rule: MixRule) -> str:
+    entries = [f"{v!r} {s:.0%}" for v, s in zip(rule.values, rule.shares, strict=False)]
+    entries += [f"like {p!r} {s:.0%}" for p, s in zip(rule.like, rule.like_shares, strict=False)]
+    shown = ", ".join(entries[:_MAX_VALUES_SHOWN]) + (
+        ", ..." if len(entries) > _MAX_VALUES_SHOWN else ""
+    )
+    label = _LABELS.get(type(rule.base))
+    return f"{shown}; else {label(rule.base) if label else 'auto (from type)'}"
+
+
 # One line per kind of rule, by the rule's type.
 _LABELS: dict[type, Callable[[Any], str]] = {
     DerivedRule: lambda r: f"= {r.expression}",
@@ -91,6 +102,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     RangeRule: lambda r: f"range {_num(r.min)} … {_num(r.max)}",
     BooleanRule: lambda r: f"true {r.true_probability:.0%}",
     UuidRule: lambda r: "uuid",
+    MixRule: _mix_label,
 }
 
 
