@@ -73,8 +73,6 @@ def mixing(rule_generator: Callable[[Column], Gen]) -> Gen:
         typ = ctx.trt.types[col.name]
         plain = col.model_copy(update={"rule": rule.base})
         values = to_arrow(rule_generator(plain)(plain, ctx, rows), plain, typ)
-        if isinstance(values, pa.DictionaryArray):
-            values = values.dictionary_decode()
         shares = [*rule.shares, *rule.like_shares]
         if not shares or len(rows) == 0:
             return values
@@ -87,15 +85,32 @@ def mixing(rule_generator: Callable[[Column], Gen]) -> Gen:
             and not is_unbounded_length(col.varchar_length)
             else None
         )
-        for i, value in enumerate([*rule.values, *rule.like]):
+        # One pool (the base values, or a pooled rule's dictionary, then each entry's values)
+        # and one index per row: a literal row points at its literal, a pattern row at its own
+        # base value rebuilt to match. No row is decoded or copied more than once.
+        pooled = isinstance(values, pa.DictionaryArray)
+        base = values.dictionary if pooled else values
+        index = (
+            values.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            if pooled
+            else np.arange(len(values), dtype=np.int64)
+        )
+        pieces, offset = [base], len(base)
+        for i, entry in enumerate([*rule.values, *rule.like]):
             mask = slot == i
             if not mask.any():
                 continue
             if i < len(rule.values):
-                fill = pc.cast(pa.array([value] * len(values)), typ, safe=False)
+                piece = pc.cast(pa.array([entry]), base.type, safe=False)
+                index[mask] = offset
             else:
-                fill = pc.cast(like_values(str(value), values, width), typ, safe=False)
-            values = pc.if_else(pa.array(mask), fill, values)
-        return values
+                piece = pc.cast(like_values(str(entry), base, width), base.type, safe=False)
+                index[mask] += offset
+            pieces.append(piece)
+            offset += len(piece)
+        pool = pa.concat_arrays(pieces)
+        if pooled:
+            return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)), pool)
+        return pool.take(pa.array(index))
 
     return gen_mix
