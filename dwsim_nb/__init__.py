@@ -64,7 +64,7 @@ def __getattr__(name: str) -> Any:
 
         return Experiment
     if name == "load_ipython_extension":
-        from dwsim_nb.magics import load_ipython_extension
+        from dwsim_nb.magics_workload import load_ipython_extension
 
         return load_ipython_extension
     raise AttributeError(name)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dwsim_nb.cli_workload import register, with_workload, workload_option
 from dwsim_nb.dialects import DIALECT_NAMES
 from dwsim_nb.errors import DwsimError
 from dwsim_nb.version import __version__
@@ -131,6 +132,7 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option(
     "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE (e.g. latin-1)."
 )
+@workload_option
 @click.pass_context
 def import_sql_cmd(
     ctx: click.Context,
@@ -142,20 +144,16 @@ def import_sql_cmd(
     as_json: bool,
     strict: bool,
     encoding: str,
+    workload: tuple[Path, ...],
 ) -> None:
     """Create an experiment from CREATE TABLE statements in FILE."""
     from dwsim_nb.limits import MAX_SQL_BYTES, read_text
     from dwsim_nb.workspace import import_sql
 
     ddl = read_text(file, what="DDL file", limit=MAX_SQL_BYTES, encoding=encoding)
-    spec = import_sql(
-        ddl,
-        dialect=dialect.lower(),
-        name=name,
-        strict=strict,
-        source=str(file),
-        target_warehouse=warehouse,
-    )
+    options: dict[str, Any] = {"name": name, "strict": strict, "target_warehouse": warehouse}
+    spec = import_sql(ddl, dialect=dialect.lower(), source=str(file), **options)
+    spec = with_workload(spec, workload)
     if dry_run:
         click.echo(spec.to_json() if as_json else spec.to_yaml())
         return
@@ -476,6 +474,8 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
 
+
+register(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,6 +28,7 @@ from dwsim_nb.errors import (
     NotFoundError,
     QueryError,
 )
+from dwsim_nb.experiment_workload import WorkloadMixin
 from dwsim_nb.limits import require_text
 from dwsim_nb.private import make_private, private_umask
 from dwsim_nb.run import Run
@@ -58,7 +59,7 @@ class Home(Protocol):
     def lock(self, experiment: str) -> ExperimentLock: ...
 
 
-class Experiment:
+class Experiment(WorkloadMixin):
     """One experiment: its spec, runs and data in a warehouse, queried in its own dialect."""
 
     def __init__(self, workspace: Home, record: ExperimentRecord) -> None:
@@ -390,8 +391,7 @@ class Experiment:
         return self.warehouse.table_counts(self.spec)
 
     def compare(self, sql: str, warehouses: list[str] | None = None, **options: Any) -> Comparison:
-        """Run ``sql`` on several warehouses loaded with the same run and diff the results
-        (see ``dwsim_nb.compare``)."""
+        """Run ``sql`` on warehouses loaded with the same run and diff the results."""
         from dwsim_nb.compare import compare
 
         return compare(self, sql, warehouses, **options)
@@ -470,6 +470,7 @@ class Experiment:
         if runs:
             last = runs[-1]
             lines.append(f"  {len(runs)} runs; latest: run {last.id} {last.status}")
+        lines.extend(self.workload_lines())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

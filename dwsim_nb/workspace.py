@@ -33,6 +33,7 @@ __all__ = [
     "Experiment",
     "Workspace",
     "default_home",
+    "fit_workload",
     "import_sql",
     "infer_spec",
     "scheduler_address",
@@ -103,9 +104,10 @@ class Workspace:
         warehouse: str = "duckdb",
         strict: bool = False,
         encoding: str = "utf-8",
+        workload: Any = None,
     ) -> Experiment:
         """Create an experiment from CREATE TABLE statements (text or a .sql file's path, read
-        as ``encoding``)."""
+        as ``encoding``); ``workload``: its queries (see ``Experiment.set_workload``)."""
         from dwsim_nb.ddl import import_sql
         from dwsim_nb.limits import MAX_SQL_BYTES, read_text
 
@@ -123,7 +125,10 @@ class Workspace:
             source=source,
             target_warehouse=warehouse,
         )
-        return self.create(spec)
+        if workload is None:
+            return self.create(spec)
+        # Fitted before the experiment exists: a workload that cannot be read creates nothing.
+        return self.create(fit_workload(spec, workload))
 
     def create(self, spec: Any) -> Experiment:
         """Create an experiment from a spec: dict, JSON/YAML text or path, or ExperimentSpec."""
@@ -229,3 +234,13 @@ def warehouse_names() -> list[str]:
     from dwsim_nb.warehouses import WAREHOUSES
 
     return list(WAREHOUSES)
+
+
+def fit_workload(spec: ExperimentSpec, workload: Any, **options: Any) -> ExperimentSpec:
+    """``spec`` with ``workload``'s queries (text, .sql files, folders) and the rules they need
+    (nothing is stored; see ``Experiment.set_workload``)."""
+    from dwsim_nb.workload import fit_workload as fit
+    from dwsim_nb.workload import read_workload
+
+    queries = read_workload(workload, spec.dialect)
+    return fit(spec.model_copy(update={"workload": queries}), **options)

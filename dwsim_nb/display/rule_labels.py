@@ -20,6 +20,7 @@ from dwsim_nb.spec.rules import (
     FakerRule,
     JsonRule,
     LookupRule,
+    MixRule,
     PatternRule,
     RangeRule,
     RecordRule,
@@ -83,6 +84,16 @@ def _faker_label(rule: FakerRule) -> str:
     return f"faker {rule.provider}" + (f" ({rule.locale})" if rule.locale else "")
 
 
+def _mix_label(rule: MixRule) -> str:
+    entries = [f"{v!r} {s:.0%}" for v, s in zip(rule.values, rule.shares, strict=False)]
+    entries += [f"like {p!r} {s:.0%}" for p, s in zip(rule.like, rule.like_shares, strict=False)]
+    shown = ", ".join(entries[:_MAX_VALUES_SHOWN])
+    if len(entries) > _MAX_VALUES_SHOWN:
+        shown += ", ..."
+    label = _LABELS.get(type(rule.base))
+    return f"{shown}; else {label(rule.base) if label else 'auto (from type)'}"
+
+
 # One line per kind of rule, by the rule's type.
 _LABELS: dict[type, Callable[[Any], str]] = {
     DerivedRule: lambda r: f"= {r.expression}",
@@ -106,6 +117,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
         + (f" as {r.format}" if r.format else "")
     ),
     LookupRule: lambda r: f"follows {r.of} ({len(r.mapping)} pairs)",
+    MixRule: _mix_label,
     RecordRule: lambda r: f"{r.record} {r.field}" + (f" ({r.group})" if r.group else ""),
     AggregateRule: lambda r: (
         f"{r.function} of {r.table}"

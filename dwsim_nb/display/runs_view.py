@@ -140,6 +140,8 @@ def experiment_html(exp: Any, *, show_spec: bool = True) -> str:
     ]
     if show_spec and spec is not None:
         parts.append(spec_body_html(spec))
+    for line in getattr(exp, "workload_lines", list)():
+        parts.append(f'<div class="dwsim-muted">{esc(line.strip())}</div>')
     runs = newest_first(_safe_runs(exp))
     parts.append("<h4>Runs</h4>" + runs_table_html(runs[:10]))
     return wrap("".join(parts), css="dwsim-experiment")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from dwsim_nb.spec.rule_base import _Model
 
 DistributionType = Literal[
     "normal", "lognormal", "exponential", "beta", "gamma", "poisson", "uniform", "zipf"
@@ -27,10 +29,6 @@ DISTRIBUTION_PARAMS: dict[str, dict[str, tuple[str, ...]]] = {
     "zipf": {"a": ("a", "s", "alpha", "exponent")},
 }
 _POSITIVE_PARAMS = ("stddev", "std", "sigma", "scale", "theta", "lambda", "rate", "lam")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
 
 
 def check_finite(value: Any, name: str) -> None:

@@ -25,6 +25,7 @@ from dwsim_nb.spec.tables import Cardinality, Column, ForeignKey, Table
 from dwsim_nb.spec.types import DialectName as Dialect
 from dwsim_nb.spec.types import WarehouseName
 from dwsim_nb.spec.validate import check_spec
+from dwsim_nb.spec.workload import WorkloadQuery
 
 __all__ = [
     "DISTRIBUTION_PARAMS",
@@ -39,6 +40,7 @@ __all__ = [
     "Sequence",
     "Table",
     "WarehouseName",
+    "WorkloadQuery",
     "parse_spec",
     "spec_json_schema",
 ]
@@ -58,6 +60,8 @@ class ExperimentSpec(_Model):
     tables: list[Table]
     warnings: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    # The user's queries; what they changed is in the rules, so they are not in the fingerprint.
+    workload: list[WorkloadQuery] = Field(default_factory=list)
 
     @field_validator("dialect", "target_warehouse", mode="before")
     @classmethod
@@ -116,6 +120,7 @@ class ExperimentSpec(_Model):
         from dwsim_nb.spec.flat import flat_column
 
         data = self.to_dict()
+        data.pop("workload", None)
         for t in data["tables"]:
             t["columns"] = [prune(flat_column(c)) for c in t["columns"]]
         text = json.dumps(data, sort_keys=True, default=str)

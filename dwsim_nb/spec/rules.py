@@ -13,10 +13,9 @@ wrote has none. Adding a kind: a class here, a member of :data:`Rule`, a generat
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.limits import MAX_NESTING, nesting_ok
@@ -29,15 +28,18 @@ from dwsim_nb.spec.distributions import _Parameters
 from dwsim_nb.spec.distributions import check_distribution as check_distribution
 from dwsim_nb.spec.distributions import check_finite as check_finite
 from dwsim_nb.spec.distributions import distribution_param as distribution_param
+from dwsim_nb.spec.linked_rules import CALENDAR_FORMATS as CALENDAR_FORMATS
+from dwsim_nb.spec.linked_rules import RECORD_FIELDS as RECORD_FIELDS
+from dwsim_nb.spec.linked_rules import AggregateRule as AggregateRule
+from dwsim_nb.spec.linked_rules import CalendarPart as CalendarPart
+from dwsim_nb.spec.linked_rules import CalendarRule as CalendarRule
+from dwsim_nb.spec.linked_rules import LookupRule as LookupRule
+from dwsim_nb.spec.linked_rules import RecordRule as RecordRule
+from dwsim_nb.spec.rule_base import LOCALE, _Model, _Rule
 
-_LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4}){0,2}$")
 Number = float | int
 SHAPE_NESTING = MAX_NESTING - 8
 Moment = dt.date | dt.datetime | dt.time
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
 
 
 def _nonzero_step(v: int) -> int:
@@ -55,10 +57,6 @@ class Sequence(_Model):
     _step = field_validator("step")(_nonzero_step)
 
 
-class _Rule(_Model):
-    reason: str | None = None
-
-
 class FakerRule(_Rule):
     """Values from a Faker provider (``email``, ``city`` ...), optionally in a locale."""
 
@@ -71,7 +69,7 @@ class FakerRule(_Rule):
         problem = faker_rules.rule_problem(self.provider)
         if problem is not None:
             raise ValueError(problem)
-        if self.locale is not None and not _LOCALE.match(self.locale):
+        if self.locale is not None and not LOCALE.match(self.locale):
             raise ValueError(
                 f"locale {self.locale!r} is not a locale name; write it like en_US or de_DE"
             )
@@ -276,141 +274,32 @@ class DerivedRule(_Rule):
     expression: str
 
 
-class AggregateRule(_Rule):
-    """A parent's sum or count of its children in ``table`` (through the child's foreign key
-    to this table, ``via`` its columns when there are several): ``sum`` of the children's
-    ``column`` (or of an ``expression`` over their columns), or ``count`` of them. The foreign
-    key needs a ``range`` cardinality, whose layout the engine can invert."""
+class MixRule(_Rule):
+    """Listed ``values`` and rows built to match ``like`` patterns, each in its share of the
+    rows; every other row keeps the ``base`` rule (the column's type default when None).
 
-    kind: Literal["aggregate"] = "aggregate"
-    function: Literal["sum", "count"]
-    table: str
-    column: str | None = None
-    expression: str | None = None
-    via: list[str] | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> AggregateRule:
-        if self.function == "sum" and (self.column is None) == (self.expression is None):
-            raise ValueError("an aggregate 'sum' needs one of 'column' or 'expression'")
-        if self.function == "count" and (self.column or self.expression):
-            raise ValueError("an aggregate 'count' counts children; drop 'column'/'expression'")
-        return self
-
-
-CalendarPart = Literal[
-    "date",
-    "key",
-    "year",
-    "quarter",
-    "month",
-    "year_month",
-    "week",
-    "day_of_month",
-    "day_of_year",
-    "day_of_week",
-    "holiday",
-    "holiday_name",
-    "weekend",
-    "workday",
-]
-# How a calendar part is spelled in a text column (numbers are written as digits by default).
-CALENDAR_FORMATS: dict[str, str] = {
-    "MON": "month or weekday abbreviation in capitals (NOV, SUN)",
-    "Mon": "month or weekday abbreviation (Nov, Sun)",
-    "MONTH": "month or weekday name in capitals (NOVEMBER)",
-    "Month": "month or weekday name (November)",
-    "DY2": "two-letter weekday in capitals (SU, MO), as iCalendar writes them",
-    "Q9": "quarter as Q1..Q4",
-    "Y/N": "Y or N for holiday, weekend, workday",
-    "9": "the number as digits",
-}
-
-
-class CalendarRule(_Rule):
-    """A column of a date dimension: the day itself or one part of it.
-
-    Each row's day is the value of the date column ``of`` or, without ``of``, ``start`` plus
-    the row number (one day per row, consecutive and never repeated). ``part`` picks what is
-    shown: the day (``date``), a YYYYMMDD ``key``, ``year``, ``quarter``, ``month``, ISO
-    ``week``, ``day_of_week`` (0 = Sunday; names in text columns), ``holiday`` (US federal
-    holidays), ``weekend`` ... in the column's type; ``format`` spells it in a text column.
+    Written by a workload (``dwsim_nb.workload``) so each literal a query filters on selects a
+    realistic share: ``{"kind": "mix", "values": ["EUROPE"], "shares": [0.2], "base": ...}``.
+    A ``like`` pattern is SQL's (``%`` any text, ``_`` one character); the base value fills
+    the ``%``.
     """
 
-    kind: Literal["calendar"] = "calendar"
-    part: CalendarPart = "date"
-    of: str | None = None
-    start: dt.date | None = None
-    format: str | None = None
+    kind: Literal["mix"] = "mix"
+    values: list[Any] = Field(default_factory=list)
+    shares: list[float] = Field(default_factory=list)
+    like: list[str] = Field(default_factory=list)
+    like_shares: list[float] = Field(default_factory=list)
+    base: Rule | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> CalendarRule:
-        if self.format is not None and self.format not in CALENDAR_FORMATS:
-            raise ValueError(
-                f"calendar format {self.format!r} is not known; use one of "
-                + ", ".join(CALENDAR_FORMATS)
-            )
-        return self
-
-
-# The columns one record fills: a person's names and the addresses built from them, a postal
-# address of one locale, a company and its web domain (engine/generators/records.py).
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "person": ("first_name", "last_name", "name", "email", "username"),
-    "address": (
-        "street",
-        "secondary",
-        "city",
-        "state",
-        "state_abbr",
-        "postcode",
-        "country",
-        "country_code",
-        "phone",
-    ),
-    "company": ("company", "domain", "website", "email"),
-}
-
-
-class RecordRule(_Rule):
-    """One ``field`` of a record shared by the row's columns of the same ``record`` and
-    ``group``: a person's first name, last name and the e-mail built from both."""
-
-    kind: Literal["record"] = "record"
-    record: Literal["person", "address", "company"]
-    field: str
-    group: str = ""
-    locale: str | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> RecordRule:
-        fields = RECORD_FIELDS[self.record]
-        if self.field not in fields:
-            raise ValueError(
-                f"a {self.record} record has no field {self.field!r}; "
-                f"use one of {', '.join(fields)}"
-            )
-        if self.locale is not None and not _LOCALE.match(self.locale):
-            raise ValueError(
-                f"locale {self.locale!r} is not a locale name; write it like en_US or de_DE"
-            )
-        return self
-
-
-class LookupRule(_Rule):
-    """The value ``mapping`` gives for another column's value in the same row (``of``):
-    a category's group from its name, a country's code from the country. A value the
-    mapping lacks gives ``default`` (NULL when left out)."""
-
-    kind: Literal["lookup"] = "lookup"
-    of: str
-    mapping: dict[str, Any]
-    default: Any = None
-
-    @model_validator(mode="after")
-    def _check(self) -> LookupRule:
-        if not self.mapping:
-            raise ValueError("'mapping' is empty; map at least one value of the 'of' column")
+    def _check(self) -> MixRule:
+        if len(self.shares) != len(self.values) or len(self.like_shares) != len(self.like):
+            raise ValueError("give one share per value and one per like pattern")
+        shares = [*self.shares, *self.like_shares]
+        if any(not 0 <= s <= 1 for s in shares) or sum(shares) > 1:
+            raise ValueError("shares must be between 0 and 1 and add up to at most 1")
+        if isinstance(self.base, MixRule):
+            raise ValueError("a mix's base cannot be another mix")
         return self
 
 
@@ -437,12 +326,15 @@ Rule = Annotated[
     | CalendarRule
     | LookupRule
     | RecordRule
+    | MixRule
     | AutoRule,
     Field(discriminator="kind"),
 ]
+MixRule.model_rebuild()
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
     AggregateRule,
+    MixRule,
     ConstantRule,
     SequenceRule,
     ValuesRule,

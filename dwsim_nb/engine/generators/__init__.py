@@ -21,6 +21,7 @@ from dwsim_nb.engine.generators import (
     json_shape,
     keys,
     lookup,
+    mix,
     numeric,
     records,
     strings,
@@ -38,6 +39,7 @@ from dwsim_nb.spec.rules import (
     FakerRule,
     JsonRule,
     LookupRule,
+    MixRule,
     PatternRule,
     RangeRule,
     RecordRule,
@@ -71,6 +73,10 @@ BY_RULE: dict[type, Gen] = {
 def rule_generator(col: Column) -> Gen:
     """The generator of the column's own rule, or of its type when it has none."""
     return BY_RULE.get(type(col.rule)) or default_generator(col)
+
+
+# A mix keeps the rows its entries do not take on its base rule's generator.
+BY_RULE[MixRule] = mix.mixing(rule_generator)
 
 
 def default_generator(col: Column) -> Gen:

@@ -1,0 +1,130 @@
+"""An experiment's workload: its own queries, stored with its spec, and their coverage.
+
+    exp.set_workload("queries/")          # .sql files, a folder, SQL text, or a list of these
+    exp.add_workload("select ... ; select ...")
+    exp.workload                          # [WorkloadQuery(name="q01", sql="select ...")]
+    exp.coverage()                        # query, rows, status per query
+
+Setting or adding queries fits the spec at once (:func:`dwsim_nb.workload.fit_workload`) and
+stores it as a new spec version, so ``show`` lists the rules the workload wrote and the next
+``generate`` uses them; like any spec update it empties the tables until then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dwsim_nb.errors import DwsimError, QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dwsim_nb.spec.models import ExperimentSpec
+    from dwsim_nb.spec.workload import WorkloadQuery
+
+SELECTIVITY = (0.05, 0.30)
+
+
+class WorkloadMixin:
+    """The workload verbs of :class:`dwsim_nb.experiment.Experiment`."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def dialect(self) -> str: ...
+
+        @property
+        def spec(self) -> ExperimentSpec: ...
+
+        def update(self, spec: Any) -> Any: ...
+
+        def query(self, sql: str) -> pd.DataFrame: ...
+
+        def load(self, run_id: int | None = None) -> Any: ...
+
+        def loaded_run(self) -> Any: ...
+
+    @property
+    def workload(self) -> list[WorkloadQuery]:
+        """The stored queries, in order, each with its name and SQL."""
+        return list(self.spec.workload)
+
+    def set_workload(
+        self,
+        source: Any,
+        selectivity: float | tuple[float, float] = SELECTIVITY,
+        encoding: str = "utf-8",
+    ) -> Any:
+        """Replace the workload with ``source`` (SQL text, ``.sql`` file, folder, or a list)
+        and fit the spec to it; ``selectivity``: the share of rows each predicate selects."""
+        from dwsim_nb.workload import read_workload
+
+        return self._fit(read_workload(source, self.dialect, encoding=encoding), selectivity)
+
+    def add_workload(
+        self,
+        source: Any,
+        selectivity: float | tuple[float, float] = SELECTIVITY,
+        encoding: str = "utf-8",
+    ) -> Any:
+        """Add queries to the workload (new names continue after the existing ones) and fit."""
+        from dwsim_nb.workload import read_workload
+
+        old = self.workload
+        new = read_workload(source, self.dialect, taken=[q.name for q in old], encoding=encoding)
+        return self._fit(old + new, selectivity)
+
+    def _fit(self, queries: list[WorkloadQuery], selectivity: Any) -> Any:
+        from dwsim_nb.workload import fit_workload
+
+        spec = self.spec.model_copy(update={"workload": queries})
+        return self.update(fit_workload(spec, selectivity))
+
+    def workload_lines(self) -> list[str]:
+        """The workload in brief for an experiment's display: a count and the first names."""
+        names = [q.name for q in self.spec.workload]
+        if not names:
+            return []
+        more = f", ... {len(names) - 8} more" if len(names) > 8 else ""
+        return [f"  workload: {len(names)} queries ({', '.join(names[:8])}{more})"]
+
+    def coverage(self, run_id: int | None = None) -> pd.DataFrame:
+        """Each workload query's row count on the loaded data (``run_id``: load that run
+        first): a DataFrame of query, rows and status (ok, empty, or error with its first
+        line). Why an empty query finds nothing is not explained yet."""
+        import pandas as pd
+
+        if run_id is not None:
+            loaded = self.loaded_run()
+            if loaded is None or loaded.id != run_id:
+                self.load(run_id)
+        rows: list[dict[str, Any]] = []
+        for q in self.workload:
+            try:
+                frame = self.query(count_sql(q.sql, self.dialect))
+                n = int(frame.iloc[0, 0])
+                rows.append({"query": q.name, "rows": n, "status": "ok" if n else "empty"})
+            except (DwsimError, ValueError, IndexError) as e:
+                first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                rows.append({"query": q.name, "rows": None, "status": f"error: {first}"})
+        return pd.DataFrame(rows, columns=["query", "rows", "status"])
+
+
+def count_sql(sql: str, dialect: str) -> str:
+    """``select count(*) from (<query>) q`` in ``dialect``; the query's own trailing ORDER BY
+    and LIMIT stay, so the count is of the rows the query returns."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
+    from dwsim_nb.dialects import resolve
+
+    read = resolve(dialect).sqlglot or None
+    try:
+        tree = sqlglot.parse_one(sql, read=read)
+    except ParseError as e:
+        raise QueryError(f"cannot read the query: {e}") from None
+    if not isinstance(tree, exp.Query):
+        raise QueryError("not a query (only SELECT statements are counted)")
+    wrapped = exp.select(exp.Count(this=exp.Star())).from_(tree.subquery("dwsim_q"))
+    return wrapped.sql(dialect=read)

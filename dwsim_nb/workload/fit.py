@@ -1,0 +1,253 @@
+"""Fitting: what a workload's predicates need, written into the spec as rules.
+
+    spec = fit_workload(spec)            # spec.workload holds the queries
+
+A pure function of the spec, its workload and the selectivity: the same inputs give the same
+rules. Every rule it writes says so (reason "from the workload: q3"), a rule the user wrote (one
+without a reason) is never changed, and fitting again first takes back the mixes an earlier fit
+wrote, so a workload's literals do not pile up. Range widenings stay (a wider range still covers
+what it covered).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table, parse_spec
+from dwsim_nb.spec.rules import (
+    AutoRule,
+    DatetimeRule,
+    DistributionRule,
+    FakerRule,
+    MixRule,
+    PatternRule,
+    RangeRule,
+    ValuesRule,
+)
+from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
+from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
+from dwsim_nb.workload.findings import Join, Literals, Pattern
+from dwsim_nb.workload.joins import join_predicates
+from dwsim_nb.workload.literals import literal_predicates
+from dwsim_nb.workload.patterns import pattern_predicates
+from dwsim_nb.workload.ranges import range_predicates
+from dwsim_nb.workload.values import cover, typed_value
+
+REASON = "from the workload"
+# The share of rows one predicate selects, from this range (each predicate its own share).
+SELECTIVITY = (0.05, 0.30)
+# The rows all of a column's workload literals take together at most; the rest keep its rule.
+MAX_TOTAL_SHARE = 0.8
+# Rules a mix may keep for its other rows (the others make values a literal cannot join).
+_MIXABLE = (
+    type(None),
+    AutoRule,
+    ValuesRule,
+    FakerRule,
+    PatternRule,
+    RangeRule,
+    DistributionRule,
+    DatetimeRule,
+)
+
+Extractor = Callable[[Query], list[Any]]
+EXTRACTORS: dict[str, Extractor] = {
+    "literals": literal_predicates,
+    "patterns": pattern_predicates,
+    "ranges": range_predicates,
+    "joins": join_predicates,
+}
+
+
+def from_workload(rule: Any) -> bool:
+    return rule is not None and str(getattr(rule, "reason", "") or "").startswith(REASON)
+
+
+def user_rule(rule: Any) -> bool:
+    """A rule the user wrote: any rule but the engine's default that carries no reason."""
+    return rule is not None and not isinstance(rule, AutoRule) and rule.reason is None
+
+
+def unfit(spec: ExperimentSpec) -> ExperimentSpec:
+    """The spec without the mixes an earlier fit wrote (their base rules back in place)."""
+    out = spec.model_copy(deep=True)
+    for t in out.tables:
+        for c in t.columns:
+            if isinstance(c.rule, MixRule) and from_workload(c.rule):
+                c.rule = c.rule.base
+    return out
+
+
+def findings(spec: ExperimentSpec) -> dict[str, list[Any]]:
+    """Every extractor's findings over the spec's workload, in the workload's order."""
+    queries = [q for q in (analyze(spec, w) for w in spec.workload) if q is not None]
+    return {name: [f for q in queries for f in extract(q)] for name, extract in EXTRACTORS.items()}
+
+
+def fit_workload(
+    spec: ExperimentSpec, selectivity: float | tuple[float, float] = SELECTIVITY
+) -> ExperimentSpec:
+    """The spec with the rules its workload's predicates need (see the module's docstring)."""
+    low, high = (selectivity, selectivity) if isinstance(selectivity, float | int) else selectivity
+    if not 0 < low <= high <= 1:
+        raise SpecError(
+            f"selectivity {selectivity!r} is not a share of rows between 0 and 1.",
+            hint="give a share such as 0.1 or a range such as (0.05, 0.3)",
+        )
+    spec = unfit(spec)
+    if not spec.workload:
+        return spec
+    found = findings(spec)
+    spec = _add_joins(spec, found["joins"])
+    for ref, windows in _by_column(found["ranges"]).items():
+        col = _free(spec, ref)
+        if col is not None:
+            rule = cover(col, [p for w in windows for p in w.points], _reason(windows))
+            if rule is not None:
+                col.rule = rule
+    shares = _shares(found["literals"] + found["patterns"], float(low), float(high))
+    for ref, entries in shares.items():
+        col = _free(spec, ref)
+        if col is not None and isinstance(col.rule, _MIXABLE):
+            _mix(col, entries)
+    return parse_spec(spec.to_dict())
+
+
+def _reason(items: list[Any]) -> str:
+    names = list(dict.fromkeys(i.query for i in items))
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return f"{REASON}: {', '.join(names[:3])}{more}"
+
+
+def _by_column(items: list[Any]) -> dict[ColumnRef, list[Any]]:
+    out: dict[ColumnRef, list[Any]] = defaultdict(list)
+    for i in items:
+        out[i.ref].append(i)
+    return out
+
+
+def _free(spec: ExperimentSpec, ref: ColumnRef) -> Column | None:
+    """The column when the workload may change its rule: not a key or foreign key (their
+    values come from the key), not a user's rule, not an expression or sequence."""
+    table = spec.table(ref.table)
+    col = table.column(ref.column)
+    if any(ref.column in fk.columns for fk in table.foreign_keys):
+        return None
+    if any(ref.column in key for key in table.unique_keys()) or user_rule(col.rule):
+        return None
+    return col
+
+
+def _share(item: Any, low: float, high: float) -> float:
+    """One predicate's share of rows: fixed by its query and column, spread over [low, high]."""
+    key = f"{item.query}\x00{item.ref.table}\x00{item.ref.column}".encode()
+    fraction = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
+    return low + (high - low) * fraction
+
+
+def _shares(
+    items: list[Literals | Pattern], low: float, high: float
+) -> dict[ColumnRef, list[tuple[str, Any, float, str]]]:
+    """Per column: (kind, value, share, query) entries, a predicate's share split among its
+    literals, a literal in several predicates taking its largest share."""
+    out: dict[ColumnRef, dict[tuple[str, str], tuple[str, Any, float, str]]] = defaultdict(dict)
+    for item in items:
+        values = item.values if isinstance(item, Literals) else item.patterns
+        kind = "value" if isinstance(item, Literals) else "like"
+        each = _share(item, low, high) / len(values)
+        for v in values:
+            key = (kind, repr(v))
+            old = out[item.ref].get(key)
+            if old is None or old[2] < each:
+                out[item.ref][key] = (kind, v, each, old[3] if old else item.query)
+    result = {}
+    for ref, entries in out.items():
+        listed = list(entries.values())
+        total = sum(e[2] for e in listed)
+        scale = min(1.0, MAX_TOTAL_SHARE / total) if total else 1.0
+        result[ref] = [(k, v, round(s * scale, 6), q) for k, v, s, q in listed]
+    return result
+
+
+def _mix(col: Column, entries: list[tuple[str, Any, float, str]]) -> None:
+    # A CHECK's list of values is the table's: only literals inside it may be written.
+    allowed = (
+        [repr(v) for v in col.rule.values]
+        if isinstance(col.rule, ValuesRule) and str(col.rule.reason).startswith("CHECK")
+        else None
+    )
+    values: list[Any] = []
+    shares: list[float] = []
+    likes: list[str] = []
+    like_shares: list[float] = []
+    queries: list[str] = []
+    for kind, value, share, query in entries:
+        if kind == "like":
+            if col.data_type in STRING_TYPES and allowed is None:
+                likes.append(str(value))
+                like_shares.append(share)
+                queries.append(query)
+            continue
+        typed = typed_value(col, value)
+        if allowed is not None and repr(typed) not in allowed:
+            continue
+        if typed is not None and repr(typed) not in map(repr, values):
+            values.append(typed)
+            shares.append(share)
+            queries.append(query)
+    if not values and not likes:
+        return
+    names = list(dict.fromkeys(queries))
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    col.rule = MixRule(
+        values=values,
+        shares=shares,
+        like=likes,
+        like_shares=like_shares,
+        base=col.rule,
+        reason=f"{REASON}: {', '.join(names[:3])}{more}",
+    )
+
+
+def _add_joins(spec: ExperimentSpec, joins: list[Join]) -> ExperimentSpec:
+    """Foreign keys for joins no key declares, each kept only if the spec stays valid."""
+    for j in joins:
+        child, parent = spec.table(j.child.table), spec.table(j.parent.table)
+        if not _joinable(child, parent, j):
+            continue
+        trial = spec.model_copy(deep=True)
+        t, p = trial.table(child.name), trial.table(parent.name)
+        if [j.parent.column] not in p.unique_keys():
+            p.column(j.parent.column).is_unique = True
+        t.foreign_keys.append(
+            ForeignKey(
+                columns=[j.child.column],
+                references_table=p.name,
+                references_columns=[j.parent.column],
+                nullable=not t.column(j.child.column).required,
+            )
+        )
+        trial.notes.append(
+            f"suggested foreign key {child.name}({j.child.column}) -> "
+            f"{parent.name}({j.parent.column}), {REASON}: {j.query}"
+        )
+        try:
+            spec = parse_spec(trial.to_dict())
+        except SpecError:
+            continue
+    return spec
+
+
+def _joinable(child: Table, parent: Table, j: Join) -> bool:
+    c, p = child.column(j.child.column), parent.column(j.parent.column)
+    if any(j.child.column in fk.columns for fk in child.foreign_keys):
+        return False
+    if [j.child.column] == list(child.primary_key) or user_rule(c.rule):
+        return False
+    if c.data_type in NUMERIC_TYPES and p.data_type in NUMERIC_TYPES:
+        return True
+    return c.data_type == p.data_type
