@@ -269,3 +269,20 @@ def test_fingerprints_are_those_of_the_flat_format() -> None:
 def test_empty_rule_values_survive_a_round_trip(rule: dict) -> None:
     spec = parse_spec(_one({"name": "x", "data_type": "JSON", "rule": rule}))
     assert parse_spec(spec.to_json()) == spec
+
+
+def test_flat_values_over_an_inferred_weighted_rule_replace_its_weights() -> None:
+    """Editing a written-out spec (col["values"] = [...]) over an inferred weighted rule: the
+    old weights belonged to the old values and go with them."""
+    from dwsim_nb.spec.models import Column
+
+    inferred = {"kind": "values", "values": ["Y", "N"], "weights": [0.7, 0.3], "reason": "x"}
+    col = Column.model_validate(
+        {"name": "f", "data_type": "CHAR(1)", "rule": inferred, "values": ["R", "A", "N"]}
+    )
+    assert col.rule.values == ["R", "A", "N"] and col.rule.weights is None
+    both = Column.model_validate(
+        {"name": "f", "data_type": "CHAR(1)", "rule": inferred, "values": ["R", "A"],
+         "weights": [1, 3]}
+    )
+    assert both.rule.weights == [1, 3]

@@ -104,6 +104,11 @@ def _flat_problem(name: str, flat: dict[str, Any]) -> str | None:
     return None
 
 
+# A flat field given over a rule's own spelling, and the field that described the old value and
+# goes with it.
+_REPLACED_WITH = {"values": "weights"}
+
+
 def rule_from_flat(data: dict[str, Any], data_type: str | None) -> dict[str, Any]:
     """A column dict with its flat rule fields replaced by one ``rule`` dict.
 
@@ -134,7 +139,12 @@ def rule_from_flat(data: dict[str, Any], data_type: str | None) -> dict[str, Any
                 f"column '{name}' has both 'rule' and flat rule fields ({', '.join(flat)}); "
                 "keep one of them"
             )
-        flat = {**{k: v for k, v in spelled.items() if v is not None}, **flat}
+        kept = {k: v for k, v in spelled.items() if v is not None}
+        # New values replace the old ones with their weights: the old weights belong to them.
+        for given, belonging in _REPLACED_WITH.items():
+            if given in flat and belonging not in flat:
+                kept.pop(belonging, None)
+        flat = {**kept, **flat}
     problem = _flat_problem(name, flat)
     if problem is not None:
         raise ValueError(problem)
