@@ -48,6 +48,9 @@ _PRICE = re.compile(
     r"unit_?price|unit_?cost|price_?per|list_?price|retail_?price|sale_?price|(^|_)price$|^price$"
 )
 _PAID = re.compile(r"paid")
+# A price said to be per unit; beside one, a plain ``price`` is the line's total.
+_UNIT_PRICE = re.compile(r"unit_?(price|cost)|price_?per|per_?(unit|item|ticket)|(^|_)each($|_)")
+_PLAIN_PRICE = re.compile(r"^(line_?)?(price|amount)$")
 # A parent column counting its children: num_items, item_count, n_lines, lines ...
 _COUNT = re.compile(
     r"^(num|n|no|number_of|count|cnt|total)_?(?P<a>[a-z]+?)s?$|"
@@ -139,8 +142,14 @@ def _roles(table: Table) -> dict[str, list[Column]]:
             roles["qty"].append(col)
         elif _TOTAL.search(name):
             roles["total"].append(col)
-        elif _PRICE.search(name):
+        elif _PRICE.search(name) or _UNIT_PRICE.search(name):
             roles["price"].append(col)
+    units = [c for c in roles["price"] if _UNIT_PRICE.search(_norm(c.name))]
+    plain = [c for c in roles["price"] if _PLAIN_PRICE.match(_norm(c.name))]
+    if units and plain:
+        # quantity, unit_price, price: the price is quantity * unit_price (Tasty Bytes' lines).
+        roles["price"] = [*units, *[c for c in roles["price"] if c not in units + plain]]
+        roles["total"] = [*roles["total"], *plain]
     return roles
 
 

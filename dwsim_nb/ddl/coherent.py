@@ -13,7 +13,41 @@ from typing import Any
 
 from dwsim_nb.ddl.groups import record_groups
 from dwsim_nb.ddl.time_order import adult_births, time_order
-from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.models import ExperimentSpec, Table
+from dwsim_nb.spec.rules import SequenceRule, UuidRule
+
+_MOMENTS = ("DATE", "TIMESTAMP", "TIMESTAMPTZ")
+
+
+def free_key_columns(table: Table) -> set[str]:
+    """Date and timestamp members of a composite primary key that another member makes unique
+    on its own (a sequence, an identity, UNIQUE, a UUID): ``PRIMARY KEY (payment_date,
+    payment_id)`` is unique by the id, so the date is an event like any other (pg_dump puts the
+    partition column in the key) and may take the name's range and follow its parent's event."""
+    key = table.primary_key
+    if len(key) < 2:
+        return set()
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+
+    def unique_alone(name: str) -> bool:
+        col = table.column(name)
+        return (
+            col.is_unique
+            or col.data_type == "UUID"
+            or (name not in fk_columns and isinstance(col.rule, SequenceRule | UuidRule))
+        )
+
+    if not any(unique_alone(c) for c in key if table.has_column(c)):
+        return set()
+    return {
+        c
+        for c in key
+        if table.has_column(c)
+        and c not in fk_columns
+        and not table.column(c).is_unique
+        and table.column(c).data_type in _MOMENTS
+        and not unique_alone(c)
+    }
 
 
 def _norm(name: str) -> str:
@@ -27,7 +61,8 @@ def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, o
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         for c_data in t_data["columns"]:
             columns[(table.name, c_data["name"])] = c_data
-        keys.update((table.name, c) for c in table.primary_key)
+        free = free_key_columns(table)
+        keys.update((table.name, c) for c in table.primary_key if c not in free)
         keys.update((table.name, c) for fk in table.foreign_keys for c in fk.columns)
 
     def usable(table: str, column: str) -> bool:

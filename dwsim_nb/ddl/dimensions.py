@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from dwsim_nb.ddl.calendar import calendar_rules
-from dwsim_nb.ddl.lookups import lookup_rules, singular
+from dwsim_nb.ddl.domains import Domain
+from dwsim_nb.ddl.hierarchy_fk import hierarchy_keys
+from dwsim_nb.ddl.lookups import domain_of, lookup_rules, singular
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.rules import ValuesRule
 
@@ -21,9 +23,14 @@ def apply_dimension_rules(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
     whose tables are read for what the DDL said); True if anything changed."""
     names = [singular(t.name) for t in spec.tables]
     changed = False
+    lookups: dict[str, tuple[Domain, dict[str, Any]]] = {}
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         others = [n for n in names if n != singular(table.name)]
-        rules = {**calendar_rules(table), **lookup_rules(table, others)}
+        found = lookup_rules(table, others)
+        domain = domain_of(table, others)
+        if found and domain is not None:
+            lookups[table.name] = (domain, dict(found))
+        rules = {**calendar_rules(table), **found}
         for c_data in t_data["columns"]:
             rule = rules.get(c_data["name"])
             if rule is None:
@@ -39,6 +46,7 @@ def apply_dimension_rules(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                 )
     if changed:
         _fit_bridges(spec, data)
+        changed = hierarchy_keys(spec, data, lookups) or changed
     return changed
 
 

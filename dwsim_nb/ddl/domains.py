@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dwsim_nb.ddl.countries import COUNTRIES
+
 
 @dataclass(frozen=True)
 class Attribute:
@@ -132,58 +134,21 @@ LANGUAGES = [
     ("Hebrew", "he"),
     ("Thai", "th"),
     ("Vietnamese", "vi"),
-]
-# (name, ISO 3166 alpha-2, alpha-3, continent)
-COUNTRIES = [
-    ("United States", "US", "USA", "North America"),
-    ("Canada", "CA", "CAN", "North America"),
-    ("Mexico", "MX", "MEX", "North America"),
-    ("Brazil", "BR", "BRA", "South America"),
-    ("Argentina", "AR", "ARG", "South America"),
-    ("Chile", "CL", "CHL", "South America"),
-    ("Colombia", "CO", "COL", "South America"),
-    ("Peru", "PE", "PER", "South America"),
-    ("United Kingdom", "GB", "GBR", "Europe"),
-    ("Ireland", "IE", "IRL", "Europe"),
-    ("France", "FR", "FRA", "Europe"),
-    ("Germany", "DE", "DEU", "Europe"),
-    ("Italy", "IT", "ITA", "Europe"),
-    ("Spain", "ES", "ESP", "Europe"),
-    ("Portugal", "PT", "PRT", "Europe"),
-    ("Netherlands", "NL", "NLD", "Europe"),
-    ("Belgium", "BE", "BEL", "Europe"),
-    ("Switzerland", "CH", "CHE", "Europe"),
-    ("Austria", "AT", "AUT", "Europe"),
-    ("Sweden", "SE", "SWE", "Europe"),
-    ("Norway", "NO", "NOR", "Europe"),
-    ("Denmark", "DK", "DNK", "Europe"),
-    ("Finland", "FI", "FIN", "Europe"),
-    ("Poland", "PL", "POL", "Europe"),
-    ("Greece", "GR", "GRC", "Europe"),
-    ("Russia", "RU", "RUS", "Europe"),
-    ("Turkey", "TR", "TUR", "Asia"),
-    ("Egypt", "EG", "EGY", "Africa"),
-    ("Nigeria", "NG", "NGA", "Africa"),
-    ("Kenya", "KE", "KEN", "Africa"),
-    ("South Africa", "ZA", "ZAF", "Africa"),
-    ("Morocco", "MA", "MAR", "Africa"),
-    ("Ethiopia", "ET", "ETH", "Africa"),
-    ("Saudi Arabia", "SA", "SAU", "Asia"),
-    ("United Arab Emirates", "AE", "ARE", "Asia"),
-    ("Israel", "IL", "ISR", "Asia"),
-    ("India", "IN", "IND", "Asia"),
-    ("Pakistan", "PK", "PAK", "Asia"),
-    ("China", "CN", "CHN", "Asia"),
-    ("Japan", "JP", "JPN", "Asia"),
-    ("South Korea", "KR", "KOR", "Asia"),
-    ("Indonesia", "ID", "IDN", "Asia"),
-    ("Philippines", "PH", "PHL", "Asia"),
-    ("Vietnam", "VN", "VNM", "Asia"),
-    ("Thailand", "TH", "THA", "Asia"),
-    ("Malaysia", "MY", "MYS", "Asia"),
-    ("Singapore", "SG", "SGP", "Asia"),
-    ("Australia", "AU", "AUS", "Oceania"),
-    ("New Zealand", "NZ", "NZL", "Oceania"),
+    ("Czech", "cs"),
+    ("Danish", "da"),
+    ("Finnish", "fi"),
+    ("Norwegian", "no"),
+    ("Hungarian", "hu"),
+    ("Romanian", "ro"),
+    ("Ukrainian", "uk"),
+    ("Indonesian", "id"),
+    ("Malay", "ms"),
+    ("Bengali", "bn"),
+    ("Persian", "fa"),
+    ("Swahili", "sw"),
+    ("Tagalog", "tl"),
+    ("Urdu", "ur"),
+    ("Tamil", "ta"),
 ]
 # TPC-style nations and the five regions they fall in.
 _NATIONS = [
@@ -214,6 +179,8 @@ _NATIONS = [
     ("United States", "America"),
 ]
 REGIONS = ("Africa", "America", "Asia", "Europe", "Middle East")
+# The continents of the country list (its fourth column), for a continent lookup table.
+CONTINENTS = ("Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America")
 _CURRENCIES = [
     ("US Dollar", "USD", "$"),
     ("Euro", "EUR", "€"),
@@ -233,6 +200,30 @@ _CURRENCIES = [
     ("Hong Kong Dollar", "HKD", "$"),
     ("New Zealand Dollar", "NZD", "$"),
     ("South African Rand", "ZAR", "R"),
+    ("Danish Krone", "DKK", "kr"),
+    ("Polish Zloty", "PLN", "zł"),
+    ("Czech Koruna", "CZK", "Kč"),
+    ("Hungarian Forint", "HUF", "Ft"),
+    ("Turkish Lira", "TRY", "₺"),
+    ("Russian Ruble", "RUB", "₽"),
+    ("Israeli New Shekel", "ILS", "₪"),
+    ("UAE Dirham", "AED", "Dh"),
+    ("Saudi Riyal", "SAR", "SR"),
+    ("Thai Baht", "THB", "฿"),
+    ("Indonesian Rupiah", "IDR", "Rp"),
+    ("Malaysian Ringgit", "MYR", "RM"),
+    ("Philippine Peso", "PHP", "₱"),
+    ("Vietnamese Dong", "VND", "₫"),
+    ("Taiwan Dollar", "TWD", "NT$"),
+    ("Chilean Peso", "CLP", "$"),
+    ("Colombian Peso", "COP", "$"),
+    ("Argentine Peso", "ARS", "$"),
+    ("Peruvian Sol", "PEN", "S/"),
+    ("Egyptian Pound", "EGP", "£"),
+    ("Nigerian Naira", "NGN", "₦"),
+    ("Kenyan Shilling", "KES", "KSh"),
+    ("Pakistani Rupee", "PKR", "₨"),
+    ("Moroccan Dirham", "MAD", "DH"),
 ]
 _CODE = r"(.*_)?(code|abbr|abbrev|iso)"
 _ALPHA2 = r"(.*_)?(iso_?2|alpha_?2|code_?2|iso_?code_?2)|(.*_)?(code|iso|iso_code|abbr)"
@@ -277,6 +268,7 @@ DOMAINS: tuple[Domain, ...] = (
         attributes=(Attribute(r"region(_name)?|continent", _col(_NATIONS, 1)),),
     ),
     Domain("region", r"region", REGIONS),
+    Domain("continent", r"continent", CONTINENTS),
     Domain(
         "currency",
         r"currenc(y|ie)",

@@ -257,6 +257,8 @@ def default_rule(
         rest = (1 - DEFAULT_SHARE) / (len(values) - 1)
         weights = [DEFAULT_SHARE if v == value else rest for v in values]
         return {**rule, "values": values, "weights": weights, "reason": reason}
+    if from_check and rule is not None and kind in ("range", "distribution"):
+        return _default_within(value, data_type, rule, reason)
     if from_check or kind not in ("auto", "range", "distribution", "boolean"):
         return None  # a CHECK, a key, a sequence or a name-given kind (dates, Faker) says more
     if data_type == "BOOLEAN" and isinstance(value, bool):
@@ -297,4 +299,23 @@ def _number_default(value: float, fields: dict[str, Any], reason: str) -> dict[s
         "values": [value, *picked],
         "weights": [DEFAULT_SHARE, *([rest] * len(picked))],
         "reason": f"{reason}; the other {round((1 - DEFAULT_SHARE) * 100)}% of rows {spread}",
+    }
+
+
+def _default_within(
+    value: Any, data_type: str | None, rule: dict[str, Any], reason: str
+) -> dict[str, Any] | None:
+    """A CHECK range and a DEFAULT inside it: the default in most rows, the rest drawn from the
+    range (``DEFAULT 3 CHECK (d BETWEEN 1 AND 14)``: 3 in 70% of rows, 1..14 in the others)."""
+    if data_type not in _NUMERIC or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    low, high = rule.get("min"), rule.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        return None  # a default the CHECK rejects is never stored: the range says more
+    return {
+        "kind": "mix",
+        "values": [value],
+        "shares": [DEFAULT_SHARE],
+        "base": rule,
+        "reason": f"{rule.get('reason')}; {reason}",
     }

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from dwsim_nb.ddl.arithmetic import infer_arithmetic
-from dwsim_nb.ddl.coherent import coherent_rows
+from dwsim_nb.ddl.coherent import coherent_rows, free_key_columns
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.dimensions import apply_dimension_rules
 from dwsim_nb.ddl.domains import COUNTRIES
@@ -287,7 +287,7 @@ def infer_rule(col: Column) -> Rule | None:
 
 
 def _key_columns(table: Table) -> set[str]:
-    keys = set(table.primary_key)
+    keys = set(table.primary_key) - free_key_columns(table)
     for fk in table.foreign_keys:
         keys.update(fk.columns)
     return keys

@@ -67,6 +67,11 @@ _WITHIN: dict[str, float] = {
 # children (an event starts after its tickets are listed), an end or update after them.
 _PARENT_EVENTS = ("create", "order", "bill", "ship", "deliver", "return", "pay", "close")
 _ADULT_YEARS = 18
+# A time of day that another follows starts early enough to leave room the same day; the later
+# one comes within 12 hours of it, clamped to the end of the day.
+_DAY_FIRST = dt.time(5, 0)
+_DAY_LAST = dt.time(20, 0)
+_TIME_WITHIN = 0.5
 
 
 def kind_of(name: str) -> str | None:
@@ -110,7 +115,15 @@ def time_order(
     out: dict[tuple[str, str], dict[str, Any]] = {}
     deps: dict[str, str] = {}  # "table.column" -> the "table.column" it follows
 
-    def follow(table: str, col: str, ref: str, target: str, within: float | None, why: str) -> None:
+    def follow(
+        table: str,
+        col: str,
+        ref: str,
+        target: str,
+        within: float | None,
+        why: str,
+        strict: bool = False,
+    ) -> None:
         if _reaches(deps, target, f"{table}.{col}"):
             return  # a circle through foreign keys: leave this one unordered
         deps[f"{table}.{col}"] = target
@@ -118,6 +131,8 @@ def time_order(
         if rule.get("kind") != "datetime":
             rule = {"kind": "datetime"}
         rule.update(after=ref, within=within)
+        if strict:
+            rule["strict"] = True
         earlier = f"{rule['reason']}; " if rule.get("reason") else ""
         gap = f" within {within:g} days" if within else ""
         rule["reason"] = f"{earlier}name: after {ref}{gap} ({why})"
@@ -128,9 +143,11 @@ def time_order(
     for table in spec.tables:
         dates = _dates(table, norm)
         events = [(c, k) for c, k in dates if k is not None and k != "birth"]
-        order = [k for k, _ in _KINDS]
+        # The parent's first event in time (a rental's rental_date, not its return_date, which
+        # may be null): _PARENT_EVENTS runs in the order events happen.
         mine = sorted(
-            (e for e in events if e[1] in _PARENT_EVENTS), key=lambda e: order.index(str(e[1]))
+            (e for e in events if e[1] in _PARENT_EVENTS),
+            key=lambda e: _PARENT_EVENTS.index(str(e[1])),
         )
         if mine:
             first_event[table.name] = (mine[0][0], str(mine[0][1]))
@@ -146,6 +163,17 @@ def time_order(
                 kind is not None or len([d for d in dates if d[1] != "birth"]) == 1
             ):
                 roots[table.name].append((col, kind))
+        for col, ref in _clock_order(table, norm, usable):
+            why = f"{kind_of(norm(col))} follows, the same day"
+            follow(table.name, col, ref, f"{table.name}.{ref}", _TIME_WITHIN, why, strict=True)
+            if (table.name, ref) not in out and usable(table.name, ref):
+                out[(table.name, ref)] = {
+                    "kind": "datetime",
+                    "start": _DAY_FIRST,
+                    "end": _DAY_LAST,
+                    "reason": f"name: a time of day from {_DAY_FIRST:%H:%M} to {_DAY_LAST:%H:%M}, "
+                    f"leaving room for {col} after it",
+                }
     for table in spec.tables:
         parent = _parent_event(spec, table, first_event)
         if parent is None:
@@ -155,6 +183,21 @@ def time_order(
             within = _WITHIN.get(str(kind)) if kind is not None else None
             ref = f"{ptable}.{pcol}"
             follow(table.name, col, ref, ref, within, f"through the foreign key, after its {pkind}")
+    return out
+
+
+def _clock_order(
+    table: Table, norm: Callable[[str], str], usable: Callable[[str, str], bool]
+) -> list[tuple[str, str]]:
+    """(column, the column it follows) among the table's TIME columns: times of day follow
+    only each other (a shift ends after it starts), never a date or a parent's event."""
+    times = [(c.name, kind_of(norm(c.name))) for c in table.columns if c.data_type == "TIME"]
+    events = [(c, k) for c, k in times if k is not None]
+    out = []
+    for col, kind in events:
+        ref = _within_row(events, col, kind)
+        if ref is not None and usable(table.name, col):
+            out.append((col, ref))
     return out
 
 

@@ -27,13 +27,19 @@ class Cardinality(_Model):
     gets a child. ``clustered`` (range only): children follow their parents' order (as line
     items follow their orders) instead of being scattered over the parents, so the children of
     a block of parents are a few blocks of children; aggregate rules read them back that way.
+    ``match``: the parent row whose ``parent_column`` holds ``mapping[<the child's column>]``
+    (a nation's region row is the region that contains it); uniform where there is none.
     """
 
-    kind: Literal["uniform", "zipf", "range", "at_least_one"] = "uniform"
+    kind: Literal["uniform", "zipf", "range", "at_least_one", "match"] = "uniform"
     s: float = 1.2
     min: int | None = None
     max: int | None = None
     clustered: bool = False
+    column: str | None = None
+    parent_column: str | None = None
+    mapping: dict[str, str] | None = None
+    reason: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Cardinality:
@@ -45,6 +51,11 @@ class Cardinality(_Model):
                 raise ValueError("range cardinality needs both 'min' and 'max' children per parent")
             if self.min < 0 or self.max < self.min:
                 raise ValueError("range cardinality needs 0 <= min <= max")
+        if self.kind == "match" and not (self.column and self.parent_column and self.mapping):
+            raise ValueError(
+                "match cardinality needs 'column' (of the child), 'parent_column' and 'mapping' "
+                "(child value -> parent value)"
+            )
         return self
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from dwsim_nb.spec.models import Column, ExperimentSpec
+from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 
 # The first words of a reason and the kind of source they name, most specific first. A reason
 # that starts with none of these came from the column's name or type ("name").
@@ -68,6 +68,8 @@ SOURCE_ORDER: tuple[str, ...] = (
 def source_kind(reason: str) -> str:
     """The kind of source a reason names (``CHECK``, ``DEFAULT`` ... else ``name``)."""
     low = reason.strip().lower()
+    if "name: after " in low and not low.startswith(("check", "default", "comment")):
+        return "time order"  # "timestamp in 2023-2025; name: after rental_date (return follows)"
     for prefix, kind in _SOURCE_PREFIXES:
         if low.startswith(prefix):
             return kind
@@ -92,7 +94,7 @@ def inferred_rules(spec: ExperimentSpec) -> list[InferredRule]:
     rows: list[tuple[int, int, int, InferredRule]] = []
     for ti, table in enumerate(spec.tables):
         for ci, col in enumerate(table.columns):
-            reason = _reason(col)
+            reason = _reason(col) or _key_reason(table, col.name)
             if reason is None:
                 continue
             kind = source_kind(reason)
@@ -118,3 +120,12 @@ def _reason(col: Column) -> str | None:
     rule = col.rule
     reason = getattr(rule, "reason", None) if rule is not None else None
     return reason.strip() if isinstance(reason, str) and reason.strip() else None
+
+
+def _key_reason(table: Table, column: str) -> str | None:
+    """A foreign key column's inferred cardinality (a hierarchy ``match``) and its reason."""
+    for fk in table.foreign_keys:
+        card = fk.cardinality
+        if card is not None and card.reason and column in fk.columns:
+            return card.reason.strip() or None
+    return None

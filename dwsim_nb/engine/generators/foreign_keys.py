@@ -11,7 +11,8 @@ Cardinality rules, all pure functions of the child row index:
   parents trade a random number of children so counts vary inside [min, max], and the totals
   are exact by construction;
 - ``at_least_one``: the first P children (after a permutation of child rows) cover every parent
-  once; the rest pick uniformly.
+  once; the rest pick uniformly;
+- ``match``: the parent row holding the value the child's column maps to (:mod:`.match`).
 A foreign key whose columns are also unique in the child (one-to-one) uses a permutation; keys
 that together form a unique key of the child (bridge tables) are laid out jointly (``bridge``).
 """
@@ -27,6 +28,7 @@ import pyarrow.compute as pc
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.bridge import bridge_rows
 from dwsim_nb.engine.generators.cardinality import range_layout, range_rows, zipf_rows
+from dwsim_nb.engine.generators.match import match_rows
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Cardinality, Column, ForeignKey, Table
 
@@ -65,6 +67,8 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
         picked = range_rows(key, rows, n, parents, card.min, card.max, card.clustered)
     elif card.kind == "at_least_one":
         picked = at_least_one_rows(key, rows, n, parents)
+    elif card.kind == "match":
+        picked = match_rows(trt, fk_index, key, rows, parents)
     else:
         picked = seeds.below(seeds.derive_key(key, "uniform"), rows, parents)
     rate = fk_null_rate(trt.table, fk)

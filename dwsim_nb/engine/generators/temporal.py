@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
@@ -100,13 +101,16 @@ def _as_storage(arr: pa.Array, target: Column) -> tuple[np.ndarray, np.ndarray]:
         raw = arr.view(pa.int32()).fill_null(0).to_numpy().astype(np.int64)
         if target.data_type != "DATE":
             raw = raw * _DAY_US
-    elif pa.types.is_timestamp(typ):
+    elif pa.types.is_time(typ) and target.data_type == "TIME":
+        raw = pc.cast(arr, pa.time64("us")).view(pa.int64()).fill_null(0).to_numpy()
+    elif pa.types.is_timestamp(typ) and target.data_type != "TIME":
         raw = arr.view(pa.int64()).fill_null(0).to_numpy()
         if target.data_type == "DATE":
             raw = raw // _DAY_US
     else:
         raise GenerationError(
-            f"column '{target.name}': 'after' must name a DATE or TIMESTAMP column, not {typ}"
+            f"column '{target.name}': 'after' must name a DATE or TIMESTAMP column (a TIME "
+            f"column for a TIME), not {typ}"
         )
     return raw, valid
 
@@ -125,7 +129,8 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     step = unit(col)
     lo, hi = bounds(col)
     per_day = 1 if step == 1 else 86_400
-    if date_range(col.rule)[1] is not None:
+    if date_range(col.rule)[1] is not None or col.data_type == "TIME":
+        # A time of day stays within its day (or the column's end): never past midnight.
         gap = np.maximum(hi - base, 0) // step
     else:
         gap = np.full(len(base), DEFAULT_AFTER_DAYS * per_day)
@@ -135,6 +140,8 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
     offsets = first + (ctx.uniform(rows, "after") * np.maximum(gap + 1 - first, 1)).astype(np.int64)
     out = base + offsets * step
+    if col.data_type == "TIME":
+        out = np.minimum(out, hi)
     if not valid.all():
         # No reference (a null parent key): fall back to the column's own range.
         span = max(0, (hi - lo) // step) + 1
