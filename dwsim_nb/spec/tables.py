@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
 from dwsim_nb.spec.array_columns import array_fields, check_array_column
+from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
 from dwsim_nb.spec.rules import MAX_VECTOR_ITEMS, DatetimeRule, RecordRule, Rule, check_finite
 from dwsim_nb.spec.types import LOGICAL_TYPES, STRING_TYPES, TEMPORAL_TYPES, parse_type
 

@@ -70,7 +70,5 @@ def lists_as_text(batch: pa.RecordBatch, style: str) -> pa.RecordBatch:
 
     if not any(is_list(f.type) for f in batch.schema):
         return batch
-    arrays = [
-        array_text(col, style) if is_list(col.type) else col for col in batch.columns
-    ]
+    arrays = [array_text(col, style) if is_list(col.type) else col for col in batch.columns]
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)

@@ -232,7 +232,8 @@ class RedshiftEmulator(RedshiftWarehouse):
                 ):
                     for batch in iter_batches(uri, config=cfg):
                         batch = _by_name_or_position(batch, names)
-                        cp.write(csv_bytes(prepare_batch(batch, names, hex_binary=True, lists="json")))
+                        ready = prepare_batch(batch, names, hex_binary=True, lists="json")
+                        cp.write(csv_bytes(ready))
                         loaded += batch.num_rows
                 conn.commit()
             except psycopg.Error as exc:

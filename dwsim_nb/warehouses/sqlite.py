@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import QueryError, WarehouseError
 from dwsim_nb.spec.validate import FILE_NAME_BYTES
+from dwsim_nb.warehouses.array_text import array_text, is_list
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
 from dwsim_nb.warehouses.names import file_safe, physical_name
-from dwsim_nb.warehouses.array_text import array_text, is_list
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
 

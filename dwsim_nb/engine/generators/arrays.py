@@ -93,9 +93,9 @@ def _elements(
         return pa.array(low + ctx.below(ids, high - low + 1, "int"), typ)
     if element_type in ("FLOAT", "DOUBLE"):
         vector = col.array_size is not None
-        low = rule.min if rule.min is not None else (-1.0 if vector else 0.0)
-        high = rule.max if rule.max is not None else (1.0 if vector else 100.0)
-        values = low + ctx.uniform(ids, "float") * (high - low)
+        lo = rule.min if rule.min is not None else (-1.0 if vector else 0.0)
+        hi = rule.max if rule.max is not None else (1.0 if vector else 100.0)
+        values = lo + ctx.uniform(ids, "float") * (hi - lo)
         return pa.array(values if vector else np.round(values, 2), typ)
     if element_type == "BOOLEAN":
         return pa.array(ctx.uniform(ids, "bool") < 0.5)
@@ -143,7 +143,8 @@ def gen_array(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     if total > _INT32_MAX:
         raise GenerationError(
             f"column '{col.name}': one block holds {total:,} array elements, more than a list "
-            "column holds", hint="lower max_items or the vector's dimension"
+            "column holds",
+            hint="lower max_items or the vector's dimension",
         )
     owner = np.repeat(np.arange(len(rows)), counts)
     pos = np.arange(total, dtype=np.int64) - offsets[:-1][owner]
