@@ -84,6 +84,10 @@ class Dialect:
     max_length: int | None = None
     # Text may hold the NUL character (U+0000); PostgreSQL's text and JSONB types cannot.
     stores_nul: bool = True
+    # Arrays with an element type are declared ``ELEMENT[]`` (``ELEMENT[N]`` for a vector when
+    # ``fixed_arrays``); elsewhere they are the dialect's ARRAY type (JSON, SUPER, ARRAY).
+    native_arrays: bool = False
+    fixed_arrays: bool = False
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -122,6 +126,22 @@ class Dialect:
             # Built without a dialect: DuckDB's parser drops the length, its printer keeps it.
             return exp.DataType.build(f"{logical}({n})")
         return exp.DataType.build(self.types[logical], dialect=self.sqlglot)
+
+
+    def array_type(self, element: str, size: int | None = None) -> exp.DataType:
+        """The sqlglot type of an array of ``element`` (a logical type), ``size`` long if fixed.
+
+        A FLOAT element is 4-byte (a vector's component); CHAR elements are unbounded text
+        (PostgreSQL's bare CHAR is one character).
+        """
+        from sqlglot import exp
+
+        if not self.native_arrays:
+            return self.column_type("ARRAY")
+        spelled = {"FLOAT": "REAL", "CHAR": self.types["VARCHAR"]}.get(element)
+        inner = spelled or self.types[element]
+        dims = str(size) if size and self.fixed_arrays else ""
+        return exp.DataType.build(f"{inner}[{dims}]", dialect=self.sqlglot)
 
 
 _SQLITE_STORAGE = {
@@ -186,6 +206,7 @@ DIALECTS: tuple[Dialect, ...] = (
         types=_types(decimal="NUMERIC", binary="BYTEA", **dict.fromkeys(_SEMI, "JSONB")),
         max_decimal_precision=76,
         stores_nul=False,
+        native_arrays=True,
     ),
     # DuckDB and SQLite keep names as written and match them without regard to case.
     Dialect(
@@ -195,6 +216,8 @@ DIALECTS: tuple[Dialect, ...] = (
         folding="none",
         null_ordering="nulls_are_last",
         types=_types(float="DOUBLE", double="DOUBLE"),
+        native_arrays=True,
+        fixed_arrays=True,
     ),
     Dialect(
         "ansi",

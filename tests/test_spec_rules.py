@@ -236,7 +236,7 @@ def test_docs_schema_is_current() -> None:
 
 _TYPE_FOR = {"range": "INT", "sequence": "INT", "distribution": "DOUBLE", "datetime": "TIMESTAMP"}
 _TYPE_FOR |= {"boolean": "BOOLEAN", "uuid": "UUID", "json": "JSON", "derived": "INT"}
-_TYPE_FOR |= {"aggregate": "DECIMAL"}
+_TYPE_FOR |= {"aggregate": "DECIMAL", "array": "TEXT[]"}
 
 
 def test_readme_rule_examples_load() -> None:

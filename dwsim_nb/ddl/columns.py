@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlglot.tokens import TokenType
 
-from dwsim_nb.ddl.arrays import array_rule
+from dwsim_nb.ddl.arrays import array_fields, enum_array_fields
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
 from dwsim_nb.ddl.hints import check_rule, merge_ranges
 from dwsim_nb.ddl.orders import order_pairs
@@ -346,6 +346,10 @@ def read_column(
 
 def _apply_type(col: RawColumn, tt: TypeText, table: RawTable, script: Script) -> None:
     key = tt.words[-1].lower() if len(tt.words) == 1 else " ".join(tt.words).lower()
+    if key in script.enums and tt.array:
+        col.fields.update(enum_array_fields(tt.raw, list(script.enums[key])))
+        col.fields["source_type"] = tt.raw
+        return
     if key in script.enums and not tt.array:
         col.fields["data_type"] = "VARCHAR"
         col.fields["rule"] = {"kind": "values", "values": list(script.enums[key])}
@@ -369,8 +373,8 @@ def _apply_type(col: RawColumn, tt: TypeText, table: RawTable, script: Script) -
     col.fields.update(resolved)
     if tt.raw.strip().upper() != resolved["data_type"]:
         col.fields["source_type"] = tt.raw
-    if resolved["data_type"] == "ARRAY" and (listed := array_rule(tt)) is not None:
-        col.fields["rule"] = listed
+    if resolved["data_type"] == "ARRAY" and (listed := array_fields(tt)) is not None:
+        col.fields.update(listed)
     if tt.words[0] in SERIAL_TYPES and not tt.array:
         col.fields["rule"] = {"kind": "sequence", "start": 1, "step": 1}
         col.required = True

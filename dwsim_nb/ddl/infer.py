@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from dwsim_nb.ddl.arithmetic import infer_arithmetic
+from dwsim_nb.ddl.arrays import named_elements
 from dwsim_nb.ddl.coherent import coherent_rows, free_key_columns
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.dimensions import apply_dimension_rules
@@ -332,6 +333,10 @@ def infer_rules(
             computed = computed_rule(col, table, spec.dialect, data["notes"])
             if computed is not None:
                 c_data["rule"] = computed
+                changed = True
+                continue
+            if (elements := named_elements(col, rule)) is not None:
+                c_data["rule"] = elements
                 changed = True
                 continue
             if _without_rule(col) and (found := rule(col) or comment_rule(col, table, rule)):

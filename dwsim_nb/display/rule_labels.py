@@ -11,6 +11,7 @@ from typing import Any
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
     AggregateRule,
+    ArrayRule,
     BooleanRule,
     CalendarRule,
     ConstantRule,
@@ -52,6 +53,20 @@ def _json_label(rule: JsonRule) -> str:
     if isinstance(rule.shape, dict):
         return "JSON {" + ", ".join(map(str, rule.shape)) + "}"
     return f"JSON array of {len(rule.shape)} items"
+
+
+def _array_label(rule: ArrayRule) -> str:
+    if rule.min_items == rule.max_items:
+        count = f"{rule.min_items}"
+    else:
+        count = f"{rule.min_items}–{rule.max_items}"
+    if rule.values is not None:
+        return f"array of {count} of " + ", ".join(map(str, rule.values[:_MAX_VALUES_SHOWN]))
+    if rule.element is not None:
+        return f"array of {count} faker {rule.element}"
+    if rule.min is not None or rule.max is not None:
+        return f"array of {count} in [{_num(rule.min)}, {_num(rule.max)}]"
+    return f"array of {count}"
 
 
 def _distribution_label(rule: DistributionRule) -> str:
@@ -103,6 +118,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
     PatternRule: lambda r: f"pattern {r.pattern}",
     FakerRule: _faker_label,
     JsonRule: _json_label,
+    ArrayRule: _array_label,
     DistributionRule: _distribution_label,
     DatetimeRule: _datetime_label,
     RangeRule: _range_label,

@@ -31,8 +31,16 @@ _FIXED: dict[str, pa.DataType] = {
 }
 
 
+# An array's elements: a vector's FLOAT components are 4-byte (pgvector's and DuckDB's FLOAT[N]),
+# UUIDs are text.
+_ELEMENT: dict[str, pa.DataType] = {**_FIXED, "FLOAT": pa.float32(), "UUID": pa.string()}
+
+
 def arrow_type(col: Column) -> pa.DataType:
-    """The Arrow type a column is written with."""
+    """The Arrow type a column is written with (a list of its elements for an ARRAY with an
+    element type, of exactly ``array_size`` for a vector)."""
+    if col.array_of is not None:
+        return pa.list_(_ELEMENT[col.array_of], col.array_size or -1)
     if col.data_type == "DECIMAL":
         precision = min(col.precision or DEFAULT_DECIMAL_PRECISION, 38)
         return pa.decimal128(precision, min(col.scale or 0, precision))

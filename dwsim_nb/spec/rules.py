@@ -21,6 +21,9 @@ import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.limits import MAX_NESTING, nesting_ok
 
 # The distribution names live in spec.distributions; importers keep using them from here.
+from dwsim_nb.spec.array_rule import ARRAY_ELEMENT_TYPES as ARRAY_ELEMENT_TYPES
+from dwsim_nb.spec.array_rule import MAX_VECTOR_ITEMS as MAX_VECTOR_ITEMS
+from dwsim_nb.spec.array_rule import ArrayRule as ArrayRule
 from dwsim_nb.spec.distributions import DISTRIBUTION_PARAMS as DISTRIBUTION_PARAMS
 from dwsim_nb.spec.distributions import Distribution as Distribution
 from dwsim_nb.spec.distributions import DistributionType as DistributionType
@@ -206,8 +209,6 @@ class UuidRule(_Rule):
 # document may hold: each value is an array per block, and nested lists multiply them.
 JSON_LIST_ITEMS = 3
 MAX_JSON_VALUES = 1_000
-# pgvector's largest vector.
-MAX_VECTOR_ITEMS = 16_000
 
 
 def json_values(shape: Any) -> int:
@@ -326,6 +327,7 @@ Rule = Annotated[
     | CalendarRule
     | LookupRule
     | RecordRule
+    | ArrayRule
     | MixRule
     | AutoRule,
     Field(discriminator="kind"),
@@ -342,6 +344,7 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     FakerRule,
     RecordRule,
     JsonRule,
+    ArrayRule,
     DistributionRule,
     DatetimeRule,
     RangeRule,

@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dwsim_nb.spec.array_columns import array_fields, check_array_column
 from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
-from dwsim_nb.spec.rules import DatetimeRule, RecordRule, Rule, check_finite
+from dwsim_nb.spec.rules import MAX_VECTOR_ITEMS, DatetimeRule, RecordRule, Rule, check_finite
 from dwsim_nb.spec.types import LOGICAL_TYPES, STRING_TYPES, TEMPORAL_TYPES, parse_type
 
 
@@ -93,6 +94,10 @@ class Column(FlatView, _Model):
     source_type: str | None = None
     physical: dict[str, Any] = Field(default_factory=dict)
     rule: Rule | None = None
+    # An ARRAY column's element type (``text[]``: TEXT) and, for a vector, its fixed dimension;
+    # without ``array_of`` an ARRAY column holds JSON lists, as specs made before these did.
+    array_of: str | None = None
+    array_size: int | None = Field(default=None, ge=1, le=MAX_VECTOR_ITEMS)
     # A unique whole-number column without a range: 1..N in a keyed order instead of in order.
     shuffle: bool = False
 
@@ -122,6 +127,7 @@ class Column(FlatView, _Model):
                 data["scale"] = parsed.scale
             if parsed.data_type != raw.strip().upper() and data.get("source_type") is None:
                 data["source_type"] = raw
+            data = array_fields(data, raw)
         return rule_from_flat(data, logical)
 
     @model_validator(mode="after")
@@ -137,6 +143,7 @@ class Column(FlatView, _Model):
                 f"column '{self.name}': a record rule fills text columns, not {self.data_type}; "
                 "give the column a VARCHAR or TEXT type or another rule"
             )
+        check_array_column(self)
         if self.required and self.null_rate:
             raise ValueError(
                 f"column '{self.name}' is required (NOT NULL) but has null_rate {self.null_rate}; "

@@ -52,6 +52,10 @@ class _Column(Protocol):
     @property
     def varchar_length(self) -> int | None: ...
     @property
+    def array_of(self) -> str | None: ...
+    @property
+    def array_size(self) -> int | None: ...
+    @property
     def rule(self) -> object: ...
     @property
     def default(self) -> str | None: ...
@@ -178,6 +182,8 @@ def _names(names: Sequence[str], d: DialectRecord) -> str:
 
 def _data_type(col: _Column, d: DialectRecord) -> exp.DataType:
     t = col.data_type
+    if t == "ARRAY" and col.array_of is not None:
+        return d.array_type(col.array_of, col.array_size)
     if t in ("CHAR", "VARCHAR"):
         length = col.varchar_length
         if t == "VARCHAR" and is_unbounded_length(length):

@@ -152,6 +152,9 @@ class Warehouse(ABC):
     #: schema names the engine (or this package) keeps for itself, and reserved prefixes
     own_schemas: ClassVar[frozenset[str]] = frozenset()
     own_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: whether ARRAY columns with an element type are the engine's own arrays (where its
+    #: dialect has them) rather than its JSON-like type (the Redshift emulator's SUPER)
+    native_arrays: ClassVar[bool] = True
 
     def __init__(self, home: Path, **options: Any) -> None:
         self.home = Path(home)
@@ -208,6 +211,7 @@ class Warehouse(ABC):
             name=name,
             declare_keys=self.declare_keys(spec) if keys is None else keys,
             declare_foreign_keys=self.declares_foreign_keys,
+            arrays=self.native_arrays,
         )
 
     def open_exclusive(

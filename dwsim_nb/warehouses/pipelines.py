@@ -12,6 +12,7 @@ fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.comp
 from __future__ import annotations
 
 from dwsim_nb.dialects import resolve
+from dwsim_nb.warehouses.array_rewrites import fix_lateral_flatten_duckdb
 from dwsim_nb.warehouses.redshift_aggregates import (
     fix_any_value,
     fix_approximate_aggregates,
@@ -134,7 +135,7 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
-    ("snowflake", "duckdb"): NAMES,
+    ("snowflake", "duckdb"): (*NAMES, fix_lateral_flatten_duckdb),
     ("snowflake", "sqlite"): (*NAMES, *ON_SQLITE),
     ("snowflake", "postgres"): NAMES,
     ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),

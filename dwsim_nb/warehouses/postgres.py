@@ -226,7 +226,10 @@ class PostgresWarehouse(Warehouse):
                     tf = plan.tables.get(table.name)
                     expected = tf.rows if tf else 0
                     batches = parquet_batches(
-                        tf.files if tf else (), table, hex_binary=self.copy_format == "csv"
+                        tf.files if tf else (),
+                        table,
+                        hex_binary=self.copy_format == "csv",
+                        lists=self.array_text_style(),
                     )
                     got = self.copy_batches(
                         conn, spec, table, batches, expected, progress, fresh=True
@@ -259,6 +262,13 @@ class PostgresWarehouse(Warehouse):
                 ) from None
         return counts
 
+    def array_text_style(self) -> str | None:
+        """How array columns reach COPY: PostgreSQL array literals for CSV, Python lists for
+        binary COPY, JSON text where arrays are stored as JSON (see ``native_arrays``)."""
+        if not self.native_arrays:
+            return "json"
+        return "pg" if self.copy_format == "csv" else None
+
     def copy_batches(
         self,
         conn: psycopg.Connection[Any],
@@ -286,7 +296,7 @@ class PostgresWarehouse(Warehouse):
         with conn.cursor() as cur:
             if self.copy_format == "binary":
                 copy_sql = f"COPY {target} ({cols}) FROM STDIN (FORMAT BINARY)"
-                copy_binary(cur, copy_sql, table, batches, advance)
+                copy_binary(cur, copy_sql, table, batches, advance, arrays=self.native_arrays)
             else:
                 # FREEZE: the table was created in this transaction, so its rows can be written
                 # already frozen (no hint-bit rewrite on first read, no anti-wraparound vacuum).

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dwsim_nb.warehouses.array_text import lists_as_text
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -46,11 +48,25 @@ _BINARY_TYPES = {
 Advance = Callable[[int], None]
 
 
+def _binary_type(col: Any, arrays: bool) -> str:
+    if col.array_of is not None and arrays:
+        element = _BINARY_TYPES.get(col.array_of, "text")
+        return ("float4" if col.array_of == "FLOAT" else element) + "[]"
+    return _BINARY_TYPES.get(col.data_type, "text")
+
+
 def copy_binary(
-    cur: Any, copy_sql: str, table: Table, batches: Iterator[pa.RecordBatch], advance: Advance
+    cur: Any,
+    copy_sql: str,
+    table: Table,
+    batches: Iterator[pa.RecordBatch],
+    advance: Advance,
+    *,
+    arrays: bool = True,
 ) -> None:
-    """Rows through psycopg's binary COPY (``copy_sql`` ends in ``(FORMAT BINARY)``)."""
-    types = [_BINARY_TYPES.get(c.data_type, "text") for c in table.columns]
+    """Rows through psycopg's binary COPY (``copy_sql`` ends in ``(FORMAT BINARY)``); typed
+    arrays as PostgreSQL arrays (``arrays``) or, already JSON text, as JSONB."""
+    types = [_binary_type(c, arrays) for c in table.columns]
     done = 0
     with cur.copy(copy_sql) as cp:
         cp.set_types(types)
@@ -94,21 +110,29 @@ def _identity(text: Any) -> str:
 
 
 def parquet_batches(
-    files: tuple[Path, ...] | Any, table: Table, *, hex_binary: bool
+    files: tuple[Path, ...] | Any, table: Table, *, hex_binary: bool, lists: str | None = "pg"
 ) -> Iterator[pa.RecordBatch]:
-    """The table's columns from its Parquet files, in batches ready for COPY."""
+    """The table's columns from its Parquet files, in batches ready for COPY (see
+    :func:`prepare_batch` for ``lists``)."""
     import pyarrow.parquet as pq
 
     names = [c.name for c in table.columns]
     for path in files:
         pf = pq.ParquetFile(path)
         for batch in pf.iter_batches(batch_size=65_536, columns=names):
-            yield prepare_batch(batch, names, hex_binary=hex_binary)
+            yield prepare_batch(batch, names, hex_binary=hex_binary, lists=lists)
 
 
-def prepare_batch(batch: pa.RecordBatch, names: list[str], *, hex_binary: bool) -> pa.RecordBatch:
-    """Columns in the table's order; for CSV, binary values as PostgreSQL's hex text."""
+def prepare_batch(
+    batch: pa.RecordBatch, names: list[str], *, hex_binary: bool, lists: str | None = "pg"
+) -> pa.RecordBatch:
+    """Columns in the table's order; for CSV, binary values as PostgreSQL's hex text. Array
+    columns become text: ``lists`` "pg" writes array literals (``{a,b}``, into ``text[]``),
+    "json" JSON lists (into JSONB); None leaves them lists (binary COPY of arrays)."""
     import pyarrow as pa
+
+    if lists is not None:
+        batch = lists_as_text(batch, lists)
 
     arrays = []
     for name in names:

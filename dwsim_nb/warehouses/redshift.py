@@ -154,6 +154,9 @@ class RedshiftEmulator(RedshiftWarehouse):
     translated, and a typed ``COPY ... FROM 's3://...'`` read from the S3 stage."""
 
     engine_dialect = "postgres"
+    # Redshift keeps arrays in SUPER: JSON here (JSONB), so its SUPER functions and navigation
+    # work on them as on the cluster.
+    native_arrays = False
 
     def __repr__(self) -> str:
         return f"RedshiftEmulator(url={redact_url(self.url)!r})"
@@ -229,7 +232,8 @@ class RedshiftEmulator(RedshiftWarehouse):
                 ):
                     for batch in iter_batches(uri, config=cfg):
                         batch = _by_name_or_position(batch, names)
-                        cp.write(csv_bytes(prepare_batch(batch, names, hex_binary=True)))
+                        ready = prepare_batch(batch, names, hex_binary=True, lists="json")
+                        cp.write(csv_bytes(ready))
                         loaded += batch.num_rows
                 conn.commit()
             except psycopg.Error as exc:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from dwsim_nb.errors import QueryError, WarehouseError
 from dwsim_nb.spec.validate import FILE_NAME_BYTES
+from dwsim_nb.warehouses.array_text import array_text, is_list
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
 from dwsim_nb.warehouses.names import file_safe, physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
@@ -214,6 +215,8 @@ def _bindable(arr: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
     t = arr.type
+    if is_list(t):
+        return array_text(arr, "json")  # JSON text, which SQLite's json functions read
     if pa.types.is_decimal(t):
         return pc.cast(arr, pa.float64())
     if pa.types.is_date(t) or pa.types.is_time(t) or pa.types.is_timestamp(t):

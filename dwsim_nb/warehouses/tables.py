@@ -32,14 +32,17 @@ def qualified(schema: str | None, table: str) -> str:
     return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
 
 
-def column_type(col: Column, engine: str) -> str:
+def column_type(col: Column, engine: str, *, arrays: bool = True) -> str:
     """The column's type in ``engine``'s own tables (see :meth:`Dialect.column_type`)."""
     d = by_name(engine)
-    return _data_type(col, d).sql(dialect=d.sqlglot)
+    return _data_type(col, d, arrays).sql(dialect=d.sqlglot)
 
 
-def _data_type(col: Column, d: Dialect) -> exp.DataType:
+def _data_type(col: Column, d: Dialect, arrays: bool = True) -> exp.DataType:
     t = col.data_type
+    if t == "ARRAY" and col.array_of is not None and arrays:
+        # Typed arrays where the engine has them; elsewhere its ARRAY type (JSON text).
+        return d.array_type(col.array_of, col.array_size)
     if t in ("CHAR", "VARCHAR"):
         # Strings have no length limit here: the spec's lengths describe the source warehouse,
         # and a load must not fail on a value a byte-counting warehouse (Redshift) accepted.
@@ -59,8 +62,10 @@ def create_table_sql(
     name: str | None = None,
     declare_keys: bool = True,
     declare_foreign_keys: bool = False,
+    arrays: bool = True,
 ) -> str:
-    """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name)."""
+    """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name); typed
+    arrays as the engine's arrays unless ``arrays`` is False (then as its JSON type)."""
     d = by_name(engine)
     elements: list[exp.Expr] = []
     for col in table.columns:
@@ -68,7 +73,7 @@ def create_table_sql(
         elements.append(
             exp.ColumnDef(
                 this=quoted(col.name),
-                kind=_data_type(col, d),
+                kind=_data_type(col, d, arrays),
                 constraints=constraints if col.required else [],
             )
         )

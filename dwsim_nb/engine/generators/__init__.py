@@ -13,6 +13,7 @@ import numpy as np
 from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
     aggregate,
+    arrays,
     calendar,
     categorical,
     derived,
@@ -30,6 +31,7 @@ from dwsim_nb.engine.generators import (
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
     AggregateRule,
+    ArrayRule,
     BooleanRule,
     CalendarRule,
     ConstantRule,
@@ -67,11 +69,14 @@ BY_RULE: dict[type, Gen] = {
     CalendarRule: calendar.gen_calendar,
     LookupRule: lookup.gen_lookup,
     RecordRule: records.gen_record,
+    ArrayRule: arrays.gen_array,
 }
 
 
 def rule_generator(col: Column) -> Gen:
     """The generator of the column's own rule, or of its type when it has none."""
+    if col.array_of is not None:  # a typed array: Arrow lists, whatever rule fills it
+        return arrays.gen_array
     return BY_RULE.get(type(col.rule)) or default_generator(col)
 
 
