@@ -6,7 +6,8 @@ here, not found by importing modules. The engines are the dialects the warehouse
 fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.compare.translate`.
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
-['qualify_experiment_tables', 'match_column_case', 'name_result_columns']
+['qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
+'refuse_to_char_number_format', 'fix_to_char_template_duckdb']
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_dateadd,
     fix_sqlite_extract,
 )
+from dwsim_nb.warehouses.to_char_fixes import (
+    fix_snowflake_to_char_duckdb,
+    fix_to_char_template_duckdb,
+    fix_to_char_template_postgres,
+    fix_to_char_template_sqlite,
+)
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
 NAMES: tuple[Fix, ...] = (qualify_experiment_tables, match_column_case)
@@ -90,6 +97,7 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
     fix_trunc_timestamp,
     fix_like_on_datetime,
     refuse_to_char_number_format,
+    fix_to_char_template_duckdb,
     fix_ratio_to_report,
     fix_string_functions_of_numbers,
     fix_date_part_year,
@@ -100,6 +108,7 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
 # fix runs before the helper that takes every TRUNC left.
 REDSHIFT_ON_POSTGRES: tuple[Fix, ...] = (
     *NAMES,
+    fix_to_char_template_postgres,
     fix_trunc_timestamp,
     fix_like_on_datetime,
     fix_median_window,
@@ -123,18 +132,29 @@ REDSHIFT_ON_POSTGRES: tuple[Fix, ...] = (
 
 PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("redshift", "duckdb"): REDSHIFT_ON_DUCKDB,
-    ("redshift", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_trunc_timestamp, *ON_SQLITE),
+    ("redshift", "sqlite"): (
+        *NAMES,
+        *POSTGRES_NAMES,
+        fix_trunc_timestamp,
+        fix_to_char_template_sqlite,
+        *ON_SQLITE,
+    ),
     ("redshift", "postgres"): REDSHIFT_ON_POSTGRES,
     ("redshift", "snowflake"): (*NAMES, fix_trunc_timestamp, *ON_SNOWFLAKE),
-    ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp),
+    ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp, fix_to_char_template_postgres),
     ("redshift", "ansi"): (*NAMES, fix_trunc_timestamp),
-    ("postgres", "duckdb"): (*NAMES, *POSTGRES_NAMES),
-    ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, *ON_SQLITE),
-    ("postgres", "postgres"): NAMES,
+    ("postgres", "duckdb"): (
+        *NAMES,
+        *POSTGRES_NAMES,
+        refuse_to_char_number_format,
+        fix_to_char_template_duckdb,
+    ),
+    ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_to_char_template_sqlite, *ON_SQLITE),
+    ("postgres", "postgres"): (*NAMES, fix_to_char_template_postgres),
     ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
-    ("snowflake", "duckdb"): NAMES,
+    ("snowflake", "duckdb"): (*NAMES, fix_snowflake_to_char_duckdb),
     ("snowflake", "sqlite"): (*NAMES, *ON_SQLITE),
     ("snowflake", "postgres"): NAMES,
     ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
