@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -143,7 +144,13 @@ CASES: list[Case] = [
 _TABLES = {"t": {"id": "INT", "ts": "TIMESTAMP"}}
 
 
+_TIMESTAMP_TEXT = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")
+
+
 def _norm(value: Any) -> Any:
+    # SQLite keeps timestamps as text with microseconds: compared as the instant they name.
+    if isinstance(value, str) and _TIMESTAMP_TEXT.match(value):
+        value = dt.datetime.fromisoformat(value)
     if isinstance(value, (Decimal, float)) and value == int(value):
         return int(value)
     if isinstance(value, dt.datetime):

@@ -14,11 +14,14 @@ import duckdb
 import pytest
 
 from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.date_part_fixes import fix_dayofweek_as_extract, fix_sqlite_date_trunc
 from dwsim_nb.warehouses.pg_template import template_elements
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.rewrites import Context
 from dwsim_nb.warehouses.to_char_fixes import (
     fix_snowflake_to_char_duckdb,
+    fix_snowflake_to_char_postgres,
+    fix_snowflake_to_char_sqlite,
     fix_to_char_template_duckdb,
     fix_to_char_template_postgres,
     fix_to_char_template_sqlite,
@@ -45,6 +48,10 @@ def test_pipelines_hold_the_fixes() -> None:
     assert fix_to_char_template_postgres in fixes_for("redshift", "postgres")
     assert fix_to_char_template_sqlite in fixes_for("postgres", "sqlite")
     assert fix_snowflake_to_char_duckdb in fixes_for("snowflake", "duckdb")
+    assert fix_snowflake_to_char_postgres in fixes_for("snowflake", "postgres")
+    assert fix_snowflake_to_char_sqlite in fixes_for("snowflake", "sqlite")
+    assert fix_dayofweek_as_extract in fixes_for("snowflake", "postgres")
+    assert fix_sqlite_date_trunc in fixes_for("postgres", "sqlite")
 
 
 def _duck(read: str, expr: str, ts: str = "2008-01-05 14:07:09") -> object:
@@ -101,3 +108,23 @@ def test_postgres_engine_gets_the_template_as_written() -> None:
     ctx = Context(read="redshift", engine="postgres", tables=TABLES)
     (sql,) = translate("SELECT to_char(ts, 'MON Dy') FROM t", ctx)
     assert "'MON Dy'" in sql
+
+
+def _lite(read: str, expr: str, ts: str = "2008-01-05 14:07:09") -> object:
+    (sql,) = translate(f"SELECT {expr} FROM t", Context(read=read, engine="sqlite", tables=TABLES))
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE t (ts TEXT, n INT)")
+    con.execute("INSERT INTO t VALUES (?, 1)", (ts,))
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_sqlite_date_trunc_and_day_of_week() -> None:
+    # 5 January 2008 was a Saturday: its week starts on Monday 31 December 2007
+    assert str(_lite("postgres", "date_trunc('week', ts)")).startswith("2007-12-31 00:00:00")
+    assert str(_lite("postgres", "date_trunc('month', ts)")).startswith("2008-01-01 00:00:00")
+    assert _lite("snowflake", "dayofweek(ts)") == 6
+    assert _lite("snowflake", "to_char(ts, 'YYYY-MM-DD HH24:MI')") == "2008-01-05 14:07"
+    with pytest.raises(QueryError, match="quarter"):
+        _lite("postgres", "date_trunc('quarter', ts)")

@@ -13,6 +13,7 @@ fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.comp
 from __future__ import annotations
 
 from dwsim_nb.dialects import resolve
+from dwsim_nb.warehouses.date_part_fixes import fix_dayofweek_as_extract, fix_sqlite_date_trunc
 from dwsim_nb.warehouses.redshift_aggregates import (
     fix_any_value,
     fix_approximate_aggregates,
@@ -61,6 +62,8 @@ from dwsim_nb.warehouses.sqlite_rewrites import (
 )
 from dwsim_nb.warehouses.to_char_fixes import (
     fix_snowflake_to_char_duckdb,
+    fix_snowflake_to_char_postgres,
+    fix_snowflake_to_char_sqlite,
     fix_to_char_template_duckdb,
     fix_to_char_template_postgres,
     fix_to_char_template_sqlite,
@@ -74,6 +77,8 @@ POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
 # Dates and EXTRACT on SQLite, from any dialect.
 ON_SQLITE: tuple[Fix, ...] = (
+    fix_dayofweek_as_extract,
+    fix_sqlite_date_trunc,
     fix_sqlite_date_interval,
     fix_sqlite_dateadd,
     fix_sqlite_extract,
@@ -155,8 +160,12 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
     ("snowflake", "duckdb"): (*NAMES, fix_snowflake_to_char_duckdb),
-    ("snowflake", "sqlite"): (*NAMES, *ON_SQLITE),
-    ("snowflake", "postgres"): NAMES,
+    ("snowflake", "sqlite"): (*NAMES, fix_snowflake_to_char_sqlite, *ON_SQLITE),
+    ("snowflake", "postgres"): (
+        *NAMES,
+        fix_snowflake_to_char_postgres,
+        fix_dayofweek_as_extract,
+    ),
     ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("snowflake", "redshift"): NAMES,
     ("snowflake", "ansi"): NAMES,

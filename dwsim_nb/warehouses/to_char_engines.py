@@ -11,6 +11,8 @@ is never a wrong answer.
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlglot import exp, parse_one
 
 from dwsim_nb.errors import QueryError
@@ -130,10 +132,8 @@ def _duckdb_piece(e: Element, fmt: str) -> tuple[str | None, str | None]:
         return None, text if e.fill else f"rpad({text}, 4, ' ')"
     if key == "Y,YYY":
         year = _int("year")
-        return (
-            None,
-            f"CAST({year} // 1000 AS VARCHAR) || ',' || lpad(CAST({year} % 1000 AS VARCHAR), 3, '0')",
-        )
+        thousands = f"CAST({year} // 1000 AS VARCHAR)"
+        return None, f"{thousands} || ',' || lpad(CAST({year} % 1000 AS VARCHAR), 3, '0')"
     if key.startswith("FF"):
         digits = int(key[2:])
         return None, f"left(strftime({_X}, '%f'), {digits})"
@@ -173,7 +173,7 @@ def _join(pieces: list[tuple[str | None, str | None]]) -> str:
 
 
 def _substitute(sql: str, value: exp.Expression, dialect: str) -> exp.Expression:
-    tree = parse_one(sql, read=dialect)
+    tree = cast(exp.Expression, parse_one(sql, read=dialect))
     for col in list(tree.find_all(exp.Column)):
         if col.name == _X:
             col.replace(value.copy())

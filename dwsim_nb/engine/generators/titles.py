@@ -17,26 +17,29 @@ import pyarrow as pa
 TITLES = 4096
 _SEED = 20240717
 
-_ADJECTIVES = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_ADJECTIVES = _words(
     "Silent Broken Golden Last Lost Hidden Secret Wild Dark Bright Endless Little Great Final "
     "Burning Frozen Scarlet Midnight Crimson Silver Distant Forgotten Sweet Strange Quiet Savage "
     "Hollow Electric Blue Northern Restless Velvet Fading Rising Falling Perfect Lonely Eternal "
     "Bitter Gentle Wicked Invisible Magnificent Fearless Radiant Shattered Stolen Sacred"
-).split()
-_NOUNS = (
+)
+_NOUNS = _words(
     "Garden River Kingdom Night Heart Storm Road Dream Shadow Fire Crown Island Mountain City "
     "Song Winter Summer Horizon Ocean Forest Mirror Bridge Empire Light Voyage Promise Secret "
     "Legend Journey Door Star Moon Sun Sky Wind Rain Tide Harbor Castle Tower Circus Carnival "
     "Symphony Ballad Waltz Rhapsody Serenade Echo Spirit Ghost Angel Stranger Hunter Keeper "
     "Dancer Queen King Prince Thief Captain Soldier Widow Sailor Traveler Wanderer"
-).split()
-_PLACES = (
+)
+_PLACES = _words(
     "Paris Venice Broadway Manhattan Memphis Vienna London Havana Tokyo Rome Chicago Harlem "
     "Berlin Seville Dublin Casablanca Avalon Eden Babylon Camelot"
-).split()
-_EVENTS = (
-    "Live Tour Revue Festival Gala Showcase Celebration Reunion Spectacular Concert"
-).split()
+)
+_EVENTS = _words("Live Tour Revue Festival Gala Showcase Celebration Reunion Spectacular Concert")
 
 # (share, shape); {a} adjective, {n} / {m} nouns, {p} place, {e} event word.
 _SHAPES: tuple[tuple[float, str], ...] = (
