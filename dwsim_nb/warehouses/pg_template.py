@@ -106,7 +106,7 @@ def template_elements(fmt: str) -> list[Element]:
     """The elements of a PostgreSQL date/time template, as ``to_char`` reads them.
 
     >>> [e.keyword or e.text for e in template_elements('FMDay, DD "of" Mon')]
-    ['Day', ', ', 'DD', ' ', 'of', ' ', 'Mon']
+    ['Day', ', ', 'DD', ' of ', 'Mon']
     """
     out: list[Element] = []
     literal: list[str] = []
