@@ -34,7 +34,7 @@ def col_of(decl: str, dialect: str = "postgres") -> Column:
         ("website varchar(200)", "url"),
         ("ip_address varchar(45)", "ipv4"),
         ("guid varchar(36)", "uuid4"),
-        ("eventname varchar(200)", "catch_phrase"),
+        ("headline varchar(200)", "catch_phrase"),
         ("description text", "sentence"),
         ("catdesc varchar(50)", "sentence"),
         ("notes varchar(500)", "sentence"),

@@ -34,11 +34,14 @@ from dwsim_nb.spec.rules import (
     DistributionRule,
     FakerRule,
     RangeRule,
+    RecordRule,
     ValuesRule,
 )
 from dwsim_nb.spec.types import STRING_TYPES, TEMPORAL_TYPES
 
-Rule = FakerRule | ValuesRule | RangeRule | DistributionRule | DatetimeRule | BooleanRule
+Rule = (
+    FakerRule | ValuesRule | RangeRule | DistributionRule | DatetimeRule | BooleanRule | RecordRule
+)
 
 # (name pattern, Faker provider method, shortest length that can hold a typical value, why)
 _FAKER: list[tuple[str, str, int, str]] = [
@@ -70,7 +73,7 @@ _FAKER: list[tuple[str, str, int, str]] = [
     ),
     (r"url|website|homepage|link", "url", 12, "looks like a URL"),
     (r"uuid|guid", "uuid4", 32, "looks like a UUID"),
-    (r"event_?name|title|headline|slogan", "catch_phrase", 12, "looks like a title"),
+    (r"headline|slogan|tagline", "catch_phrase", 12, "looks like a slogan"),
     (r"job|occupation|profession", "job", 8, "looks like a job title"),
     (r"colou?r", "color_name", 4, "looks like a colour"),
     (
@@ -128,6 +131,12 @@ _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
         "looks like a type",
     ),
 ]
+# Names of works and events (a show, a film, an album, a tour), not of people or companies.
+_TITLE = re.compile(
+    r"(^|_)(event|show|film|movie|album|song|track|book|play|production|episode|tour|concert|"
+    r"performance|series|exhibition|game)_?(name|title)$|(^|_)title$"
+)
+_NOT_TITLE = re.compile(r"job|position|role|courtesy|salutation")
 _MONEY = re.compile(
     r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
     r"commission|profit|charge|spend|income|payment"
@@ -192,6 +201,8 @@ def _string_rule(col: Column, name: str) -> Rule | None:
                     weights=[w for _, w in kept],
                     reason=f"one of {len(kept)} values ({why})",
                 )
+    if _TITLE.search(name) and not _NOT_TITLE.search(name) and _fits(col, 8):
+        return RecordRule(record="title", field="title", reason="title of a work or event (name)")
     for pattern, provider, shortest, why in _FAKER:
         if re.search(pattern, name):
             if provider == "sentence" and not _fits(col, shortest):

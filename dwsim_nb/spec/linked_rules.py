@@ -93,7 +93,8 @@ class CalendarRule(_Rule):
 
 
 # The columns one record fills: a person's names and the addresses built from them, a postal
-# address of one locale, a company and its web domain (engine/generators/records.py).
+# address of one locale, a company and its web domain, the title of a work or event
+# (engine/generators/records.py).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("first_name", "last_name", "name", "email", "username"),
     "address": (
@@ -108,6 +109,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "phone",
     ),
     "company": ("company", "domain", "website", "email"),
+    "title": ("title",),
 }
 
 
@@ -116,7 +118,7 @@ class RecordRule(_Rule):
     ``group``: a person's first name, last name and the e-mail built from both."""
 
     kind: Literal["record"] = "record"
-    record: Literal["person", "address", "company"]
+    record: Literal["person", "address", "company", "title"]
     field: str
     group: str = ""
     locale: str | None = None

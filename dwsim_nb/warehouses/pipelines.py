@@ -6,13 +6,15 @@ here, not found by importing modules. The engines are the dialects the warehouse
 fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.compare.translate`.
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
-['qualify_experiment_tables', 'match_column_case', 'name_result_columns']
+['qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
+'refuse_to_char_number_format', 'fix_to_char_template_duckdb']
 """
 
 from __future__ import annotations
 
 from dwsim_nb.dialects import resolve
 from dwsim_nb.warehouses.array_rewrites import fix_lateral_flatten_duckdb
+from dwsim_nb.warehouses.date_part_fixes import fix_dayofweek_as_extract, fix_sqlite_date_trunc
 from dwsim_nb.warehouses.redshift_aggregates import (
     fix_any_value,
     fix_approximate_aggregates,
@@ -59,6 +61,14 @@ from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_dateadd,
     fix_sqlite_extract,
 )
+from dwsim_nb.warehouses.to_char_fixes import (
+    fix_snowflake_to_char_duckdb,
+    fix_snowflake_to_char_postgres,
+    fix_snowflake_to_char_sqlite,
+    fix_to_char_template_duckdb,
+    fix_to_char_template_postgres,
+    fix_to_char_template_sqlite,
+)
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
 NAMES: tuple[Fix, ...] = (qualify_experiment_tables, match_column_case)
@@ -68,6 +78,8 @@ POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
 # Dates and EXTRACT on SQLite, from any dialect.
 ON_SQLITE: tuple[Fix, ...] = (
+    fix_dayofweek_as_extract,
+    fix_sqlite_date_trunc,
     fix_sqlite_date_interval,
     fix_sqlite_dateadd,
     fix_sqlite_extract,
@@ -91,6 +103,7 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
     fix_trunc_timestamp,
     fix_like_on_datetime,
     refuse_to_char_number_format,
+    fix_to_char_template_duckdb,
     fix_ratio_to_report,
     fix_string_functions_of_numbers,
     fix_date_part_year,
@@ -101,6 +114,7 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
 # fix runs before the helper that takes every TRUNC left.
 REDSHIFT_ON_POSTGRES: tuple[Fix, ...] = (
     *NAMES,
+    fix_to_char_template_postgres,
     fix_trunc_timestamp,
     fix_like_on_datetime,
     fix_median_window,
@@ -124,20 +138,35 @@ REDSHIFT_ON_POSTGRES: tuple[Fix, ...] = (
 
 PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("redshift", "duckdb"): REDSHIFT_ON_DUCKDB,
-    ("redshift", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_trunc_timestamp, *ON_SQLITE),
+    ("redshift", "sqlite"): (
+        *NAMES,
+        *POSTGRES_NAMES,
+        fix_trunc_timestamp,
+        fix_to_char_template_sqlite,
+        *ON_SQLITE,
+    ),
     ("redshift", "postgres"): REDSHIFT_ON_POSTGRES,
     ("redshift", "snowflake"): (*NAMES, fix_trunc_timestamp, *ON_SNOWFLAKE),
-    ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp),
+    ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp, fix_to_char_template_postgres),
     ("redshift", "ansi"): (*NAMES, fix_trunc_timestamp),
-    ("postgres", "duckdb"): (*NAMES, *POSTGRES_NAMES),
-    ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, *ON_SQLITE),
-    ("postgres", "postgres"): NAMES,
+    ("postgres", "duckdb"): (
+        *NAMES,
+        *POSTGRES_NAMES,
+        refuse_to_char_number_format,
+        fix_to_char_template_duckdb,
+    ),
+    ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_to_char_template_sqlite, *ON_SQLITE),
+    ("postgres", "postgres"): (*NAMES, fix_to_char_template_postgres),
     ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
-    ("snowflake", "duckdb"): (*NAMES, fix_lateral_flatten_duckdb),
-    ("snowflake", "sqlite"): (*NAMES, *ON_SQLITE),
-    ("snowflake", "postgres"): NAMES,
+    ("snowflake", "duckdb"): (*NAMES, fix_lateral_flatten_duckdb, fix_snowflake_to_char_duckdb),
+    ("snowflake", "sqlite"): (*NAMES, fix_snowflake_to_char_sqlite, *ON_SQLITE),
+    ("snowflake", "postgres"): (
+        *NAMES,
+        fix_snowflake_to_char_postgres,
+        fix_dayofweek_as_extract,
+    ),
     ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("snowflake", "redshift"): NAMES,
     ("snowflake", "ansi"): NAMES,

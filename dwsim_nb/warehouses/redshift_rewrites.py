@@ -19,6 +19,7 @@ from sqlglot import exp
 from sqlglot.dialects.redshift import Redshift
 
 from dwsim_nb.errors import QueryError
+from dwsim_nb.warehouses.pg_template import keeping_raw_to_char
 from dwsim_nb.warehouses.redshift_functions import HELPER_SCHEMA
 from dwsim_nb.warehouses.rewrites import Context
 
@@ -36,11 +37,12 @@ def _build_add_months(args: list[exp.Expression]) -> exp.Expression:
 
 
 class RedshiftReader(Redshift):
-    """sqlglot's Redshift dialect, reading ADD_MONTHS so the fixes can tell it from DATEADD."""
+    """sqlglot's Redshift dialect, reading ADD_MONTHS so the fixes can tell it from DATEADD, and
+    keeping each TO_CHAR template as written."""
 
     class Parser(RedshiftParser):
         FUNCTIONS: ClassVar[dict[str, Callable[..., Any]]] = {
-            **RedshiftParser.FUNCTIONS,
+            **keeping_raw_to_char(RedshiftParser.FUNCTIONS),
             "ADD_MONTHS": _build_add_months,
         }
 

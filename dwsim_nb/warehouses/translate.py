@@ -21,6 +21,7 @@ from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.dialects import UnknownDialectError, resolve
 from dwsim_nb.errors import QueryError
 from dwsim_nb.limits import require_text
+from dwsim_nb.warehouses.pg_template import PostgresReader
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
 from dwsim_nb.warehouses.rewrites import Context
@@ -41,7 +42,7 @@ class SQLiteBacktick(SQLite):
 
 
 # Source dialects read with a variant of sqlglot's dialect.
-_READ_DIALECTS: dict[str, type[Dialect]] = {"redshift": RedshiftReader}
+_READ_DIALECTS: dict[str, type[Dialect]] = {"redshift": RedshiftReader, "postgres": PostgresReader}
 
 # Engines whose output needs a variant of sqlglot's dialect.
 _ENGINE_DIALECTS: dict[str, type[Dialect]] = {"sqlite": SQLiteBacktick}

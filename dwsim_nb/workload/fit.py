@@ -19,6 +19,7 @@ from typing import Any
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table, parse_spec
 from dwsim_nb.spec.rules import (
+    RECORD_FIELDS,
     AutoRule,
     DatetimeRule,
     DistributionRule,
@@ -26,6 +27,7 @@ from dwsim_nb.spec.rules import (
     MixRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     ValuesRule,
 )
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
@@ -53,6 +55,12 @@ _MIXABLE = (
     DistributionRule,
     DatetimeRule,
 )
+
+
+def _single_field(rule: object) -> bool:
+    """A record of one field (a title): no other column of the row has to agree with it."""
+    return isinstance(rule, RecordRule) and len(RECORD_FIELDS[rule.record]) == 1
+
 
 Extractor = Callable[[Query], list[Any]]
 EXTRACTORS: dict[str, Extractor] = {
@@ -112,7 +120,7 @@ def fit_workload(
     shares = _shares(found["literals"] + found["patterns"], float(low), float(high))
     for ref, entries in shares.items():
         col = _free(spec, ref)
-        if col is not None and isinstance(col.rule, _MIXABLE):
+        if col is not None and (isinstance(col.rule, _MIXABLE) or _single_field(col.rule)):
             _mix(col, entries)
     return parse_spec(spec.to_dict())
 

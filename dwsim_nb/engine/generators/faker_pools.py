@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.engine.generators.faker_clock import frozen_clock
+from dwsim_nb.engine.generators.us_cities import US_CITIES, draw_cities
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.faker_rules import normalize_rule
 from dwsim_nb.spec.models import Column
@@ -108,6 +109,10 @@ def pool(
     problem = faker_rules.rule_problem(provider)
     if problem is not None:
         raise GenerationError(problem)
+    if normalize_rule(provider) == "city" and locale == DEFAULT_LOCALE:
+        # Faker's US cities are invented; real ones, by population, answer real filters.
+        names = [US_CITIES[i][0] for i in draw_cities(size, _POOL_SEED)]
+        return pa.array(names, pa.string())
     dated = f"-{today}" if today else ""
     path = _cache_dir() / f"{faker.VERSION}-{locale}-{provider}-{size}-{_POOL_SEED}{dated}.arrow"
     try:

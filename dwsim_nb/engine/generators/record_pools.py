@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwsim_nb.engine.generators.faker_pools import _cache_dir, _faker, pool
+from dwsim_nb.engine.generators.us_cities import US_CITIES, draw_cities
 
 RECORDS = 4096
 _SEED = 20240611  # part of the data, like the Faker pools' seed
@@ -112,9 +113,17 @@ def _address_rows(locale: str, count: int, international: bool) -> list[dict[str
     country = fake.current_country() if hasattr(fake, "current_country") else locale
     code = fake.current_country_code() if hasattr(fake, "current_country_code") else locale[-2:]
     calling = _CALLING.get(locale, "1")
+    # US records take a real city and its own state (Faker's US cities are invented).
+    names = {abbr: name for name, abbr in regions}
+    names.setdefault("DC", "District of Columbia")
+    real = draw_cities(count, _SEED) if locale == "en_US" and regions else None
     out = []
-    for _ in range(count):
-        if regions:
+    for i in range(count):
+        city = None
+        if real is not None:
+            city, abbr, _ = US_CITIES[real[i]]
+            state = names.get(abbr, abbr)
+        elif regions:
             state, abbr = regions[fake.random_int(0, len(regions) - 1)]
         else:
             state = str(fake.administrative_unit())
@@ -130,7 +139,7 @@ def _address_rows(locale: str, count: int, international: bool) -> list[dict[str
             {
                 "street": fake.street_address().replace("\n", ", "),
                 "secondary": secondary,
-                "city": fake.city(),
+                "city": city or fake.city(),
                 "state": state,
                 "state_abbr": abbr,
                 "postcode": postcode or str(fake.postcode()),
@@ -148,7 +157,8 @@ def address_pool(locale: str) -> pa.Table:
     ``locale == "world"`` (phones then carry the country's calling code)."""
     import faker
 
-    path = _cache_dir() / f"{faker.VERSION}-address-{locale}-{RECORDS}-{_SEED}.arrow"
+    # "r2": US records with real cities; older cached pools had invented ones.
+    path = _cache_dir() / f"{faker.VERSION}-address-{locale}-{RECORDS}-{_SEED}-r2.arrow"
     cached = _load(path)
     if cached is not None:
         return cached

@@ -1,4 +1,5 @@
-"""Columns of one row that describe one record: a person, a postal address, a company.
+"""Columns of one row that describe one record: a person, a postal address, a company (and the
+title of a work or event, a record of one field).
 
 Every column of a group (``RecordRule`` with the same ``record`` and ``group`` in one table) draws
 the same random numbers, keyed by (seed, table, record, group) and the row index rather than by
@@ -29,6 +30,7 @@ from dwsim_nb.engine.generators.record_pools import (
     person_pool,
 )
 from dwsim_nb.engine.generators.strings import row_suffix
+from dwsim_nb.engine.generators.titles import TITLES, title_pool
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import RecordRule, rule_of
 from dwsim_nb.spec.types import STRING_TYPES, is_unbounded_length
@@ -69,6 +71,8 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         out = _person(rule, ctx, key, rows)
     elif rule.record == "address":
         out = _address(rule, ctx, key, rows)
+    elif rule.record == "title":
+        out = _encoded(_draw(key, rows, TITLES, "record"), title_pool())
     else:
         out = _company(rule, ctx, key, rows)
     if col.is_unique and rule.field not in ("email", "username"):
