@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dwsim_nb.cli_ui import register as register_ui
 from dwsim_nb.cli_workload import register, with_workload, workload_option
 from dwsim_nb.dialects import DIALECT_NAMES
 from dwsim_nb.errors import DwsimError
@@ -476,6 +477,7 @@ def demo_cmd(ctx: click.Context, seed: int) -> None:
 
 
 register(main)
+register_ui(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
