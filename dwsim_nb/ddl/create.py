@@ -64,6 +64,7 @@ def read_create_table(cur: Cursor, script: Script, line_at: LineAt) -> RawTable:
         raise ParseFail("expected TABLE", cur.offset())
     cur.accept("IF", "NOT", "EXISTS")
     parts, a, b = cur.qualified_name("the table name")
+    parts = script.qualify(parts)
     table = RawTable(parts[-1], parts, cur.text[a:b], line_at(a), quoted=cur.last_quoted())
     if {"TEMP", "TEMPORARY"} & set(modifiers):
         table.physical["temporary"] = True

@@ -6,12 +6,13 @@ here, not found by importing modules. The engines are the dialects the warehouse
 fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.compare.translate`.
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
-['qualify_experiment_tables', 'match_column_case', 'name_result_columns']
+['resolve_table_names', 'qualify_experiment_tables', 'match_column_case', 'name_result_columns']
 """
 
 from __future__ import annotations
 
 from dwsim_nb.dialects import resolve
+from dwsim_nb.warehouses.namespaces import resolve_table_names
 from dwsim_nb.warehouses.redshift_aggregates import (
     fix_any_value,
     fix_approximate_aggregates,
@@ -60,7 +61,7 @@ from dwsim_nb.warehouses.sqlite_rewrites import (
 )
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
-NAMES: tuple[Fix, ...] = (qualify_experiment_tables, match_column_case)
+NAMES: tuple[Fix, ...] = (resolve_table_names, qualify_experiment_tables, match_column_case)
 
 # Redshift/PostgreSQL result column names on engines that name them otherwise.
 POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)

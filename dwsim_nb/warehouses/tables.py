@@ -59,8 +59,10 @@ def create_table_sql(
     name: str | None = None,
     declare_keys: bool = True,
     declare_foreign_keys: bool = False,
+    reference_names: dict[str, str] | None = None,
 ) -> str:
-    """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name)."""
+    """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name);
+    ``reference_names`` maps a referenced table's key to its name in the engine."""
     d = by_name(engine)
     elements: list[exp.Expr] = []
     for col in table.columns:
@@ -76,7 +78,8 @@ def create_table_sql(
         elements.extend(key_constraints(table.primary_key, _unique_keys(table)))
     if declare_foreign_keys:
         for fk in table.foreign_keys:
-            elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
+            parent = (reference_names or {}).get(fk.references_table, fk.references_table)
+            elements.append(foreign_key(fk.columns, parent, fk.references_columns))
     target = exp.Create(this=_table(schema, name or table.name), kind="TABLE")
     body = ",\n  ".join(e.sql(dialect=d.sqlglot) for e in elements)
     return f"{target.sql(dialect=d.sqlglot)} (\n  {body}\n)"

@@ -21,12 +21,14 @@ from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.dialects import UnknownDialectError, resolve
 from dwsim_nb.errors import QueryError
 from dwsim_nb.limits import require_text
+from dwsim_nb.warehouses.namespaces import SKIP, done_statement, namespaces_for
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
 from dwsim_nb.warehouses.rewrites import Context
 
 if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.warehouses.base import Warehouse
 
 
 class SQLiteBacktick(SQLite):
@@ -60,9 +62,14 @@ def sqlglot_dialect(dialect: str) -> str:
     return dialect_record(dialect).sqlglot
 
 
-def context_for(spec: ExperimentSpec, engine: str, schema: str | None) -> Context:
+def context_for(
+    spec: ExperimentSpec, engine: str, schema: str | None, warehouse: Warehouse | None = None
+) -> Context:
     tables = {t.name: {c.name: c.data_type for c in t.columns} for t in spec.tables}
-    return Context(read=spec.dialect, engine=engine, schema=schema, tables=tables)
+    spaces = namespaces_for(spec, warehouse) if warehouse is not None else None
+    return Context(
+        read=spec.dialect, engine=engine, schema=schema, tables=tables, namespaces=spaces
+    )
 
 
 def parse(sql: str, dialect: str) -> list[exp.Expression]:
@@ -114,6 +121,8 @@ def translate(sql: str, ctx: Context) -> list[str]:
         ctx.annotate(tree)
         for fix in fixes:
             tree = fix(tree, ctx)
+        if tree.meta.get(SKIP):  # USE / SET search_path: taken into the context
+            continue
         try:
             out.append(tree.sql(dialect=engine, identify=True, unsupported_level=ErrorLevel.RAISE))
         except UnsupportedError as e:
@@ -121,4 +130,4 @@ def translate(sql: str, ctx: Context) -> list[str]:
                 f"this {ctx.read} SQL cannot be translated for {ctx.engine}: {e}.",
                 hint="rewrite that construct, or use a warehouse that supports it",
             ) from None
-    return out
+    return out or [done_statement()]
