@@ -56,6 +56,7 @@ class RawTable:
     physical: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
     quoted: bool = False
+    written: list[str] = field(default_factory=list)  # the name as the script wrote it
     # CHECKs ordering two columns: (smaller, larger, strict, reason); see ddl/orders.py
     orders: list[tuple[str, str, bool, str]] = field(default_factory=list)
 

@@ -309,7 +309,10 @@ class Warehouse(ABC):
 
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         """The user's SQL, written in the experiment's dialect, as engine statements."""
-        return translate(sql, context_for(spec, self.engine_dialect, self.schema_for(spec), self))
+        ctx = context_for(
+            spec, self.engine_dialect, self.schema_for(spec), lambda t: self.place(spec, t)
+        )
+        return translate(sql, ctx)
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
         return self.execute(spec, self.translate(spec, sql))

@@ -22,6 +22,7 @@ them and run nothing themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,7 @@ from dwsim_nb.errors import QueryError
 from dwsim_nb.spec.names import DEFAULT_SCHEMAS
 
 if TYPE_CHECKING:
-    from dwsim_nb.spec import ExperimentSpec
-    from dwsim_nb.warehouses.base import Warehouse
+    from dwsim_nb.spec import ExperimentSpec, Table
     from dwsim_nb.warehouses.rewrites import Context
 
 # Marks a statement the translation drops (USE, SET search_path): it only changes the context.
@@ -174,9 +174,12 @@ def resolve_table_names(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return point_tables_at_places(tree, ctx.namespaces)
 
 
-def namespaces_for(spec: ExperimentSpec, warehouse: Warehouse) -> Namespaces:
-    """Every table of ``spec`` by its parts, with the place ``warehouse`` holds it in."""
-    return Namespaces({t.parts: warehouse.place(spec, t) for t in spec.tables})
+def namespaces_for(
+    spec: ExperimentSpec, place: Callable[[Table], tuple[str | None, str]]
+) -> Namespaces:
+    """Every table of ``spec`` by its parts, with the place the warehouse holds it in
+    (``Warehouse.place``)."""
+    return Namespaces({t.parts: place(t) for t in spec.tables})
 
 
 def done_statement() -> str:

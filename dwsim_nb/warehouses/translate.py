@@ -9,6 +9,7 @@ every identifier quoted, so reserved words such as a table ``date`` or a column 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import sqlglot
@@ -27,8 +28,7 @@ from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_d
 from dwsim_nb.warehouses.rewrites import Context
 
 if TYPE_CHECKING:
-    from dwsim_nb.spec import ExperimentSpec
-    from dwsim_nb.warehouses.base import Warehouse
+    from dwsim_nb.spec import ExperimentSpec, Table
 
 
 class SQLiteBacktick(SQLite):
@@ -63,10 +63,14 @@ def sqlglot_dialect(dialect: str) -> str:
 
 
 def context_for(
-    spec: ExperimentSpec, engine: str, schema: str | None, warehouse: Warehouse | None = None
+    spec: ExperimentSpec,
+    engine: str,
+    schema: str | None,
+    place: Callable[[Table], tuple[str | None, str]] | None = None,
 ) -> Context:
     tables = {t.name: {c.name: c.data_type for c in t.columns} for t in spec.tables}
-    spaces = namespaces_for(spec, warehouse) if warehouse is not None else None
+    # Where the warehouse holds each table (Warehouse.place): names in queries point there.
+    spaces = namespaces_for(spec, place) if place is not None else None
     return Context(
         read=spec.dialect, engine=engine, schema=schema, tables=tables, namespaces=spaces
     )
