@@ -71,6 +71,12 @@ class Namespaces:
             found = by_lower.get(tuple(attempt))
             if found is not None:
                 return found
+        # Then by trailing parts: the current schema's first (``USE SCHEMA raw_pos`` without a
+        # database), then as written.
+        for attempt in tries[:-1]:
+            near = [p for k, p in by_lower.items() if list(k[-len(attempt) :]) == attempt]
+            if len(near) == 1:
+                return near[0]
         hits = [parts for key, parts in by_lower.items() if list(key[-len(low) :]) == low]
         if len(hits) == 1:
             return hits[0]
