@@ -365,16 +365,16 @@ class Experiment(WorkloadMixin):
         from dwsim_nb.warehouses.results import arrow_to_frame
 
         try:
-            name = self.spec.table(table).name
+            schema, name = self.warehouse.place(self.spec, self.spec.table(table))
         except KeyError:
-            names = ", ".join(t.name for t in self.spec.tables)
+            names = ", ".join(t.key for t in self.spec.tables)
             raise QueryError(
                 f"experiment {self.name} has no table {table!r}",
                 where="read_table",
                 hint=f"choose one of: {names}",
             ) from None
         wh = self.warehouse
-        target = exp.Table(this=quoted(name), db=quoted(wh.schema_for(self.spec)))
+        target = exp.Table(this=quoted(name), db=quoted(schema))
         select = exp.select(exp.Star()).from_(target)
         if limit is not None:
             select = select.limit(max(0, int(limit)))

@@ -24,7 +24,7 @@ def _load(spec: ExperimentSpec, path: Path, rows: dict[str, int]) -> duckdb.Duck
     con = duckdb.connect()
     for t in spec.tables:
         con.execute(
-            f"create view \"{t.name}\" as select * from read_parquet('{path}/{t.name}/*.parquet')"
+            f"create view \"{t.name}\" as select * from read_parquet('{path}/{t.key}/*.parquet')"
         )
     return con
 

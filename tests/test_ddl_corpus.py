@@ -22,7 +22,7 @@ def cols(spec: ExperimentSpec, table: str) -> list[str]:
 
 def fks(spec: ExperimentSpec, table: str) -> set[tuple[tuple[str, ...], str, tuple[str, ...]]]:
     return {
-        (tuple(fk.columns), fk.references_table, tuple(fk.references_columns))
+        (tuple(fk.columns), fk.references_table.split(".")[-1], tuple(fk.references_columns))
         for fk in spec.table(table).foreign_keys
     }
 

@@ -123,7 +123,7 @@ def _generate(spec: ExperimentSpec, path: Path, rows: int = ROWS) -> duckdb.Duck
     con = duckdb.connect()
     for t in spec.tables:
         con.execute(
-            f"create view {t.name} as select * from read_parquet('{path}/{t.name}/*.parquet')"
+            f"create view {t.name} as select * from read_parquet('{path}/{t.key}/*.parquet')"
         )
     return con
 

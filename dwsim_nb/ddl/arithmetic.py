@@ -239,7 +239,7 @@ def _line_arithmetic(ch: _Changes, table: Table) -> None:
                 {"kind": "derived", "expression": expr, "reason": f"arithmetic: {why}"},
             )
             ch.derived[(table.name, target.name)] = expr
-            p_top = _top(ch.spec.table(table.name).column(price.name))
+            p_top = _top(ch.spec.table(table.key).column(price.name))
             narrowed = ch.column(table, price)["rule"] or {}
             p_top = narrowed.get("max", p_top) if isinstance(narrowed, dict) else p_top
             if p_top is not None:
@@ -297,7 +297,7 @@ def _range_fk(ch: _Changes, child: Table, fk_index: int) -> bool:
 
 def _eligible_fk(spec: ExperimentSpec, child: Table, fk_index: int) -> bool:
     fk = child.foreign_keys[fk_index]
-    if fk.references_table.lower() == child.name.lower():
+    if fk.references_table.lower() == child.key.lower():
         return False
     keys = [sorted(k) for k in child.unique_keys()]
     if sorted(fk.columns) in keys:
@@ -346,15 +346,13 @@ def _parent_arithmetic(ch: _Changes, parent: Table) -> None:
     children = sorted(spec.tables, key=lambda t: not any(k[0] == t.name for k in ch.derived))
     for child in children:
         for i, fk in enumerate(child.foreign_keys):
-            if fk.references_table.lower() != parent.name.lower():
+            if fk.references_table.lower() != parent.key.lower():
                 continue
             if not _eligible_fk(spec, child, i):
                 continue
             via = (
                 list(fk.columns)
-                if sum(
-                    f.references_table.lower() == parent.name.lower() for f in child.foreign_keys
-                )
+                if sum(f.references_table.lower() == parent.key.lower() for f in child.foreign_keys)
                 > 1
                 else None
             )
@@ -383,14 +381,14 @@ def _parent_arithmetic(ch: _Changes, parent: Table) -> None:
                 continue
             _more_children(ch, parent, child, i)
             for col in counts:
-                rule = {"kind": "count", "table": child.name}
+                rule = {"kind": "count", "table": child.key}
                 _set_aggregate(
                     ch, parent, col, rule, via, f"count of {child.name} per {parent.name}"
                 )
             for col in sums:
                 assert amount is not None
                 what, text, _ = amount
-                rule = {"kind": "sum", "table": child.name, what: text}
+                rule = {"kind": "sum", "table": child.key, what: text}
                 _set_aggregate(
                     ch, parent, col, rule, via, f"sum of {child.name}.{text} per {parent.name}"
                 )

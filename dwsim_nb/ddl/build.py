@@ -42,7 +42,7 @@ def _fold_partitions(script: Script) -> None:
         parent = script.find_table(parent_parts)
         shown = ".".join(child_parts)
         if child is not None and parent is not None and child is not parent:
-            del script.tables[child.name.lower()]
+            del script.tables[_raw_key(child)]
             _move_foreign_keys(child, parent)
             for table in script.tables.values():
                 for fk in table.foreign_keys:
@@ -105,7 +105,7 @@ def _column(
 
 
 def _table(raw: RawTable, warnings: list[str]) -> Table | None:
-    where = f"line {raw.line}: table '{raw.name}'"
+    where = f"line {raw.line}: table '{'.'.join(raw.parts)}'"
     if (p := check_name("table", raw.name)) is not None:
         warnings.append(f"{where}: {p}; the table was skipped")
         return None
@@ -153,6 +153,8 @@ def _table(raw: RawTable, warnings: list[str]) -> Table | None:
     try:
         return Table(
             name=raw.name,
+            schema_name=raw.parts[-2] if len(raw.parts) > 1 else None,
+            database=raw.parts[-3] if len(raw.parts) > 2 else None,
             columns=columns,
             primary_key=pk or [],
             unique=uniques,
@@ -171,7 +173,7 @@ def _foreign_key(
     ref = ".".join(fk.ref_parts)
     where = f"line {fk.line}: table '{child.name}', foreign key ({', '.join(fk.columns)})"
     raw_parent = script.find_table(fk.ref_parts)
-    parent = tables.get(raw_parent.name.lower()) if raw_parent is not None else None
+    parent = tables.get(_raw_key(raw_parent)) if raw_parent is not None else None
     if parent is None:
         warnings.append(
             f"{where} references '{ref}', which is not in the script; the key was "
@@ -215,11 +217,16 @@ def _foreign_key(
     nullable = all(not child.column(c).required for c in child_cols)
     return ForeignKey(
         columns=child_cols,
-        references_table=parent.name,
+        references_table=parent.key,
         references_columns=ref_cols,
         nullable=nullable,
         name=fk.name,
     )
+
+
+def _raw_key(raw: RawTable) -> str:
+    """A read table's identity: its placed name (``raw.orders``), without case."""
+    return ".".join(raw.parts).lower()
 
 
 def _ci(table: Table, name: str) -> str | None:
@@ -233,30 +240,30 @@ def _ci(table: Table, name: str) -> str | None:
 def _break_cycles(tables: list[Table], warnings: list[str]) -> None:
     for table in tables:
         for fk in table.foreign_keys:
-            if fk.references_table == table.name and not fk.nullable:
+            if fk.references_table == table.key and not fk.nullable:
                 fk.nullable = True
                 warnings.append(
-                    f"table '{table.name}': the self-reference ({', '.join(fk.columns)}) "
+                    f"table '{table.key}': the self-reference ({', '.join(fk.columns)}) "
                     "is NOT NULL; it is treated as nullable so the first row can exist"
                 )
     for _ in range(len(tables) * 4):
         edges = {
-            t.name: [
+            t.key: [
                 fk.references_table
                 for fk in t.foreign_keys
-                if not fk.nullable and fk.references_table != t.name
+                if not fk.nullable and fk.references_table != t.key
             ]
             for t in tables
         }
         cycle = find_cycle(edges)
         if cycle is None:
             return
-        table = next(t for t in tables if t.name == cycle[0])
+        table = next(t for t in tables if t.key == cycle[0])
         fk = next(f for f in table.foreign_keys if not f.nullable and f.references_table in cycle)
         fk.nullable = True
         warnings.append(
             f"required foreign keys form a cycle ({' -> '.join([*cycle, cycle[0]])}); "
-            f"{table.name}({', '.join(fk.columns)}) is treated as nullable to break it"
+            f"{table.key}({', '.join(fk.columns)}) is treated as nullable to break it"
         )
 
 
@@ -284,9 +291,9 @@ def build_spec(
     for raw in script.tables.values():
         table = _table(raw, warnings)
         if table is not None:
-            tables[raw.name.lower()] = table
+            tables[_raw_key(raw)] = table
     for raw in script.tables.values():
-        child = tables.get(raw.name.lower())
+        child = tables.get(_raw_key(raw))
         if child is None:
             continue
         for rfk in raw.foreign_keys:

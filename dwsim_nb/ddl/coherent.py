@@ -60,10 +60,10 @@ def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, o
     keys: set[tuple[str, str]] = set()
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         for c_data in t_data["columns"]:
-            columns[(table.name, c_data["name"])] = c_data
+            columns[(table.key, c_data["name"])] = c_data
         free = free_key_columns(table)
-        keys.update((table.name, c) for c in table.primary_key if c not in free)
-        keys.update((table.name, c) for fk in table.foreign_keys for c in fk.columns)
+        keys.update((table.key, c) for c in table.primary_key if c not in free)
+        keys.update((table.key, c) for fk in table.foreign_keys for c in fk.columns)
 
     def usable(table: str, column: str) -> bool:
         c_data = columns[(table, column)]
@@ -76,15 +76,15 @@ def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, o
 
     changed = False
     for table in spec.tables:
-        found = record_groups(table, _norm, lambda c, t=table.name: usable(t, c))  # type: ignore[misc]
+        found = record_groups(table, _norm, lambda c, t=table.key: usable(t, c))  # type: ignore[misc]
         for column, rule in found.items():
-            columns[(table.name, column)]["rule"] = rule
+            columns[(table.key, column)]["rule"] = rule
             changed = True
     for (table_name, column), rule in time_order(spec, _norm, usable, rule_of).items():
         columns[(table_name, column)]["rule"] = rule
         changed = True
     for table in spec.tables:
         for column, rule in adult_births(table, _norm, usable, rule_of).items():
-            columns[(table.name, column)]["rule"] = rule
+            columns[(table.key, column)]["rule"] = rule
             changed = True
     return changed

@@ -63,8 +63,10 @@ def read_create_table(cur: Cursor, script: Script, line_at: LineAt) -> RawTable:
     if not cur.accept("TABLE"):
         raise ParseFail("expected TABLE", cur.offset())
     cur.accept("IF", "NOT", "EXISTS")
-    parts, a, b = cur.qualified_name("the table name")
+    written, a, b = cur.qualified_name("the table name")
+    parts = script.qualify(written)
     table = RawTable(parts[-1], parts, cur.text[a:b], line_at(a), quoted=cur.last_quoted())
+    table.written = written
     if {"TEMP", "TEMPORARY"} & set(modifiers):
         table.physical["temporary"] = True
     for m in ("TRANSIENT", "UNLOGGED", "EXTERNAL", "VOLATILE"):
@@ -87,7 +89,7 @@ def _read_head(cur: Cursor, table: RawTable, script: Script) -> None:
             table.physical["cluster_by"] = cur.name_list()
         elif cur.accept("PARTITION", "OF"):
             parent, _, _ = cur.qualified_name("the parent table")
-            raise PartitionOf(table.parts, parent)
+            raise PartitionOf(table.written or table.parts, parent)
         elif cur.word() in ("LIKE", "CLONE"):
             cur.i += 1
             _copy_from(cur, table, script)
@@ -185,7 +187,8 @@ def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
                 # the parent's rows, so it is folded into the parent like PARTITION OF.
                 parent = script.find_table(names[0].split("."))
                 if parent is not None:
-                    script.partitions.append((table.parts, parent.parts, table.line))
+                    child = table.written or table.parts
+                    script.partitions.append((child, names[0].split("."), table.line))
             for name in names:
                 parent = script.find_table(name.split("."))
                 if parent is not None:

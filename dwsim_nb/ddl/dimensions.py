@@ -53,7 +53,10 @@ def apply_dimension_rules(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
 def _fit_bridges(spec: ExperimentSpec, data: dict[str, Any]) -> None:
     """A table keyed only by foreign keys holds at most the product of its parents' rows: a
     link between two lookup tables made smaller above must not ask for more rows than that."""
-    rows = {t["name"].lower(): t.get("target_rows", 1000) for t in data["tables"]}
+    rows = {
+        table.key.lower(): t.get("target_rows", 1000)
+        for t, table in zip(data["tables"], spec.tables, strict=True)
+    }
     for t_data, table in zip(data["tables"], spec.tables, strict=True):
         for key in table.unique_keys():
             fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(key)]

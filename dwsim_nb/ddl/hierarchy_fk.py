@@ -88,4 +88,4 @@ def hierarchy_keys(
 
 
 def _parent(spec: ExperimentSpec, name: str) -> Table | None:
-    return next((t for t in spec.tables if t.name.lower() == name.lower()), None)
+    return next((t for t in spec.tables if t.key.lower() == name.lower()), None)

@@ -17,6 +17,7 @@ from dwsim_nb.ddl.create import (
     read_create_table,
 )
 from dwsim_nb.ddl.cursor import Cursor, ParseFail
+from dwsim_nb.ddl.namespace import set_namespace
 from dwsim_nb.ddl.script import RawColumn, RawTable, Script, identity
 from dwsim_nb.ddl.split import Positions, Statement, split_statements
 from dwsim_nb.ddl.statements import (
@@ -208,6 +209,7 @@ class _Reader:
         assert callable(line_at)
         first = cur.word()
         if first == "CREATE":
+            set_namespace(cur, self.script)
             cur.i += 1
             k = 0
             while cur.word(k) in _TABLE_MODIFIERS:
@@ -226,6 +228,8 @@ class _Reader:
             cur.i += 2
             read_comment_on(cur, self.script, line)
             return
+        if first in ("USE", "SET"):
+            set_namespace(cur, self.script)
         if first in KNOWN_STATEMENTS:
             self.note(line, f"skipped {self.describe(cur)}")
             return
@@ -282,7 +286,7 @@ class _Reader:
     def add_table(self, table: object, line: int) -> None:
         assert isinstance(table, RawTable)
         self.drop_case_twins(table, line)
-        key = table.name.lower()
+        key = ".".join(table.parts).lower()
         if key in self.script.tables:
             old = self.script.tables[key]
             if self.identity(old) != self.identity(table):
@@ -291,8 +295,8 @@ class _Reader:
                 )
                 return
             self.script.warnings.append(
-                f"line {line}: table '{table.name}' is created again (first at line {old.line}); "
-                "the later definition is used"
+                f"line {line}: table '{'.'.join(table.parts)}' is created again (first at line "
+                f"{old.line}); the later definition is used"
             )
         self.script.tables[key] = table
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dwsim_nb.dialects import by_name
+from dwsim_nb.spec.names import DEFAULT_SCHEMAS
 
 
 def identity(name: str, quoted: bool, dialect: str) -> str:
@@ -55,6 +56,7 @@ class RawTable:
     physical: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
     quoted: bool = False
+    written: list[str] = field(default_factory=list)  # the name as the script wrote it
     # CHECKs ordering two columns: (smaller, larger, strict, reason); see ddl/orders.py
     orders: list[tuple[str, str, bool, str]] = field(default_factory=list)
 
@@ -93,13 +95,47 @@ class Script:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
+    # The current database and schema (USE, SET search_path, Snowflake's CREATE SCHEMA):
+    # unqualified tables created after them are placed there.
+    database: str | None = None
+    schema: str | None = None
+
+    def qualify(self, parts: list[str]) -> list[str]:
+        """A table name as written, placed: an unqualified name in the current schema, a
+        two-part one in the current database; a dialect's default schema (``public``,
+        ``main``) is dropped, so ``public.film`` is the table ``film`` of a script without
+        schemas."""
+        parts = list(parts)
+        if len(parts) == 1 and self.schema:
+            parts = [self.schema, *parts]
+        if len(parts) == 2 and self.database:
+            parts = [self.database, *parts]
+        if len(parts) == 2 and parts[0].lower() in DEFAULT_SCHEMAS:
+            parts = parts[1:]
+        if len(parts) == 3 and parts[1].lower() in DEFAULT_SCHEMAS and not self.database:
+            parts = parts[2:]
+        return parts[-3:]
+
     def find_table(self, parts: list[str]) -> RawTable | None:
-        """Find a table by a possibly qualified name, ignoring case."""
-        full = ".".join(parts).lower()
-        for table in self.tables.values():
-            if ".".join(table.parts).lower() == full:
-                return table
-        return self.tables.get(parts[-1].lower()) if parts else None
+        """Find a table by a possibly qualified name, ignoring case: as placed in the current
+        schema, then as written, then the one table whose name ends so, then by its last part."""
+        if not parts:
+            return None
+        for candidate in (self.qualify(parts), parts):
+            found = self.tables.get(".".join(candidate).lower())
+            if found is not None:
+                return found
+        wanted = [p.lower() for p in parts]
+        hits = [
+            t
+            for t in self.tables.values()
+            if [p.lower() for p in t.parts[-len(wanted) :]] == wanted
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+        return self.tables.get(parts[-1].lower())
 
     def sequence_for(self, name: str) -> tuple[int, int] | None:
         low = name.lower()

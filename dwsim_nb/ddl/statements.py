@@ -90,7 +90,7 @@ def read_alter_table(cur: Cursor, script: Script, line: int, line_at: LineAt) ->
                     continue
         if sub.accept("ATTACH", "PARTITION"):
             child, _, _ = sub.qualified_name("the partition")
-            script.partitions.append((child, table.parts, act_line))
+            script.partitions.append((child, table.written or table.parts, act_line))
             continue
         words = " ".join(filter(None, (sub.word(k) for k in range(2))))
         script.notes.append(f"line {act_line}: skipped ALTER TABLE {shown} {words}".rstrip())

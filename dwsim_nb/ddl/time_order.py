@@ -150,24 +150,24 @@ def time_order(
             key=lambda e: _PARENT_EVENTS.index(str(e[1])),
         )
         if mine:
-            first_event[table.name] = (mine[0][0], str(mine[0][1]))
-        roots[table.name] = []
+            first_event[table.key] = (mine[0][0], str(mine[0][1]))
+        roots[table.key] = []
         for col, kind in dates:
-            if not usable(table.name, col):
+            if not usable(table.key, col):
                 continue
             ref = _within_row(events, col, kind)
             if ref is not None:
                 within = _WITHIN.get(str(kind))
-                follow(table.name, col, ref, f"{table.name}.{ref}", within, f"{kind} follows")
+                follow(table.key, col, ref, f"{table.name}.{ref}", within, f"{kind} follows")
             elif kind not in ("birth", "update", "login", "end") and (
                 kind is not None or len([d for d in dates if d[1] != "birth"]) == 1
             ):
-                roots[table.name].append((col, kind))
+                roots[table.key].append((col, kind))
         for col, ref in _clock_order(table, norm, usable):
             why = f"{kind_of(norm(col))} follows, the same day"
-            follow(table.name, col, ref, f"{table.name}.{ref}", _TIME_WITHIN, why, strict=True)
-            if (table.name, ref) not in out and usable(table.name, ref):
-                out[(table.name, ref)] = {
+            follow(table.key, col, ref, f"{table.name}.{ref}", _TIME_WITHIN, why, strict=True)
+            if (table.key, ref) not in out and usable(table.key, ref):
+                out[(table.key, ref)] = {
                     "kind": "datetime",
                     "start": _DAY_FIRST,
                     "end": _DAY_LAST,
@@ -179,10 +179,10 @@ def time_order(
         if parent is None:
             continue
         ptable, pcol, pkind = parent
-        for col, kind in roots[table.name]:
+        for col, kind in roots[table.key]:
             within = _WITHIN.get(str(kind)) if kind is not None else None
             ref = f"{ptable}.{pcol}"
-            follow(table.name, col, ref, ref, within, f"through the foreign key, after its {pkind}")
+            follow(table.key, col, ref, ref, within, f"through the foreign key, after its {pkind}")
     return out
 
 
@@ -196,7 +196,7 @@ def _clock_order(
     out = []
     for col, kind in events:
         ref = _within_row(events, col, kind)
-        if ref is not None and usable(table.name, col):
+        if ref is not None and usable(table.key, col):
             out.append((col, ref))
     return out
 
@@ -229,7 +229,7 @@ def _parent_event(
     best: tuple[str, str, str] | None = None
     for fk in table.foreign_keys:
         parent = fk.references_table
-        if parent.lower() == table.name.lower() or parent not in first_event:
+        if parent.lower() == table.key.lower() or parent not in first_event:
             continue
         col, kind = first_event[parent]
         if best is None or order.index(kind) > order.index(best[2]):
@@ -247,9 +247,9 @@ def adult_births(
     starts = []
     births = []
     for col, kind in _dates(table, norm):
-        rule = rule_of(table.name, col) or {}
+        rule = rule_of(table.key, col) or {}
         if kind == "birth":
-            if usable(table.name, col) and rule.get("kind") == "datetime" and rule.get("end"):
+            if usable(table.key, col) and rule.get("kind") == "datetime" and rule.get("end"):
                 births.append((col, rule))
         elif rule.get("kind") == "datetime" and rule.get("start") is not None:
             starts.append(rule["start"])

@@ -63,7 +63,7 @@ def check_storable(spec: ExperimentSpec) -> None:
                     raise GenerationError(
                         f"the value {shown} has a NUL character (\\x00), which "
                         f"{target.name} cannot store in text or JSON",
-                        where=f"table '{table.name}', column '{col.name}'",
+                        where=f"table '{table.key}', column '{col.name}'",
                         hint="remove the NUL from the column's values, constant, pattern or "
                         "shape, or load into duckdb, sqlite or snowflake, which store it",
                     )
@@ -98,7 +98,7 @@ def _written_strings(col: Column) -> list[str]:
 
 
 def _check_columns(table: Table, n: int) -> None:
-    where = f"table '{table.name}'"
+    where = f"table '{table.key}'"
     for col in table.columns:
         rule = col.rule
         if isinstance(rule, DistributionRule) and rule.type == "zipf":
@@ -131,7 +131,7 @@ def _check_columns(table: Table, n: int) -> None:
                 raise GenerationError(
                     f"{where}, column '{col.name}': unique, but its list has {domain} distinct "
                     f"values and {n} rows were requested; each value can be used once",
-                    hint=f"request at most {domain} rows for '{table.name}' or add values",
+                    hint=f"request at most {domain} rows for '{table.key}' or add values",
                 )
             if domain is not None and domain < n:
                 raise GenerationError(
@@ -159,21 +159,21 @@ def _check_keys(plan: Plan, table: Table, n: int) -> None:
 def _check_foreign_keys(plan: Plan, table: Table, n: int) -> None:
     for fk in table.foreign_keys:
         parent = plan.table(fk.references_table)
-        p = plan.rows[parent.name]
-        where = f"table '{table.name}', foreign key ({', '.join(fk.columns)}) -> '{parent.name}'"
+        p = plan.rows[parent.key]
+        where = f"table '{table.key}', foreign key ({', '.join(fk.columns)}) -> '{parent.key}'"
         if n == 0:
             continue
         if p == 0:
             if not fk.nullable:
                 raise GenerationError(
-                    f"{where}: {n} child rows need a parent, but '{parent.name}' gets 0 rows",
-                    hint=f"give '{parent.name}' rows, or make the key nullable",
+                    f"{where}: {n} child rows need a parent, but '{parent.key}' gets 0 rows",
+                    hint=f"give '{parent.key}' rows, or make the key nullable",
                 )
             continue
         card = fk.cardinality or Cardinality()
         if is_one_to_one(table, fk) and n > p:
             raise GenerationError(
-                f"{where}: the key is unique in '{table.name}' (one child per parent) but "
+                f"{where}: the key is unique in '{table.key}' (one child per parent) but "
                 f"{n} child rows exceed the {p} parent rows",
                 hint="request fewer child rows or more parent rows",
             )
@@ -187,12 +187,12 @@ def _check_foreign_keys(plan: Plan, table: Table, n: int) -> None:
                 raise GenerationError(
                     f"{where}: {lo}..{hi} children for each of {p} parents allows "
                     f"{lo * p}..{hi * p} child rows, not {n}",
-                    hint=f"request between {lo * p} and {hi * p} rows for '{table.name}' or "
+                    hint=f"request between {lo * p} and {hi * p} rows for '{table.key}' or "
                     "change the range",
                 )
         if card.kind == "at_least_one" and n < p:
             raise GenerationError(
                 f"{where}: every parent needs a child, but there are {p} parents and only "
                 f"{n} child rows",
-                hint=f"request at least {p} rows for '{table.name}'",
+                hint=f"request at least {p} rows for '{table.key}'",
             )

@@ -141,7 +141,7 @@ class TableRuntime:
         self.rt = rt
         self.plan = rt.plan
         self.table = rt.plan.table(name)
-        self.name = self.table.name
+        self.name = self.table.key
         self.n = rt.plan.rows[self.name]
         self.schema = arrow_schema(self.table)
         self.types = {c.name: arrow_type(c) for c in self.table.columns}
@@ -199,7 +199,7 @@ class Runtime:
         self._tables: dict[str, TableRuntime] = {}
 
     def table(self, name: str) -> TableRuntime:
-        name = self.plan.table(name).name
+        name = self.plan.table(name).key
         if name not in self._tables:
             self._tables[name] = TableRuntime(self, name)
         return self._tables[name]

@@ -66,12 +66,12 @@ class Plan:
 
 def fk_order(spec: ExperimentSpec) -> list[str]:
     """Table names with parents before children; nullable keys may break cycles."""
-    names = [t.name for t in spec.tables]
-    deps: dict[str, set[str]] = {t.name: set() for t in spec.tables}
+    names = [t.key for t in spec.tables]
+    deps: dict[str, set[str]] = {t.key: set() for t in spec.tables}
     for t in spec.tables:
         for fk in t.foreign_keys:
-            if fk.references_table != t.name and fk.references_table in deps:
-                deps[t.name].add(fk.references_table)
+            if fk.references_table != t.key and fk.references_table in deps:
+                deps[t.key].add(fk.references_table)
     order: list[str] = []
     done: set[str] = set()
     while len(order) < len(names):

@@ -56,7 +56,7 @@ def make_plan(
     ``today`` is the date Faker rules relative to it use (default: read once from the clock);
     the plan's ``options["today"]`` records it.
     """
-    counts = {t.name: t.target_rows for t in spec.tables}
+    counts = {t.key: t.target_rows for t in spec.tables}
     check_rows_mapping(spec, rows)
     for name, n in (rows or {}).items():
         try:
@@ -64,13 +64,13 @@ def make_plan(
         except KeyError:
             raise GenerationError(
                 f"rows names table '{name}', which is not in experiment '{spec.name}'",
-                hint=f"use one of: {', '.join(t.name for t in spec.tables)}",
+                hint=f"use one of: {', '.join(t.key for t in spec.tables)}",
             ) from None
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise GenerationError(
-                f"rows for table '{table.name}' must be a whole number >= 0, got {n!r}"
+                f"rows for table '{table.key}' must be a whole number >= 0, got {n!r}"
             )
-        counts[table.name] = n
+        counts[table.key] = n
     # Checked before anything is planned: 10**15 rows would otherwise become 4 * 10**9 blocks.
     for name, n in counts.items():
         limits.check_rows(name, n, error=GenerationError)

@@ -69,7 +69,7 @@ def generate_run(
 
 def expected_rows(spec: ExperimentSpec, rows: dict[str, int] | None) -> int:
     """The run's total rows before planning checks ``rows`` (unknown names count as nothing)."""
-    counts = {t.name: t.target_rows for t in spec.tables}
+    counts = {t.key: t.target_rows for t in spec.tables}
     for name, n in (rows or {}).items():
         if name in counts and isinstance(n, int):
             counts[name] = n

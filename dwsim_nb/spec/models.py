@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dwsim_nb.spec.io import prune, read_model, spec_to_dict
+from dwsim_nb.spec.names import find_table
 from dwsim_nb.spec.rules import (
     DISTRIBUTION_PARAMS,
     RULE_KINDS,
@@ -74,13 +75,12 @@ class ExperimentSpec(_Model):
         return self
 
     def table(self, name: str) -> Table:
-        for t in self.tables:
-            if t.name == name:
-                return t
-        for t in self.tables:
-            if t.name.lower() == name.lower():
-                return t
-        raise KeyError(name)
+        """The table ``name`` means: a key (``raw.orders``) or a shorter name that fits one
+        table (``orders``); KeyError if none fits, AmbiguousTableError (a KeyError and a
+        SpecError, listing them) if several do."""
+        found = find_table(self.tables, name)
+        assert isinstance(found, Table)
+        return found
 
     # --- reading and writing -------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from dwsim_nb.spec.array_columns import array_fields, check_array_column
 from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
+from dwsim_nb.spec.names import table_key
 from dwsim_nb.spec.rules import MAX_VECTOR_ITEMS, DatetimeRule, RecordRule, Rule, check_finite
 from dwsim_nb.spec.types import LOGICAL_TYPES, STRING_TYPES, TEMPORAL_TYPES, parse_type
 
@@ -166,9 +167,17 @@ class Column(FlatView, _Model):
 
 
 class Table(_Model):
-    """A table with its columns, keys and the number of rows to generate by default."""
+    """A table with its columns, keys and the number of rows to generate by default.
 
+    ``schema`` and ``database`` (optional) place it as the DDL did (``raw.orders``,
+    ``tb_101.raw_pos.truck``); its identity is ``key`` (see :mod:`dwsim_nb.spec.names`).
+    """
+
+    # Written as "schema" (the attribute name would shadow pydantic's own ``schema``).
+    model_config = ConfigDict(serialize_by_alias=True)
     name: str
+    schema_name: str | None = Field(default=None, alias="schema")
+    database: str | None = None
     target_rows: int = Field(default=1000, ge=0)
     columns: list[Column]
     primary_key: list[str] = Field(default_factory=list)
@@ -232,6 +241,15 @@ class Table(_Model):
                 if len(self.primary_key) == 1:
                     col.is_unique = True
         return self
+
+    @property
+    def key(self) -> str:
+        """The table's identity in the spec: ``name``, ``schema.name`` or ``db.schema.name``."""
+        return table_key(self.name, self.schema_name, self.database)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.database, self.schema_name, self.name) if p)
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -6,12 +6,14 @@ raised together so a user fixes a spec in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 from typing import TYPE_CHECKING, Protocol
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.names import find_table
 from dwsim_nb.spec.rules import (
     AutoRule,
     ConstantRule,
@@ -130,7 +132,7 @@ def _as_date(v: dt.date | dt.datetime | dt.time | None) -> dt.date:
 
 def _table_problems(table: Table) -> list[str]:
     problems: list[str] = []
-    where = f"table '{table.name}'"
+    where = f"table '{table.key}'"
     if (p := check_name("table", table.name)) is not None:
         problems.append(p)
     if not table.columns:
@@ -178,44 +180,48 @@ def _table_problems(table: Table) -> list[str]:
 
 def _fk_problems(spec: ExperimentSpec) -> list[str]:
     problems: list[str] = []
-    by_name = {t.name: t for t in spec.tables}
-    by_lower = {t.name.lower(): t for t in spec.tables}
+    by_name = {t.key: t for t in spec.tables}
+    by_lower = {t.key.lower(): t for t in spec.tables}
     for table in spec.tables:
         for fk in table.foreign_keys:
-            where = f"table '{table.name}', foreign key ({', '.join(fk.columns)})"
+            where = f"table '{table.key}', foreign key ({', '.join(fk.columns)})"
             parent = by_name.get(fk.references_table) or by_lower.get(fk.references_table.lower())
+            if parent is None:
+                # A shorter name that fits one table (``orders`` for ``raw.orders``).
+                with contextlib.suppress(KeyError):
+                    parent = find_table(spec.tables, fk.references_table)  # type: ignore[assignment]
             if parent is None:
                 problems.append(
                     f"{where}: references table '{fk.references_table}', which is not in the "
                     f"experiment; add it or drop the key (tables: {sorted(by_name)})"
                 )
                 continue
-            if parent.name != fk.references_table:
-                fk.references_table = parent.name
+            if parent.key != fk.references_table:
+                fk.references_table = parent.key
             if not fk.references_columns:
                 if not parent.primary_key:
                     problems.append(
-                        f"{where}: references '{parent.name}' without columns, but "
-                        f"'{parent.name}' has no primary key; name the referenced columns"
+                        f"{where}: references '{parent.key}' without columns, but "
+                        f"'{parent.key}' has no primary key; name the referenced columns"
                     )
                     continue
                 fk.references_columns = list(parent.primary_key)
             if len(fk.references_columns) != len(fk.columns):
                 problems.append(
                     f"{where}: {len(fk.columns)} column(s) reference {len(fk.references_columns)} "
-                    f"column(s) of '{parent.name}'; the counts must match"
+                    f"column(s) of '{parent.key}'; the counts must match"
                 )
                 continue
             missing = [c for c in fk.references_columns if not parent.has_column(c)]
             if missing:
                 problems.append(
-                    f"{where}: '{parent.name}' has no column(s) {missing}; "
+                    f"{where}: '{parent.key}' has no column(s) {missing}; "
                     f"use one of {[c.name for c in parent.columns]}"
                 )
                 continue
             if sorted(fk.references_columns) not in [sorted(k) for k in parent.unique_keys()]:
                 problems.append(
-                    f"{where}: references {parent.name}({', '.join(fk.references_columns)}), "
+                    f"{where}: references {parent.key}({', '.join(fk.references_columns)}), "
                     "which is neither its primary key nor unique; reference a unique key or "
                     "mark the column is_unique"
                 )
@@ -228,10 +234,10 @@ def _fk_problems(spec: ExperimentSpec) -> list[str]:
                 if a != b:
                     problems.append(
                         f"{where}: column '{child_name}' is {child_col.data_type} but "
-                        f"{parent.name}.{parent_name} is {parent_col.data_type}; give them "
+                        f"{parent.key}.{parent_name} is {parent_col.data_type}; give them "
                         "the same type"
                     )
-            if parent.name == table.name and not fk.nullable:
+            if parent.key == table.key and not fk.nullable:
                 problems.append(
                     f"{where}: a required self-reference cannot be generated (the first row has "
                     "no parent); make it nullable"
@@ -241,15 +247,15 @@ def _fk_problems(spec: ExperimentSpec) -> list[str]:
 
 
 def _cycle_problems(spec: ExperimentSpec) -> list[str]:
-    edges: dict[str, list[str]] = {t.name: [] for t in spec.tables}
+    edges: dict[str, list[str]] = {t.key: [] for t in spec.tables}
     for table in spec.tables:
         for fk in table.foreign_keys:
             if (
                 not fk.nullable
-                and fk.references_table != table.name
+                and fk.references_table != table.key
                 and fk.references_table in edges
             ):
-                edges[table.name].append(fk.references_table)
+                edges[table.key].append(fk.references_table)
     cycle = find_cycle(edges)
     if cycle is None:
         return []
@@ -294,13 +300,13 @@ def spec_problems(spec: ExperimentSpec) -> list[str]:
         problems.append(p)
     seen: dict[str, str] = {}
     for table in spec.tables:
-        low = table.name.lower()
+        low = table.key.lower()
         if low in seen:
             problems.append(
-                f"table '{table.name}' duplicates '{seen[low]}' (names are compared without case); "
+                f"table '{table.key}' duplicates '{seen[low]}' (names are compared without case); "
                 "rename one"
             )
-        seen[low] = table.name
+        seen[low] = table.key
         problems.extend(_table_problems(table))
     problems.extend(_cut_name_problems(spec))
     problems.extend(_fk_problems(spec))

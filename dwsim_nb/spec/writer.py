@@ -200,23 +200,46 @@ def column_type(col: _Column, dialect: str) -> str:
     return _sql(_data_type(col, d), d)
 
 
+def _key(t: _Table) -> str:
+    """A table's identity (its qualified name when it has a schema, see spec.names)."""
+    return str(getattr(t, "key", t.name))
+
+
+# How many namespace parts (schema, database) a dialect's script can create and name: SQLite has
+# none in one file, PostgreSQL, Redshift and DuckDB a schema inside the script's database.
+_NAMESPACE_PARTS = {"sqlite": 0, "postgres": 1, "redshift": 1, "duckdb": 1}
+
+
+def _table_node(t: _Table, d: DialectRecord | None = None) -> exp.Table:
+    """The table's name with its schema and database, as far as ``d`` can write them."""
+    parts = list(getattr(t, "parts", (t.name,)))
+    *ns, name = parts
+    keep = _NAMESPACE_PARTS.get(d.name, 2) if d is not None else 2
+    ns = ns[len(ns) - keep :] if keep else []
+    return exp.Table(
+        this=quoted(name),
+        db=quoted(ns[-1]) if ns else None,
+        catalog=quoted(ns[-2]) if len(ns) > 1 else None,
+    )
+
+
 def fk_order(tables: Sequence[_Table]) -> list[_Table]:
     """Tables with parents before children; tables in a cycle keep their script order."""
-    by_name = {t.name: t for t in tables}
+    by_name = {_key(t): t for t in tables}
     done: list[_Table] = []
     placed: set[str] = set()
     visiting: set[str] = set()
 
     def place(t: _Table) -> None:
-        if t.name in placed or t.name in visiting:
+        if _key(t) in placed or _key(t) in visiting:
             return
-        visiting.add(t.name)
+        visiting.add(_key(t))
         for fk in t.foreign_keys:
             parent = by_name.get(fk.references_table)
             if parent is not None and parent is not t:
                 place(parent)
-        visiting.discard(t.name)
-        placed.add(t.name)
+        visiting.discard(_key(t))
+        placed.add(_key(t))
         done.append(t)
 
     for t in tables:
@@ -279,22 +302,32 @@ def _column_def(
     )
 
 
-def _table_sql(table: _Table, d: DialectRecord, source: DialectRecord, earlier: set[str]) -> str:
+def _table_sql(
+    table: _Table,
+    d: DialectRecord,
+    source: DialectRecord,
+    earlier: set[str],
+    by_key: Mapping[str, _Table],
+) -> str:
     elements: list[exp.Expr] = [_column_def(c, table, d, source) for c in table.columns]
     elements += key_constraints(table.primary_key, table.unique)
     skipped: list[str] = []
     for fk in table.foreign_keys:
         # A key to a table not yet created (a cycle) cannot be declared inline in DuckDB or SQLite.
-        if fk.references_table not in earlier and fk.references_table != table.name:
+        if fk.references_table not in earlier and fk.references_table != _key(table):
             names = f"({_names(fk.columns, d)}) -> {_names([fk.references_table], d)}"
             skipped.append(
                 f"-- foreign key {_one_line(names)} left out: the tables reference each other"
             )
             continue
-        elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
+        node = foreign_key(fk.columns, fk.references_table, fk.references_columns)
+        parent = by_key.get(fk.references_table)
+        if parent is not None:
+            node.args["reference"].this.set("this", _table_node(parent, d))
+        elements.append(node)
     transient = d.name == "snowflake" and bool(table.physical.get("transient"))
     head = exp.Create(
-        this=exp.Table(this=quoted(table.name)),
+        this=_table_node(table, d),
         kind="TABLE",
         properties=exp.Properties(expressions=[exp.TransientProperty()]) if transient else None,
     )
@@ -372,7 +405,7 @@ def _comments(table: _Table, d: DialectRecord) -> list[str]:
     out = []
     if table.comment:
         node = exp.Comment(
-            this=exp.Table(this=quoted(table.name)),
+            this=_table_node(table, d),
             kind="TABLE",
             expression=exp.Literal.string(table.comment),
         )
@@ -380,7 +413,12 @@ def _comments(table: _Table, d: DialectRecord) -> list[str]:
     for col in table.columns:
         if col.comment:
             node = exp.Comment(
-                this=exp.column(quoted(col.name), table=quoted(table.name)),
+                this=exp.column(
+                    quoted(col.name),
+                    table=_table_node(table, d).this,
+                    db=_table_node(table, d).args.get("db"),
+                    catalog=_table_node(table, d).args.get("catalog"),
+                ),
                 kind="COLUMN",
                 expression=exp.Literal.string(col.comment),
             )
@@ -400,8 +438,14 @@ def spec_to_ddl(spec: _Spec, dialect: str = "duckdb") -> str:
     source = resolve(spec.dialect)
     statements: list[str] = []
     earlier: set[str] = set()
+    by_key = {_key(t): t for t in spec.tables}
+    if _NAMESPACE_PARTS.get(d.name) == 1:
+        dbs = [_table_node(t, d).args.get("db") for t in spec.tables]
+        for schema in sorted({db.name for db in dbs if db is not None}):
+            create = exp.Create(this=exp.Table(this=quoted(schema)), kind="SCHEMA", exists=True)
+            statements.append(_sql(create, d) + ";")
     for table in fk_order(spec.tables):
-        statements.append(_table_sql(table, d, source, earlier))
+        statements.append(_table_sql(table, d, source, earlier, by_key))
         statements.extend(_comments(table, d))
-        earlier.add(table.name)
+        earlier.add(_key(table))
     return "\n\n".join(statements) + "\n"

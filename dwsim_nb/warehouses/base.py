@@ -22,7 +22,7 @@ from dwsim_nb.errors import LoadError, WarehouseError
 from dwsim_nb.staging import read_run_manifest
 from dwsim_nb.warehouses.names import physical_name
 from dwsim_nb.warehouses.results import arrow_to_frame
-from dwsim_nb.warehouses.tables import create_table_sql
+from dwsim_nb.warehouses.tables import create_table_sql, qualified
 from dwsim_nb.warehouses.translate import context_for, translate
 
 if TYPE_CHECKING:
@@ -167,6 +167,32 @@ class Warehouse(ABC):
         name, unless the engine's case folding or length limit could make it another's."""
         return self.physical_name(spec.name)
 
+    def place(self, spec: ExperimentSpec, table: Table) -> tuple[str, str]:
+        """(schema, table name) the engine holds ``table`` under.
+
+        A table without a schema is in the experiment's schema; one the DDL placed in a schema
+        (and database) is in the schema ``<experiment>__[<database>__]<schema>``, one per
+        namespace per experiment, so experiments on a shared server never meet and two
+        ``orders`` of two schemas stay two tables. Queries name them as the DDL did; the
+        translation points those names here (:mod:`.namespaces`)."""
+        namespace = table.parts[:-1]
+        if not namespace:
+            return self.schema_for(spec), table.name
+        return self.physical_name("__".join([spec.name, *namespace])), table.name
+
+    def target(self, spec: ExperimentSpec, table: Table) -> str:
+        """``table``'s quoted, schema-qualified name in the engine."""
+        return qualified(*self.place(spec, table))
+
+    def schemas(self, spec: ExperimentSpec) -> list[str]:
+        """Every schema the experiment's tables are in, the experiment's own first."""
+        out = [self.schema_for(spec)]
+        for table in spec.tables:
+            schema = self.place(spec, table)[0]
+            if schema not in out:
+                out.append(schema)
+        return out
+
     def physical_name(self, name: str) -> str:
         """An experiment name as this warehouse stores it (see :mod:`.names`)."""
         return physical_name(
@@ -204,14 +230,16 @@ class Warehouse(ABC):
         (``engine_dialect``), under ``name`` if given (a load's side table). PRIMARY KEY / UNIQUE
         as ``declare_keys`` says unless ``keys`` says otherwise (a load adds them after the
         rows); FOREIGN KEYs if the warehouse ``declares_foreign_keys``."""
+        schema, own_name = self.place(spec, table)
         return create_table_sql(
             table,
             self.engine_dialect,
-            self.schema_for(spec),
-            name=name,
+            schema,
+            name=name or own_name,
             declare_keys=self.declare_keys(spec) if keys is None else keys,
             declare_foreign_keys=self.declares_foreign_keys,
             arrays=self.native_arrays,
+            reference_names={t.key: self.place(spec, t)[1] for t in spec.tables},
         )
 
     def open_exclusive(
@@ -285,7 +313,10 @@ class Warehouse(ABC):
 
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         """The user's SQL, written in the experiment's dialect, as engine statements."""
-        return translate(sql, context_for(spec, self.engine_dialect, self.schema_for(spec)))
+        ctx = context_for(
+            spec, self.engine_dialect, self.schema_for(spec), lambda t: self.place(spec, t)
+        )
+        return translate(sql, ctx)
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
         return self.execute(spec, self.translate(spec, sql))
@@ -304,7 +335,7 @@ class Warehouse(ABC):
     @staticmethod
     def check_plan(spec: ExperimentSpec, plan: LoadPlan) -> None:
         """Refuse a run whose tables or files do not match the spec before touching anything."""
-        names = {t.name for t in spec.tables}
+        names = {t.key for t in spec.tables}
         unknown = sorted(set(plan.tables) - names)
         if unknown:
             raise LoadError(

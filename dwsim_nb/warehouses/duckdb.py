@@ -43,7 +43,7 @@ from dwsim_nb.warehouses.base import (
 )
 from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS
 from dwsim_nb.warehouses.results import empty
-from dwsim_nb.warehouses.tables import key_clauses, qualified, quote, string_literal
+from dwsim_nb.warehouses.tables import key_clauses, quote, string_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -189,12 +189,12 @@ class DuckDBWarehouse(Warehouse):
     # --- tables ------------------------------------------------------------------------------
 
     def create_tables(self, spec: ExperimentSpec) -> None:
-        schema = quote(self.schema_for(spec))
         with self.connect(path=self.own_file(spec)) as con:
             con.execute("BEGIN")
             try:
-                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-                con.execute(f"CREATE SCHEMA {schema}")
+                for schema in map(quote, self.schemas(spec)):
+                    con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                    con.execute(f"CREATE SCHEMA {schema}")
                 for table in spec.tables:
                     con.execute(self.create_sql(spec, table))
                 con.execute("COMMIT")
@@ -211,8 +211,9 @@ class DuckDBWarehouse(Warehouse):
             return False
         with self.connect(spec) as con:
             row = con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
-                [self.schema_for(spec)],
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE list_contains(?, table_schema)",
+                [self.schemas(spec)],
             ).fetchone()
         return bool(row and row[0])
 
@@ -220,10 +221,9 @@ class DuckDBWarehouse(Warehouse):
         self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
     ) -> dict[str, int]:
         self.check_plan(spec, plan)
-        schema = self.schema_for(spec)
         keys = self.declare_keys(spec)
         counts: dict[str, int] = {}
-        keyed = [t.name for t in spec.tables if keys and key_clauses(t)]
+        keyed = [t.key for t in spec.tables if keys and key_clauses(t)]
 
         def describe(e: BaseException) -> str:
             # Added keys are checked at COMMIT, whose message names the value, not the table.
@@ -237,18 +237,19 @@ class DuckDBWarehouse(Warehouse):
             _skipping_codecs(con),
             load_transaction(con, "DuckDB", plan.run_dir, describe=describe),
         ):
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+            for each in self.schemas(spec):
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
             for table in spec.tables:
-                target = qualified(schema, table.name)
+                target = self.target(spec, table)
                 con.execute(f"DROP TABLE IF EXISTS {target}")
                 # Keys are added after the rows: DuckDB then builds each index in one pass
                 # instead of inserting every row into it (ecom's 14M rows with their four
                 # UNIQUE keys: 6.2 s against 8.7 s). A duplicate fails the COMMIT, and the load.
                 con.execute(self.create_sql(spec, table, keys=False))
-                tf = plan.tables.get(table.name)
+                tf = plan.tables.get(table.key)
                 expected = tf.rows if tf else 0
                 if progress:
-                    progress(table.name, 0, expected)
+                    progress(table.key, 0, expected)
                 if tf and tf.files:
                     cols = ", ".join(quote(c.name) for c in table.columns)
                     con.execute(
@@ -257,24 +258,24 @@ class DuckDBWarehouse(Warehouse):
                     )
                 got = count_rows(con, target)
                 if got != expected:
-                    raise self.mismatch(table.name, expected, got, plan)
+                    raise self.mismatch(table.key, expected, got, plan)
                 for clause in key_clauses(table) if keys else []:
                     con.execute(f"ALTER TABLE {target} ADD {clause}")
-                counts[table.name] = got
+                counts[table.key] = got
                 if progress:
-                    progress(table.name, got, expected)
+                    progress(table.key, got, expected)
         self._forget_shared(spec)
         return counts
 
     def reset(self, spec: ExperimentSpec) -> None:
         # Recreating is faster than DELETE on tables with keys, and keeps the same definitions.
-        schema = self.schema_for(spec)
         with self.connect(path=self.own_file(spec)) as con:
             con.execute("BEGIN")
             try:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+                for each in self.schemas(spec):
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
                 for table in spec.tables:
-                    con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
+                    con.execute(f"DROP TABLE IF EXISTS {self.target(spec, table)}")
                     con.execute(self.create_sql(spec, table))
                 con.execute("COMMIT")
             except Exception as e:
@@ -300,14 +301,14 @@ class DuckDBWarehouse(Warehouse):
         if not self.path.exists():
             return
         with self.connect(path=self.path) as con:
-            con.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+            for schema in self.schemas(spec):
+                con.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
 
     def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
-        schema = self.schema_for(spec)
         out: dict[str, int] = {}
         with self.connect(spec) as con:
             for table in spec.tables:
-                out[table.name] = count_rows(con, qualified(schema, table.name))
+                out[table.key] = count_rows(con, self.target(spec, table))
         return out
 
     # --- queries -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ here, not found by importing modules. The engines are the dialects the warehouse
 fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.compare.translate`.
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
-['qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
+['resolve_table_names', 'qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
 'refuse_to_char_number_format', 'fix_to_char_template_duckdb']
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dwsim_nb.dialects import resolve
 from dwsim_nb.warehouses.array_rewrites import fix_lateral_flatten_duckdb
 from dwsim_nb.warehouses.date_part_fixes import fix_dayofweek_as_extract, fix_sqlite_date_trunc
+from dwsim_nb.warehouses.namespaces import resolve_table_names
 from dwsim_nb.warehouses.redshift_aggregates import (
     fix_any_value,
     fix_approximate_aggregates,
@@ -71,7 +72,7 @@ from dwsim_nb.warehouses.to_char_fixes import (
 )
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
-NAMES: tuple[Fix, ...] = (qualify_experiment_tables, match_column_case)
+NAMES: tuple[Fix, ...] = (resolve_table_names, qualify_experiment_tables, match_column_case)
 
 # Redshift/PostgreSQL result column names on engines that name them otherwise.
 POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)

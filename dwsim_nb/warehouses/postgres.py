@@ -29,7 +29,7 @@ from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, 
 from dwsim_nb.warehouses.names import POSTGRES_SCHEMAS
 from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
-from dwsim_nb.warehouses.tables import qualified, quote
+from dwsim_nb.warehouses.tables import quote
 
 if TYPE_CHECKING:
     import psycopg
@@ -138,7 +138,7 @@ class PostgresWarehouse(Warehouse):
         """``ALTER TABLE ... ADD PRIMARY KEY / UNIQUE`` for a table filled without keys."""
         if not self.declare_keys(spec):
             return []
-        target = qualified(self.schema_for(spec), self.table_name(table))
+        target = self.target(spec, table)
         out = []
         if table.primary_key:
             out.append(
@@ -150,10 +150,10 @@ class PostgresWarehouse(Warehouse):
         return out
 
     def _recreate(self, conn: psycopg.Connection[Any], spec: ExperimentSpec, keys: bool) -> None:
-        schema = quote(self.schema_for(spec))
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for schema in self.schemas(spec):
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
         for table in spec.tables:
-            target = qualified(self.schema_for(spec), self.table_name(table))
+            target = self.target(spec, table)
             conn.execute(f"DROP TABLE IF EXISTS {target} CASCADE")
             conn.execute(self.create_sql(spec, table, name=self.table_name(table), keys=False))
             if keys:
@@ -165,7 +165,8 @@ class PostgresWarehouse(Warehouse):
 
         with self.connect() as conn:
             try:
-                conn.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+                for schema in self.schemas(spec):
+                    conn.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
                 self._recreate(conn, spec, keys=True)
                 conn.commit()
             except psycopg.Error as exc:
@@ -179,8 +180,8 @@ class PostgresWarehouse(Warehouse):
     def exists(self, spec: ExperimentSpec) -> bool:
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
-                (self.schema_for(spec),),
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ANY(%s)",
+                (self.schemas(spec),),
             ).fetchone()
         return bool(row and row[0])
 
@@ -199,15 +200,16 @@ class PostgresWarehouse(Warehouse):
 
     def drop(self, spec: ExperimentSpec) -> None:
         with self.connect() as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+            for schema in self.schemas(spec):
+                conn.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
             conn.commit()
 
     def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
         out: dict[str, int] = {}
         with self.connect() as conn:
             for table in spec.tables:
-                target = qualified(self.schema_for(spec), self.table_name(table))
-                out[table.name] = count_rows(conn, target)
+                target = self.target(spec, table)
+                out[table.key] = count_rows(conn, target)
         return out
 
     # --- loading -----------------------------------------------------------------------------
@@ -223,7 +225,7 @@ class PostgresWarehouse(Warehouse):
             try:
                 self._recreate(conn, spec, keys=False)
                 for table in spec.tables:
-                    tf = plan.tables.get(table.name)
+                    tf = plan.tables.get(table.key)
                     expected = tf.rows if tf else 0
                     batches = parquet_batches(
                         tf.files if tf else (),
@@ -235,8 +237,8 @@ class PostgresWarehouse(Warehouse):
                         conn, spec, table, batches, expected, progress, fresh=True
                     )
                     if got != expected:
-                        raise self.mismatch(table.name, expected, got, plan)
-                    counts[table.name] = got
+                        raise self.mismatch(table.key, expected, got, plan)
+                    counts[table.key] = got
                 for table in spec.tables:
                     for stmt in self.key_sql(spec, table):
                         conn.execute(stmt)
@@ -284,14 +286,14 @@ class PostgresWarehouse(Warehouse):
 
         ``fresh``: the table was created in the current transaction (allows COPY FREEZE).
         """
-        target = qualified(self.schema_for(spec), self.table_name(table))
+        target = self.target(spec, table)
         cols = ", ".join(quote(c.name) for c in table.columns)
         if progress:
-            progress(table.name, 0, expected)
+            progress(table.key, 0, expected)
 
         def advance(done: int) -> None:
             if progress:
-                progress(table.name, done, expected)
+                progress(table.key, done, expected)
 
         with conn.cursor() as cur:
             if self.copy_format == "binary":
@@ -309,7 +311,8 @@ class PostgresWarehouse(Warehouse):
 
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         # PostgreSQL SQL runs as typed: translating it to itself could only lose something.
-        if spec.dialect == "postgres":
+        # Tables in schemas of their own are renamed by the translation (see .namespaces).
+        if spec.dialect == "postgres" and not any(len(t.parts) > 1 for t in spec.tables):
             if not sql.strip():
                 raise QueryError("the query is empty.", hint="write at least one SQL statement")
             return [sql]

@@ -126,11 +126,11 @@ class RedshiftCluster(RedshiftWarehouse):
                     conn.execute(stmt)
                 counts = {}
                 for table in spec.tables:
-                    target = qualified(self.schema_for(spec), self.table_name(table))
-                    counts[table.name] = count_rows(conn, target)
-                    expected = plan.tables[table.name].rows if table.name in plan.tables else 0
-                    if counts[table.name] != expected:
-                        raise self.mismatch(table.name, expected, counts[table.name], plan)
+                    target = self.target(spec, table)
+                    counts[table.key] = count_rows(conn, target)
+                    expected = plan.tables[table.key].rows if table.key in plan.tables else 0
+                    if counts[table.key] != expected:
+                        raise self.mismatch(table.key, expected, counts[table.key], plan)
                 conn.commit()
             except psycopg.Error as exc:
                 safe_rollback(conn)
@@ -220,7 +220,7 @@ class RedshiftEmulator(RedshiftWarehouse):
             target = target.this
         table = self._spec_table(spec, target.name)
         names = columns or [c.name for c in table.columns]
-        dest = qualified(self.schema_for(spec), self.table_name(table))
+        dest = self.target(spec, table)
         cols = ", ".join(quote(n) for n in names)
         cfg = self.s3_config
         loaded = 0

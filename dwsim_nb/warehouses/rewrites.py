@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlglot import exp
 from sqlglot.errors import ParseError
@@ -51,6 +51,8 @@ class Context:
     schema: str | None = None
     # table name -> {column name -> logical type}, names as the spec spells them
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The tables by database and schema, and the current ones (warehouses.namespaces)
+    namespaces: Any = None
     _schema: MappingSchema | None = field(default=None, repr=False)
     _untyped: exp.Expression | None = field(default=None, repr=False)
     _types: dict[int, exp.DataType] = field(default_factory=dict, repr=False)

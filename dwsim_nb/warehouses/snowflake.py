@@ -221,12 +221,12 @@ class SnowflakeEmulator(SnowflakeWarehouse):
 
     def create_tables(self, spec: ExperimentSpec) -> None:
         fakesnow.check_names(spec)
-        schema = quote(self.schema_for(spec))
         with self.connect() as conn:
             cur = conn.cursor()
             try:
-                cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-                cur.execute(f"CREATE SCHEMA {schema}")
+                for schema in map(quote, self.schemas(spec)):
+                    cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                    cur.execute(f"CREATE SCHEMA {schema}")
                 for table in spec.tables:
                     cur.execute(self.create_sql(spec, table))
             except Exception as exc:
@@ -242,12 +242,15 @@ class SnowflakeEmulator(SnowflakeWarehouse):
             return False
         with self.connect() as conn:
             cur = conn.cursor()
-            cur.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
-                (self.schema_for(spec),),
-            )
-            row = cur.fetchone()
-        return bool(row and row[0])
+            for schema in self.schemas(spec):
+                cur.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
+                    (schema,),
+                )
+                row = cur.fetchone()
+                if row and row[0]:
+                    return True
+        return False
 
     def load(
         self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
@@ -257,23 +260,28 @@ class SnowflakeEmulator(SnowflakeWarehouse):
         counts: dict[str, int] = {}
         # Load tables are named by position: fakesnow's COPY INTO cannot name a table whose
         # quoted name holds a double quote, and these names are ours to choose.
-        staged = {t.name: f"T{i:04d}{_LOAD_SUFFIX}" for i, t in enumerate(spec.tables)}
+        staged = {
+            t.key: (*self.place(spec, t), f"T{i:04d}{_LOAD_SUFFIX}")
+            for i, t in enumerate(spec.tables)
+        }
         with self.connect() as conn, _cleanup(lambda: fakesnow.remove_stage_files(schema, _STAGE)):
             cur = conn.cursor()
             try:
                 # COPY INTO fills new tables first (fakesnow records the load outside the
                 # experiment's database, see fakesnow_bridge.duckdb_of), their counts are
                 # checked, and one transaction then swaps them in.
-                cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
+                for each in self.schemas(spec):
+                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
                 stage = f"{quote(schema)}.{quote(_STAGE)}"
                 cur.execute(f"CREATE OR REPLACE STAGE {stage}")
                 for index, table in enumerate(spec.tables):
-                    tf = plan.tables.get(table.name)
+                    tf = plan.tables.get(table.key)
                     expected = tf.rows if tf else 0
                     if progress:
-                        progress(table.name, 0, expected)
-                    target = qualified(schema, staged[table.name])
-                    cur.execute(self.create_sql(spec, table, name=staged[table.name]))
+                        progress(table.key, 0, expected)
+                    home, _, loaded = staged[table.key]
+                    target = qualified(home, loaded)
+                    cur.execute(self.create_sql(spec, table, name=loaded))
                     if tf and tf.files:
                         # A stage path is not a quoted identifier: the table's position names
                         # its folder, so no table name reaches PUT or COPY unquoted.
@@ -285,16 +293,16 @@ class SnowflakeEmulator(SnowflakeWarehouse):
                     row = cur.fetchone()
                     got = int(row[0]) if row else 0
                     if got != expected:
-                        raise self.mismatch(table.name, expected, got, plan)
-                    counts[table.name] = got
+                        raise self.mismatch(table.key, expected, got, plan)
+                    counts[table.key] = got
                     if progress:
-                        progress(table.name, got, expected)
-                _swap_in(fakesnow.duckdb_of(conn), schema, staged)
+                        progress(table.key, got, expected)
+                _swap_in(fakesnow.duckdb_of(conn), staged)
             except LoadError:
-                _drop_staged(fakesnow.duckdb_of(conn), schema, staged)
+                _drop_staged(fakesnow.duckdb_of(conn), staged)
                 raise
             except Exception as exc:
-                _drop_staged(fakesnow.duckdb_of(conn), schema, staged)
+                _drop_staged(fakesnow.duckdb_of(conn), staged)
                 raise LoadError(
                     "loading into the Snowflake emulator failed, nothing was changed: "
                     f"{first_line(exc)}",
@@ -306,7 +314,8 @@ class SnowflakeEmulator(SnowflakeWarehouse):
     def reset(self, spec: ExperimentSpec) -> None:
         with self.connect() as conn:
             cur = conn.cursor()
-            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema_for(spec))}")
+            for schema in self.schemas(spec):
+                cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
             for table in spec.tables:
                 cur.execute(self.create_sql(spec, table))
 
@@ -314,16 +323,17 @@ class SnowflakeEmulator(SnowflakeWarehouse):
         if not self.database_file.exists():
             return
         with self.connect() as conn:
-            conn.cursor().execute(f"DROP SCHEMA IF EXISTS {quote(self.schema_for(spec))} CASCADE")
+            for schema in self.schemas(spec):
+                conn.cursor().execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
 
     def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
         out: dict[str, int] = {}
         with self.connect() as conn:
             cur = conn.cursor()
             for table in spec.tables:
-                cur.execute(f"SELECT count(*) FROM {qualified(self.schema_for(spec), table.name)}")
+                cur.execute(f"SELECT count(*) FROM {self.target(spec, table)}")
                 row = cur.fetchone()
-                out[table.name] = int(row[0]) if row else 0
+                out[table.key] = int(row[0]) if row else 0
         return out
 
     # --- queries -----------------------------------------------------------------------------
@@ -349,11 +359,11 @@ class SnowflakeEmulator(SnowflakeWarehouse):
         return result if result is not None else empty()
 
 
-def _swap_in(duck: Any, schema: str, staged: dict[str, str]) -> None:
+def _swap_in(duck: Any, staged: dict[str, tuple[str, str, str]]) -> None:
     """Replace every table by its freshly loaded copy in one DuckDB transaction."""
     duck.execute("BEGIN TRANSACTION")
     try:
-        for final, loaded in staged.items():
+        for schema, final, loaded in staged.values():
             duck.execute(f"DROP TABLE IF EXISTS {qualified(schema, final)}")
             duck.execute(f"ALTER TABLE {qualified(schema, loaded)} RENAME TO {quote(final)}")
         duck.execute("COMMIT")
@@ -362,8 +372,8 @@ def _swap_in(duck: Any, schema: str, staged: dict[str, str]) -> None:
         raise
 
 
-def _drop_staged(duck: Any, schema: str, staged: dict[str, str]) -> None:
-    for loaded in staged.values():
+def _drop_staged(duck: Any, staged: dict[str, tuple[str, str, str]]) -> None:
+    for schema, _, loaded in staged.values():
         duck.execute(f"DROP TABLE IF EXISTS {qualified(schema, loaded)}")
 
 

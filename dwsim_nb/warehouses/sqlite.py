@@ -32,7 +32,7 @@ from dwsim_nb.warehouses.tables import qualified, quote
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.spec import ExperimentSpec, Table
 
 _BATCH_ROWS = 50_000
 
@@ -86,10 +86,14 @@ class SQLiteWarehouse(Warehouse):
         finally:
             con.close()
 
+    def place(self, spec: ExperimentSpec, table: Table) -> tuple[str, str]:
+        """SQLite has no schemas inside a file: a table the DDL placed in a schema (and
+        database) is ``<database>__<schema>__<name>`` in the experiment's file."""
+        return self.schema_for(spec), "__".join(table.parts)
+
     def _replace_tables(self, con: sqlite3.Connection, spec: ExperimentSpec) -> None:
-        schema = self.schema_for(spec)
         for table in spec.tables:
-            con.execute(f"DROP TABLE IF EXISTS {qualified(schema, table.name)}")
+            con.execute(f"DROP TABLE IF EXISTS {self.target(spec, table)}")
             con.execute(self.create_sql(spec, table))
 
     def create_tables(self, spec: ExperimentSpec) -> None:
@@ -98,7 +102,7 @@ class SQLiteWarehouse(Warehouse):
             try:
                 self._replace_tables(con, spec)
                 # Tables from an older spec version that the new one no longer has.
-                names = {t.name for t in spec.tables}
+                names = {self.place(spec, t)[1] for t in spec.tables}
                 schema = self.schema_for(spec)
                 for (old,) in con.execute(
                     f"SELECT name FROM {quote(schema)}.sqlite_master WHERE type = 'table'"
@@ -129,7 +133,6 @@ class SQLiteWarehouse(Warehouse):
         import pyarrow.parquet as pq
 
         self.check_plan(spec, plan)
-        schema = self.schema_for(spec)
         counts: dict[str, int] = {}
         with (
             self.connect(spec) as con,
@@ -137,17 +140,17 @@ class SQLiteWarehouse(Warehouse):
         ):
             self._replace_tables(con, spec)
             for table in spec.tables:
-                tf = plan.tables.get(table.name)
+                tf = plan.tables.get(table.key)
                 expected = tf.rows if tf else 0
                 names = [c.name for c in table.columns]
                 marks = ", ".join("?" for _ in names)
                 insert = (
-                    f"INSERT INTO {qualified(schema, table.name)} "
+                    f"INSERT INTO {self.target(spec, table)} "
                     f"({', '.join(map(quote, names))}) VALUES ({marks})"
                 )
                 done = 0
                 if progress:
-                    progress(table.name, 0, expected)
+                    progress(table.key, 0, expected)
                 for f in tf.files if tf else ():
                     for batch in pq.ParquetFile(f).iter_batches(
                         batch_size=_BATCH_ROWS, columns=names
@@ -155,19 +158,18 @@ class SQLiteWarehouse(Warehouse):
                         con.executemany(insert, _rows(batch, names))
                         done += batch.num_rows
                         if progress:
-                            progress(table.name, done, expected)
-                got = count_rows(con, qualified(schema, table.name))
+                            progress(table.key, done, expected)
+                got = count_rows(con, self.target(spec, table))
                 if got != expected:
-                    raise self.mismatch(table.name, expected, got, plan)
-                counts[table.name] = got
+                    raise self.mismatch(table.key, expected, got, plan)
+                counts[table.key] = got
         return counts
 
     def reset(self, spec: ExperimentSpec) -> None:
-        schema = self.schema_for(spec)
         with self.connect(spec) as con:
             con.execute("BEGIN IMMEDIATE")
             for table in spec.tables:
-                con.execute(f"DELETE FROM {qualified(schema, table.name)}")
+                con.execute(f"DELETE FROM {self.target(spec, table)}")
             con.execute("COMMIT")
 
     def drop(self, spec: ExperimentSpec) -> None:
@@ -177,11 +179,10 @@ class SQLiteWarehouse(Warehouse):
                 path.unlink()
 
     def table_counts(self, spec: ExperimentSpec) -> dict[str, int]:
-        schema = self.schema_for(spec)
         out: dict[str, int] = {}
         with self.connect(spec) as con:
             for table in spec.tables:
-                out[table.name] = count_rows(con, qualified(schema, table.name))
+                out[table.key] = count_rows(con, self.target(spec, table))
         return out
 
     def execute(self, spec: ExperimentSpec, statements: list[str]) -> pa.Table:

@@ -63,9 +63,11 @@ def create_table_sql(
     declare_keys: bool = True,
     declare_foreign_keys: bool = False,
     arrays: bool = True,
+    reference_names: dict[str, str] | None = None,
 ) -> str:
     """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name); typed
-    arrays as the engine's arrays unless ``arrays`` is False (then as its JSON type)."""
+    arrays as the engine's arrays unless ``arrays`` is False (then as its JSON type);
+    ``reference_names`` maps a referenced table's key to its name in the engine."""
     d = by_name(engine)
     elements: list[exp.Expr] = []
     for col in table.columns:
@@ -81,7 +83,8 @@ def create_table_sql(
         elements.extend(key_constraints(table.primary_key, _unique_keys(table)))
     if declare_foreign_keys:
         for fk in table.foreign_keys:
-            elements.append(foreign_key(fk.columns, fk.references_table, fk.references_columns))
+            parent = (reference_names or {}).get(fk.references_table, fk.references_table)
+            elements.append(foreign_key(fk.columns, parent, fk.references_columns))
     target = exp.Create(this=_table(schema, name or table.name), kind="TABLE")
     body = ",\n  ".join(e.sql(dialect=d.sqlglot) for e in elements)
     return f"{target.sql(dialect=d.sqlglot)} (\n  {body}\n)"

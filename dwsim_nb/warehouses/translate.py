@@ -9,6 +9,7 @@ every identifier quoted, so reserved words such as a table ``date`` or a column 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import sqlglot
@@ -21,13 +22,14 @@ from dwsim_nb.dialects import Dialect as DialectRecord
 from dwsim_nb.dialects import UnknownDialectError, resolve
 from dwsim_nb.errors import QueryError
 from dwsim_nb.limits import require_text
+from dwsim_nb.warehouses.namespaces import SKIP, done_statement, namespaces_for
 from dwsim_nb.warehouses.pg_template import PostgresReader
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
 from dwsim_nb.warehouses.rewrites import Context
 
 if TYPE_CHECKING:
-    from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.spec import ExperimentSpec, Table
 
 
 class SQLiteBacktick(SQLite):
@@ -61,9 +63,18 @@ def sqlglot_dialect(dialect: str) -> str:
     return dialect_record(dialect).sqlglot
 
 
-def context_for(spec: ExperimentSpec, engine: str, schema: str | None) -> Context:
+def context_for(
+    spec: ExperimentSpec,
+    engine: str,
+    schema: str | None,
+    place: Callable[[Table], tuple[str | None, str]] | None = None,
+) -> Context:
     tables = {t.name: {c.name: c.data_type for c in t.columns} for t in spec.tables}
-    return Context(read=spec.dialect, engine=engine, schema=schema, tables=tables)
+    # Where the warehouse holds each table (Warehouse.place): names in queries point there.
+    spaces = namespaces_for(spec, place) if place is not None else None
+    return Context(
+        read=spec.dialect, engine=engine, schema=schema, tables=tables, namespaces=spaces
+    )
 
 
 def parse(sql: str, dialect: str) -> list[exp.Expression]:
@@ -115,6 +126,8 @@ def translate(sql: str, ctx: Context) -> list[str]:
         ctx.annotate(tree)
         for fix in fixes:
             tree = fix(tree, ctx)
+        if tree.meta.get(SKIP):  # USE / SET search_path: taken into the context
+            continue
         try:
             out.append(tree.sql(dialect=engine, identify=True, unsupported_level=ErrorLevel.RAISE))
         except UnsupportedError as e:
@@ -122,4 +135,4 @@ def translate(sql: str, ctx: Context) -> list[str]:
                 f"this {ctx.read} SQL cannot be translated for {ctx.engine}: {e}.",
                 hint="rewrite that construct, or use a warehouse that supports it",
             ) from None
-    return out
+    return out or [done_statement()]

@@ -55,11 +55,11 @@ def aggregate_fk(child: Table, parent: str, via: list[str] | None) -> tuple[int,
     if len(found) != 1:
         what = "no foreign key" if not found else "several foreign keys"
         raise GenerationError(
-            f"table '{child.name}' has {what} to '{parent}'"
+            f"table '{child.key}' has {what} to '{parent}'"
             + (f" on ({', '.join(via)})" if via else ""),
             hint="name the key's columns in the aggregate's 'via'"
             if found
-            else f"add a foreign key from '{child.name}' to '{parent}'",
+            else f"add a foreign key from '{child.key}' to '{parent}'",
         )
     return found[0]
 
@@ -72,7 +72,7 @@ def children_of(
     fk = child.foreign_key(fk_index)
     card = fk.cardinality
     assert card is not None and card.min is not None and card.max is not None
-    parents = max(child.plan.rows[child.plan.table(fk.references_table).name], 1)
+    parents = max(child.plan.rows[child.plan.table(fk.references_table).key], 1)
     # The key foreign_keys.pick_parent_rows lays the children out with.
     key = child.column_key(f"fk{fk_index}", fk.references_table)
     before = rows if card.clustered else unpermute(rows, parents, range_scatter_key(key))
@@ -123,7 +123,7 @@ def _column_name(table: Table, name: str) -> str:
         if c.name == name or c.name.lower() == name.lower():
             return c.name
     raise GenerationError(
-        f"table '{table.name}' has no column '{name}'",
+        f"table '{table.key}' has no column '{name}'",
         hint=f"use one of {[c.name for c in table.columns]}",
     )
 
@@ -144,7 +144,7 @@ def gen_aggregate(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarr
     active.add(marker)
     try:
         child = trt.rt.table(rule.table)
-        fk_index, _ = aggregate_fk(child.table, trt.name, rule.via)
+        fk_index, _ = aggregate_fk(child.table, trt.table.key, rule.via)
         rows = np.asarray(rows, dtype=np.int64)
         batch, owner, keep = _children(ctx, child, fk_index, rows)
         if rule.function == "count":
@@ -180,7 +180,7 @@ def check_aggregates(plan: Plan) -> None:
 
 
 def _check_one(plan: Plan, parent: Table, col: Column, rule: AggregateRule) -> None:
-    where = f"table '{parent.name}', column '{col.name}'"
+    where = f"table '{parent.key}', column '{col.name}'"
     try:
         child = plan.table(rule.table)
     except KeyError:
@@ -193,7 +193,7 @@ def _check_one(plan: Plan, parent: Table, col: Column, rule: AggregateRule) -> N
             f"an aggregate gives numbers, but the column is {col.data_type}", where=where
         )
     try:
-        fk_index, fk = aggregate_fk(child, parent.name, rule.via)
+        fk_index, fk = aggregate_fk(child, parent.key, rule.via)
     except GenerationError as e:
         raise GenerationError(e.message, where=where, hint=e.hint) from None
     card = fk.cardinality
@@ -204,7 +204,7 @@ def _check_one(plan: Plan, parent: Table, col: Column, rule: AggregateRule) -> N
         or fk_index in bridges(child)
     ):
         raise GenerationError(
-            f"the {rule.function} of '{child.name}' needs its foreign key "
+            f"the {rule.function} of '{child.key}' needs its foreign key "
             f"({', '.join(fk.columns)}) to have a range cardinality, whose layout lets a "
             "parent find its children",
             where=where,
@@ -218,13 +218,13 @@ def _check_one(plan: Plan, parent: Table, col: Column, rule: AggregateRule) -> N
         target = _column_name(child, name)
         if rule.column is not None and child.column(target).data_type not in _NUMERIC:
             raise GenerationError(
-                f"the sum reads '{child.name}.{target}', which is "
+                f"the sum reads '{child.key}.{target}', which is "
                 f"{child.column(target).data_type}, not a number",
                 where=where,
             )
-        if (parent.name, col.name) in _depends_on(plan, child, target):
+        if (parent.key, col.name) in _depends_on(plan, child, target):
             raise GenerationError(
-                f"the sum reads '{child.name}.{target}', which depends on this column itself",
+                f"the sum reads '{child.key}.{target}', which depends on this column itself",
                 where=where,
                 hint="base the children's values on their own columns, or drop the aggregate",
             )
@@ -235,7 +235,7 @@ def _depends_on(plan: Plan, table: Table, column: str) -> set[tuple[str, str]]:
     ``after`` others, foreign keys and aggregates (the known ways; others are caught while
     generating)."""
     seen: set[tuple[str, str]] = set()
-    stack = [(table.name, column)]
+    stack = [(table.key, column)]
     while stack:
         tname, cname = stack.pop()
         try:
@@ -259,12 +259,10 @@ def _direct(table: Table, col: Column) -> list[tuple[str, str]]:
             out.append((fk.references_table, fk.references_columns[fk.columns.index(col.name)]))
     if isinstance(rule, DerivedRule):
         spelled = {c.name.lower(): c.name for c in table.columns}
-        out += [
-            (table.name, spelled.get(r.lower(), r)) for r in referenced_columns(rule.expression)
-        ]
+        out += [(table.key, spelled.get(r.lower(), r)) for r in referenced_columns(rule.expression)]
     if isinstance(rule, DatetimeRule) and rule.after:
         tname, _, cname = rule.after.strip().rpartition(".")
-        out.append((tname or table.name, cname))
+        out.append((tname or table.key, cname))
     if isinstance(rule, AggregateRule):
         names = [rule.column] if rule.column else []
         if rule.expression:

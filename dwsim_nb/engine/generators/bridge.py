@@ -73,7 +73,7 @@ def bridge_for(table: Table, key: list[str]) -> Bridge | None:
         outside = [c for c in fk.columns if c not in key]
         if outside:
             raise GenerationError(
-                f"table '{table.name}', key ({', '.join(key)}): foreign key "
+                f"table '{table.key}', key ({', '.join(key)}): foreign key "
                 f"({', '.join(fk.columns)}) -> '{fk.references_table}' also sets "
                 f"{outside}, outside the key, so the key cannot be made unique from parent rows",
                 hint="make the key include every column of that foreign key, or drop the key",
@@ -104,7 +104,7 @@ def bridges(table: Table) -> dict[int, Bridge]:
 
 
 def parent_counts(plan: Plan, table: Table, bridge: Bridge) -> list[int]:
-    return [plan.rows[plan.table(table.foreign_keys[i].references_table).name] for i in bridge.fks]
+    return [plan.rows[plan.table(table.foreign_keys[i].references_table).key] for i in bridge.fks]
 
 
 def check_bridge(plan: Plan, table: Table, bridge: Bridge, n: int) -> None:
@@ -119,10 +119,10 @@ def check_bridge(plan: Plan, table: Table, bridge: Bridge, n: int) -> None:
             for i, c in zip(bridge.fks, counts, strict=True)
         )
         raise GenerationError(
-            f"table '{table.name}', key ({', '.join(bridge.key)}): every column comes from a "
+            f"table '{table.key}', key ({', '.join(bridge.key)}): every column comes from a "
             f"foreign key, so there are at most {product} distinct tuples ({sizes}), fewer than "
             f"the {n} rows requested",
-            hint=f"request at most {product} rows for '{table.name}' or more parent rows",
+            hint=f"request at most {product} rows for '{table.key}' or more parent rows",
         )
     for i in bridge.fks:
         fk = table.foreign_keys[i]
@@ -130,12 +130,12 @@ def check_bridge(plan: Plan, table: Table, bridge: Bridge, n: int) -> None:
         keys = [sorted(k) for k in parent.unique_keys()]
         if sorted(fk.references_columns) not in keys:
             raise GenerationError(
-                f"table '{table.name}', key ({', '.join(bridge.key)}): foreign key "
+                f"table '{table.key}', key ({', '.join(bridge.key)}): foreign key "
                 f"({', '.join(fk.columns)}) references ({', '.join(fk.references_columns)}) "
-                f"of '{parent.name}', which is not unique there, so distinct parent rows may "
+                f"of '{parent.key}', which is not unique there, so distinct parent rows may "
                 "repeat a value",
                 hint=f"declare ({', '.join(fk.references_columns)}) as the primary key or a "
-                f"unique key of '{parent.name}'",
+                f"unique key of '{parent.key}'",
             )
 
 

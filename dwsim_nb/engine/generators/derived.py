@@ -205,7 +205,7 @@ def _resolve(ctx: ColumnContext, name: str) -> str:
         if c.name.lower() == name.lower():
             return c.name
     raise GenerationError(
-        f"table '{table.name}', column '{ctx.col.name}': expression names '{name}', which the "
+        f"table '{table.key}', column '{ctx.col.name}': expression names '{name}', which the "
         f"table does not have; use one of {[c.name for c in table.columns]}"
     )
 

@@ -50,7 +50,7 @@ def fk_null_rate(table: Table, fk: ForeignKey) -> float:
 def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.ndarray:
     """Parent row numbers for child ``rows`` (-1 where the key is null)."""
     fk = trt.foreign_key(fk_index)
-    parents = trt.plan.rows[trt.plan.table(fk.references_table).name]
+    parents = trt.plan.rows[trt.plan.table(fk.references_table).key]
     n = trt.n
     key = trt.column_key(f"fk{fk_index}", fk.references_table)
     if parents == 0:
@@ -99,7 +99,7 @@ def child_position(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.nda
     fk = trt.foreign_key(fk_index)
     card = fk.cardinality
     assert card is not None and card.min is not None and card.max is not None
-    parents = trt.plan.rows[trt.plan.table(fk.references_table).name]
+    parents = trt.plan.rows[trt.plan.table(fk.references_table).key]
     key = trt.column_key(f"fk{fk_index}", fk.references_table)
     return range_layout(key, rows, trt.n, max(parents, 1), card.min, card.max)[1]
 

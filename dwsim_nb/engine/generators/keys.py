@@ -186,7 +186,7 @@ def composite_layout(
     if grouped is not None and grouped[1].cardinality is not None:
         n = min(n, grouped[1].cardinality.max or n)
     free = [c for c in key if c not in fk_columns]
-    where = f"table '{table.name}', key ({', '.join(key)})"
+    where = f"table '{table.key}', key ({', '.join(key)})"
     if not free:
         raise GenerationError(
             f"{where}: every column of the composite key comes from a foreign key, so the "

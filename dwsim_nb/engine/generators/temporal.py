@@ -164,17 +164,19 @@ def after_target(table: object, col: Column) -> tuple[int | None, str]:
     if "." not in text:
         if not table.has_column(text):
             raise GenerationError(
-                f"table '{table.name}', column '{col.name}': after names '{text}', which the "
+                f"table '{table.key}', column '{col.name}': after names '{text}', which the "
                 "table does not have; write 'column' or 'parent_table.column'"
             )
         return None, text
     tname, cname = text.rsplit(".", 1)
-    if tname.lower() == table.name.lower() and table.has_column(cname):
+    if tname.lower() in (table.name.lower(), table.key.lower()) and table.has_column(cname):
         return None, cname
     for i, fk in enumerate(table.foreign_keys):
-        if fk.references_table.lower() == tname.lower():
+        if fk.references_table.lower() == tname.lower() or fk.references_table.lower().endswith(
+            "." + tname.lower()
+        ):
             return i, cname
     raise GenerationError(
-        f"table '{table.name}', column '{col.name}': after names '{text}', but the table has no "
+        f"table '{table.key}', column '{col.name}': after names '{text}', but the table has no "
         f"foreign key to '{tname}'; add one or name a column of this table"
     )
