@@ -446,7 +446,14 @@ def test_servers_started_by_tests_and_package_bind_to_localhost() -> None:
             host = arg.elts[0] if isinstance(arg, ast.Tuple) and arg.elts else None
             if isinstance(host, ast.Constant) and host.value != "127.0.0.1":
                 problems.append(f"{path.name}:{call.lineno}: socket bound to {host.value!r}")
-        if '"voila",' in text and "--Voila.ip=127.0.0.1" not in text:
+        # A command line (a list or tuple holding "voila") must bind Voila to 127.0.0.1.
+        voila_commands = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.List | ast.Tuple)
+            and any(isinstance(e, ast.Constant) and e.value == "voila" for e in node.elts)
+        ]
+        if voila_commands and "--Voila.ip=127.0.0.1" not in text:
             problems.append(f"{path.name}: Voila without --Voila.ip=127.0.0.1")
         if re.search(r'"fakesnow",\s*"-s"', text) and "127.0.0.1" not in text:
             problems.append(f"{path.name}: fakesnow server not on 127.0.0.1")
