@@ -27,6 +27,7 @@ from dwsim_nb.errors import (
     LoadError,
     NotFoundError,
     QueryError,
+    did_you_mean,
 )
 from dwsim_nb.experiment_workload import WorkloadMixin
 from dwsim_nb.limits import require_text
@@ -367,12 +368,10 @@ class Experiment(WorkloadMixin):
         try:
             name = self.spec.table(table).name
         except KeyError:
-            names = ", ".join(t.name for t in self.spec.tables)
-            raise QueryError(
-                f"experiment {self.name} has no table {table!r}",
-                where="read_table",
-                hint=f"choose one of: {names}",
-            ) from None
+            names = [t.name for t in self.spec.tables]
+            hint = did_you_mean(table, names) + f"choose one of: {', '.join(names)}"
+            msg = f"experiment {self.name} has no table {table!r}"
+            raise QueryError(msg, where="read_table", hint=hint) from None
         wh = self.warehouse
         target = exp.Table(this=quoted(name), db=quoted(wh.schema_for(self.spec)))
         select = exp.select(exp.Star()).from_(target)
