@@ -29,6 +29,7 @@ from dwsim_nb.errors import (
     QueryError,
     did_you_mean,
 )
+from dwsim_nb.experiment_views import ViewsMixin
 from dwsim_nb.experiment_workload import WorkloadMixin
 from dwsim_nb.limits import require_text
 from dwsim_nb.private import make_private, private_umask
@@ -60,7 +61,7 @@ class Home(Protocol):
     def lock(self, experiment: str) -> ExperimentLock: ...
 
 
-class Experiment(WorkloadMixin):
+class Experiment(WorkloadMixin, ViewsMixin):
     """One experiment: its spec, runs and data in a warehouse, queried in its own dialect."""
 
     def __init__(self, workspace: Home, record: ExperimentRecord) -> None:
