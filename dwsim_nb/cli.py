@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dwsim_nb.cli_erd import register as register_erd
 from dwsim_nb.cli_examples import register as register_examples
 from dwsim_nb.cli_help import add_examples
 from dwsim_nb.cli_rows import rows_options, scaled_rows
 from dwsim_nb.cli_workload import register, with_workload, workload_option
 from dwsim_nb.dialects import DIALECT_NAMES
-from dwsim_nb.errors import DwsimError
 from dwsim_nb.version import __version__
 
 if TYPE_CHECKING:
@@ -424,6 +424,7 @@ def import_bundle_cmd(ctx: click.Context, path: Path, name: str | None, no_gener
 
 register(main)
 register_examples(main)
+register_erd(main)
 add_examples(main)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,7 +30,7 @@ EXAMPLES: dict[str, list[str]] = {
     "list": ["dwsim list", "dwsim list --json"],
     "runs": ["dwsim runs tickit", "dwsim runs tickit --json"],
     "query": [
-        'dwsim query tickit "select top 5 username, nvl(city, \'?\') from users"',
+        "dwsim query tickit \"select top 5 username, nvl(city, '?') from users\"",
         'dwsim query tickit "select catgroup, count(*) from category group by 1" -o counts.csv',
         "dwsim query tickit - < report.sql",
     ],

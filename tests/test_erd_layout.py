@@ -4,6 +4,7 @@ unconnected tables in a row of their own, zoom in the HTML view, SVG export."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -31,15 +32,14 @@ def random_schema(n: int, seed: int, schemas: tuple[str, ...] = ("",)) -> Experi
         cols += [{"name": f"c{j}", "data_type": "VARCHAR"} for j in range(rng.randint(1, 18))]
         fks = []
         if i and rng.random() > 0.15:
-            for k, parent in enumerate(sorted({rng.randrange(i) for _ in range(rng.randint(1, 3))})):
+            parents = sorted({rng.randrange(i) for _ in range(rng.randint(1, 3))})
+            for k, parent in enumerate(parents):
                 cols.append({"name": f"p{k}_id", "data_type": "INT"})
                 fks.append({"columns": [f"p{k}_id"], "references_table": tables[parent]["name"]})
         if rng.random() < 0.05:
             cols.append({"name": "parent_id", "data_type": "INT"})
             fks.append({"columns": ["parent_id"], "references_table": name, "nullable": True})
-        tables.append(
-            {"name": name, "primary_key": ["id"], "columns": cols, "foreign_keys": fks}
-        )
+        tables.append({"name": name, "primary_key": ["id"], "columns": cols, "foreign_keys": fks})
     return ExperimentSpec.parse({"name": f"gen{n}", "tables": tables})
 
 
@@ -92,7 +92,7 @@ def check_geometry(spec: ExperimentSpec) -> tuple[float, float]:
     for child, parent, pts in edges:
         assert on_border(pts[0], boxes[child]), (child, pts[0], boxes[child])
         assert on_border(pts[-1], boxes[parent]), (parent, pts[-1], boxes[parent])
-        for a, b in zip(pts, pts[1:]):
+        for a, b in itertools.pairwise(pts):
             assert a[0] == b[0] or a[1] == b[1], f"{child}->{parent} has a slanted segment"
             for name, box in boxes.items():
                 assert not crosses_interior(a, b, box), f"{child}->{parent} runs through {name}"
@@ -123,8 +123,8 @@ def test_schemas_are_clusters_and_hold_their_own_tables() -> None:
     for name, (x, y, w, h) in boxes.items():
         fx, fy, fw, fh = frames[name.split(".")[0]]
         assert fx <= x and x + w <= fx + fw and fy <= y and y + h <= fy + fh, name
-    tops = sorted(f[1] for f in frames.values())
-    for (_, y1, _, h1), y2 in zip(sorted(frames.values(), key=lambda f: f[1]), tops[1:]):
+    ordered = sorted(frames.values(), key=lambda f: f[1])
+    for (_, y1, _, h1), (_, y2, _, _) in itertools.pairwise(ordered):
         assert y1 + h1 < y2  # frames do not overlap
 
 
@@ -133,7 +133,11 @@ def test_an_unconnected_table_gets_a_row_of_its_own() -> None:
         {
             "name": "u",
             "tables": [
-                {"name": "parent", "primary_key": ["id"], "columns": [{"name": "id", "data_type": "INT"}]},
+                {
+                    "name": "parent",
+                    "primary_key": ["id"],
+                    "columns": [{"name": "id", "data_type": "INT"}],
+                },
                 {
                     "name": "child",
                     "columns": [{"name": "pid", "data_type": "INT"}],
