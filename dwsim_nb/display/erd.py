@@ -10,6 +10,7 @@ pans by scrolling: JupyterLab and Voila may strip inline scripts, but keep style
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -28,6 +29,7 @@ from dwsim_nb.spec.models import ExperimentSpec
 
 __all__ = ["ERD", "erd_svg", "fk_depths"]
 
+_VIEWS = itertools.count(1)
 ZOOMS = (("fit", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("150%", 1.5))
 
 
@@ -101,7 +103,9 @@ def erd_svg(spec: ExperimentSpec) -> str:
 def erd_html(spec: ExperimentSpec, svg: str | None = None, max_height: int = 640) -> str:
     """The SVG in a scrolling frame (pan by scrolling) with zoom buttons made of CSS only."""
     svg = svg if svg is not None else erd_svg(spec)
-    uid = "erd" + hashlib.sha1(svg.encode()).hexdigest()[:10]
+    # Unique per rendering (the same diagram shown twice keeps two separate zoom controls),
+    # yet the same from one run of a notebook to the next.
+    uid = f"erd{hashlib.sha1(svg.encode()).hexdigest()[:8]}-{next(_VIEWS)}"
     natural = float(svg.split('width="', 1)[1].split('"', 1)[0])
     rules = []
     buttons = []
