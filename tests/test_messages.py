@@ -100,3 +100,16 @@ def test_cli_prints_the_suggestion_without_a_traceback(exp: Any) -> None:
     r = CliRunner().invoke(main, ["--home", home, "query", "shop", "select * from custmers"])
     assert r.exit_code == 1 and "did you mean 'customers'?" in r.output
     assert "Traceback" not in r.output
+
+
+def test_an_engines_limits_are_named_only_for_what_it_lacks(tmp_path: Path) -> None:
+    exp = Workspace(tmp_path).import_sql(DDL, name="lite", dialect="ansi", warehouse="sqlite")
+    exp.generate(rows={"customers": 3, "orders": 3}, seed=1)
+    with pytest.raises(QueryError) as name_error:
+        exp.query("select * from custmers")
+    assert "did you mean 'customers'?" in str(name_error.value)
+    assert "SQLite lacks" not in str(name_error.value)
+    with pytest.raises(QueryError) as fn_error:
+        exp.query("select no_such_fn(amount) from orders")
+    assert "no function no_such_fn()" in str(fn_error.value)
+    assert "SQLite lacks" in str(fn_error.value)

@@ -53,15 +53,19 @@ def _search(patterns: list[re.Pattern[str]], text: str) -> str | None:
     return None
 
 
-def query_hint(error: object, spec: ExperimentSpec | None, engine: str = "the warehouse") -> str:
-    """The hint for a query that ``engine`` rejected with ``error`` (its text or exception)."""
+def query_hint(
+    error: object, spec: ExperimentSpec | None, engine: str = "the warehouse", limits: str = ""
+) -> str:
+    """The hint for a query that ``engine`` rejected with ``error`` (its text or exception);
+    ``limits`` (what the engine lacks, e.g. an emulator's gaps) ends the hints for a missing
+    function or an unsupported construct only."""
     text = str(error)
     show = f"`dwsim show {spec.name}`" if spec is not None else "`dwsim show NAME`"
     function = _search(_FUNCTION, text)
     if function:
         return (
             f"{engine} has no function {function}(): write the expression with a function it "
-            "has (the translation from your dialect covers the common ones)"
+            "has (the translation from your dialect covers the common ones)" + limits
         )
     tables = [t.name for t in spec.tables] if spec is not None else []
     columns = sorted({c.name for t in spec.tables for c in t.columns}) if spec else []
@@ -77,6 +81,6 @@ def query_hint(error: object, spec: ExperimentSpec | None, engine: str = "the wa
     if _UNSUPPORTED.search(text):
         return (
             f"{engine} does not support this construct: rewrite the query without it "
-            "(or run it on the real warehouse)"
+            "(or run it on the real warehouse)" + limits
         )
     return f"check the SQL and the table and column names ({show})"

@@ -343,8 +343,12 @@ class SnowflakeEmulator(SnowflakeWarehouse):
                         f"the Snowflake emulator (fakesnow) rejected the query: "
                         f"{first_line(exc)} (as run: {stmt})",
                         where=where,
-                        hint=query_hint(first_line(exc), spec, "the Snowflake emulator")
-                        + "; if the SQL runs on Snowflake, fakesnow does not emulate it",
+                        hint=query_hint(
+                            first_line(exc),
+                            spec,
+                            "the Snowflake emulator",
+                            "; if the SQL runs on Snowflake, fakesnow does not emulate it",
+                        ),
                     ) from None
                 result = cursor_to_arrow(cur) if cur.description else None
         return result if result is not None else empty()

@@ -195,8 +195,13 @@ class SQLiteWarehouse(Warehouse):
                     raise QueryError(
                         f"SQLite rejected the query: {e} (as run: {stmt})",
                         where=where,
-                        hint=query_hint(str(e), spec, "SQLite")
-                        + "; SQLite lacks some warehouse functions, the duckdb warehouse has more",
+                        hint=query_hint(
+                            str(e),
+                            spec,
+                            "SQLite",
+                            "; SQLite lacks some warehouse functions, the duckdb warehouse has"
+                            " more",
+                        ),
                     ) from None
             if cur.description is None:
                 return empty()
