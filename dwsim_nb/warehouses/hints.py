@@ -63,6 +63,7 @@ def query_hint(
     show = f"`dwsim show {spec.name}`" if spec is not None else "`dwsim show NAME`"
     function = _search(_FUNCTION, text)
     if function:
+        function = function.lower()  # as typed, not as the translation spelled it (NVL -> nvl)
         return (
             f"{engine} has no function {function}(): write the expression with a function it "
             "has (the translation from your dialect covers the common ones)" + limits
