@@ -2,7 +2,8 @@
 
 A schema of forty tables should not need forty flags: ``--rows orders=5000,customers=800`` takes
 several tables in one flag (and the flag repeats), ``--rows-file rows.yaml`` reads a mapping of
-table to count, and ``--scale 0.1`` multiplies every other table's target_rows (at least 1 row).
+table to count, and ``--scale 0.1`` multiplies every other table's target_rows (at least 1 row;
+a table of one row per listed value keeps its size).
 Explicit counts win over the file, the file over the scale.
 """
 
@@ -19,6 +20,7 @@ from dwsim_nb.errors import DwsimError
 
 if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec
+    from dwsim_nb.spec.models import Table
 
 
 def _count(table: str, value: object, source: str) -> int:
@@ -68,13 +70,28 @@ def read_rows_file(path: Path) -> dict[str, int]:
     return {str(t): _count(str(t), n, str(path)) for t, n in data.items()}
 
 
+def is_list_table(table: Table) -> bool:
+    """A table of one row per listed value (categories, a lookup of statuses): a column's
+    ``values`` list is as long as the table. Scaling it would repeat or drop values."""
+    return any(
+        c.rule is not None
+        and c.rule.kind == "values"
+        and len(getattr(c.rule, "values", [])) == table.target_rows
+        for c in table.columns
+    )
+
+
 def scaled_rows(
     spec: ExperimentSpec, rows: dict[str, int] | None, scale: float | None
 ) -> dict[str, int] | None:
-    """``rows`` with every other table at ``scale`` times its target_rows (at least 1)."""
+    """``rows`` with every other table at ``scale`` times its target_rows (at least 1); list
+    tables keep their size."""
     if scale is None:
         return rows
-    scaled = {t.name: max(1, round(t.target_rows * scale)) for t in spec.tables}
+    scaled = {
+        t.name: t.target_rows if is_list_table(t) else max(1, round(t.target_rows * scale))
+        for t in spec.tables
+    }
     return {**scaled, **(rows or {})}
 
 
@@ -92,7 +109,8 @@ def rows_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--scale",
             type=click.FloatRange(min=0, min_open=True),
-            help="Multiply every table's target_rows (at least 1 row each), e.g. 0.1 or 10.",
+            help="Multiply every table's target_rows (at least 1 row each; a list table of "
+            "one row per value keeps its size), e.g. 0.1 or 10.",
         ),
         click.option(
             "--rows-file",
