@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dwsim_nb.errors import CatalogError, NotFoundError
+from dwsim_nb.errors import CatalogError, NotFoundError, did_you_mean
 from dwsim_nb.locks import pid_alive, this_process
 from dwsim_nb.run import Run
 
@@ -181,7 +181,8 @@ class Catalog:
             known = ", ".join(names) if names else "none yet"
             raise NotFoundError(
                 f"no experiment named {name!r} (known: {known}).",
-                hint="check the name with `dwsim list`, or create it with `dwsim import-sql`",
+                hint=did_you_mean(name, names)
+                + "check the name with `dwsim list`, or create it with `dwsim import-sql`",
             )
         return ExperimentRecord(**dict(row))
 

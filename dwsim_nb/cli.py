@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dwsim_nb.cli_erd import register as register_erd
+from dwsim_nb.cli_examples import register as register_examples
+from dwsim_nb.cli_help import add_examples
+from dwsim_nb.cli_rows import rows_options, scaled_rows
 from dwsim_nb.cli_ui import register as register_ui
 from dwsim_nb.cli_workload import register, with_workload, workload_option
 from dwsim_nb.dialects import DIALECT_NAMES
-from dwsim_nb.errors import DwsimError
 from dwsim_nb.version import __version__
 
 if TYPE_CHECKING:
@@ -73,25 +76,6 @@ def _workspace(ctx: click.Context) -> Workspace:
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
-
-
-def _parse_rows(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
-    from dwsim_nb.limits import check_rows
-
-    rows: dict[str, int] = {}
-    for item in values:
-        table, sep, count = item.partition("=")
-        try:
-            n = int(count.replace("_", ""))
-        except ValueError:
-            n = -1
-        if not sep or not table or n < 0:
-            raise click.BadParameter(f"{item!r}: write TABLE=COUNT, e.g. --rows orders=5000")
-        try:
-            rows[table] = check_rows(table, n)
-        except DwsimError as e:
-            raise click.BadParameter(str(e)) from None
-    return rows or None
 
 
 @click.group(cls=DwsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -182,14 +166,7 @@ def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
 
 @main.command("generate")
 @click.argument("name")
-@click.option(
-    "--rows",
-    "-r",
-    multiple=True,
-    callback=_parse_rows,
-    metavar="TABLE=COUNT",
-    help="Rows for a table (repeat for more tables).",
-)
+@rows_options
 @click.option("--seed", "-s", type=SEED, help="Seed (64-bit); the same seed gives the same data.")
 @click.option("--workers", "-k", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-load", is_flag=True, help="Only write the run's Parquet files.")
@@ -212,6 +189,7 @@ def generate_cmd(
     ctx: click.Context,
     name: str,
     rows: dict[str, int] | None,
+    scale: float | None,
     seed: int | None,
     workers: int | None,
     no_load: bool,
@@ -223,6 +201,7 @@ def generate_cmd(
     from dwsim_nb.terminal import RichProgress, report_run
 
     exp = _workspace(ctx).experiment(name)
+    rows = scaled_rows(exp.spec, rows, scale)
     if overrides_file is not None:
         rows = overrides_file_rows(overrides_file, exp, rows)
     console = _console()
@@ -444,40 +423,11 @@ def import_bundle_cmd(ctx: click.Context, path: Path, name: str | None, no_gener
     _say("imported ", exp.name, "" if no_generate else " with its data, checked")
 
 
-@main.command("demo")
-@click.option("--seed", type=SEED, default=42, show_default=True)
-@click.pass_context
-def demo_cmd(ctx: click.Context, seed: int) -> None:
-    """Import a TICKIT Redshift schema, generate and load it, run two Redshift queries."""
-    import shlex
-    import shutil
-    import tempfile
-
-    from dwsim_nb.demo import DEMO_NAME, EXAMPLE_DDL, run_demo
-    from dwsim_nb.terminal import RichProgress, df_table, report_run
-    from dwsim_nb.workspace import Workspace
-
-    home = (ctx.find_object(dict) or {}).get("home")
-    temp = None if home else tempfile.mkdtemp(prefix="dwsim-demo-")
-    console = _console()
-    try:
-        ws = Workspace(home or temp)
-        _say(f"importing {EXAMPLE_DDL.name} (Redshift DDL) as {DEMO_NAME} in ", ws.home)
-        with RichProgress(console) as progress:
-            result = run_demo(ws, seed=seed, progress=progress)
-        report_run(console, result.run, "generated and loaded into duckdb")
-        for title, df in result.results.items():
-            console.print(df_table(df, title=title))
-        if temp is None:
-            home_arg = shlex.quote(str(ws.home))
-            _say(f'explore it: dwsim --home {home_arg} query {DEMO_NAME} "select ..."')
-    finally:
-        if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
-
-
 register(main)
 register_ui(main)
+register_examples(main)
+register_erd(main)
+add_examples(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

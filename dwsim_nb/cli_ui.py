@@ -274,11 +274,6 @@ def ui_cmd(ctx: click.Context, port: int | None, no_browser: bool, home: Path | 
 
     Import (with preview), generate, experiments and runs, queries with export, the ER diagram
     and workload coverage, in the browser. Ctrl-C stops it.
-
-    \b
-    Examples:
-      dwsim ui
-      dwsim ui --port 9000 --no-browser --home ~/dwsim
     """
     if home is None:
         home = (ctx.find_object(dict) or {}).get("home")

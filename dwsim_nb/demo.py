@@ -1,11 +1,16 @@
-"""The demo behind ``dwsim demo``: TICKIT from Redshift DDL, generated, loaded, queried.
+"""The demo behind ``dwsim demo`` and the DDL examples behind ``dwsim example``.
 
-Kept apart from the CLI so a notebook can run the same thing: ``dwsim_nb.demo.run_demo(ws)``.
+The demo imports TICKIT from Redshift DDL, generates, loads and queries it, and keeps the
+experiment so there is something to explore afterwards. Kept apart from the CLI so a notebook
+can run the same thing: ``dwsim_nb.demo.run_demo(ws)``. The examples are the ``.sql`` files in
+``dwsim_nb/examples/``, named ``<name>_<dialect>.sql``; they ship in the package, so the README's
+commands work from any folder (``dwsim example tickit > tickit.sql``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +21,8 @@ if TYPE_CHECKING:
     from dwsim_nb.run import Run
     from dwsim_nb.workspace import Experiment, Workspace
 
-EXAMPLE_DDL = Path(__file__).parent / "examples" / "tickit_redshift.sql"
+EXAMPLES_DIR = Path(__file__).parent / "examples"
+EXAMPLE_DDL = EXAMPLES_DIR / "tickit_redshift.sql"
 DEMO_NAME = "tickit_demo"
 
 DEMO_ROWS = {
@@ -43,14 +49,16 @@ DEMO_QUERIES = {
         ORDER BY revenue DESC
         LIMIT 5
     """,
-    "Top buyers (Redshift TOP, NVL, GETDATE, DATEDIFF)": """
-        SELECT TOP 5 u.username,
-               NVL(u.city, 'unknown')                          AS city,
-               SUM(s.pricepaid)                                AS spent,
-               DATEDIFF(day, MAX(s.saletime), GETDATE()) > 0   AS last_sale_in_past
+    "Top buyers (Redshift TOP, NVL, string concatenation, TRUNC)": """
+        SELECT TOP 5 u.firstname || ' ' || u.lastname AS buyer,
+               NVL(u.city, 'unknown')                  AS city,
+               u.state,
+               SUM(s.qtysold)                          AS tickets,
+               SUM(s.pricepaid)                        AS spent,
+               TRUNC(MAX(s.saletime))                  AS last_purchase
         FROM sales s
         JOIN users u ON u.userid = s.buyerid
-        GROUP BY u.username, u.city
+        GROUP BY 1, 2, 3
         ORDER BY spent DESC
     """,
 }
@@ -78,3 +86,45 @@ def run_demo(ws: Workspace, *, seed: int = 42, progress: Any = None) -> DemoResu
     run = exp.generate(rows=DEMO_ROWS, seed=seed, progress=progress)
     results = {title: exp.query(sql) for title, sql in DEMO_QUERIES.items()}
     return DemoResult(exp, run, results)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One shipped DDL file: ``name`` (the file stem without the dialect), its dialect, the
+    first line of its leading comment, and its path."""
+
+    name: str
+    dialect: str
+    summary: str
+    path: Path
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def examples() -> list[Example]:
+    """The shipped DDL examples, by name."""
+    found = []
+    for path in sorted(EXAMPLES_DIR.glob("*.sql")):
+        name, _, dialect = path.stem.rpartition("_")
+        first = next(iter(path.read_text(encoding="utf-8").splitlines()), "")
+        # The first clause of the first comment line: "An online shop in PostgreSQL DDL".
+        summary = re.split(r"[:(]", first.removeprefix("--"))[0].strip().rstrip(".")
+        found.append(Example(name or dialect, dialect if name else "ansi", summary, path))
+    return found
+
+
+def example(name: str) -> Example:
+    """The example called ``name`` (or its file stem, ``tickit_redshift``); NotFoundError
+    with the closest name otherwise."""
+    from dwsim_nb.errors import NotFoundError, did_you_mean
+
+    known = examples()
+    for ex in known:
+        if name.lower() in (ex.name.lower(), ex.path.stem.lower(), ex.path.name.lower()):
+            return ex
+    names = [ex.name for ex in known]
+    raise NotFoundError(
+        f"no example named {name!r}.",
+        hint=did_you_mean(name, names) + f"choose one of: {', '.join(names)} (`dwsim example`)",
+    )

@@ -7,6 +7,8 @@ fix it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class DwsimError(Exception):
     """Base of every error dwsim_nb raises on purpose.
@@ -111,3 +113,14 @@ class NotFoundError(CatalogError):
 
 class BusyError(CatalogError):
     """Another run of the same experiment holds it (possibly in another process)."""
+
+
+def did_you_mean(name: str, choices: Iterable[object]) -> str:
+    """``"did you mean 'orders'? "`` for the known name closest to ``name`` (case ignored), or
+    ``""`` when none is close: the start of a hint for a mistyped experiment, table or column."""
+    import difflib
+
+    known = [str(c) for c in choices]
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean {by_lower[close[0]]!r}? " if close else ""

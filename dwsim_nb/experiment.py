@@ -27,7 +27,9 @@ from dwsim_nb.errors import (
     LoadError,
     NotFoundError,
     QueryError,
+    did_you_mean,
 )
+from dwsim_nb.experiment_views import ViewsMixin
 from dwsim_nb.experiment_workload import WorkloadMixin
 from dwsim_nb.limits import require_text
 from dwsim_nb.private import make_private, private_umask
@@ -59,7 +61,7 @@ class Home(Protocol):
     def lock(self, experiment: str) -> ExperimentLock: ...
 
 
-class Experiment(WorkloadMixin):
+class Experiment(WorkloadMixin, ViewsMixin):
     """One experiment: its spec, runs and data in a warehouse, queried in its own dialect."""
 
     def __init__(self, workspace: Home, record: ExperimentRecord) -> None:
@@ -367,12 +369,10 @@ class Experiment(WorkloadMixin):
         try:
             schema, name = self.warehouse.place(self.spec, self.spec.table(table))
         except KeyError:
-            names = ", ".join(t.key for t in self.spec.tables)
-            raise QueryError(
-                f"experiment {self.name} has no table {table!r}",
-                where="read_table",
-                hint=f"choose one of: {names}",
-            ) from None
+            names = [t.key for t in self.spec.tables]
+            hint = did_you_mean(table, names) + f"choose one of: {', '.join(names)}"
+            msg = f"experiment {self.name} has no table {table!r}"
+            raise QueryError(msg, where="read_table", hint=hint) from None
         wh = self.warehouse
         target = exp.Table(this=quoted(name), db=quoted(schema))
         select = exp.select(exp.Star()).from_(target)

@@ -335,11 +335,17 @@ def test_query_panel_run_export_save(ws: Workspace, shop: Any, tmp_path: Path) -
     assert "group by 1" in (tmp_path / "out.sql").read_text()
 
 
-def test_query_panel_errors_show_in_red(ws: Workspace, shop: Any) -> None:
+def test_query_panel_errors_show_in_red_in_place_of_the_last_result(
+    ws: Workspace, shop: Any
+) -> None:
     panel = QueryPanel(ws, "shop")
+    panel.sql.value = "select count(*) as n from orders"
+    panel.run_button.click()
+    assert "dataframe" in panel.output.value
     panel.sql.value = "select * from nowhere"
     panel.run_button.click()
-    assert "dwsim-error" in panel.status.value and panel.sql.value == "select * from nowhere"
+    assert "dwsim-error" in panel.output.value and panel.sql.value == "select * from nowhere"
+    assert "dataframe" not in panel.output.value and panel.result is None
     panel.export_button.click()
     assert "click Run first" in panel.status.value
 

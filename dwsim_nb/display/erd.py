@@ -1,149 +1,39 @@
-"""An entity-relationship diagram of a spec as a self-contained SVG string.
+"""An entity-relationship diagram of a spec: a self-contained SVG, and an HTML view with zoom.
 
-Layout: tables are placed in columns by foreign-key depth (parents left, children right), and
-ordered inside a column by where their parents sit, which keeps most arrows short and uncrossed.
-Each table is a ``<g class="erd-table">`` and each foreign key a ``<path class="erd-fk">`` so tests
-(and people inspecting the markup) can find them.
+The layout (layers by foreign key, rows that wrap at a maximum width, clusters by schema, edges
+routed around the boxes) is :mod:`dwsim_nb.display.erd_layout`. Each table is a
+``<g class="erd-table">`` and each foreign key a ``<path class="erd-fk">`` so tests (and people
+inspecting the markup) can find them. The HTML view zooms with radio buttons and CSS only and
+pans by scrolling: JupyterLab and Voila may strip inline scripts, but keep styles and inputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import itertools
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from dwsim_nb.display.erd_layout import (
+    HEAD_H,
+    MARK_W,
+    PAD,
+    ROW_H,
+    Box,
+    Layout,
+    fk_depths,
+    layout,
+)
 from dwsim_nb.display.spec_view import type_label
-from dwsim_nb.spec.models import ExperimentSpec, Table
+from dwsim_nb.spec.models import ExperimentSpec
 
-# Upper bound of a glyph of the 12px monospace font: boxes are sized without a text renderer.
-CHAR_W = 7.4
-ROW_H = 17
-HEAD_H = 24
-PAD = 8
-GAP_X = 80
-GAP_Y = 28
-MAX_COLUMNS_SHOWN = 14
-MARK_W = 6 * CHAR_W  # room for "PK FK" before the column name
+__all__ = ["ERD", "erd_svg", "fk_depths"]
+
+_VIEWS = itertools.count(1)
+ZOOMS = (("fit", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("150%", 1.5))
 
 
-@dataclass
-class _Box:
-    table: Table
-    layer: int
-    x: float = 0.0
-    y: float = 0.0
-    w: float = 0.0
-    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (marker, name, type)
-
-    @property
-    def h(self) -> float:
-        return HEAD_H + ROW_H * len(self.rows) + PAD / 2
-
-    def row_y(self, column: str) -> float:
-        for i, (_, name, _) in enumerate(self.rows):
-            if name == column:
-                return self.y + HEAD_H + ROW_H * i + ROW_H / 2
-        return self.y + HEAD_H / 2
-
-
-def fk_depths(spec: ExperimentSpec) -> dict[str, int]:
-    """Depth of each table: 0 without parents, else one more than its deepest parent.
-
-    Self references are ignored, and a cycle (allowed through nullable keys) is cut where it is met.
-    """
-    parents = {
-        t.name: [fk.references_table for fk in t.foreign_keys if fk.references_table != t.name]
-        for t in spec.tables
-    }
-    depth: dict[str, int] = {}
-
-    def visit(name: str, stack: frozenset[str]) -> int:
-        if name in depth:
-            return depth[name]
-        if name in stack or name not in parents:
-            return -1
-        d = 0
-        for p in parents[name]:
-            d = max(d, visit(p, stack | {name}) + 1)
-        depth[name] = d
-        return d
-
-    for t in spec.tables:
-        visit(t.name, frozenset())
-    return depth
-
-
-def _rows_for(table: Table) -> list[tuple[str, str, str]]:
-    fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
-    # Key columns always show, so every arrow has a row to attach to even in wide tables.
-    keyed = [c for c in table.columns if c.name in table.primary_key or c.name in fk_cols]
-    others = [c for c in table.columns if c not in keyed]
-    shown = keyed + others[: max(0, MAX_COLUMNS_SHOWN - len(keyed))]
-    shown.sort(key=table.columns.index)
-    rows = []
-    for c in shown:
-        marker = "PK" if c.name in table.primary_key else ""
-        if c.name in fk_cols:
-            marker = (marker + " FK").strip()
-        rows.append((marker, c.name, type_label(c)))
-    hidden = len(table.columns) - len(shown)
-    if hidden > 0:
-        rows.append(("", f"… {hidden} more", ""))
-    return rows
-
-
-def _layout(spec: ExperimentSpec) -> list[_Box]:
-    depths = fk_depths(spec)
-    boxes = {t.name: _Box(t, depths.get(t.name, 0), rows=_rows_for(t)) for t in spec.tables}
-    for b in boxes.values():
-        names = max((len(n) for _, n, _ in b.rows), default=0)
-        types = max((len(ty) for _, _, ty in b.rows), default=0)
-        inner = max(MARK_W + CHAR_W * (names + 2 + types), CHAR_W * (len(b.table.name) + 2))
-        b.w = max(120.0, inner + 2 * PAD)
-    layers: dict[int, list[_Box]] = {}
-    for b in boxes.values():
-        layers.setdefault(b.layer, []).append(b)
-    x = 20.0
-    for layer in sorted(layers):
-        members = layers[layer]
-        if layer > 0:
-            # Barycentre ordering: a child sits near the average height of its parents.
-            def parent_y(b: _Box, layer: int = layer) -> float:
-                ys = [
-                    boxes[fk.references_table].y
-                    for fk in b.table.foreign_keys
-                    if fk.references_table in boxes and boxes[fk.references_table].layer < layer
-                ]
-                return sum(ys) / len(ys) if ys else 0.0
-
-            members.sort(key=parent_y)
-        width = max(b.w for b in members)
-        y = 20.0
-        for b in members:
-            b.x, b.y, b.w = x, y, width
-            y += b.h + GAP_Y
-        x += width + GAP_X
-    return list(boxes.values())
-
-
-def _edge(child: _Box, parent: _Box, fk_col: str, ref_col: str) -> str:
-    y1, y2 = child.row_y(fk_col), parent.row_y(ref_col)
-    if child is parent:  # self reference: a loop on the right side
-        x = child.x + child.w
-        return f"M{x:.1f},{y1:.1f} C{x + 40:.1f},{y1:.1f} {x + 40:.1f},{y2:.1f} {x:.1f},{y2:.1f}"
-    if parent.x + parent.w <= child.x:  # parent to the left (the usual case)
-        x1, x2 = child.x, parent.x + parent.w
-    elif child.x + child.w <= parent.x:
-        x1, x2 = child.x + child.w, parent.x
-    else:  # same column (only when a cycle was cut): bend around the right side
-        x1 = child.x + child.w
-        x2 = parent.x + parent.w
-        bend = max(x1, x2) + 40
-        return f"M{x1:.1f},{y1:.1f} C{bend:.1f},{y1:.1f} {bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-    mid = (x1 + x2) / 2
-    return f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-
-
-def _box_svg(b: _Box) -> str:
+def _box_svg(b: Box) -> str:
     out = [
         f'<g class="erd-table" data-table={quoteattr(b.table.name)}>',
         f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="4" '
@@ -173,41 +63,79 @@ def _box_svg(b: _Box) -> str:
     return "".join(out)
 
 
-def erd_svg(spec: ExperimentSpec) -> str:
-    """Tables as boxes (columns, PK/FK markers) and foreign keys as arrows, as an SVG document."""
-    boxes = _layout(spec)
-    by_name = {b.table.name: b for b in boxes}
-    edges = []
-    for b in boxes:
-        for fk in b.table.foreign_keys:
-            parent = by_name.get(fk.references_table)
-            if parent is None:
-                continue
-            ref = fk.references_columns[0] if fk.references_columns else ""
-            path = _edge(b, parent, fk.columns[0], ref)
-            edges.append(
-                f'<path class="erd-fk" data-from={quoteattr(b.table.name)} '
-                f"data-to={quoteattr(parent.table.name)} "
-                f'd="{path}" fill="none" stroke="#0969da" stroke-width="1.3" '
-                'marker-end="url(#erd-arrow)"/>'
-            )
-    width = max((b.x + b.w for b in boxes), default=100) + 60
-    height = max((b.y + b.h for b in boxes), default=60) + 20
+def _svg(lay: Layout) -> str:
+    frames = "".join(
+        f'<g class="erd-cluster"><rect x="{f.x:.1f}" y="{f.y:.1f}" width="{f.w:.1f}" '
+        f'height="{f.h:.1f}" rx="6" fill="#f6f8fa" stroke="#8c959f" stroke-dasharray="4 3"/>'
+        f'<text x="{f.x + 8:.1f}" y="{f.y + 13:.1f}" fill="#57606a" font-style="italic">'
+        f"{escape(f.label)}</text></g>"
+        for f in lay.frames
+    )
+    edges = "".join(
+        f'<path class="erd-fk" data-from={quoteattr(e.child.table.name)} '
+        f"data-to={quoteattr(e.parent.table.name)} data-column={quoteattr(e.column)} "
+        f'd="M{" L".join(f"{x:.1f},{y:.1f}" for x, y in e.points)}" fill="none" '
+        'stroke="#0969da" stroke-width="1.2" stroke-linejoin="round" '
+        'marker-end="url(#erd-arrow)"><title>'
+        f"{escape(e.child.table.name)}.{escape(e.column)} → {escape(e.parent.table.name)}"
+        "</title></path>"
+        for e in lay.edges
+    )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="dwsim-erd" width="{width:.0f}" '
-        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="dwsim-erd" width="{lay.width:.0f}" '
+        f'height="{lay.height:.0f}" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
         'font-family="ui-monospace,Menlo,Consolas,monospace" font-size="12">'
-        '<defs><marker id="erd-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-        'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        '<defs><marker id="erd-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#0969da"/></marker></defs>'
-        + "".join(_box_svg(b) for b in boxes)
-        + "".join(edges)
+        + frames
+        + "".join(_box_svg(b) for b in lay.boxes)
+        + edges
         + "</svg>"
     )
 
 
+def erd_svg(spec: ExperimentSpec) -> str:
+    """Tables as boxes (columns, PK/FK markers) and foreign keys as arrows, as an SVG document."""
+    return _svg(layout(spec, type_label))
+
+
+def erd_html(spec: ExperimentSpec, svg: str | None = None, max_height: int = 640) -> str:
+    """The SVG in a scrolling frame (pan by scrolling) with zoom buttons made of CSS only."""
+    svg = svg if svg is not None else erd_svg(spec)
+    # Unique per rendering (the same diagram shown twice keeps two separate zoom controls),
+    # yet the same from one run of a notebook to the next.
+    uid = f"erd{hashlib.sha1(svg.encode()).hexdigest()[:8]}-{next(_VIEWS)}"
+    natural = float(svg.split('width="', 1)[1].split('"', 1)[0])
+    rules = []
+    buttons = []
+    for i, (label, factor) in enumerate(ZOOMS):
+        width = "100%" if factor == 0 else f"{natural * factor:.0f}px"
+        checked = " checked" if factor == 1.0 else ""
+        rules.append(
+            f"#{uid}-z{i}:checked ~ .erd-view svg {{width: {width}; height: auto;}}"
+            f"#{uid}-z{i}:checked + label {{background: #0969da; color: #fff;}}"
+        )
+        buttons.append(
+            f'<input type="radio" name="{uid}" id="{uid}-z{i}"{checked} '
+            'style="position:absolute;opacity:0;width:0;height:0">'
+            f'<label for="{uid}-z{i}" style="cursor:pointer;padding:1px 7px;margin-right:2px;'
+            f'border:1px solid #d0d7de;border-radius:4px;font-size:12px">{label}</label>'
+        )
+    tables = len(spec.tables)
+    return (
+        f'<div class="dwsim-erd-view" id="{uid}"><style>{"".join(rules)}</style>'
+        f'<span style="font-size:12px;color:#57606a;margin-right:6px">ER diagram of '
+        f"{escape(spec.name)}: {tables} table{'s' * (tables != 1)} · zoom</span>"
+        + "".join(buttons)
+        + f'<div class="erd-view" style="overflow:auto;max-height:{max_height}px;'
+        f'max-width:100%;border:1px solid #d0d7de;margin-top:4px">{svg}</div></div>'
+    )
+
+
 class ERD:
-    """Wraps :func:`erd_svg` so a notebook shows the picture inline (``dw.display.ERD(spec)``)."""
+    """An experiment's diagram: inline in a notebook (HTML with zoom, SVG for other front ends),
+    ``save("x.svg")`` or ``save("x.html")`` to a file."""
 
     def __init__(self, spec: ExperimentSpec) -> None:
         self.spec = spec
@@ -215,6 +143,23 @@ class ERD:
 
     def _repr_svg_(self) -> str:
         return self.svg
+
+    def _repr_html_(self) -> str:
+        return erd_html(self.spec, self.svg)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the diagram: an ``.html`` path gets the page with zoom, any other the SVG."""
+        out = Path(path)
+        if out.suffix.lower() in (".html", ".htm"):
+            text = (
+                '<!doctype html><meta charset="utf-8">'
+                f"<title>ER diagram of {escape(self.spec.name)}</title>"
+                f'<body style="font-family:sans-serif">{erd_html(self.spec, self.svg, 10_000)}'
+            )
+        else:
+            text = '<?xml version="1.0" encoding="UTF-8"?>\n' + self.svg
+        out.write_text(text, encoding="utf-8")
+        return out
 
     def __repr__(self) -> str:
         return f"<ERD of {self.spec.name}: {len(self.spec.tables)} tables>"

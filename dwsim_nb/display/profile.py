@@ -1,7 +1,10 @@
 """A quick look at generated data: one small chart per column, rendered as a PNG or SVG picture.
 
-Numbers and dates get a histogram, everything else its most common values. Matplotlib is used
-through ``Figure`` directly (never pyplot) so it does not touch the notebook's backend or state.
+Each column gets the picture that says something about it (:func:`column_kind`): numbers and
+dates a histogram; few distinct values (statuses, flags, codes) their counts; free text and other
+many-valued text (names, e-mails, comments) the distribution of its lengths, since bars of values
+seen once each say nothing. Matplotlib is used through ``Figure`` directly (never pyplot) so it
+does not touch the notebook's backend or state.
 """
 
 from __future__ import annotations
@@ -69,18 +72,47 @@ def profile_figure(
             ax.set_axis_off()
             ax.text(0.5, 0.5, "all null", ha="center", va="center", transform=ax.transAxes)
             continue
-        is_bool = pd.api.types.is_bool_dtype(values)
-        if pd.api.types.is_numeric_dtype(values) and not is_bool and values.nunique() > top:
+        kind = column_kind(values, top)
+        if kind == "numbers":
             ax.hist(values.astype("float64"), bins=20, color="#0969da")
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            ax.hist(values, bins=20, color="#1a7f37")
+        elif kind == "dates":
+            ax.hist(pd.to_datetime(values), bins=20, color="#1a7f37")
             for label in ax.get_xticklabels():
                 label.set_rotation(30)
+        elif kind == "lengths":
+            lengths = values.astype(str).str.len()
+            ax.hist(lengths, bins=min(20, max(1, int(lengths.nunique()))), color="#bf8700")
+            ax.set_title(f"{title}: text length, {values.nunique():,} distinct", fontsize=9)
+            ax.set_xlabel("characters", fontsize=7)
         else:
             counts = values.astype(str).value_counts().head(top)[::-1]
             ax.barh([_short(v) for v in counts.index], counts.to_numpy(), color="#8250df")
     fig.tight_layout()
     return fig
+
+
+def column_kind(values: Any, top: int = 8) -> str:
+    """The picture for a column's non-null ``values``: ``numbers`` or ``dates`` (histogram),
+    ``top`` (counts of the few most common values) or ``lengths`` (histogram of text lengths:
+    text with so many distinct values that its most common ones cover under half the rows)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(values):
+        return "top"
+    distinct = int(values.nunique())
+    if pd.api.types.is_numeric_dtype(values):
+        return "numbers" if distinct > top else "top"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "dates" if distinct > 1 else "top"
+    first = values.iloc[0]
+    if isinstance(first, (dt.date, dt.datetime)) and not isinstance(first, dt.time):
+        return "dates" if distinct > 1 else "top"
+    if distinct <= top:
+        return "top"
+    covered = values.astype(str).value_counts().head(top).sum()
+    return "top" if covered * 2 >= len(values) else "lengths"
 
 
 def profile_png(data: Any, **kwargs: Any) -> bytes:

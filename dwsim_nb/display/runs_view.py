@@ -136,10 +136,13 @@ def experiment_html(exp: Any, *, show_spec: bool = True) -> str:
     parts = [
         f"<h3>Experiment {esc(getattr(exp, 'name', ''))}</h3>",
         f'<div class="dwsim-muted">dialect <b>{esc(getattr(exp, "dialect", ""))}</b> · '
-        f"warehouse <b>{esc(getattr(exp, 'warehouse_name', ''))}</b></div>",
+        f"warehouse <b>{esc(getattr(exp, 'warehouse_name', ''))}</b>"
+        + (f" · {len(spec.tables)} table{'s' * (len(spec.tables) != 1)}" if spec else "")
+        + "</div>",
     ]
     if show_spec and spec is not None:
-        parts.append(spec_body_html(spec))
+        # The line above already names dialect and warehouse: the spec's own is left out.
+        parts.append(spec_body_html(spec, header=False))
     for line in getattr(exp, "workload_lines", list)():
         parts.append(f'<div class="dwsim-muted">{esc(line.strip())}</div>')
     runs = newest_first(_safe_runs(exp))

@@ -54,7 +54,7 @@ def _nullable(col: Column) -> str:
     return f"null {col.null_rate:.0%}" if col.null_rate else "nullable"
 
 
-def _table_html(table: Table) -> str:
+def _table_html(table: Table, collapsed: bool = False) -> str:
     rows = []
     for col in table.columns:
         rule = esc(describe_rule(col))
@@ -80,26 +80,50 @@ def _table_html(table: Table) -> str:
             f"({', '.join(fk.references_columns)})"
         )
     head = (
-        f'<h4 class="dwsim-table" data-table="{esc(table.name)}">{esc(table.name)} '
-        f'<span class="dwsim-muted">— {esc("; ".join(meta))}</span></h4>'
+        f'<h4 class="dwsim-table" data-table="{esc(table.name)}" style="display:inline">'
+        f'{esc(table.name)} <span class="dwsim-muted">— {esc("; ".join(meta))}</span></h4>'
     )
-    return head + grid(["column", "type", "nulls", "keys", "rule"], rows, css="dwsim-columns")
+    # A <details> per table: a big schema reads as a list of tables, each opened on demand.
+    return (
+        f'<details class="dwsim-table-details"{"" if collapsed else " open"}><summary>{head}'
+        "</summary>"
+        + grid(["column", "type", "nulls", "keys", "rule"], rows, css="dwsim-columns")
+        + "</details>"
+    )
 
 
-def spec_body_html(spec: ExperimentSpec) -> str:
-    """The spec without the outer container (for embedding in a larger rendering)."""
-    parts = [
+# Above this many tables the tables, the Why table and the notes start closed: a 16-table
+# import is a page of table names to open, not 9,000 pixels to scroll.
+BIG_SCHEMA = 8
+
+
+def spec_header_html(spec: ExperimentSpec) -> str:
+    """The one line naming dialect, warehouse and table count (once per rendering)."""
+    tables = len(spec.tables)
+    return (
         f'<div class="dwsim-muted">dialect <b>{esc(spec.dialect)}</b> · warehouse '
-        f"<b>{esc(spec.target_warehouse)}</b> · {len(spec.tables)} table(s)"
+        f"<b>{esc(spec.target_warehouse)}</b> · {tables} table{'s' * (tables != 1)}"
         + (f" · {esc(spec.description)}" if spec.description else "")
         + "</div>"
-    ]
+    )
+
+
+def spec_body_html(spec: ExperimentSpec, *, header: bool = True) -> str:
+    """The spec without the outer container (for embedding in a larger rendering);
+    ``header=False`` leaves out the dialect/warehouse line when the caller shows it."""
+    big = len(spec.tables) > BIG_SCHEMA
+    parts = [spec_header_html(spec)] if header else []
     # Warnings and notes are grouped by template (55 partition notes are one line), and the
     # inferred rules are listed with their reason before the tables: the import result says why.
     parts.append(messages_html("Warnings", spec.warnings, "dwsim-warnings"))
-    parts.append(why_html(spec))
-    parts.extend(_table_html(t) for t in spec.tables)
-    parts.append(messages_html("Notes", spec.notes, "dwsim-notes"))
+    parts.append(why_html(spec, collapsed=big))
+    if big:
+        parts.append(
+            f'<div class="dwsim-muted">{len(spec.tables)} tables: click a table to see its '
+            "columns</div>"
+        )
+    parts.extend(_table_html(t, collapsed=big) for t in spec.tables)
+    parts.append(messages_html("Notes", spec.notes, "dwsim-notes", collapsed=big))
     return "".join(parts)
 
 

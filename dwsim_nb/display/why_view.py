@@ -36,7 +36,7 @@ def why_rows(spec: ExperimentSpec) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def why_html(spec: ExperimentSpec) -> str:
+def why_html(spec: ExperimentSpec, collapsed: bool = False) -> str:
     """The inferred rules as one grid, the source kind named on the first row of its group."""
     rows = why_rows(spec)
     if not rows:
@@ -48,7 +48,7 @@ def why_html(spec: ExperimentSpec) -> str:
         previous = source
         cells.append([label, esc(table), esc(column), esc(rule), esc(reason)])
     return (
-        '<details class="dwsim-why" open><summary><b>Why</b> '
+        f'<details class="dwsim-why"{"" if collapsed else " open"}><summary><b>Why</b> '
         f'<span class="dwsim-muted">{esc(counts_label(spec))}</span></summary>'
         + grid(["source", "table", "column", "rule", "reason"], cells, css="dwsim-why-rules")
         + "</details>"
@@ -75,17 +75,20 @@ def _group_items(messages: Sequence[str]) -> list[str]:
     return items
 
 
-def messages_html(title: str, messages: Sequence[str], css: str) -> str:
-    """Warnings or notes, grouped by template and counted, under a heading with the totals."""
+def messages_html(title: str, messages: Sequence[str], css: str, collapsed: bool = False) -> str:
+    """Warnings or notes, grouped by template and counted, under a heading with the totals
+    (``collapsed``: in a closed <details> whose summary is that heading)."""
     if not messages:
         return ""
     items = _group_items(messages)
     count = f"{len(messages)}" + (f" in {len(items)} groups" if len(items) < len(messages) else "")
     lis = "".join(f"<li>{i}</li>" for i in items)
-    return (
-        f'<h4>{esc(title)} <span class="dwsim-muted">({esc(count)})</span></h4>'
-        f'<div class="{css}"><ul style="margin:0;padding-left:1.2em">{lis}</ul></div>'
-    )
+    head = f'<h4>{esc(title)} <span class="dwsim-muted">({esc(count)})</span></h4>'
+    body = f'<div class="{css}"><ul style="margin:0;padding-left:1.2em">{lis}</ul></div>'
+    if collapsed:
+        head = head.replace("<h4>", '<h4 style="display:inline">')
+        return f"<details><summary>{head}</summary>{body}</details>"
+    return head + body
 
 
 def group_summaries(messages: Sequence[str]) -> list[str]:

@@ -17,7 +17,7 @@ from dwsim_nb.engine.layout import (
     Plan,
     fk_order,
 )
-from dwsim_nb.errors import GenerationError
+from dwsim_nb.errors import GenerationError, did_you_mean
 from dwsim_nb.spec.models import ExperimentSpec
 
 __all__ = [
@@ -64,7 +64,8 @@ def make_plan(
         except KeyError:
             raise GenerationError(
                 f"rows names table '{name}', which is not in experiment '{spec.name}'",
-                hint=f"use one of: {', '.join(t.key for t in spec.tables)}",
+                hint=did_you_mean(name, [t.key for t in spec.tables])
+                + f"use one of: {', '.join(t.key for t in spec.tables)}",
             ) from None
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise GenerationError(

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from dwsim_nb.errors import SpecError
+from dwsim_nb.errors import SpecError, did_you_mean
 from dwsim_nb.limits import MAX_SPEC_BYTES, read_text
 from dwsim_nb.spec.flat import flat_fields
 from dwsim_nb.spec.io import load_text
@@ -174,7 +174,8 @@ def _find(items: list[dict[str, Any]], name: str, what: str, where: str) -> dict
         if str(item.get("name", "")).lower() == name.lower():
             return item
     names = ", ".join(str(i.get("name")) for i in items)
-    raise SpecError(f"no {what} '{name}'", where=where, hint=f"choose one of: {names}")
+    hint = did_you_mean(name, [i.get("name") for i in items]) + f"choose one of: {names}"
+    raise SpecError(f"no {what} '{name}'", where=where, hint=hint)
 
 
 def _find_fk(fks: list[dict[str, Any]], key: str, where: str) -> dict[str, Any]:

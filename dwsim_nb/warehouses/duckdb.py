@@ -41,6 +41,7 @@ from dwsim_nb.warehouses.base import (
     first_line,
     load_transaction,
 )
+from dwsim_nb.warehouses.hints import query_hint
 from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS
 from dwsim_nb.warehouses.results import empty
 from dwsim_nb.warehouses.tables import key_clauses, quote, string_literal
@@ -336,6 +337,6 @@ class DuckDBWarehouse(Warehouse):
                     raise QueryError(
                         f"DuckDB rejected the query: {first_line(e)} (as run: {stmt})",
                         where=where,
-                        hint="check table and column names (`dwsim show NAME`) and the SQL",
+                        hint=query_hint(first_line(e), spec, "DuckDB"),
                     ) from None
         return empty()

@@ -26,6 +26,7 @@ from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.redact import redact_url, scrub
 from dwsim_nb.spec.validate import POSTGRES_NAME_BYTES
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, first_line
+from dwsim_nb.warehouses.hints import query_hint
 from dwsim_nb.warehouses.names import POSTGRES_SCHEMAS
 from dwsim_nb.warehouses.postgres_copy import copy_binary, copy_csv, parquet_batches
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
@@ -328,7 +329,7 @@ class PostgresWarehouse(Warehouse):
                     result = self.run_statement(conn, spec, stmt)
                 except psycopg.Error as exc:
                     safe_rollback(conn)
-                    raise _query_error(exc, stmt, i, len(statements), self.name) from None
+                    raise _query_error(exc, stmt, i, len(statements), self.name, spec) from None
             conn.commit()
         return result if result is not None else empty()
 
@@ -347,7 +348,9 @@ class PostgresWarehouse(Warehouse):
         return last
 
 
-def _query_error(exc: Any, stmt: str, index: int, total: int, name: str) -> QueryError:
+def _query_error(
+    exc: Any, stmt: str, index: int, total: int, name: str, spec: ExperimentSpec | None = None
+) -> QueryError:
     """PostgreSQL's error with its position turned into a line and column of the statement."""
     diag = getattr(exc, "diag", None)
     message = (getattr(diag, "message_primary", None) or first_line(exc)).rstrip(".")
@@ -365,5 +368,5 @@ def _query_error(exc: Any, stmt: str, index: int, total: int, name: str) -> Quer
         line=line,
         col=col,
         where=where,
-        hint="check table and column names (`dwsim show NAME`) and the SQL",
+        hint=query_hint(message, spec, f"the {name} warehouse"),
     )

@@ -34,6 +34,7 @@ import dwsim_nb.warehouses.fakesnow_bridge as fakesnow
 from dwsim_nb.errors import LoadError, QueryError, WarehouseError
 from dwsim_nb.redact import redact_url
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
+from dwsim_nb.warehouses.hints import query_hint
 from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS, physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
@@ -352,8 +353,12 @@ class SnowflakeEmulator(SnowflakeWarehouse):
                         f"the Snowflake emulator (fakesnow) rejected the query: "
                         f"{first_line(exc)} (as run: {stmt})",
                         where=where,
-                        hint="check table and column names (`dwsim show NAME`); if the SQL runs "
-                        "on Snowflake, fakesnow does not emulate this construct",
+                        hint=query_hint(
+                            first_line(exc),
+                            spec,
+                            "the Snowflake emulator",
+                            "; if the SQL runs on Snowflake, fakesnow does not emulate it",
+                        ),
                     ) from None
                 result = cursor_to_arrow(cur) if cur.description else None
         return result if result is not None else empty()

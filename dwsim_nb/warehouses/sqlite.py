@@ -25,6 +25,7 @@ from dwsim_nb.errors import QueryError, WarehouseError
 from dwsim_nb.spec.validate import FILE_NAME_BYTES
 from dwsim_nb.warehouses.array_text import array_text, is_list
 from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, count_rows, load_transaction
+from dwsim_nb.warehouses.hints import query_hint
 from dwsim_nb.warehouses.names import file_safe, physical_name
 from dwsim_nb.warehouses.results import cursor_to_arrow, empty
 from dwsim_nb.warehouses.tables import qualified, quote
@@ -196,8 +197,13 @@ class SQLiteWarehouse(Warehouse):
                     raise QueryError(
                         f"SQLite rejected the query: {e} (as run: {stmt})",
                         where=where,
-                        hint="check table and column names (`dwsim show NAME`); SQLite lacks "
-                        "some warehouse functions, the duckdb warehouse has more",
+                        hint=query_hint(
+                            str(e),
+                            spec,
+                            "SQLite",
+                            "; SQLite lacks some warehouse functions, the duckdb warehouse has"
+                            " more",
+                        ),
                     ) from None
             if cur.description is None:
                 return empty()

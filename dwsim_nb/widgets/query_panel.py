@@ -78,7 +78,12 @@ class QueryPanel(w.VBox):
             self.output.value = wrap(shown, css="dwsim-q-frame")
             return df
 
-        return run_safely(self.status, act)
+        # The error takes the result's place: an old table under a new error would read as
+        # the answer to the failed query.
+        self.status.value = ""
+        self.output.value = ""
+        self.result = None
+        return run_safely(self.output, act)
 
     def _path(self, suffix: str) -> Path:
         path = Path(self.file.value.strip() or "query").expanduser()
