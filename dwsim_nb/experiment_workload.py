@@ -90,8 +90,9 @@ class WorkloadMixin:
 
     def coverage(self, run_id: int | None = None) -> pd.DataFrame:
         """Each workload query's row count on the loaded data (``run_id``: load that run
-        first): a DataFrame of query, rows and status (ok, empty, or error with its first
-        line). Why an empty query finds nothing is not explained yet."""
+        first): a DataFrame of query, rows, status (ok, empty, or error with its first line)
+        and, for an empty query, an explanation naming the predicate that removed its rows
+        (:func:`dwsim_nb.workload.explain.explain_empty`)."""
         import pandas as pd
 
         if run_id is not None:
@@ -103,11 +104,34 @@ class WorkloadMixin:
             try:
                 frame = self.query(count_sql(q.sql, self.dialect))
                 n = int(frame.iloc[0, 0])
-                rows.append({"query": q.name, "rows": n, "status": "ok" if n else "empty"})
+                why = None if n else self._explain(q.sql)
+                rows.append(
+                    {
+                        "query": q.name,
+                        "rows": n,
+                        "status": "ok" if n else "empty",
+                        "explanation": why,
+                    }
+                )
             except (DwsimError, ValueError, IndexError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-                rows.append({"query": q.name, "rows": None, "status": f"error: {first}"})
-        return pd.DataFrame(rows, columns=["query", "rows", "status"])
+                rows.append(
+                    {
+                        "query": q.name,
+                        "rows": None,
+                        "status": f"error: {first}",
+                        "explanation": None,
+                    }
+                )
+        return pd.DataFrame(rows, columns=["query", "rows", "status", "explanation"])
+
+    def _explain(self, sql: str) -> str | None:
+        from dwsim_nb.workload.explain import explain_empty
+
+        def fetch(statement: str) -> list[tuple[Any, ...]]:
+            return list(self.query(statement).itertuples(index=False, name=None))
+
+        return explain_empty(self.spec, sql, fetch)
 
 
 def count_sql(sql: str, dialect: str) -> str:

@@ -1,0 +1,498 @@
+"""Why a workload query comes back empty: the first predicate that takes its rows to zero.
+
+    text = explain_empty(spec, query, fetch)     # fetch(sql) -> rows, in the spec's dialect
+
+The query's FROM and joins are counted first (with the WHERE's join predicates, so a comma join
+is never counted as a cross product), then each other WHERE conjunct is added in turn
+(``select count(*) from <from> where p1``, ``... where p1 and p2``), then each HAVING conjunct
+over the groups. The first step that leaves no row is described with what the data holds: the
+range or the common values of the columns it reads, a subquery's value, the spread of an
+aggregate over the groups, and the column's generation rule. An empty derived table, CTE or
+uncorrelated subquery is explained in its turn, so the sentence names the innermost cause.
+
+Pure sqlglot: the statements are built as trees and written in the experiment's dialect; the
+caller runs them (the workload layer knows no warehouse).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.qualify import qualify
+
+from dwsim_nb.dialects import resolve
+from dwsim_nb.spec.models import Column, ExperimentSpec
+from dwsim_nb.spec.rules import DatetimeRule, MixRule, RangeRule, ValuesRule
+from dwsim_nb.workload.analyze import mapping_schema
+
+Fetch = Callable[[str], Sequence[Sequence[Any]]]
+# Tables joined by nothing multiply: above this many rows a step is not counted.
+MAX_PRODUCT = 50_000_000
+_MAX_DEPTH = 4
+
+
+class _Explainer:
+    def __init__(self, spec: ExperimentSpec, fetch: Fetch) -> None:
+        self.spec = spec
+        self.fetch = fetch
+        self.dialect = resolve(spec.dialect).sqlglot or None
+        self.tables = {t.name.lower(): t for t in spec.tables}
+
+    # --- running ---------------------------------------------------------------------------
+
+    def rows(self, tree: exp.Expression) -> list[Sequence[Any]] | None:
+        try:
+            return list(self.fetch(tree.sql(dialect=self.dialect)))
+        except Exception:
+            return None
+
+    def count(self, tree: exp.Expression) -> int | None:
+        found = self.rows(tree)
+        if not found or not found[0]:
+            return None
+        value = found[0][0]
+        return int(value) if value is not None else 0
+
+    # --- building --------------------------------------------------------------------------
+
+    def base(self, select: exp.Select, ctes: exp.With | None) -> exp.Select:
+        """The select's FROM and joins, nothing else (no filter, grouping, order or limit)."""
+        out = select.copy()
+        for arg in ("where", "group", "having", "order", "limit", "offset", "qualify", "distinct"):
+            out.set(arg, None)
+        out.set("expressions", [exp.Count(this=exp.Star())])
+        if ctes is not None and out.args.get("with") is None:
+            out.set("with", ctes.copy())
+        return out
+
+    def counted(self, base: exp.Select, where: list[exp.Expression]) -> exp.Select:
+        out = base.copy()
+        if where:
+            out.set("where", exp.Where(this=exp.and_(*[w.copy() for w in where])))
+        return out
+
+    # --- the walk --------------------------------------------------------------------------
+
+    def explain(self, node: exp.Expression, ctes: exp.With | None, depth: int = 0) -> str | None:
+        if depth > _MAX_DEPTH:
+            return None
+        ctes = node.args.get("with") or ctes
+        if isinstance(node, exp.Subquery):
+            return self.explain(node.this, ctes, depth)
+        if isinstance(node, exp.Union | exp.Intersect | exp.Except):
+            return self.explain(node.left, ctes, depth + 1)
+        if isinstance(node, exp.Select):
+            return self.select(node, ctes, depth)
+        return None
+
+    def select(self, select: exp.Select, ctes: exp.With | None, depth: int) -> str | None:
+        base = self.base(select, ctes)
+        conjuncts = _conjuncts(select.args.get("where"))
+        joins = [c for c in conjuncts if _is_join(c)]
+        filters = [c for c in conjuncts if not _is_join(c)]
+        sources = self.sources(select, ctes)
+        if self.product(sources, joins) > MAX_PRODUCT:
+            return None
+        if self.count(self.counted(base, joins)) == 0:
+            return self.empty_from(select, sources, joins, ctes, depth)
+        kept = list(joins)
+        for p in filters:
+            before = self.counted(base, kept)
+            if self.count(self.counted(base, [*kept, p])) == 0:
+                inner = self.subquery_cause(p, ctes, depth)
+                if inner is not None:
+                    return inner
+                return self.describe(p, before, select)
+            kept.append(p)
+        return self.having(select, base, kept, ctes)
+
+    def sources(self, select: exp.Select, ctes: exp.With | None) -> dict[str, exp.Expression]:
+        """Alias -> the table, derived table or CTE body each FROM / JOIN item reads."""
+        named = {c.alias_or_name.lower(): c.this for c in (ctes.expressions if ctes else [])}
+        items = [select.args.get("from_"), *list(select.args.get("joins") or [])]
+        out: dict[str, exp.Expression] = {}
+        for item in items:
+            if item is None:
+                continue
+            src = item.this
+            alias = src.alias_or_name.lower()
+            if isinstance(src, exp.Table) and src.name.lower() in named:
+                out[alias] = named[src.name.lower()]
+            else:
+                out[alias] = src
+        return out
+
+    def product(self, sources: dict[str, exp.Expression], joins: list[exp.Expression]) -> int:
+        """Rows of the cross product of the groups of tables no join predicate links."""
+        group = {a: a for a in sources}
+
+        def top(a: str) -> str:
+            while group[a] != a:
+                a = group[a]
+            return a
+
+        for j in joins:
+            names = [c.table.lower() for c in j.find_all(exp.Column)]
+            if len(names) == 2 and all(n in group for n in names):
+                group[top(names[0])] = top(names[1])
+        biggest: dict[str, int] = {}
+        for alias, src in sources.items():
+            n = self.spec_rows(src)
+            biggest[top(alias)] = max(biggest.get(top(alias), 0), n)
+        total = 1
+        for n in biggest.values():
+            total *= max(n, 1)
+        return total
+
+    def spec_rows(self, src: exp.Expression) -> int:
+        if isinstance(src, exp.Table):
+            n = self.count(exp.select(exp.Count(this=exp.Star())).from_(src.copy()))
+            return n or 0
+        return 1
+
+    def empty_from(
+        self,
+        select: exp.Select,
+        sources: dict[str, exp.Expression],
+        joins: list[exp.Expression],
+        ctes: exp.With | None,
+        depth: int,
+    ) -> str:
+        for alias, src in sources.items():
+            if isinstance(src, exp.Table):
+                if not self.spec_rows(src):
+                    return f"table {src.name} holds no rows (generate it with rows > 0)"
+            elif self.count(exp.select(exp.Count(this=exp.Star())).from_(_derived(src))) == 0:
+                inner = self.explain(src, ctes, depth + 1)
+                return f"{alias} is empty: {inner}" if inner else f"{alias} holds no rows"
+        for j in joins:
+            a, b = list(j.find_all(exp.Column))[:2]
+            if self.pair_count(sources, a, b) == 0:
+                return f"{_sql(j, self.dialect)} matches no rows: " + "; ".join(
+                    self.facts(
+                        col,
+                        exp.select(exp.Count(this=exp.Star())).from_(sources_of(col, sources)),
+                        None,
+                    )
+                    for col in (a, b)
+                    if sources_of(col, sources) is not None
+                )
+        return "the joins of " + ", ".join(sources) + " together find no rows"
+
+    def pair_count(
+        self, sources: dict[str, exp.Expression], a: exp.Column, b: exp.Column
+    ) -> int | None:
+        sa, sb = sources_of(a, sources), sources_of(b, sources)
+        if sa is None or sb is None:
+            return None
+        q = (
+            exp.select(exp.Count(this=exp.Star()))
+            .from_(sa)
+            .join(sb, on=exp.EQ(this=a.copy(), expression=b.copy()))
+        )
+        return self.count(q)
+
+    def subquery_cause(self, p: exp.Expression, ctes: exp.With | None, depth: int) -> str | None:
+        """The explanation inside an uncorrelated subquery of ``p`` that finds no row."""
+        for sub in p.find_all(exp.Select):
+            if sub is p:
+                continue
+            standalone = sub.copy()
+            if ctes is not None and standalone.args.get("with") is None:
+                standalone.set("with", ctes.copy())
+            n = self.count(
+                exp.select(exp.Count(this=exp.Star())).from_(standalone.subquery("dwsim_s"))
+            )
+            if n == 0 and not isinstance(p, exp.Not):
+                inner = self.explain(standalone, ctes, depth + 1)
+                if inner:
+                    return f"its subquery finds nothing: {inner}"
+            break
+        return None
+
+    # --- HAVING ----------------------------------------------------------------------------
+
+    def having(
+        self,
+        select: exp.Select,
+        base: exp.Select,
+        where: list[exp.Expression],
+        ctes: exp.With | None,
+    ) -> str | None:
+        group = select.args.get("group")
+        kept: list[exp.Expression] = []
+        for h in _conjuncts(select.args.get("having")):
+            if self.count(self.grouped(select, base, where, [*kept, h])) == 0:
+                return self.describe_having(h, select, base, where, kept)
+            kept.append(h)
+        if group is None and select.args.get("having") is None:
+            return None
+        return None
+
+    def grouped(
+        self,
+        select: exp.Select,
+        base: exp.Select,
+        where: list[exp.Expression],
+        having: list[exp.Expression],
+        outputs: list[exp.Expression] | None = None,
+    ) -> exp.Select:
+        inner = self.counted(base, where)
+        inner.set("expressions", outputs or [exp.alias_(exp.Literal.number(1), "dwsim_one")])
+        group = select.args.get("group")
+        if group is not None:
+            inner.set("group", group.copy())
+        if having:
+            inner.set("having", exp.Having(this=exp.and_(*[h.copy() for h in having])))
+        with_ = inner.args.get("with")
+        inner.set("with", None)
+        out = exp.select(exp.Count(this=exp.Star())).from_(inner.subquery("dwsim_g"))
+        if with_ is not None:
+            out.set("with", with_)
+        return out
+
+    def describe_having(
+        self,
+        h: exp.Expression,
+        select: exp.Select,
+        base: exp.Select,
+        where: list[exp.Expression],
+        kept: list[exp.Expression],
+    ) -> str:
+        group = select.args.get("group")
+        keys = ", ".join(_sql(g, self.dialect) for g in (group.expressions if group else []))
+        per = f" per {keys}" if keys else ""
+        parts = [f"HAVING {_sql(h, self.dialect)} keeps no group"]
+        for agg in list(h.find_all(exp.AggFunc))[:2]:
+            spread = self.grouped(
+                select,
+                base,
+                where,
+                kept,
+                [
+                    exp.alias_(agg.copy(), "dwsim_a"),
+                    exp.alias_(exp.Count(this=exp.Star()), "dwsim_n"),
+                ],
+            )
+            inner = spread.args["from_"].this
+            q = exp.select(
+                exp.Min(this=exp.column("dwsim_a")),
+                exp.Max(this=exp.column("dwsim_a")),
+                exp.Min(this=exp.column("dwsim_n")),
+                exp.Max(this=exp.column("dwsim_n")),
+            ).from_(inner)
+            if spread.args.get("with") is not None:
+                q.set("with", spread.args["with"].copy())
+            found = self.rows(q)
+            if found and found[0] and found[0][1] is not None:
+                lo, hi, n_lo, n_hi = found[0][:4]
+                parts.append(
+                    f"{_sql(agg, self.dialect)}{per} is {_span(lo, hi)} (groups of "
+                    f"{_span(n_lo, n_hi)} rows)"
+                )
+            for col in agg.find_all(exp.Column):
+                rule = self.rule_text(col, select)
+                if rule:
+                    parts.append(rule)
+        return "; ".join(parts)
+
+    # --- describing a WHERE predicate ------------------------------------------------------
+
+    def describe(self, p: exp.Expression, before: exp.Select, select: exp.Select) -> str:
+        n = self.count(before)
+        head = _sql(p, self.dialect)
+        if n:
+            head += f" removes the last {_rows(n)}"
+        parts = [head]
+        outer = [c for c in p.find_all(exp.Column) if _scope_of(c) is _scope_of(p)]
+        seen: set[str] = set()
+        for col in outer[:3]:
+            key = _sql(col, self.dialect)
+            if key in seen:
+                continue
+            seen.add(key)
+            parts.extend(self.facts(col, before, select))
+        for sub in p.find_all(exp.Subquery):
+            if not isinstance(sub.this, exp.Select) or sub.parent is None:
+                continue
+            if isinstance(sub.parent, exp.Exists | exp.In):
+                continue
+            found = self.rows(exp.select(exp.Star()).from_(sub.copy()))
+            if found and len(found) == 1 and found[0]:
+                parts.append(f"the subquery gives {_value(found[0][0])}")
+        if isinstance(p, exp.Not) and isinstance(p.this, exp.Exists):
+            parts.append("every remaining row has a match in the subquery")
+        elif isinstance(p, exp.Exists):
+            parts.append("no remaining row has a match in the subquery")
+        return "; ".join(parts)
+
+    def facts(self, col: exp.Column, before: exp.Select, select: exp.Select | None) -> list[str]:
+        name = _sql(col, self.dialect)
+        stats = before.copy()
+        stats.set(
+            "expressions",
+            [
+                exp.Min(this=col.copy()),
+                exp.Max(this=col.copy()),
+                exp.Count(this=exp.Distinct(expressions=[col.copy()])),
+            ],
+        )
+        found = self.rows(stats)
+        out: list[str] = []
+        if found and found[0] and found[0][0] is not None:
+            lo, hi, distinct = found[0][:3]
+            text = f"{name} in the rows left is {_span(lo, hi)} ({_plural(int(distinct), 'value')}"
+            if isinstance(lo, str) and int(distinct) > 1:
+                common = before.copy()
+                common.set("expressions", [col.copy()])
+                common.set("group", exp.Group(expressions=[col.copy()]))
+                common.set(
+                    "order",
+                    exp.Order(
+                        expressions=[
+                            exp.Ordered(this=exp.Count(this=exp.Star()), desc=True),
+                            exp.Ordered(this=col.copy()),
+                        ]
+                    ),
+                )
+                common.set("limit", exp.Limit(expression=exp.Literal.number(3)))
+                top = self.rows(common) or []
+                if top:
+                    text += ", most often " + ", ".join(_value(r[0]) for r in top)
+            out.append(text + ")")
+        elif found:
+            out.append(f"{name} is NULL in every row left")
+        if select is not None:
+            rule = self.rule_text(col, select)
+            if rule:
+                out.append(rule)
+        return out
+
+    def rule_text(self, col: exp.Column, select: exp.Select) -> str | None:
+        spec_col, table = self.spec_column(col, select)
+        if spec_col is None:
+            return None
+        rule = spec_col.rule
+        if isinstance(rule, MixRule):
+            rule = rule.base
+        where = f"{table}.{spec_col.name} is generated"
+        if isinstance(rule, RangeRule):
+            return f"{where} {_span(rule.min, rule.max)}"
+        if isinstance(rule, DatetimeRule):
+            return f"{where} {_span(rule.start, rule.end)}"
+        if isinstance(rule, ValuesRule):
+            shown = ", ".join(_value(v) for v in rule.values[:6])
+            more = f" ... ({len(rule.values)} values)" if len(rule.values) > 6 else ""
+            return f"{where} from {shown}{more}"
+        return None
+
+    def spec_column(self, col: exp.Column, select: exp.Select) -> tuple[Column | None, str]:
+        aliases = {t.alias_or_name.lower(): t.name.lower() for t in select.find_all(exp.Table)}
+        candidates = (
+            [aliases[col.table.lower()]] if col.table.lower() in aliases else list(aliases.values())
+        )
+        for name in candidates:
+            table = self.tables.get(name)
+            if table is None:
+                continue
+            for c in table.columns:
+                if c.name.lower() == col.name.lower():
+                    return c, table.name
+        return None, ""
+
+
+def sources_of(col: exp.Column, sources: dict[str, exp.Expression]) -> exp.Expression | None:
+    src = sources.get(col.table.lower())
+    if src is None:
+        return None
+    if isinstance(src, exp.Table):
+        return src.copy()
+    return _derived(src).as_(col.table)
+
+
+def _derived(src: exp.Expression) -> exp.Expression:
+    return src.copy() if isinstance(src, exp.Subquery) else src.copy().subquery("dwsim_d")
+
+
+def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
+    if node is None:
+        return []
+    body = node.this if isinstance(node, exp.Where | exp.Having) else node
+    return (
+        [c.unnest() if isinstance(c, exp.Paren) else c for c in body.flatten()]
+        if isinstance(body, exp.And)
+        else [body.unnest() if isinstance(body, exp.Paren) else body]
+    )
+
+
+def _is_join(p: exp.Expression) -> bool:
+    """``a.x = b.y``: an equality of columns of two different tables of the same select."""
+    if not isinstance(p, exp.EQ):
+        return False
+    a, b = p.this, p.expression
+    return (
+        isinstance(a, exp.Column)
+        and isinstance(b, exp.Column)
+        and bool(a.table)
+        and a.table != b.table
+    )
+
+
+def _scope_of(node: exp.Expression) -> exp.Expression | None:
+    parent = node.parent
+    while parent is not None and not isinstance(parent, exp.Select):
+        parent = parent.parent
+    return parent
+
+
+def _sql(node: exp.Expression, dialect: str | None) -> str:
+    text = node.sql(dialect=dialect)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _rows(n: int) -> str:
+    return "row" if n == 1 else f"{n:,} rows"
+
+
+def _span(lo: Any, hi: Any) -> str:
+    return _value(lo) if lo == hi else f"{_value(lo)}–{_value(hi)}"
+
+
+def explain_empty(spec: ExperimentSpec, sql: str, fetch: Fetch) -> str | None:
+    """Why ``sql`` finds no row, as one sentence naming the predicate that removed the rows
+    (None when no single step can be blamed: the query is then empty only as a whole)."""
+    dialect = resolve(spec.dialect).sqlglot or None
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except Exception:
+        return None
+    with contextlib.suppress(Exception):
+        tree = qualify(
+            tree.copy(),
+            dialect=dialect,
+            schema=mapping_schema(spec),
+            expand_stars=False,
+            validate_qualify_columns=False,
+            quote_identifiers=False,
+            identify=False,
+        )
+    return _Explainer(spec, fetch).explain(tree, None)
