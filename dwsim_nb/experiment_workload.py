@@ -3,7 +3,7 @@
     exp.set_workload("queries/")          # .sql files, a folder, SQL text, or a list of these
     exp.add_workload("select ... ; select ...")
     exp.workload                          # [WorkloadQuery(name="q01", sql="select ...")]
-    exp.coverage()                        # query, rows, status per query
+    exp.coverage()                        # query, rows, status, explanation
 
 Setting or adding queries fits the spec at once (:func:`dwsim_nb.workload.fit_workload`) and
 stores it as a new spec version, so ``show`` lists the rules the workload wrote and the next
@@ -123,7 +123,9 @@ class WorkloadMixin:
                         "explanation": None,
                     }
                 )
-        return pd.DataFrame(rows, columns=["query", "rows", "status", "explanation"])
+        from dwsim_nb.display.coverage_view import COLUMNS, Coverage
+
+        return Coverage(pd.DataFrame(rows, columns=COLUMNS))
 
     def _explain(self, sql: str) -> str | None:
         from dwsim_nb.workload.explain import explain_empty
