@@ -26,7 +26,7 @@ ROWS = {
     "orders": 2_500,
     "lineitem": 10_000,
 }
-WITH_WORKLOAD_FLOOR = 19
+WITH_WORKLOAD_FLOOR = 22
 
 
 def _answered(exp: Any) -> list[str]:

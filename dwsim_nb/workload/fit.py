@@ -31,10 +31,14 @@ from dwsim_nb.spec.rules import (
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
 from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
 from dwsim_nb.workload.findings import Join, Literals, Pattern
+from dwsim_nb.workload.groups import skew_keys, threshold_values
+from dwsim_nb.workload.having import having_thresholds
 from dwsim_nb.workload.joins import join_predicates
 from dwsim_nb.workload.literals import literal_predicates
 from dwsim_nb.workload.patterns import pattern_predicates
 from dwsim_nb.workload.ranges import range_predicates
+from dwsim_nb.workload.reach import reached_parents
+from dwsim_nb.workload.semijoins import semijoins
 from dwsim_nb.workload.values import cover, typed_value
 
 REASON = "from the workload"
@@ -60,6 +64,9 @@ EXTRACTORS: dict[str, Extractor] = {
     "patterns": pattern_predicates,
     "ranges": range_predicates,
     "joins": join_predicates,
+    "having": having_thresholds,
+    "semijoins": semijoins,
+    "reach": reached_parents,
 }
 
 
@@ -109,7 +116,11 @@ def fit_workload(
             rule = cover(col, [p for w in windows for p in w.points], _reason(windows))
             if rule is not None:
                 col.rule = rule
-    shares = _shares(found["literals"] + found["patterns"], float(low), float(high))
+    spec = skew_keys(spec, found["having"], found["semijoins"], REASON)
+    reached = {(r.query, r.table) for r in found["reach"]}
+    shares = _shares(found["literals"] + found["patterns"], float(low), float(high), reached)
+    for ref, extra in threshold_values(spec, found["having"]).items():
+        shares.setdefault(ref, []).extend(extra)
     for ref, entries in shares.items():
         col = _free(spec, ref)
         if col is not None and isinstance(col.rule, _MIXABLE):
@@ -142,15 +153,18 @@ def _free(spec: ExperimentSpec, ref: ColumnRef) -> Column | None:
     return col
 
 
-def _share(item: Any, low: float, high: float) -> float:
-    """One predicate's share of rows: fixed by its query and column, spread over [low, high]."""
+def _share(item: Any, low: float, high: float, reached: set[tuple[str, str]]) -> float:
+    """One predicate's share of rows: fixed by its query and column, spread over [low, high];
+    ``high`` on a parent the query reaches through a join (:mod:`.reach`)."""
+    if (item.query, item.ref.table) in reached:
+        return high
     key = f"{item.query}\x00{item.ref.table}\x00{item.ref.column}".encode()
     fraction = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
     return low + (high - low) * fraction
 
 
 def _shares(
-    items: list[Literals | Pattern], low: float, high: float
+    items: list[Literals | Pattern], low: float, high: float, reached: set[tuple[str, str]]
 ) -> dict[ColumnRef, list[tuple[str, Any, float, str]]]:
     """Per column: (kind, value, share, query) entries, a predicate's share split among its
     literals, a literal in several predicates taking its largest share."""
@@ -158,7 +172,7 @@ def _shares(
     for item in items:
         values = item.values if isinstance(item, Literals) else item.patterns
         kind = "value" if isinstance(item, Literals) else "like"
-        each = _share(item, low, high) / len(values)
+        each = _share(item, low, high, reached) / len(values)
         for v in values:
             key = (kind, repr(v))
             old = out[item.ref].get(key)
