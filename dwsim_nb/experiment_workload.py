@@ -102,14 +102,22 @@ class WorkloadMixin:
         rows: list[dict[str, Any]] = []
         for q in self.workload:
             try:
-                frame = self.query(count_sql(q.sql, self.dialect))
+                try:
+                    frame = self.query(count_sql(q.sql, self.dialect))
+                except DwsimError:
+                    frame = self.query(count_sql(q.sql, self.dialect, values=False))
                 n = int(frame.iloc[0, 0])
-                why = None if n else self._explain(q.sql)
+                # Rows holding a value: an aggregate over no row still returns one, of NULLs.
+                valued = int(frame.iloc[0, 1]) if frame.shape[1] > 1 else n
+                why = None if valued else self._explain(q.sql)
+                if n and not valued:
+                    lead = f"its {n} rows hold only NULLs" if n > 1 else "its row holds only NULLs"
+                    why = f"{lead}: {why}" if why else lead
                 rows.append(
                     {
                         "query": q.name,
                         "rows": n,
-                        "status": "ok" if n else "empty",
+                        "status": "ok" if valued else "empty",
                         "explanation": why,
                     }
                 )
@@ -136,9 +144,10 @@ class WorkloadMixin:
         return explain_empty(self.spec, sql, fetch)
 
 
-def count_sql(sql: str, dialect: str) -> str:
+def count_sql(sql: str, dialect: str, values: bool = True) -> str:
     """``select count(*) from (<query>) q`` in ``dialect``; the query's own trailing ORDER BY
-    and LIMIT stay, so the count is of the rows the query returns."""
+    and LIMIT stay, so the count is of the rows the query returns. With ``values``, a second
+    count: the rows holding a non-NULL value (when the query's output names are known)."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError
@@ -152,5 +161,11 @@ def count_sql(sql: str, dialect: str) -> str:
         raise QueryError(f"cannot read the query: {e}") from None
     if not isinstance(tree, exp.Query):
         raise QueryError("not a query (only SELECT statements are counted)")
-    wrapped = exp.select(exp.Count(this=exp.Star())).from_(tree.subquery("dwsim_q"))
+    counts: list[exp.Expression] = [exp.Count(this=exp.Star())]
+    names = tree.named_selects
+    if values and names and "*" not in names and all(names) and len(set(names)) == len(names):
+        # Also the rows with at least one non-NULL value.
+        some = exp.or_(*[exp.column(n, "dwsim_q").is_(exp.null()).not_() for n in names])
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=some, true=exp.Literal.number(1))])))
+    wrapped = exp.select(*counts).from_(tree.subquery("dwsim_q"))
     return wrapped.sql(dialect=read)

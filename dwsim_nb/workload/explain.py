@@ -304,6 +304,10 @@ class _Explainer:
     # --- describing a WHERE predicate ------------------------------------------------------
 
     def describe(self, p: exp.Expression, before: exp.Select, select: exp.Select) -> str:
+        if isinstance(p, exp.Or):
+            closest = self.closest_branch(p, before, select)
+            if closest is not None:
+                return closest
         n = self.count(before)
         head = _sql(p, self.dialect)
         if n:
@@ -330,6 +334,36 @@ class _Explainer:
         elif isinstance(p, exp.Exists):
             parts.append("no remaining row has a match in the subquery")
         return "; ".join(parts)
+
+    def closest_branch(self, p: exp.Or, before: exp.Select, select: exp.Select) -> str | None:
+        """For an OR of alternatives none of which finds a row: the alternative that keeps rows
+        longest, its conjuncts added in turn (joins first), and the step that ends it."""
+        branches = list(p.flatten())
+        best: tuple[int, int, exp.Select, exp.Expression] | None = None
+        for branch in branches:
+            parts = _conjuncts(branch)
+            parts = [c for c in parts if _is_join(c)] + [c for c in parts if not _is_join(c)]
+            kept = _conjuncts(before.args.get("where"))
+            for i, c in enumerate(parts):
+                step = self.counted(before, [*kept, c])
+                step.set("where", exp.Where(this=exp.and_(*[k.copy() for k in [*kept, c]])))
+                if self.count(step) == 0:
+                    left = self.count(self.counted(before, kept)) or 0
+                    if left and (best is None or (i, left) > best[:2]):
+                        previous = before.copy()
+                        if kept:
+                            previous.set(
+                                "where", exp.Where(this=exp.and_(*[k.copy() for k in kept]))
+                            )
+                        best = (i, left, previous, c)
+                    break
+                kept = [*kept, c]
+        if best is None:
+            return None
+        inner = self.describe(best[3], best[2], select)
+        return (
+            f"none of the {len(branches)} alternatives of an OR finds a row; the closest: {inner}"
+        )
 
     def facts(self, col: exp.Column, before: exp.Select, select: exp.Select | None) -> list[str]:
         name = _sql(col, self.dialect)

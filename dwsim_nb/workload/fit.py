@@ -26,6 +26,7 @@ from dwsim_nb.spec.rules import (
     MixRule,
     PatternRule,
     RangeRule,
+    RecordRule,
     ValuesRule,
 )
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
@@ -56,6 +57,7 @@ _MIXABLE = (
     RangeRule,
     DistributionRule,
     DatetimeRule,
+    RecordRule,
 )
 
 Extractor = Callable[[Query], list[Any]]
