@@ -31,6 +31,7 @@ from dwsim_nb.spec.rules import (
 )
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
 from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
+from dwsim_nb.workload.calendar import fit_calendars
 from dwsim_nb.workload.findings import Join, Literals, Pattern
 from dwsim_nb.workload.groups import skew_keys, threshold_values
 from dwsim_nb.workload.having import having_thresholds
@@ -118,6 +119,7 @@ def fit_workload(
             rule = cover(col, [p for w in windows for p in w.points], _reason(windows))
             if rule is not None:
                 col.rule = rule
+    spec = fit_calendars(spec, found["ranges"] + found["literals"], REASON)
     spec = skew_keys(spec, found["having"], found["semijoins"], REASON)
     reached = {(r.query, r.table) for r in found["reach"]}
     shares = _shares(found["literals"] + found["patterns"], float(low), float(high), reached)

@@ -85,8 +85,7 @@ def skew_keys(
             continue
         names = ", ".join(dict.fromkeys(queries))
         spec.notes.append(
-            f"foreign key {table.name}({column}) -> {fk.references_table} {how}, "
-            f"{reason}: {names}"
+            f"foreign key {table.name}({column}) -> {fk.references_table} {how}, {reason}: {names}"
         )
     return spec
 
