@@ -133,7 +133,10 @@ class WorkloadMixin:
                 )
         from dwsim_nb.display.coverage_view import COLUMNS, Coverage
 
-        return Coverage(pd.DataFrame(rows, columns=COLUMNS))
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        why = frame["explanation"].astype(object)
+        frame["explanation"] = why.where(why.notna(), None)  # None, not NaN, when not empty
+        return Coverage(frame)
 
     def _explain(self, sql: str) -> str | None:
         from dwsim_nb.workload.explain import explain_empty
