@@ -142,8 +142,13 @@ def _widened(
     return new_low, new_high
 
 
+# The span around a single point a query compares with (``qty = 0``): wide enough that the
+# point's own share comes from its literal, not from a range shrunk onto it.
+_POINT_SPAN = 1000.0
+
+
 def _padded(low: float, high: float) -> tuple[float, float]:
-    span = high - low or max(abs(high), 1.0)
+    span = high - low or max(abs(high), _POINT_SPAN)
     start = low - span / 4
     if low >= 0:
         start = max(0.0, start)
