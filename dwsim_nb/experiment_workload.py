@@ -54,31 +54,41 @@ class WorkloadMixin:
         source: Any,
         selectivity: float | tuple[float, float] = SELECTIVITY,
         encoding: str = "utf-8",
+        fit: bool = True,
     ) -> Any:
         """Replace the workload with ``source`` (SQL text, ``.sql`` file, folder, or a list)
-        and fit the spec to it; ``selectivity``: the share of rows each predicate selects."""
+        and fit the spec to it; ``selectivity``: the share of rows each predicate selects.
+        ``fit=False`` only stores the queries (to measure coverage first; fit later with
+        :meth:`fit_workload`)."""
         from dwsim_nb.workload import read_workload
 
-        return self._fit(read_workload(source, self.dialect, encoding=encoding), selectivity)
+        queries = read_workload(source, self.dialect, encoding=encoding)
+        return self._fit(queries, selectivity, fit)
 
     def add_workload(
         self,
         source: Any,
         selectivity: float | tuple[float, float] = SELECTIVITY,
         encoding: str = "utf-8",
+        fit: bool = True,
     ) -> Any:
-        """Add queries to the workload (new names continue after the existing ones) and fit."""
+        """Add queries to the workload (new names continue after the existing ones) and fit
+        (``fit=False``: only store them)."""
         from dwsim_nb.workload import read_workload
 
         old = self.workload
         new = read_workload(source, self.dialect, taken=[q.name for q in old], encoding=encoding)
-        return self._fit(old + new, selectivity)
+        return self._fit(old + new, selectivity, fit)
 
-    def _fit(self, queries: list[WorkloadQuery], selectivity: Any) -> Any:
+    def fit_workload(self, selectivity: float | tuple[float, float] = SELECTIVITY) -> Any:
+        """Fit the spec to the stored workload (after ``set_workload(..., fit=False)``)."""
+        return self._fit(self.workload, selectivity, True)
+
+    def _fit(self, queries: list[WorkloadQuery], selectivity: Any, fit: bool = True) -> Any:
         from dwsim_nb.workload import fit_workload
 
         spec = self.spec.model_copy(update={"workload": queries})
-        return self.update(fit_workload(spec, selectivity))
+        return self.update(fit_workload(spec, selectivity) if fit else spec)
 
     def workload_lines(self) -> list[str]:
         """The workload in brief for an experiment's display: a count and the first names."""
