@@ -24,8 +24,10 @@ create table purchase (
     quantity integer check (quantity between 1 and 9),
     amount decimal(10,2)
 );
+create table note (note_id integer primary key,
+                   ref_code integer check (ref_code between 5000 and 6000));
 """
-ROWS = {"client": 200, "purchase": 2000}
+ROWS = {"client": 200, "purchase": 2000, "note": 100}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,13 @@ def test_a_range_is_described_by_the_rows_left(exp: Any) -> None:
     assert "p.quantity >= 10 removes the last" in text
     assert f"p.quantity in the rows left is {lo}–{hi}" in text
     assert "purchase.quantity is generated 1–9" in text
+
+
+def test_a_join_that_matches_nothing_is_named_with_both_sides(exp: Any) -> None:
+    text = _why(exp, "select * from note n, client c where n.ref_code = c.client_id")
+    lo, hi = exp.query("select min(ref_code), max(ref_code) from note").iloc[0]
+    assert text.startswith("n.ref_code = c.client_id matches no rows")
+    assert f"n.ref_code is {lo}–{hi}" in text and "c.client_id is 1–200" in text
 
 
 def test_having_names_the_spread_of_the_aggregate(exp: Any) -> None:

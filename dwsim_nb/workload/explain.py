@@ -17,7 +17,6 @@ caller runs them (the workload layer knows no warehouse).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +28,19 @@ from dwsim_nb.dialects import resolve
 from dwsim_nb.spec.models import Column, ExperimentSpec
 from dwsim_nb.spec.rules import DatetimeRule, MixRule, RangeRule, ValuesRule
 from dwsim_nb.workload.analyze import mapping_schema
+from dwsim_nb.workload.explain_parts import (
+    Node,
+    conjuncts,
+    derived,
+    is_join,
+    plural,
+    rows_text,
+    scope_of,
+    sources_of,
+    span,
+    sql_text,
+    value_text,
+)
 
 Fetch = Callable[[str], Sequence[Sequence[Any]]]
 # Tables joined by nothing multiply: above this many rows a step is not counted.
@@ -45,13 +57,13 @@ class _Explainer:
 
     # --- running ---------------------------------------------------------------------------
 
-    def rows(self, tree: exp.Expression) -> list[Sequence[Any]] | None:
+    def rows(self, tree: Node) -> list[Sequence[Any]] | None:
         try:
             return list(self.fetch(tree.sql(dialect=self.dialect)))
         except Exception:
             return None
 
-    def count(self, tree: exp.Expression) -> int | None:
+    def count(self, tree: Node) -> int | None:
         found = self.rows(tree)
         if not found or not found[0]:
             return None
@@ -70,7 +82,7 @@ class _Explainer:
             out.set("with", ctes.copy())
         return out
 
-    def counted(self, base: exp.Select, where: list[exp.Expression]) -> exp.Select:
+    def counted(self, base: exp.Select, where: list[Node]) -> exp.Select:
         out = base.copy()
         if where:
             out.set("where", exp.Where(this=exp.and_(*[w.copy() for w in where])))
@@ -78,7 +90,7 @@ class _Explainer:
 
     # --- the walk --------------------------------------------------------------------------
 
-    def explain(self, node: exp.Expression, ctes: exp.With | None, depth: int = 0) -> str | None:
+    def explain(self, node: Node, ctes: exp.With | None, depth: int = 0) -> str | None:
         if depth > _MAX_DEPTH:
             return None
         ctes = node.args.get("with") or ctes
@@ -92,9 +104,9 @@ class _Explainer:
 
     def select(self, select: exp.Select, ctes: exp.With | None, depth: int) -> str | None:
         base = self.base(select, ctes)
-        conjuncts = _conjuncts(select.args.get("where"))
-        joins = [c for c in conjuncts if _is_join(c)]
-        filters = [c for c in conjuncts if not _is_join(c)]
+        where = conjuncts(select.args.get("where"))
+        joins = [c for c in where if is_join(c)]
+        filters = [c for c in where if not is_join(c)]
         sources = self.sources(select, ctes)
         if self.product(sources, joins) > MAX_PRODUCT:
             return None
@@ -111,11 +123,11 @@ class _Explainer:
             kept.append(p)
         return self.having(select, base, kept, ctes)
 
-    def sources(self, select: exp.Select, ctes: exp.With | None) -> dict[str, exp.Expression]:
+    def sources(self, select: exp.Select, ctes: exp.With | None) -> dict[str, Node]:
         """Alias -> the table, derived table or CTE body each FROM / JOIN item reads."""
         named = {c.alias_or_name.lower(): c.this for c in (ctes.expressions if ctes else [])}
         items = [select.args.get("from_"), *list(select.args.get("joins") or [])]
-        out: dict[str, exp.Expression] = {}
+        out: dict[str, Node] = {}
         for item in items:
             if item is None:
                 continue
@@ -127,7 +139,7 @@ class _Explainer:
                 out[alias] = src
         return out
 
-    def product(self, sources: dict[str, exp.Expression], joins: list[exp.Expression]) -> int:
+    def product(self, sources: dict[str, Node], joins: list[Node]) -> int:
         """Rows of the cross product of the groups of tables no join predicate links."""
         group = {a: a for a in sources}
 
@@ -149,7 +161,7 @@ class _Explainer:
             total *= max(n, 1)
         return total
 
-    def spec_rows(self, src: exp.Expression) -> int:
+    def spec_rows(self, src: Node) -> int:
         if isinstance(src, exp.Table):
             n = self.count(exp.select(exp.Count(this=exp.Star())).from_(src.copy()))
             return n or 0
@@ -158,8 +170,8 @@ class _Explainer:
     def empty_from(
         self,
         select: exp.Select,
-        sources: dict[str, exp.Expression],
-        joins: list[exp.Expression],
+        sources: dict[str, Node],
+        joins: list[Node],
         ctes: exp.With | None,
         depth: int,
     ) -> str:
@@ -167,26 +179,24 @@ class _Explainer:
             if isinstance(src, exp.Table):
                 if not self.spec_rows(src):
                     return f"table {src.name} holds no rows (generate it with rows > 0)"
-            elif self.count(exp.select(exp.Count(this=exp.Star())).from_(_derived(src))) == 0:
+            elif self.count(exp.select(exp.Count(this=exp.Star())).from_(derived(src))) == 0:
                 inner = self.explain(src, ctes, depth + 1)
                 return f"{alias} is empty: {inner}" if inner else f"{alias} holds no rows"
         for j in joins:
             a, b = list(j.find_all(exp.Column))[:2]
             if self.pair_count(sources, a, b) == 0:
-                return f"{_sql(j, self.dialect)} matches no rows: " + "; ".join(
-                    self.facts(
-                        col,
-                        exp.select(exp.Count(this=exp.Star())).from_(sources_of(col, sources)),
-                        None,
-                    )
-                    for col in (a, b)
-                    if sources_of(col, sources) is not None
-                )
+                facts: list[str] = []
+                for col in (a, b):
+                    src = sources_of(col, sources)
+                    if src is not None:
+                        whole = exp.select(exp.Count(this=exp.Star())).from_(src)
+                        facts += [
+                            f.replace(" in the rows left", "") for f in self.facts(col, whole, None)
+                        ]
+                return "; ".join([f"{sql_text(j, self.dialect)} matches no rows", *facts])
         return "the joins of " + ", ".join(sources) + " together find no rows"
 
-    def pair_count(
-        self, sources: dict[str, exp.Expression], a: exp.Column, b: exp.Column
-    ) -> int | None:
+    def pair_count(self, sources: dict[str, Node], a: exp.Column, b: exp.Column) -> int | None:
         sa, sb = sources_of(a, sources), sources_of(b, sources)
         if sa is None or sb is None:
             return None
@@ -197,7 +207,7 @@ class _Explainer:
         )
         return self.count(q)
 
-    def subquery_cause(self, p: exp.Expression, ctes: exp.With | None, depth: int) -> str | None:
+    def subquery_cause(self, p: Node, ctes: exp.With | None, depth: int) -> str | None:
         """The explanation inside an uncorrelated subquery of ``p`` that finds no row."""
         for sub in p.find_all(exp.Select):
             if sub is p:
@@ -221,12 +231,12 @@ class _Explainer:
         self,
         select: exp.Select,
         base: exp.Select,
-        where: list[exp.Expression],
+        where: list[Node],
         ctes: exp.With | None,
     ) -> str | None:
         group = select.args.get("group")
-        kept: list[exp.Expression] = []
-        for h in _conjuncts(select.args.get("having")):
+        kept: list[Node] = []
+        for h in conjuncts(select.args.get("having")):
             if self.count(self.grouped(select, base, where, [*kept, h])) == 0:
                 return self.describe_having(h, select, base, where, kept)
             kept.append(h)
@@ -238,9 +248,9 @@ class _Explainer:
         self,
         select: exp.Select,
         base: exp.Select,
-        where: list[exp.Expression],
-        having: list[exp.Expression],
-        outputs: list[exp.Expression] | None = None,
+        where: list[Node],
+        having: list[Node],
+        outputs: list[Node] | None = None,
     ) -> exp.Select:
         inner = self.counted(base, where)
         inner.set("expressions", outputs or [exp.alias_(exp.Literal.number(1), "dwsim_one")])
@@ -258,16 +268,16 @@ class _Explainer:
 
     def describe_having(
         self,
-        h: exp.Expression,
+        h: Node,
         select: exp.Select,
         base: exp.Select,
-        where: list[exp.Expression],
-        kept: list[exp.Expression],
+        where: list[Node],
+        kept: list[Node],
     ) -> str:
         group = select.args.get("group")
-        keys = ", ".join(_sql(g, self.dialect) for g in (group.expressions if group else []))
+        keys = ", ".join(sql_text(g, self.dialect) for g in (group.expressions if group else []))
         per = f" per {keys}" if keys else ""
-        parts = [f"HAVING {_sql(h, self.dialect)} keeps no group"]
+        parts = [f"HAVING {sql_text(h, self.dialect)} keeps no group"]
         for agg in list(h.find_all(exp.AggFunc))[:2]:
             spread = self.grouped(
                 select,
@@ -292,8 +302,8 @@ class _Explainer:
             if found and found[0] and found[0][1] is not None:
                 lo, hi, n_lo, n_hi = found[0][:4]
                 parts.append(
-                    f"{_sql(agg, self.dialect)}{per} is {_span(lo, hi)} (groups of "
-                    f"{_span(n_lo, n_hi)} rows)"
+                    f"{sql_text(agg, self.dialect)}{per} is {span(lo, hi)} (groups of "
+                    f"{span(n_lo, n_hi)} rows)"
                 )
             for col in agg.find_all(exp.Column):
                 rule = self.rule_text(col, select)
@@ -303,20 +313,20 @@ class _Explainer:
 
     # --- describing a WHERE predicate ------------------------------------------------------
 
-    def describe(self, p: exp.Expression, before: exp.Select, select: exp.Select) -> str:
+    def describe(self, p: Node, before: exp.Select, select: exp.Select) -> str:
         if isinstance(p, exp.Or):
             closest = self.closest_branch(p, before, select)
             if closest is not None:
                 return closest
         n = self.count(before)
-        head = _sql(p, self.dialect)
+        head = sql_text(p, self.dialect)
         if n:
-            head += f" removes the last {_rows(n)}"
+            head += f" removes the last {rows_text(n)}"
         parts = [head]
-        outer = [c for c in p.find_all(exp.Column) if _scope_of(c) is _scope_of(p)]
+        outer = [c for c in p.find_all(exp.Column) if scope_of(c) is scope_of(p)]
         seen: set[str] = set()
         for col in outer[:3]:
-            key = _sql(col, self.dialect)
+            key = sql_text(col, self.dialect)
             if key in seen:
                 continue
             seen.add(key)
@@ -328,7 +338,7 @@ class _Explainer:
                 continue
             found = self.rows(exp.select(exp.Star()).from_(sub.copy()))
             if found and len(found) == 1 and found[0]:
-                parts.append(f"the subquery gives {_value(found[0][0])}")
+                parts.append(f"the subquery gives {value_text(found[0][0])}")
         if isinstance(p, exp.Not) and isinstance(p.this, exp.Exists):
             parts.append("every remaining row has a match in the subquery")
         elif isinstance(p, exp.Exists):
@@ -339,11 +349,11 @@ class _Explainer:
         """For an OR of alternatives none of which finds a row: the alternative that keeps rows
         longest, its conjuncts added in turn (joins first), and the step that ends it."""
         branches = list(p.flatten())
-        best: tuple[int, int, exp.Select, exp.Expression] | None = None
+        best: tuple[int, int, exp.Select, Node] | None = None
         for branch in branches:
-            parts = _conjuncts(branch)
-            parts = [c for c in parts if _is_join(c)] + [c for c in parts if not _is_join(c)]
-            kept = _conjuncts(before.args.get("where"))
+            parts = conjuncts(branch)
+            parts = [c for c in parts if is_join(c)] + [c for c in parts if not is_join(c)]
+            kept = conjuncts(before.args.get("where"))
             for i, c in enumerate(parts):
                 step = self.counted(before, [*kept, c])
                 step.set("where", exp.Where(this=exp.and_(*[k.copy() for k in [*kept, c]])))
@@ -366,7 +376,7 @@ class _Explainer:
         )
 
     def facts(self, col: exp.Column, before: exp.Select, select: exp.Select | None) -> list[str]:
-        name = _sql(col, self.dialect)
+        name = sql_text(col, self.dialect)
         stats = before.copy()
         stats.set(
             "expressions",
@@ -380,7 +390,7 @@ class _Explainer:
         out: list[str] = []
         if found and found[0] and found[0][0] is not None:
             lo, hi, distinct = found[0][:3]
-            text = f"{name} in the rows left is {_span(lo, hi)} ({_plural(int(distinct), 'value')}"
+            text = f"{name} in the rows left is {span(lo, hi)} ({plural(int(distinct), 'value')}"
             if isinstance(lo, str) and int(distinct) > 1:
                 common = before.copy()
                 common.set("expressions", [col.copy()])
@@ -397,7 +407,7 @@ class _Explainer:
                 common.set("limit", exp.Limit(expression=exp.Literal.number(3)))
                 top = self.rows(common) or []
                 if top:
-                    text += ", most often " + ", ".join(_value(r[0]) for r in top)
+                    text += ", most often " + ", ".join(value_text(r[0]) for r in top)
             out.append(text + ")")
         elif found:
             out.append(f"{name} is NULL in every row left")
@@ -416,11 +426,11 @@ class _Explainer:
             rule = rule.base
         where = f"{table}.{spec_col.name} is generated"
         if isinstance(rule, RangeRule):
-            return f"{where} {_span(rule.min, rule.max)}"
+            return f"{where} {span(rule.min, rule.max)}"
         if isinstance(rule, DatetimeRule):
-            return f"{where} {_span(rule.start, rule.end)}"
+            return f"{where} {span(rule.start, rule.end)}"
         if isinstance(rule, ValuesRule):
-            shown = ", ".join(_value(v) for v in rule.values[:6])
+            shown = ", ".join(value_text(v) for v in rule.values[:6])
             more = f" ... ({len(rule.values)} values)" if len(rule.values) > 6 else ""
             return f"{where} from {shown}{more}"
         return None
@@ -438,77 +448,6 @@ class _Explainer:
                 if c.name.lower() == col.name.lower():
                     return c, table.name
         return None, ""
-
-
-def sources_of(col: exp.Column, sources: dict[str, exp.Expression]) -> exp.Expression | None:
-    src = sources.get(col.table.lower())
-    if src is None:
-        return None
-    if isinstance(src, exp.Table):
-        return src.copy()
-    return _derived(src).as_(col.table)
-
-
-def _derived(src: exp.Expression) -> exp.Expression:
-    return src.copy() if isinstance(src, exp.Subquery) else src.copy().subquery("dwsim_d")
-
-
-def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
-    if node is None:
-        return []
-    body = node.this if isinstance(node, exp.Where | exp.Having) else node
-    return (
-        [c.unnest() if isinstance(c, exp.Paren) else c for c in body.flatten()]
-        if isinstance(body, exp.And)
-        else [body.unnest() if isinstance(body, exp.Paren) else body]
-    )
-
-
-def _is_join(p: exp.Expression) -> bool:
-    """``a.x = b.y``: an equality of columns of two different tables of the same select."""
-    if not isinstance(p, exp.EQ):
-        return False
-    a, b = p.this, p.expression
-    return (
-        isinstance(a, exp.Column)
-        and isinstance(b, exp.Column)
-        and bool(a.table)
-        and a.table != b.table
-    )
-
-
-def _scope_of(node: exp.Expression) -> exp.Expression | None:
-    parent = node.parent
-    while parent is not None and not isinstance(parent, exp.Select):
-        parent = parent.parent
-    return parent
-
-
-def _sql(node: exp.Expression, dialect: str | None) -> str:
-    text = node.sql(dialect=dialect)
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, str):
-        return repr(v)
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    if isinstance(v, dt.datetime | dt.date):
-        return v.isoformat()
-    return str(v)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def _rows(n: int) -> str:
-    return "row" if n == 1 else f"{n:,} rows"
-
-
-def _span(lo: Any, hi: Any) -> str:
-    return _value(lo) if lo == hi else f"{_value(lo)}–{_value(hi)}"
 
 
 def explain_empty(spec: ExperimentSpec, sql: str, fetch: Fetch) -> str | None:

@@ -4,6 +4,8 @@ groups pass (a share of large values, or a skewed number of children per parent)
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlglot import exp
 
 from dwsim_nb.workload.analyze import ColumnRef, Query, constant, strip
@@ -12,7 +14,7 @@ from dwsim_nb.workload.findings import Threshold
 _AGGREGATES = {exp.Sum: "sum", exp.Avg: "avg", exp.Count: "count"}
 
 
-def _aggregate(node: exp.Expression) -> tuple[str, exp.Expression] | None:
+def _aggregate(node: Any) -> tuple[str, Any] | None:
     node = strip(node)
     for kind, name in _AGGREGATES.items():
         if isinstance(node, kind):
@@ -20,7 +22,7 @@ def _aggregate(node: exp.Expression) -> tuple[str, exp.Expression] | None:
     return None
 
 
-def _lower_bounds(p: exp.Expression) -> list[tuple[exp.Expression, float]]:
+def _lower_bounds(p: Any) -> list[tuple[Any, float]]:
     """(aggregate side, the value it must reach) of ``agg > v``, ``v < agg``, ``agg between
     v and w`` (upper bounds are met by small groups, which every table has)."""
     if isinstance(p, exp.GT | exp.GTE):
