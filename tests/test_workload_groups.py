@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dwsim_nb.ddl import import_sql
+from dwsim_nb.spec.why import source_kind
 from dwsim_nb.spec.workload import WorkloadQuery
 from dwsim_nb.workload.analyze import ColumnRef, analyze
 from dwsim_nb.workload.having import having_thresholds
@@ -125,6 +126,7 @@ def test_a_filter_on_a_parent_reached_through_a_join_takes_the_high_share(
     )
     rule = exp.spec.table("region").column("region_name").rule
     assert rule.kind == "mix" and rule.shares == [0.3]
+    assert source_kind(rule.reason) == "workload"  # its own group in `show --why`
     assert _count(exp, sql) > 0
 
 
