@@ -175,3 +175,19 @@ def test_a_query_target_sets_its_filters_share(tmp_path: Path) -> None:
     assert 0.6 <= retail <= 0.62
     ann = _count(exp, "select count(*) from client where full_name = 'Ann'") / 400
     assert 0.05 <= ann <= 0.31
+
+
+def test_date_trunc_windows_and_case_arguments_are_read() -> None:
+    from dwsim_nb.workload.literals import literal_predicates
+    from dwsim_nb.workload.ranges import range_predicates
+
+    q = _query(
+        "select sum(case when c.segment = 'vip' then p.amount else 0 end) "
+        "from purchase p join client c on c.client_id = p.client_id "
+        "join date_dim d on d.d_date_sk = p.purchase_id "
+        "where date_trunc('month', d.d_date) = date '1998-03-01'"
+    )
+    windows = {str(p) for w in range_predicates(q) if w.ref.column == "d_date" for p in w.points}
+    assert windows == {"1998-03-01", "1998-03-31"}
+    literals = {(f.ref.column, f.values) for f in literal_predicates(q)}
+    assert ("segment", ("vip",)) in literals
