@@ -191,3 +191,28 @@ def test_date_trunc_windows_and_case_arguments_are_read() -> None:
     assert windows == {"1998-03-01", "1998-03-31"}
     literals = {(f.ref.column, f.values) for f in literal_predicates(q)}
     assert ("segment", ("vip",)) in literals
+
+
+def test_two_date_columns_compared_keep_overlapping_spans(tmp_path: Path) -> None:
+    from dwsim_nb.workload.date_pairs import date_pairs
+
+    ddl = "create table audits (audit_id integer primary key, review_date date, audit_date date);"
+    window = (
+        "select * from audits where review_date between date '1995-01-01' and date '1995-12-31'"
+    )
+    pair = "select * from audits where audit_date < review_date"
+    spec = import_sql(ddl, dialect="postgres", name="a")
+    q = analyze(spec, WorkloadQuery(name="q2", sql=pair))
+    assert q is not None
+    assert [(p.first.column, p.second.column) for p in date_pairs(q)] == [
+        ("audit_date", "review_date")
+    ]
+    shares = {}
+    for name, workload in (("window", window), ("both", f"{window};\n{pair}")):
+        exp = Workspace(tmp_path / name).import_sql(ddl, name="a", dialect="postgres")
+        exp.set_workload(workload)
+        exp.generate(rows={"audits": 2000}, seed=5)
+        shares[name] = _count(exp, f"select count(*) from ({pair}) x") / 2000
+    # Alone, the window moves review_date to the 1990s, past every audit_date: none earlier.
+    assert shares["window"] == 0.0
+    assert 0.3 <= shares["both"] <= 0.7

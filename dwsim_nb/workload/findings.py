@@ -73,3 +73,12 @@ class Reach:
 
     query: str
     table: str
+
+
+@dataclass(frozen=True)
+class DatePair:
+    """Two date or timestamp columns of one table compared with each other, or subtracted."""
+
+    query: str
+    first: ColumnRef
+    second: ColumnRef

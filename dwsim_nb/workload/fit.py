@@ -32,6 +32,7 @@ from dwsim_nb.spec.rules import (
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
 from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
 from dwsim_nb.workload.calendar import fit_calendars
+from dwsim_nb.workload.date_pairs import date_pairs, fit_date_pairs
 from dwsim_nb.workload.findings import Join, Literals, Pattern
 from dwsim_nb.workload.groups import skew_keys, threshold_values
 from dwsim_nb.workload.having import having_thresholds
@@ -71,6 +72,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "having": having_thresholds,
     "semijoins": semijoins,
     "reach": reached_parents,
+    "date_pairs": date_pairs,
 }
 
 
@@ -120,6 +122,7 @@ def fit_workload(
             rule = cover(col, [p for w in windows for p in w.points], _reason(windows))
             if rule is not None:
                 col.rule = rule
+    spec = fit_date_pairs(spec, found["date_pairs"], REASON)
     spec = fit_calendars(spec, found["ranges"] + found["literals"], REASON)
     spec = skew_keys(spec, found["having"], found["semijoins"], REASON)
     reached = {(r.query, r.table) for r in found["reach"]}
