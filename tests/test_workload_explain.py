@@ -63,7 +63,7 @@ def test_a_range_is_described_by_the_rows_left(exp: Any) -> None:
     text = _why(exp, "select * from purchase p where p.amount > 0 and p.quantity >= 10")
     lo, hi = exp.query("select min(quantity), max(quantity) from purchase where amount > 0").iloc[0]
     assert "p.quantity >= 10 removes the last" in text
-    assert f"p.quantity in the rows left is {lo}–{hi}" in text
+    assert f"p.quantity in those rows is {lo}–{hi}" in text
     assert "purchase.quantity is generated 1–9" in text
 
 
@@ -96,6 +96,16 @@ def test_an_empty_derived_table_and_subquery_are_explained_inside(exp: Any) -> N
         "(select client_id from purchase where quantity > 50)",
     )
     assert sub.startswith("its subquery finds nothing: purchase.quantity > 50 removes the last")
+
+
+def test_an_empty_cte_joined_explicitly_is_explained_inside(exp: Any) -> None:
+    text = _why(
+        exp,
+        "with big as (select * from purchase where quantity > 50) "
+        "select c.full_name from big join client c on c.client_id = big.client_id "
+        "join purchase p2 on p2.client_id = c.client_id",
+    )
+    assert text.startswith("big is empty: purchase.quantity > 50 removes the last 2,000 rows")
 
 
 def test_not_exists_and_or_are_explained(exp: Any) -> None:

@@ -26,9 +26,11 @@ from sqlglot.optimizer.qualify import qualify
 
 from dwsim_nb.dialects import resolve
 from dwsim_nb.spec.models import Column, ExperimentSpec
-from dwsim_nb.spec.rules import DatetimeRule, MixRule, RangeRule, ValuesRule
+from dwsim_nb.spec.rules import CalendarRule, DatetimeRule, MixRule, RangeRule, ValuesRule
 from dwsim_nb.workload.analyze import mapping_schema
 from dwsim_nb.workload.explain_parts import (
+    FROM,
+    WITH,
     Node,
     conjuncts,
     derived,
@@ -78,8 +80,8 @@ class _Explainer:
         for arg in ("where", "group", "having", "order", "limit", "offset", "qualify", "distinct"):
             out.set(arg, None)
         out.set("expressions", [exp.Count(this=exp.Star())])
-        if ctes is not None and out.args.get("with") is None:
-            out.set("with", ctes.copy())
+        if ctes is not None and out.args.get(WITH) is None:
+            out.set(WITH, ctes.copy())
         return out
 
     def counted(self, base: exp.Select, where: list[Node]) -> exp.Select:
@@ -93,7 +95,7 @@ class _Explainer:
     def explain(self, node: Node, ctes: exp.With | None, depth: int = 0) -> str | None:
         if depth > _MAX_DEPTH:
             return None
-        ctes = node.args.get("with") or ctes
+        ctes = node.args.get(WITH) or ctes
         if isinstance(node, exp.Subquery):
             return self.explain(node.this, ctes, depth)
         if isinstance(node, exp.Union | exp.Intersect | exp.Except):
@@ -108,7 +110,8 @@ class _Explainer:
         joins = [c for c in where if is_join(c)]
         filters = [c for c in where if not is_join(c)]
         sources = self.sources(select, ctes)
-        if self.product(sources, joins) > MAX_PRODUCT:
+        on = [c for j in select.args.get("joins") or [] for c in conjuncts(j.args.get("on"))]
+        if self.product(sources, joins + [c for c in on if is_join(c)]) > MAX_PRODUCT:
             return None
         if self.count(self.counted(base, joins)) == 0:
             return self.empty_from(select, sources, joins, ctes, depth)
@@ -126,7 +129,7 @@ class _Explainer:
     def sources(self, select: exp.Select, ctes: exp.With | None) -> dict[str, Node]:
         """Alias -> the table, derived table or CTE body each FROM / JOIN item reads."""
         named = {c.alias_or_name.lower(): c.this for c in (ctes.expressions if ctes else [])}
-        items = [select.args.get("from_"), *list(select.args.get("joins") or [])]
+        items = [select.args.get(FROM), *list(select.args.get("joins") or [])]
         out: dict[str, Node] = {}
         for item in items:
             if item is None:
@@ -191,7 +194,7 @@ class _Explainer:
                     if src is not None:
                         whole = exp.select(exp.Count(this=exp.Star())).from_(src)
                         facts += [
-                            f.replace(" in the rows left", "") for f in self.facts(col, whole, None)
+                            f.replace(" in those rows", "") for f in self.facts(col, whole, None)
                         ]
                 return "; ".join([f"{sql_text(j, self.dialect)} matches no rows", *facts])
         return "the joins of " + ", ".join(sources) + " together find no rows"
@@ -213,15 +216,18 @@ class _Explainer:
             if sub is p:
                 continue
             standalone = sub.copy()
-            if ctes is not None and standalone.args.get("with") is None:
-                standalone.set("with", ctes.copy())
+            if ctes is not None and standalone.args.get(WITH) is None:
+                standalone.set(WITH, ctes.copy())
             n = self.count(
                 exp.select(exp.Count(this=exp.Star())).from_(standalone.subquery("dwsim_s"))
             )
             if n == 0 and not isinstance(p, exp.Not):
                 inner = self.explain(standalone, ctes, depth + 1)
                 if inner:
-                    return f"its subquery finds nothing: {inner}"
+                    lead = "its subquery finds nothing: "
+                    if inner.startswith(lead):  # nested: say it once
+                        return "its subqueries find nothing: " + inner[len(lead) :]
+                    return lead + inner
             break
         return None
 
@@ -259,11 +265,11 @@ class _Explainer:
             inner.set("group", group.copy())
         if having:
             inner.set("having", exp.Having(this=exp.and_(*[h.copy() for h in having])))
-        with_ = inner.args.get("with")
-        inner.set("with", None)
+        with_ = inner.args.get(WITH)
+        inner.set(WITH, None)
         out = exp.select(exp.Count(this=exp.Star())).from_(inner.subquery("dwsim_g"))
         if with_ is not None:
-            out.set("with", with_)
+            out.set(WITH, with_)
         return out
 
     def describe_having(
@@ -289,15 +295,15 @@ class _Explainer:
                     exp.alias_(exp.Count(this=exp.Star()), "dwsim_n"),
                 ],
             )
-            inner = spread.args["from_"].this
+            inner = spread.args[FROM].this
             q = exp.select(
                 exp.Min(this=exp.column("dwsim_a")),
                 exp.Max(this=exp.column("dwsim_a")),
                 exp.Min(this=exp.column("dwsim_n")),
                 exp.Max(this=exp.column("dwsim_n")),
             ).from_(inner)
-            if spread.args.get("with") is not None:
-                q.set("with", spread.args["with"].copy())
+            if spread.args.get(WITH) is not None:
+                q.set(WITH, spread.args[WITH].copy())
             found = self.rows(q)
             if found and found[0] and found[0][1] is not None:
                 lo, hi, n_lo, n_hi = found[0][:4]
@@ -390,7 +396,7 @@ class _Explainer:
         out: list[str] = []
         if found and found[0] and found[0][0] is not None:
             lo, hi, distinct = found[0][:3]
-            text = f"{name} in the rows left is {span(lo, hi)} ({plural(int(distinct), 'value')}"
+            text = f"{name} in those rows is {span(lo, hi)} ({plural(int(distinct), 'value')}"
             if isinstance(lo, str) and int(distinct) > 1:
                 common = before.copy()
                 common.set("expressions", [col.copy()])
@@ -410,7 +416,7 @@ class _Explainer:
                     text += ", most often " + ", ".join(value_text(r[0]) for r in top)
             out.append(text + ")")
         elif found:
-            out.append(f"{name} is NULL in every row left")
+            out.append(f"{name} is NULL in every one of those rows")
         if select is not None:
             rule = self.rule_text(col, select)
             if rule:
@@ -433,6 +439,12 @@ class _Explainer:
             shown = ", ".join(value_text(v) for v in rule.values[:6])
             more = f" ... ({len(rule.values)} values)" if len(rule.values) > 6 else ""
             return f"{where} from {shown}{more}"
+        if isinstance(rule, CalendarRule):
+            day = rule if rule.of is None else self.tables[table.lower()].column(rule.of).rule
+            start = getattr(day, "start", None) if isinstance(day, CalendarRule) else None
+            what = "the day" if rule.of is None else f"the {rule.part} of {rule.of}"
+            since = f" from {value_text(start)}" if start is not None else ""
+            return f"{table}.{spec_col.name} is {what}, one day per row{since}"
         return None
 
     def spec_column(self, col: exp.Column, select: exp.Select) -> tuple[Column | None, str]:

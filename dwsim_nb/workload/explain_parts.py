@@ -8,8 +8,11 @@ from typing import Any
 
 from sqlglot import exp
 
-# sqlglot's nodes (typed loosely: its classes changed names between releases).
+# sqlglot's nodes (typed loosely: its classes changed names between releases), and the names
+# of a select's WITH and FROM arguments (``with_`` / ``from_`` in recent releases).
 Node = Any
+WITH = "with_" if "with_" in exp.Select.arg_types else "with"
+FROM = "from_" if "from_" in exp.Select.arg_types else "from"
 
 
 def sources_of(col: exp.Column, sources: dict[str, Node]) -> Node | None:
