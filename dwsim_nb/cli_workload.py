@@ -89,7 +89,8 @@ def workload_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def coverage_cmd(ctx: click.Context, name: str, run_id: int | None, as_json: bool) -> None:
-    """Count the rows each workload query of NAME returns on its data: ok, empty or error."""
+    """Count the rows each workload query of NAME returns on its data: ok, empty or error,
+    and for each empty query the predicate that removed its rows."""
     frame = _workspace(ctx).experiment(name).coverage(run_id=run_id)
     if as_json:
         records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
@@ -97,7 +98,8 @@ def coverage_cmd(ctx: click.Context, name: str, run_id: int | None, as_json: boo
         return
     from dwsim_nb.terminal import console, df_table
 
-    console().print(df_table(frame, title=f"coverage of {name}"))
+    shown = frame.assign(explanation=frame["explanation"].fillna(""))  # blank when not empty
+    console().print(df_table(shown, title=f"coverage of {name}"))
 
 
 def register(group: click.Group) -> None:

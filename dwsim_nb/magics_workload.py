@@ -56,9 +56,12 @@ class WorkloadMagics(Magics):
     @argument("name", help="experiment name")
     @argument("--run", type=int, default=None, help="run id (default: the loaded run)")
     def dwsim_coverage(self, args: Any, cell: str | None) -> Any:
-        """Count the rows each workload query returns on the data: ok, empty or error."""
+        """Count the rows each workload query returns on the data: ok, empty or error, and
+        for an empty query, the predicate that removed its rows."""
+        from dwsim_nb.display.coverage_view import coverage_html, coverage_text
+
         frame = self.experiment(args.name).coverage(run_id=args.run)
-        _show(frame.to_html(index=False), frame.to_string(index=False))
+        _show(coverage_html(frame), coverage_text(frame))
         return None
 
 

@@ -163,8 +163,11 @@ def test_magics_set_workload_and_show_coverage(ip: Any, tmp_path: Path, monkeypa
     ws.experiment("geo").generate(rows={"region": 5, "nation": 25}, seed=2)
     with capture_output() as cap:
         ip.run_line_magic("dwsim_coverage", "geo")
-    text = _shown(cap)
-    assert "q1" in text and "q2" in text and "ok" in text and "error" not in text
+    plain = cap.stdout + "".join(str(o.data.get("text/plain", "")) for o in cap.outputs)
+    assert "q1" in plain and "q2" in plain and "2 of 2 queries find rows" in plain
+    assert "error" not in plain
+    html = "".join(str(o.data.get("text/html", "")) for o in cap.outputs)
+    assert html.count("dwsim-coverage-ok") == 2 and "dwsim-coverage-empty" not in html
 
 
 def _shown(cap: Any) -> str:

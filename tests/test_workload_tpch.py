@@ -2,9 +2,10 @@
 with a non-NULL value without a workload, and with the same queries given as the workload.
 
 Measured when the workload extractors were written, at seed 5: 1 of 22 without, 19 with (seeds
-1-4: 1-2 without, 17-18 with). The assertion holds the with-workload count at that floor, so it
-can only go up; q12 (dates ordered across columns), q18 (HAVING) and q20/q22 (subqueries) are for
-later extractors.
+1-4: 1-2 without, 17-18 with). With HAVING thresholds, anti-joins, parents reached through joins
+and date spans moved to the workload's: 22 with at seeds 1 and 5, 21 at seeds 2-4 (q20's Canadian
+supplier or q22's customer without orders missed by chance among a handful of rows; coverage
+explains which). The floor sits one below, so other changes to the data may move one query.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROWS = {
     "orders": 2_500,
     "lineitem": 10_000,
 }
-WITH_WORKLOAD_FLOOR = 19
+WITH_WORKLOAD_FLOOR = 21
 
 
 def _answered(exp: Any) -> list[str]:
@@ -59,3 +60,5 @@ def test_tpch_queries_find_rows_with_their_workload(tmp_path: Path) -> None:
     empty = set(cov.loc[cov["status"] == "empty", "query"])
     assert not empty & set(answered)
     assert set(cov["status"]) <= {"ok", "empty"}
+    assert set(cov.loc[cov["status"] == "ok", "query"]) == set(answered)
+    assert all(isinstance(w, str) for w in cov.loc[cov["status"] == "empty", "explanation"])

@@ -43,6 +43,7 @@ _SOURCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("count of", "arithmetic"),
     ("time order", "time order"),
     ("record", "record"),
+    ("from the workload", "workload"),
 )
 
 # The order kinds are listed in: what the DDL said first, then what was derived, then names.
@@ -61,6 +62,7 @@ SOURCE_ORDER: tuple[str, ...] = (
     "arithmetic",
     "time order",
     "record",
+    "workload",
     "name",
 )
 

@@ -94,7 +94,7 @@ def analyze(spec: ExperimentSpec, query: WorkloadQuery) -> Query | None:
     tables = {t.name.lower(): t for t in spec.tables}
     for scope in traverse_scope(tree):
         for col in scope.columns:
-            source = scope.sources.get(col.table)
+            source = _source(scope, col.table)
             if not isinstance(source, exp.Table):
                 continue
             table = tables.get(source.name.lower())
@@ -104,6 +104,15 @@ def analyze(spec: ExperimentSpec, query: WorkloadQuery) -> Query | None:
             if column is not None:
                 out.refs[id(col)] = ColumnRef(table.name, column.name)
     return out
+
+
+def _source(scope: Any, name: str) -> Any:
+    """The source ``name`` names in ``scope`` or, for a correlated column, an outer scope."""
+    while scope is not None:
+        if name in scope.sources:
+            return scope.sources[name]
+        scope = scope.parent
+    return None
 
 
 # --- constants -----------------------------------------------------------------------------

@@ -42,3 +42,43 @@ class Join:
     query: str
     child: ColumnRef
     parent: ColumnRef
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """``HAVING f(column) > value`` (f: sum, avg or count; ``ref`` None for ``count(*)``)
+    over groups of ``group`` (the first GROUP BY column traced to the spec, if any)."""
+
+    query: str
+    function: str
+    ref: ColumnRef | None
+    value: float
+    group: ColumnRef | None
+
+
+@dataclass(frozen=True)
+class Semijoin:
+    """A subquery or join that matches ``child`` rows to ``parent`` rows through a foreign key:
+    EXISTS / IN (``matching``), or NOT EXISTS / NOT IN / LEFT JOIN ... IS NULL (not matching)."""
+
+    query: str
+    child: ColumnRef
+    parent: ColumnRef
+    matching: bool
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A table a query reads as the parent of another table it reads (through a foreign key)."""
+
+    query: str
+    table: str
+
+
+@dataclass(frozen=True)
+class DatePair:
+    """Two date or timestamp columns of one table compared with each other, or subtracted."""
+
+    query: str
+    first: ColumnRef
+    second: ColumnRef

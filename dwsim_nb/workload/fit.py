@@ -32,11 +32,18 @@ from dwsim_nb.spec.rules import (
 )
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
 from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
+from dwsim_nb.workload.calendar import fit_calendars
+from dwsim_nb.workload.date_pairs import date_pairs, fit_date_pairs
 from dwsim_nb.workload.findings import Join, Literals, Pattern
+from dwsim_nb.workload.groups import skew_keys, threshold_values
+from dwsim_nb.workload.having import having_thresholds
 from dwsim_nb.workload.joins import join_predicates
 from dwsim_nb.workload.literals import literal_predicates
 from dwsim_nb.workload.patterns import pattern_predicates
 from dwsim_nb.workload.ranges import range_predicates
+from dwsim_nb.workload.reach import reached_parents
+from dwsim_nb.workload.semijoins import semijoins
+from dwsim_nb.workload.targets import query_targets, target_share
 from dwsim_nb.workload.values import cover, typed_value
 
 REASON = "from the workload"
@@ -54,6 +61,7 @@ _MIXABLE = (
     RangeRule,
     DistributionRule,
     DatetimeRule,
+    RecordRule,
 )
 
 
@@ -68,6 +76,10 @@ EXTRACTORS: dict[str, Extractor] = {
     "patterns": pattern_predicates,
     "ranges": range_predicates,
     "joins": join_predicates,
+    "having": having_thresholds,
+    "semijoins": semijoins,
+    "reach": reached_parents,
+    "date_pairs": date_pairs,
 }
 
 
@@ -117,7 +129,14 @@ def fit_workload(
             rule = cover(col, [p for w in windows for p in w.points], _reason(windows))
             if rule is not None:
                 col.rule = rule
-    shares = _shares(found["literals"] + found["patterns"], float(low), float(high))
+    spec = fit_date_pairs(spec, found["date_pairs"], REASON)
+    spec = fit_calendars(spec, found["ranges"] + found["literals"], REASON)
+    spec = skew_keys(spec, found["having"], found["semijoins"], REASON)
+    reached = {(r.query, r.table) for r in found["reach"]}
+    filters = found["literals"] + found["patterns"]
+    shares = _shares(filters, float(low), float(high), reached, _aimed(spec, filters, low))
+    for ref, extra in threshold_values(spec, found["having"]).items():
+        shares.setdefault(ref, []).extend(extra)
     for ref, entries in shares.items():
         col = _free(spec, ref)
         if col is not None and (isinstance(col.rule, _MIXABLE) or _single_field(col.rule)):
@@ -150,15 +169,43 @@ def _free(spec: ExperimentSpec, ref: ColumnRef) -> Column | None:
     return col
 
 
-def _share(item: Any, low: float, high: float) -> float:
-    """One predicate's share of rows: fixed by its query and column, spread over [low, high]."""
+def _aimed(spec: ExperimentSpec, filters: list[Any], low: float) -> dict[str, float]:
+    """The share each filter of a query with a ``-- dwsim: rows >= N`` target takes."""
+    targets = query_targets(spec)
+    out: dict[str, float] = {}
+    for name, target in targets.items():
+        mine = [f for f in filters if f.query == name]
+        if mine:
+            rows = max(spec.table(f.ref.table).target_rows for f in mine)
+            out[name] = target_share(target, rows, len(mine), low)
+    return out
+
+
+def _share(
+    item: Any,
+    low: float,
+    high: float,
+    reached: set[tuple[str, str]],
+    aimed: dict[str, float] | None = None,
+) -> float:
+    """One predicate's share of rows: fixed by its query and column, spread over [low, high];
+    ``high`` on a parent the query reaches through a join (:mod:`.reach`); a query's target
+    (:mod:`.targets`) decides when it sets one."""
+    if aimed and item.query in aimed:
+        return aimed[item.query]
+    if (item.query, item.ref.table) in reached:
+        return high
     key = f"{item.query}\x00{item.ref.table}\x00{item.ref.column}".encode()
     fraction = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
     return low + (high - low) * fraction
 
 
 def _shares(
-    items: list[Literals | Pattern], low: float, high: float
+    items: list[Literals | Pattern],
+    low: float,
+    high: float,
+    reached: set[tuple[str, str]],
+    aimed: dict[str, float],
 ) -> dict[ColumnRef, list[tuple[str, Any, float, str]]]:
     """Per column: (kind, value, share, query) entries, a predicate's share split among its
     literals, a literal in several predicates taking its largest share."""
@@ -166,7 +213,7 @@ def _shares(
     for item in items:
         values = item.values if isinstance(item, Literals) else item.patterns
         kind = "value" if isinstance(item, Literals) else "like"
-        each = _share(item, low, high) / len(values)
+        each = _share(item, low, high, reached, aimed) / len(values)
         for v in values:
             key = (kind, repr(v))
             old = out[item.ref].get(key)

@@ -1,6 +1,7 @@
 """Extractor: the bounds a query compares numbers, dates and timestamps with (comparisons,
 BETWEEN, equality and IN, ``date '1994-01-01' + interval '1' year``, DATEADD, EXTRACT(YEAR) /
-YEAR() = n), so the column's range can be made to cover every window."""
+YEAR() = n, ``date_trunc('month', d) = date '1998-03-01'``: the whole month), so the column's
+range can be made to cover every window."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from dwsim_nb.workload.analyze import Query, constant, strip
+from dwsim_nb.workload.analyze import Query, constant, shift, strip
 from dwsim_nb.workload.findings import Window
 
 _COMPARE = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.EQ, exp.NEQ)
@@ -22,6 +23,25 @@ def _year_of(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Extract) and str(node.this.name).lower() in ("year", "yy", "yyyy"):
         return strip(node.expression)
     return None
+
+
+def _trunc_of(node: exp.Expression) -> tuple[exp.Expression, str] | None:
+    """The column and unit under date_trunc('month', c) (any dialect's spelling)."""
+    if isinstance(node, exp.TimestampTrunc | exp.DateTrunc):
+        unit = node.args.get("unit")
+        name = unit.name if isinstance(unit, exp.Expression) else str(unit or "")
+        return strip(node.this), name.lower().strip("'") or "day"
+    return None
+
+
+def _periods(values: list[Any], unit: str) -> list[Any]:
+    """Each truncated moment and the end of its period (a month's first and next first day)."""
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, dt.date):
+            end = shift(v, 1, unit)
+            out += [v] if end is None else [v, end - dt.timedelta(days=1)]
+    return out
 
 
 def _points(values: list[Any], years: bool) -> list[Any]:
@@ -47,11 +67,14 @@ def range_predicates(q: Query) -> list[Window]:
             continue
         for side, others in sides:
             year_col = _year_of(strip(side))
-            column = year_col if year_col is not None else strip(side)
+            trunc = _trunc_of(strip(side))
+            column = year_col if year_col is not None else trunc[0] if trunc else strip(side)
             ref = q.ref(column)
             if ref is None:
                 continue
             points = _points([constant(o) for o in others], year_col is not None)
+            if trunc is not None:
+                points = _periods(points, trunc[1])
             if points:
                 out.append(Window(q.name, ref, tuple(points)))
     return out

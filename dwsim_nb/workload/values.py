@@ -94,6 +94,14 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
             return DatetimeRule(start=first - pad, end=last + pad, reason=reason)
         if isinstance(rule, DatetimeRule) and rule.after is None and not _checked(rule):
             first, last = min(moments, key=comparable), max(moments, key=comparable)
+            if _apart(rule, first, last):
+                # An inferred span the workload never looks into (a name's "2023-2025" against
+                # queries on the 1990s) moves to where the queries look rather than stretching
+                # over the decades between, which would leave each window a sliver of rows.
+                pad = max(_MIN_DATE_PAD, (comparable(last) - comparable(first)) / 2)
+                return rule.model_copy(
+                    update={"start": first - pad, "end": last + pad, "reason": reason}
+                )
             start = first if rule.start is None else min(rule.start, first, key=comparable)
             end = last if rule.end is None else max(rule.end, last, key=comparable)
             quarter = (comparable(end) - comparable(start)) / 4
@@ -105,6 +113,13 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
                 return None
             return rule.model_copy(update={"start": start, "end": end, "reason": reason})
     return None
+
+
+def _apart(rule: DatetimeRule, first: Any, last: Any) -> bool:
+    """Whether every point lies outside the rule's span, all before or all after it."""
+    if rule.start is None or rule.end is None:
+        return False
+    return comparable(last) < comparable(rule.start) or comparable(first) > comparable(rule.end)
 
 
 def _checked(rule: Any) -> bool:
@@ -127,8 +142,13 @@ def _widened(
     return new_low, new_high
 
 
+# The span around a single point a query compares with (``qty = 0``): wide enough that the
+# point's own share comes from its literal, not from a range shrunk onto it.
+_POINT_SPAN = 1000.0
+
+
 def _padded(low: float, high: float) -> tuple[float, float]:
-    span = high - low or max(abs(high), 1.0)
+    span = high - low or max(abs(high), _POINT_SPAN)
     start = low - span / 4
     if low >= 0:
         start = max(0.0, start)
