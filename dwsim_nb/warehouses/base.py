@@ -314,7 +314,11 @@ class Warehouse(ABC):
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         """The user's SQL, written in the experiment's dialect, as engine statements."""
         ctx = context_for(
-            spec, self.engine_dialect, self.schema_for(spec), lambda t: self.place(spec, t)
+            spec,
+            self.engine_dialect,
+            self.schema_for(spec),
+            lambda t: self.place(spec, t),
+            strict=self.options.get("strict"),
         )
         return translate(sql, ctx)
 
