@@ -334,7 +334,16 @@ class Warehouse(ABC):
             lambda t: self.place(spec, t),
             strict=self.options.get("strict"),
         )
-        return translate(sql, ctx)
+        # USE / SET search_path hold for the experiment's later queries in this session (this
+        # warehouse object lives as long as the Workspace that made it).
+        current = self.__dict__.setdefault("_current_schemas", {})
+        spaces = ctx.namespaces
+        if spaces is not None:
+            spaces.database, spaces.schema = current.get(spec.name, (None, None))
+        out = translate(sql, ctx)
+        if spaces is not None:
+            current[spec.name] = (spaces.database, spaces.schema)
+        return out
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
         """Run SQL in the experiment's dialect; the result's columns named as the dialect's
