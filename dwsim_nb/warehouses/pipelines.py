@@ -57,6 +57,7 @@ from dwsim_nb.warehouses.snowflake_rewrites import (
     refuse_unemulated_functions,
 )
 from dwsim_nb.warehouses.sqlite_rewrites import (
+    fix_derived_column_aliases,
     fix_sqlite_cast_timestamp,
     fix_sqlite_date_interval,
     fix_sqlite_dateadd,
@@ -79,6 +80,7 @@ POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
 # Dates and EXTRACT on SQLite, from any dialect.
 ON_SQLITE: tuple[Fix, ...] = (
+    fix_derived_column_aliases,
     fix_dayofweek_as_extract,
     fix_sqlite_date_trunc,
     fix_sqlite_date_interval,
