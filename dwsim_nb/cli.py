@@ -334,7 +334,14 @@ def show_cmd(ctx: click.Context, name: str, as_json: bool, why: bool) -> None:
     """Show experiment NAME: its tables, columns and rules."""
     exp = _workspace(ctx).experiment(name)
     if as_json:
-        click.echo(exp.spec.to_json())
+        import json
+
+        data = exp.spec.to_dict()
+        for table, spec_table_ in zip(data.get("tables", []), exp.spec.tables, strict=False):
+            # Every table says where it lives (null: the experiment's default schema).
+            table["schema"] = spec_table_.schema_name
+            table["database"] = spec_table_.database
+        click.echo(json.dumps(data, indent=2, default=str))
         return
     from dwsim_nb.terminal import plain, report_why, spec_table
 

@@ -88,6 +88,13 @@ class Dialect:
     # ``fixed_arrays``); elsewhere they are the dialect's ARRAY type (JSON, SUPER, ARRAY).
     native_arrays: bool = False
     fixed_arrays: bool = False
+    # How messages name the dialect ("PostgreSQL").
+    title: str = ""
+    # Syntax beyond the common core the dialect accepts (names in ``SYNTAX``); the strict check
+    # (warehouses.strictness) refuses the rest before a more lenient engine could run it.
+    syntax: frozenset[str] = frozenset()
+    # Functions other dialects have that this one does not (a call is refused by name).
+    lacks_functions: frozenset[str] = frozenset()
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -127,7 +134,6 @@ class Dialect:
             return exp.DataType.build(f"{logical}({n})")
         return exp.DataType.build(self.types[logical], dialect=self.sqlglot)
 
-
     def array_type(self, element: str, size: int | None = None) -> exp.DataType:
         """The sqlglot type of an array of ``element`` (a logical type), ``size`` long if fixed.
 
@@ -143,6 +149,33 @@ class Dialect:
         dims = str(size) if size and self.fixed_arrays else ""
         return exp.DataType.build(f"{inner}[{dims}]", dialect=self.sqlglot)
 
+
+# Syntax only some dialects accept, by the name the dialect records use.
+SYNTAX: dict[str, str] = {
+    "trailing_comma": "a trailing comma before FROM",
+    "trailing_comma_list": "a trailing comma at the end of a list",
+    "from_first": "FROM before SELECT (FROM-first queries)",
+    "double_equals": "the == operator",
+    "star_exclude": "SELECT * EXCLUDE (...)",
+    "star_replace": "SELECT * REPLACE (...)",
+    "star_rename": "SELECT * RENAME (...)",
+    "star_ilike": "SELECT * ILIKE '...'",
+    "qualify": "QUALIFY",
+    "group_by_all": "GROUP BY ALL",
+    "filter_clause": "an aggregate's FILTER (WHERE ...) clause",
+    "distinct_on": "SELECT DISTINCT ON (...)",
+    "bracket_array": "array literals in brackets ([1, 2])",
+    "brace_object": "object literals in braces ({'a': 1})",
+    "using_sample": "USING SAMPLE",
+    "limit_comma": "LIMIT offset, count",
+    "asof_join": "ASOF JOIN",
+    "create_or_replace_table": "CREATE OR REPLACE TABLE",
+    "double_colon_cast": "the :: cast",
+    "ilike": "ILIKE",
+    "top": "SELECT TOP n",
+    "integer_division": "the // operator",
+}
+_ALL_SYNTAX = frozenset(SYNTAX)
 
 _SQLITE_STORAGE = {
     # SQLite stores by storage class; the engine keeps dates and times as ISO text and decimals as
@@ -175,6 +208,25 @@ DIALECTS: tuple[Dialect, ...] = (
         ),
         max_length=65535,
         stores_nul=False,
+        title="Redshift",
+        # Checked against the Redshift SQL reference: EXCLUDE, QUALIFY and GROUP BY ALL are
+        # Redshift's too; FILTER (WHERE), DISTINCT ON, brackets and braces are not.
+        syntax=frozenset(
+            {"star_exclude", "qualify", "group_by_all", "double_colon_cast", "ilike", "top"}
+        ),
+        lacks_functions=frozenset(
+            {
+                "IFF",
+                "IF",
+                "ZEROIFNULL",
+                "DIV0",
+                "COUNT_IF",
+                "TO_VARCHAR",
+                "STRFTIME",
+                "LIST_VALUE",
+                "STRING_AGG",
+            }
+        ),
     ),
     Dialect(
         "snowflake",
@@ -197,6 +249,26 @@ DIALECTS: tuple[Dialect, ...] = (
             uuid="VARCHAR(36)",
             binary="BINARY",
         ),
+        title="Snowflake",
+        syntax=frozenset(
+            {
+                "trailing_comma",
+                "star_exclude",
+                "star_replace",
+                "star_rename",
+                "star_ilike",
+                "qualify",
+                "group_by_all",
+                "bracket_array",
+                "brace_object",
+                "asof_join",
+                "create_or_replace_table",
+                "double_colon_cast",
+                "ilike",
+                "top",
+            }
+        ),
+        lacks_functions=frozenset({"STRFTIME", "LIST_VALUE"}),
     ),
     Dialect(
         "postgres",
@@ -207,6 +279,32 @@ DIALECTS: tuple[Dialect, ...] = (
         max_decimal_precision=76,
         stores_nul=False,
         native_arrays=True,
+        title="PostgreSQL",
+        syntax=frozenset({"filter_clause", "distinct_on", "double_colon_cast", "ilike"}),
+        lacks_functions=frozenset(
+            {
+                "IFF",
+                "IF",
+                "NVL",
+                "NVL2",
+                "IFNULL",
+                "DATEADD",
+                "DATEDIFF",
+                "LISTAGG",
+                "MEDIAN",
+                "ZEROIFNULL",
+                "DIV0",
+                "GETDATE",
+                "TRY_CAST",
+                "LEN",
+                "CHARINDEX",
+                "COUNT_IF",
+                "RATIO_TO_REPORT",
+                "TO_VARCHAR",
+                "STRFTIME",
+                "LIST_VALUE",
+            }
+        ),
     ),
     # DuckDB and SQLite keep names as written and match them without regard to case.
     Dialect(
@@ -218,6 +316,8 @@ DIALECTS: tuple[Dialect, ...] = (
         types=_types(float="DOUBLE", double="DOUBLE"),
         native_arrays=True,
         fixed_arrays=True,
+        title="DuckDB",
+        syntax=_ALL_SYNTAX - {"top"},
     ),
     Dialect(
         "ansi",
@@ -233,6 +333,9 @@ DIALECTS: tuple[Dialect, ...] = (
             binary="VARBINARY",
         ),
         max_decimal_precision=76,
+        title="ANSI SQL",
+        # Not a warehouse: read leniently.
+        syntax=_ALL_SYNTAX,
     ),
     Dialect(
         "sqlite",
@@ -244,6 +347,8 @@ DIALECTS: tuple[Dialect, ...] = (
         types=_types(decimal="NUMERIC", float="REAL", double="DOUBLE"),
         storage=_SQLITE_STORAGE,
         max_decimal_precision=76,
+        title="SQLite",
+        syntax=frozenset({"double_equals", "filter_clause", "limit_comma"}),
     ),
 )
 

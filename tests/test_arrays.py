@@ -179,7 +179,8 @@ def test_elements_are_deterministic_and_distinct_within_a_row(tmp_path: Path) ->
     assert person.column("moods").rule.values == ["happy", "sad", "calm", "angry"]
     assert person.column("emails").rule.element == "email"
     assert person.column("tags").array_of == "TEXT"
-    wh = _loaded(spec, "duckdb", tmp_path)
+    # DuckDB's list functions check the engine's arrays: not PostgreSQL SQL, so not strict.
+    wh = _loaded(spec, "duckdb", tmp_path, strict=False)
     sql = "select count(*) from person where len(moods) <> len(list_distinct(moods))"
     assert _row(wh, spec, sql) == (0,)
     sql = "select bool_and(list_bool_and(list_transform(emails, e -> e like '%@%'))) from person"

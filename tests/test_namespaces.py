@@ -139,8 +139,10 @@ def test_qualified_names_on_every_warehouse(home: Workspace, warehouse: str) -> 
     # USE SCHEMA makes short names resolve there, for the statements after it
     assert one("use schema tb_101.harmonized; select count(*) from orders") == 13
     assert one("use schema raw_pos; select count(*) from orders") == 11
-    with pytest.raises(QueryError, match="ambiguous"):
-        exp.query("select count(*) from orders")
+    # ... and for the experiment's later queries in this session
+    assert one("select count(*) from orders") == 11
+    assert one("use schema harmonized") == "Statement executed successfully."
+    assert one("select count(*) from orders") == 13
 
 
 @pytest.mark.parametrize("warehouse", WAREHOUSES)
@@ -176,3 +178,43 @@ def test_resolve_table_names_points_qualified_names_at_their_places(home: Worksp
     plain = home.import_sql("create table t (id int);", name="plain_translate")
     (sql,) = plain.translate("select count(*) from t")
     assert "__" not in sql
+
+
+def test_use_schema_persists_across_queries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace(tmp_path)
+    exp = ws.import_sql(PG, dialect="postgres", name="pg_use")
+    exp.generate(rows={"raw.orders": 4, "staging.orders": 6, "items": 3}, seed=1)
+    # Unqualified "orders" fits two tables: ambiguous until a schema is set.
+    with pytest.raises(QueryError, match="ambiguous"):
+        exp.query("select count(*) from orders")
+    exp.query("set search_path to raw")
+    assert int(exp.query("select count(*) from orders").iloc[0, 0]) == 4
+    exp.query("set search_path to staging")
+    assert list(exp.query("select * from orders").columns) == ["id", "raw_id", "x"]
+    # Another session (a new Workspace object) starts without it.
+    with pytest.raises(QueryError, match="ambiguous"):
+        Workspace(tmp_path).experiment("pg_use").query("select count(*) from orders")
+
+
+def test_show_json_gives_each_tables_schema_and_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from dwsim_nb.cli import main
+
+    ddl = tmp_path / "tasty.sql"
+    ddl.write_text(TASTY)
+    home = ["--home", str(tmp_path / "ws")]
+    runner = CliRunner()
+    r = runner.invoke(
+        main, [*home, "import-sql", str(ddl), "--name", "tb", "--dialect", "snowflake"]
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(runner.invoke(main, [*home, "show", "tb", "--json"]).output)
+    where = {(t["schema"], t["name"]): t["database"] for t in data["tables"]}
+    assert where[("raw_pos", "truck")] == "tb_101"
+    assert where[("harmonized", "orders")] == "tb_101"
+    # Created after USE SCHEMA tb_101.raw_pos: placed there.
+    assert where[("raw_pos", "orders")] == "tb_101"
+    assert all("schema" in t and "database" in t for t in data["tables"])

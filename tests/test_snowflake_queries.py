@@ -110,7 +110,7 @@ def test_unaliased_expressions_are_named_as_snowflake_names_them(loaded: Any) ->
     assert fix_result_column_names in ON_SNOWFLAKE
     wh, spec = loaded
     df = wh.query(spec, "select count(*), iff(id > 1, 'a', 'b'), kind from events group by all")
-    assert list(df.columns) == ["COUNT(*)", "IFF(ID > 1, 'A', 'B')", "kind"]
+    assert list(df.columns) == ["COUNT(*)", "IFF(ID > 1, 'A', 'B')", "KIND"]
 
 
 def test_fix_result_column_names_leaves_aliases_and_columns() -> None:

@@ -21,9 +21,10 @@ from dwsim_nb.dialects import by_name
 from dwsim_nb.errors import LoadError, WarehouseError
 from dwsim_nb.staging import read_run_manifest
 from dwsim_nb.warehouses.names import physical_name
+from dwsim_nb.warehouses.result_names import quoted_result_names, warehouse_result_names
 from dwsim_nb.warehouses.results import arrow_to_frame
 from dwsim_nb.warehouses.tables import create_table_sql, qualified
-from dwsim_nb.warehouses.translate import context_for, translate
+from dwsim_nb.warehouses.translate import context_for, parse, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +78,19 @@ class LoadPlan:
     @property
     def total_rows(self) -> int:
         return sum(t.rows for t in self.tables.values())
+
+
+def name_like_warehouse(table: pa.Table, sql: str, dialect: str) -> pa.Table:
+    """``table`` with its columns named as ``dialect``'s warehouse would name the result of
+    ``sql``'s last statement (the user's quoted names kept)."""
+    if by_name(dialect).folding == "none":
+        return table
+    try:
+        quoted = quoted_result_names(parse(sql, dialect, strict=False)[-1])
+    except Exception:  # the statement ran; naming only follows the warehouse where it can
+        quoted = set()
+    names = warehouse_result_names(list(table.column_names), dialect, quoted)
+    return table if names == list(table.column_names) else table.rename_columns(names)
 
 
 def first_line(exc: BaseException) -> str:
@@ -314,12 +328,29 @@ class Warehouse(ABC):
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         """The user's SQL, written in the experiment's dialect, as engine statements."""
         ctx = context_for(
-            spec, self.engine_dialect, self.schema_for(spec), lambda t: self.place(spec, t)
+            spec,
+            self.engine_dialect,
+            self.schema_for(spec),
+            lambda t: self.place(spec, t),
+            strict=self.options.get("strict"),
         )
-        return translate(sql, ctx)
+        # USE / SET search_path hold for the experiment's later queries in this session (this
+        # warehouse object lives as long as the Workspace that made it).
+        current = self.__dict__.setdefault("_current_schemas", {})
+        spaces = ctx.namespaces
+        if spaces is not None:
+            spaces.database, spaces.schema = current.get(spec.name, (None, None))
+        out = translate(sql, ctx)
+        if spaces is not None:
+            current[spec.name] = (spaces.database, spaces.schema)
+        return out
 
     def query_arrow(self, spec: ExperimentSpec, sql: str) -> pa.Table:
-        return self.execute(spec, self.translate(spec, sql))
+        """Run SQL in the experiment's dialect; the result's columns named as the dialect's
+        warehouse names them (Snowflake ``N`` for ``count(*) as n``, see
+        :func:`.result_names.warehouse_result_names`)."""
+        table = self.execute(spec, self.translate(spec, sql))
+        return name_like_warehouse(table, sql, spec.dialect)
 
     def query(self, spec: ExperimentSpec, sql: str) -> pd.DataFrame:
         """Run SQL in the experiment's dialect; the last statement's rows as a DataFrame.

@@ -57,6 +57,7 @@ from dwsim_nb.warehouses.snowflake_rewrites import (
     refuse_unemulated_functions,
 )
 from dwsim_nb.warehouses.sqlite_rewrites import (
+    fix_derived_column_aliases,
     fix_sqlite_cast_timestamp,
     fix_sqlite_date_interval,
     fix_sqlite_dateadd,
@@ -79,6 +80,7 @@ POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
 # Dates and EXTRACT on SQLite, from any dialect.
 ON_SQLITE: tuple[Fix, ...] = (
+    fix_derived_column_aliases,
     fix_dayofweek_as_extract,
     fix_sqlite_date_trunc,
     fix_sqlite_date_interval,
@@ -147,7 +149,7 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
         *ON_SQLITE,
     ),
     ("redshift", "postgres"): REDSHIFT_ON_POSTGRES,
-    ("redshift", "snowflake"): (*NAMES, fix_trunc_timestamp, *ON_SNOWFLAKE),
+    ("redshift", "snowflake"): (*NAMES, *POSTGRES_NAMES, fix_trunc_timestamp, *ON_SNOWFLAKE),
     ("redshift", "redshift"): (*NAMES, fix_trunc_timestamp, fix_to_char_template_postgres),
     ("redshift", "ansi"): (*NAMES, fix_trunc_timestamp),
     ("postgres", "duckdb"): (
@@ -158,13 +160,24 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ),
     ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_to_char_template_sqlite, *ON_SQLITE),
     ("postgres", "postgres"): (*NAMES, fix_to_char_template_postgres),
-    ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("postgres", "snowflake"): (*NAMES, *POSTGRES_NAMES, *ON_SNOWFLAKE),
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
-    ("snowflake", "duckdb"): (*NAMES, fix_lateral_flatten_duckdb, fix_snowflake_to_char_duckdb),
-    ("snowflake", "sqlite"): (*NAMES, fix_snowflake_to_char_sqlite, *ON_SQLITE),
+    ("snowflake", "duckdb"): (
+        *NAMES,
+        fix_result_column_names,
+        fix_lateral_flatten_duckdb,
+        fix_snowflake_to_char_duckdb,
+    ),
+    ("snowflake", "sqlite"): (
+        *NAMES,
+        fix_result_column_names,
+        fix_snowflake_to_char_sqlite,
+        *ON_SQLITE,
+    ),
     ("snowflake", "postgres"): (
         *NAMES,
+        fix_result_column_names,
         fix_snowflake_to_char_postgres,
         fix_dayofweek_as_extract,
     ),

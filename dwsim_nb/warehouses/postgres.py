@@ -313,7 +313,15 @@ class PostgresWarehouse(Warehouse):
     def translate(self, spec: ExperimentSpec, sql: str) -> list[str]:
         # PostgreSQL SQL runs as typed: translating it to itself could only lose something.
         # Tables in schemas of their own are renamed by the translation (see .namespaces).
-        if spec.dialect == "postgres" and not any(len(t.parts) > 1 for t in spec.tables):
+        # Names the DDL spelt with capitals are held quoted as written, where PostgreSQL would
+        # have folded them: the translation matches them without case.
+        if (
+            spec.dialect == "postgres"
+            and not any(len(t.parts) > 1 for t in spec.tables)
+            and all(
+                n == n.lower() for t in spec.tables for n in (t.name, *(c.name for c in t.columns))
+            )
+        ):
             if not sql.strip():
                 raise QueryError("the query is empty.", hint="write at least one SQL statement")
             return [sql]

@@ -105,3 +105,46 @@ def top_select(tree: exp.Expression) -> exp.Select | None:
     while isinstance(node, exp.Subquery):
         node = node.this
     return node if isinstance(node, exp.Select) else None
+
+
+# --- names as the source warehouse returns them -------------------------------------------------
+
+
+def quoted_result_names(tree: exp.Expression) -> set[str]:
+    """The result names the user quoted in a statement's top SELECT (``AS "Total"``,
+    ``"userId"``): a warehouse that folds names keeps these as written."""
+    select = top_select(tree)
+    if select is None:
+        return set()
+    out: set[str] = set()
+    for projection in select.expressions:
+        ident = projection.args.get("alias") if isinstance(projection, exp.Alias) else None
+        if ident is None and isinstance(projection, exp.Column):
+            ident = projection.this
+        if isinstance(ident, exp.Identifier) and ident.quoted:
+            out.add(ident.name)
+    return out
+
+
+def warehouse_result_names(names: list[str], dialect: str, quoted: set[str]) -> list[str]:
+    """``names`` (as the engine returned them) as the ``dialect``'s warehouse names its result
+    columns: Snowflake folds unquoted names to upper case and PostgreSQL to lower case, keeping
+    quoted ones; Redshift returns every name in lower case (unless the cluster was set up with
+    ``enable_case_sensitive_identifier``, which this does not emulate); DuckDB and SQLite keep
+    names as written.
+
+    >>> warehouse_result_names(["n", "COUNT(*)", "Total"], "snowflake", {"Total"})
+    ['N', 'COUNT(*)', 'Total']
+    >>> warehouse_result_names(["T", "Nn", "?column?"], "postgres", {"Nn"})
+    ['t', 'Nn', '?column?']
+    >>> warehouse_result_names(["T", "Nn"], "redshift", {"Nn"})
+    ['t', 'nn']
+    """
+    from dwsim_nb.dialects import resolve
+
+    record = resolve(dialect)
+    if record.folding == "none" or not record.warehouse:
+        return list(names)
+    if record.name == "redshift":
+        return [n.lower() for n in names]
+    return [n if n in quoted else record.fold(n) for n in names]

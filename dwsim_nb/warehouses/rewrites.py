@@ -53,6 +53,8 @@ class Context:
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
     # The tables by database and schema, and the current ones (warehouses.namespaces)
     namespaces: Any = None
+    # Refuse what the source warehouse rejects (None: the default, see warehouses.strictness)
+    strict: bool | None = None
     _schema: MappingSchema | None = field(default=None, repr=False)
     _untyped: exp.Expression | None = field(default=None, repr=False)
     _types: dict[int, exp.DataType] = field(default_factory=dict, repr=False)

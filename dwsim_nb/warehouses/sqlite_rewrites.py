@@ -332,3 +332,32 @@ def fix_sqlite_cast_timestamp(tree: exp.Expression, ctx: Context) -> exp.Express
         return node
 
     return tree.transform(fix, copy=False)
+
+
+def fix_derived_column_aliases(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``FROM (SELECT a, count(b) ...) AS t (x, y)`` -> ``FROM (SELECT a AS x, count(b) AS y ...)
+    AS t``.
+
+    SQLite has no column list on a derived table's alias (TPC-H's Q13 writes one); the names
+    move into the subquery's own aliases, which name the same columns. A list that does not
+    match a plain SELECT's projections one for one is left for SQLite to refuse.
+    """
+    for sub in list(tree.find_all(exp.Subquery)):
+        alias = sub.args.get("alias")
+        names = alias.columns if isinstance(alias, exp.TableAlias) else []
+        inner = sub.this
+        if alias is None or not names or not isinstance(inner, exp.Select):
+            continue
+        if len(names) != len(inner.expressions) or any(
+            isinstance(p, exp.Star) for p in inner.expressions
+        ):
+            continue
+        inner.set(
+            "expressions",
+            [
+                exp.alias_(p.unalias().copy(), n.name, quoted=True)
+                for p, n in zip(inner.expressions, names, strict=True)
+            ],
+        )
+        alias.set("columns", None)
+    return tree

@@ -27,6 +27,12 @@ from dwsim_nb.warehouses.pg_template import PostgresReader
 from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.redshift_rewrites import RedshiftReader, strip_column_dist_sort_keys
 from dwsim_nb.warehouses.rewrites import Context
+from dwsim_nb.warehouses.strictness import (
+    check_statements,
+    check_tokens,
+    strict_enabled,
+    syntax_error,
+)
 
 if TYPE_CHECKING:
     from dwsim_nb.spec import ExperimentSpec, Table
@@ -68,43 +74,42 @@ def context_for(
     engine: str,
     schema: str | None,
     place: Callable[[Table], tuple[str | None, str]] | None = None,
+    strict: bool | None = None,
 ) -> Context:
     tables = {t.name: {c.name: c.data_type for c in t.columns} for t in spec.tables}
     # Where the warehouse holds each table (Warehouse.place): names in queries point there.
     spaces = namespaces_for(spec, place) if place is not None else None
     return Context(
-        read=spec.dialect, engine=engine, schema=schema, tables=tables, namespaces=spaces
+        read=spec.dialect,
+        engine=engine,
+        schema=schema,
+        tables=tables,
+        namespaces=spaces,
+        strict=strict,
     )
 
 
-def parse(sql: str, dialect: str) -> list[exp.Expression]:
+def parse(sql: str, dialect: str, strict: bool | None = None) -> list[exp.Expression]:
     """Parse one or more statements; a syntax error becomes a QueryError with line and column.
 
-    Redshift DDL as AWS documents it (column-level ``DISTKEY`` / ``SORTKEY``) is read too.
+    ``strict`` (default: on, see :mod:`.strictness`) also refuses what the dialect's warehouse
+    would reject though sqlglot reads it (a trailing comma, ``FROM`` first, ``==`` in
+    PostgreSQL ...). Redshift DDL as AWS documents it (column-level ``DISTKEY`` / ``SORTKEY``) is
+    read too.
     """
     require_text(sql, what="the query", error=QueryError)
     record = dialect_record(dialect)
     if record.name == "redshift":
         sql = strip_column_dist_sort_keys(sql)
+    read: str | type[Dialect] | None = _READ_DIALECTS.get(record.name) or (record.sqlglot or None)
+    checked = strict_enabled(strict)
     try:
-        read: str | type[Dialect] | None = _READ_DIALECTS.get(record.name) or (
-            record.sqlglot or None
-        )
+        tokens = Dialect.get_or_raise(read).tokenize(sql) if checked else []
+        if checked:
+            check_tokens(sql, tokens, record)
         trees = sqlglot.parse(sql, read=read)
     except ParseError as e:
-        info = e.errors[0] if e.errors else {}
-        line, col = info.get("line"), info.get("col")
-        what = info.get("description") or str(e)
-        near = info.get("highlight")
-        message = f"syntax error in {dialect} SQL: {what}"
-        if near:
-            message += f" (near {near!r})"
-        raise QueryError(
-            message + ".",
-            line=line,
-            col=col,
-            hint=f"check the statement at that position; the query is read as {dialect} SQL",
-        ) from None
+        raise syntax_error(e, record, sql) from None
     except TokenError as e:
         raise QueryError(
             f"cannot read the {dialect} SQL: {e}.",
@@ -113,6 +118,8 @@ def parse(sql: str, dialect: str) -> list[exp.Expression]:
     statements: list[exp.Expression] = [t for t in trees if isinstance(t, exp.Expression)]
     if not statements:
         raise QueryError("the query is empty.", hint="write at least one SQL statement")
+    if checked:
+        check_statements(sql, tokens, statements, record)
     return statements
 
 
@@ -120,7 +127,7 @@ def translate(sql: str, ctx: Context) -> list[str]:
     """Translate ``sql`` read as ``ctx.read`` into statements for ``ctx.engine``."""
     engine: str | type[Dialect] = _ENGINE_DIALECTS.get(ctx.engine) or sqlglot_dialect(ctx.engine)
     out = []
-    trees = parse(sql, ctx.read)
+    trees = parse(sql, ctx.read, ctx.strict)
     fixes = fixes_for(ctx.read, ctx.engine)
     for tree in trees:
         ctx.annotate(tree)
