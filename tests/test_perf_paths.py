@@ -1,0 +1,43 @@
+"""Fast paths must give the same values as the slow paths they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from dwsim_nb.engine.context import _decimal_from_numpy, _int_to_decimal, to_arrow
+from dwsim_nb.spec.models import Column
+
+
+@pytest.mark.parametrize(("precision", "scale"), [(4, 2), (12, 2), (18, 4), (38, 6), (10, 0)])
+def test_float_to_decimal_matches_arrow(precision: int, scale: int) -> None:
+    rng = np.random.default_rng(precision * 100 + scale)
+    typ = pa.decimal128(precision, scale)
+    top = min(10.0 ** (precision - scale) / 4, 1e9)
+    x = rng.uniform(-top, top, 50_000)
+    # Exact ties at the scale, where half-to-even rounding shows.
+    x = np.concatenate([x, np.round(x, scale) + 0.5 * 10.0**-scale])
+    x = x[np.abs(x) < 10.0 ** (precision - scale) - 1]
+    fast = _decimal_from_numpy(x, typ)
+    assert fast is not None
+    assert fast.equals(pc.cast(pc.round(pa.array(x), scale), typ, safe=False))
+
+
+def test_int_to_decimal_matches_arrow() -> None:
+    typ = pa.decimal128(9, 3)
+    i = np.random.default_rng(1).integers(-99_999, 99_999, 10_000)
+    fast = _decimal_from_numpy(i, typ)
+    assert fast is not None
+    assert fast.equals(_int_to_decimal(pa.array(i), typ))
+
+
+def test_values_outside_the_precision_take_arrows_path() -> None:
+    typ = pa.decimal128(4, 2)
+    assert _decimal_from_numpy(np.array([12.5, 100.0]), typ) is None
+    assert _decimal_from_numpy(np.array([1.0, np.nan]), typ) is None
+    assert _decimal_from_numpy(pa.array([1.0, None]), typ) is None
+    col = Column(name="d", data_type="DECIMAL")
+    out = to_arrow(np.array([1.005, 2.5, 99.994]), col, typ)
+    assert out.to_pylist() == pc.cast(pa.array([1.0, 2.5, 99.99]), typ).to_pylist()
