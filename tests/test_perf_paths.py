@@ -41,3 +41,25 @@ def test_values_outside_the_precision_take_arrows_path() -> None:
     col = Column(name="d", data_type="DECIMAL")
     out = to_arrow(np.array([1.005, 2.5, 99.994]), col, typ)
     assert out.to_pylist() == pc.cast(pa.array([1.0, 2.5, 99.99]), typ).to_pylist()
+
+
+def test_spec_table_lookup_follows_changes_to_the_list() -> None:
+    from dwsim_nb.ddl import import_sql
+
+    spec = import_sql(
+        "CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY);",
+        dialect="postgres",
+        name="x",
+    )
+    copy = spec.model_copy(deep=True)
+    assert spec.table("b") is spec.tables[1]
+    assert spec.table("B") is spec.tables[1]
+    assert spec == copy  # the lookup index is not part of the model
+    spec.tables.reverse()
+    assert spec.table("b") is spec.tables[0]
+    spec.tables[0].name = "c"
+    assert spec.table("c") is spec.tables[0]
+    with pytest.raises(KeyError):
+        spec.table("b")
+    spec.tables.append(copy.tables[1])
+    assert spec.table("b") is spec.tables[2]

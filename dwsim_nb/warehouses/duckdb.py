@@ -249,13 +249,16 @@ class DuckDBWarehouse(Warehouse):
                 expected = tf.rows if tf else 0
                 if progress:
                     progress(table.name, 0, expected)
+                got = 0
                 if tf and tf.files:
                     cols = ", ".join(quote(c.name) for c in table.columns)
-                    con.execute(
+                    # The INSERT's own count of rows into the table created empty just above:
+                    # a count(*) more per table cost 3 ms of a 1,000-row table's 30.
+                    inserted = con.execute(
                         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
                         [[literal_glob(str(f)) for f in tf.files]],
-                    )
-                got = count_rows(con, target)
+                    ).fetchone()
+                    got = int(inserted[0]) if inserted else count_rows(con, target)
                 if got != expected:
                     raise self.mismatch(table.name, expected, got, plan)
                 for clause in key_clauses(table) if keys else []:
