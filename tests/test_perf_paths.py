@@ -115,3 +115,56 @@ def test_pool_workers_take_the_plan_once_and_match_in_process(tmp_path) -> None:
     for t in rows:
         assert out["processes"][t].num_rows == rows[t]
         assert out["processes"][t].equals(out["inprocess"][t])
+
+
+def test_linked_chain_reuses_computed_ranges_and_keeps_its_values(tmp_path) -> None:
+    import duckdb
+
+    from dwsim_nb.ddl import import_sql
+    from dwsim_nb.engine import generate_run
+    from dwsim_nb.engine.context import Memo
+
+    n = 30
+    ddl = "\n".join(
+        ["CREATE TABLE t0 (id INT PRIMARY KEY, amount DECIMAL(14,2), created_at TIMESTAMP);"]
+        + [
+            f"CREATE TABLE t{i} (id INT PRIMARY KEY, t{i - 1}_id INT REFERENCES t{i - 1}(id), "
+            "amount DECIMAL(14,2), created_at TIMESTAMP);"
+            for i in range(1, n)
+        ]
+    )
+    spec = import_sql(ddl, dialect="postgres", name="linked")
+    rows = {f"t{i}": 800 for i in range(n)}
+    runs = {"a": (Memo.BUDGET, Memo.MAX_ROWS), "b": (50_000, Memo.MAX_ROWS), "c": (0, 0)}
+    saved = (Memo.BUDGET, Memo.MAX_ROWS)
+    try:
+        # a: as shipped; b: a small budget (ranges dropped and recomputed); c: no memo at all.
+        for run, (budget, most) in runs.items():
+            Memo.BUDGET, Memo.MAX_ROWS = budget, most
+            generate_run(
+                spec,
+                tmp_path / run,
+                rows=rows,
+                seed=3,
+                workers=1,
+                executor="inprocess",
+                block_size=300,
+            )
+    finally:
+        Memo.BUDGET, Memo.MAX_ROWS = saved
+    con = duckdb.connect()
+    for i in (0, 7, n - 2):
+        got = [
+            con.sql(f"SELECT * FROM '{tmp_path}/{run}/t{i}/*.parquet' ORDER BY id").fetchall()
+            for run in runs
+        ]
+        assert len(got[0]) == 800
+        assert got[0] == got[1] == got[2]
+    # The inferred parent sums hold through the chain: t5.amount = sum of its t6 children.
+    joined, bad = con.sql(
+        f"SELECT count(*), count(*) FILTER (WHERE p.amount <> c.s) "
+        f"FROM '{tmp_path}/a/t5/*.parquet' p JOIN (SELECT t5_id, sum(amount) s "
+        f"FROM '{tmp_path}/a/t6/*.parquet' GROUP BY 1) c ON c.t5_id = p.id"
+    ).fetchall()[0]
+    assert joined > 100
+    assert bad == 0
