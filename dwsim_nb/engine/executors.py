@@ -16,7 +16,15 @@ from typing import Any
 
 from dwsim_nb.engine.plan import Plan
 from dwsim_nb.engine.sinks import Sink
-from dwsim_nb.engine.tasks import Executor, OnDone, Task, cancelled_error, run_block
+from dwsim_nb.engine.tasks import (
+    Executor,
+    OnDone,
+    Task,
+    cancelled_error,
+    install_plan,
+    run_block,
+    run_installed_block,
+)
 from dwsim_nb.errors import GenerationError
 
 __all__ = [
@@ -87,7 +95,12 @@ class ProcessPoolExecutor(Executor):
         upcoming = next(pending, None)
         # Submit a few tasks ahead per worker so cancelling stops soon and memory stays bounded.
         ahead = self.workers * 2
-        with cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=_context()) as pool:
+        with cf.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=_context(),
+            initializer=install_plan,
+            initargs=(plan,),
+        ) as pool:
             running: dict[cf.Future[int], Task] = {}
             try:
                 while upcoming is not None or running:
@@ -96,7 +109,7 @@ class ProcessPoolExecutor(Executor):
                             raise cancelled_error()
                         table, block = upcoming
                         upcoming = next(pending, None)
-                        fut = pool.submit(run_block, plan, table, block, sink)
+                        fut = pool.submit(run_installed_block, table, block, sink)
                         running[fut] = (table, block)
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                     for fut in done:

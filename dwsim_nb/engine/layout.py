@@ -72,15 +72,30 @@ def fk_order(spec: ExperimentSpec) -> list[str]:
         for fk in t.foreign_keys:
             if fk.references_table != t.key and fk.references_table in deps:
                 deps[t.key].add(fk.references_table)
+    # In waves, as a scan of every remaining table per wave would (a chain of n tables has n
+    # waves, so the scan was quadratic): a wave is every table whose parents are all placed,
+    # in the spec's order; a cycle (only nullable keys remain, validation rejects required
+    # cycles) places the first remaining table, whose nullable key is generated like any other.
+    position = {n: i for i, n in enumerate(names)}
+    children: dict[str, list[str]] = {n: [] for n in names}
+    waiting = {n: len(deps[n]) for n in names}
+    for n in names:
+        for parent in deps[n]:
+            children[parent].append(n)
     order: list[str] = []
     done: set[str] = set()
+    wave = [n for n in names if waiting[n] == 0]
     while len(order) < len(names):
-        ready = [n for n in names if n not in done and deps[n] <= done]
-        if not ready:
-            # A cycle: only nullable keys remain (validation rejects required cycles), so
-            # take the first remaining table; its nullable key is generated like any other.
-            ready = [next(n for n in names if n not in done)]
-        for n in ready:
+        if not wave:
+            wave = [next(n for n in names if n not in done)]
+        upcoming: list[str] = []
+        for n in wave:
             order.append(n)
             done.add(n)
+        for n in wave:
+            for child in children[n]:
+                waiting[child] -= 1
+                if waiting[child] == 0 and child not in done:
+                    upcoming.append(child)
+        wave = sorted(set(upcoming), key=position.__getitem__)
     return order

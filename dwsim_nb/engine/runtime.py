@@ -17,10 +17,16 @@ from dwsim_nb.engine.layout import Plan
 GENERATORS = Generators(pick=pick_generator, bridges=bridges, parent_rows=pick_parent_rows)
 
 _RUNTIMES: dict[tuple[Any, ...], Runtime] = {}
+_LAST: dict[str, tuple[Plan, Runtime]] = {}
 
 
 def runtime_for(plan: Plan) -> Runtime:
     """The process's runtime for a plan, reused across the plan's block tasks."""
+    last = _LAST.get("plan")
+    if last is not None and last[0] is plan:
+        # The same plan object as the last task (in process, or a pool worker's installed
+        # plan): its key sorts every table's rows, which per task made 3,000 tables quadratic.
+        return last[1]
     key = (
         plan.spec_hash,
         plan.seed,
@@ -32,4 +38,5 @@ def runtime_for(plan: Plan) -> Runtime:
     if rt is None:
         _RUNTIMES.clear()  # one plan at a time per process keeps memory flat
         rt = _RUNTIMES[key] = Runtime(plan, GENERATORS)
+    _LAST["plan"] = (plan, rt)
     return rt

@@ -43,6 +43,22 @@ def run_block(plan: Plan, table: str, block: int, out: Sink | str | os.PathLike[
     return rows
 
 
+# The plan a pool worker was started with (``install_plan``): sent once per worker instead of
+# with every task, whose pickled plan (the whole spec) made a 3,000-table run quadratic in
+# time and held gigabytes in the pool's queues.
+_INSTALLED: dict[str, Plan] = {}
+
+
+def install_plan(plan: Plan) -> None:
+    """A pool worker's initializer: keep the run's plan for :func:`run_installed_block`."""
+    _INSTALLED["plan"] = plan
+
+
+def run_installed_block(table: str, block: int, out: Sink | str | os.PathLike[str]) -> int:
+    """:func:`run_block` with the plan the worker was started with."""
+    return run_block(_INSTALLED["plan"], table, block, out)
+
+
 def cancelled_error() -> GenerationError:
     return GenerationError("cancelled", hint="run it again to generate the data")
 

@@ -9,6 +9,7 @@ Tables and columns are in :mod:`dwsim_nb.spec.tables`; validation that spans tab
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,6 +52,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, populate_by_name=True)
 
 
+# id(spec) -> (its table list, length, name -> position): a scan per ``table()`` made planning
+# and inference of a 1,000-table schema quadratic. Kept outside the model so that equality and
+# copies are unchanged, dropped when the spec is; checked on use (a hit must carry the name
+# asked for, a changed list is indexed again), and misses and names in another case still scan.
+_POSITIONS: dict[int, tuple[list[Table], int, dict[str, int]]] = {}
+
+
 class ExperimentSpec(_Model):
     """An experiment: named tables in a source dialect, aimed at a target warehouse."""
 
@@ -78,6 +86,19 @@ class ExperimentSpec(_Model):
         """The table ``name`` means: a key (``raw.orders``) or a shorter name that fits one
         table (``orders``); KeyError if none fits, AmbiguousTableError (a KeyError and a
         SpecError, listing them) if several do."""
+        # An exact key is found through an index kept beside the model (a scan per lookup made
+        # big schemas quadratic); the index is rebuilt when the table list changes.
+        pos = _POSITIONS.get(id(self))
+        if pos is None or pos[0] is not self.tables or pos[1] != len(self.tables):
+            if pos is None:
+                weakref.finalize(self, _POSITIONS.pop, id(self), None)
+            index: dict[str, int] = {}
+            for i, t in enumerate(self.tables):
+                index.setdefault(t.key, i)
+            pos = _POSITIONS[id(self)] = (self.tables, len(self.tables), index)
+        hit = pos[2].get(name)
+        if hit is not None and self.tables[hit].key == name:
+            return self.tables[hit]
         found = find_table(self.tables, name)
         assert isinstance(found, Table)
         return found

@@ -1,0 +1,173 @@
+"""Benchmark: TPC-H from its DDL to a loaded, keyed warehouse, against tpchgen-cli.
+
+Methods, each in its own process (wall time of the whole process, peak memory the sum of the
+resident memory of its process tree, sampled every 20 ms), run alternately for ``--rounds``:
+  tpchgen     ``tpchgen-cli parquet -s SF`` (the Rust TPC-H generator; a test dependency)
+  dwsim       tests/corpus/ddl/tpch.sql imported (keys declared: PRIMARY KEY, REFERENCES),
+              generated at SF's row counts and loaded into the default DuckDB warehouse
+  dwsim-noload  the same without the load (Parquet only)
+  chain       ``--chain N`` tables of 1,000 rows, each referencing the one before, generated
+              and loaded (per-table overheads; see ``--chain``)
+
+    python benchmarks/bench_tpch.py                        # SF1, tpchgen vs dwsim, 3 rounds
+    python benchmarks/bench_tpch.py --sf 10 --methods dwsim --rounds 1
+    python benchmarks/bench_tpch.py --methods chain --chain 300
+
+dwsim child processes report the run's stages (generate, load) from the run's timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+TPCH_DDL = HERE.parent / "tests" / "corpus" / "ddl" / "tpch.sql"
+SF1 = {
+    "region": 5, "nation": 25, "supplier": 10_000, "customer": 150_000, "part": 200_000,
+    "partsupp": 800_000, "orders": 1_500_000, "lineitem": 6_000_000,
+}
+FIXED = {"region", "nation"}
+
+
+def tpch_rows(sf: float) -> dict[str, int]:
+    return {t: n if t in FIXED else max(1, int(n * sf)) for t, n in SF1.items()}
+
+
+def chain_ddl(n: int, linked: bool = False) -> str:
+    """``n`` tables, each referencing the one before. ``linked`` adds an ``amount`` and a
+    ``created_at`` to each, which inference links through the keys (parent sums, time order)."""
+    more = ", amount DECIMAL(10,2), created_at TIMESTAMP" if linked else ""
+    parts = [f"CREATE TABLE t0 (id INT PRIMARY KEY, label VARCHAR(20), qty INT{more});"]
+    for i in range(1, n):
+        parts.append(
+            f"CREATE TABLE t{i} (id INT PRIMARY KEY, t{i - 1}_id INT REFERENCES t{i - 1}(id), "
+            f"label VARCHAR(20), qty INT{more});"
+        )
+    return "\n".join(parts)
+
+
+def tpchgen_cli() -> str:
+    found = shutil.which("tpchgen-cli") or shutil.which(
+        "tpchgen-cli", path=str(Path(sys.executable).parent)
+    )
+    if not found:
+        raise SystemExit("tpchgen-cli is not installed (pip install tpchgen-cli)")
+    return found
+
+
+# --- inside the child process ---------------------------------------------------------------
+
+
+def child(method: str, sf: float, chain: int, work: Path) -> None:
+    t0 = time.perf_counter()
+    from dwsim_nb.workspace import Workspace
+
+    ws = Workspace(work / "home")
+    if method == "chain":
+        exp = ws.import_sql(chain_ddl(chain), dialect="postgres", name="chain")
+        rows = {f"t{i}": 1000 for i in range(chain)}
+    else:
+        exp = ws.import_sql(TPCH_DDL.read_text(), dialect="postgres", name="tpch")
+        rows = tpch_rows(sf)
+    t_import = time.perf_counter() - t0
+    run = exp.generate(rows=rows, seed=1, load=method != "dwsim-noload")
+    if method != "dwsim-noload":
+        counts = exp.query("SELECT count(*) AS n FROM information_schema.tables")
+        assert int(counts["n"].iloc[0]) >= len(rows)
+    timings = dict(run.timings or {})
+    print(json.dumps({
+        "rows": sum(rows.values()), "import": t_import,
+        "generate": timings.get("generate"), "load": timings.get("load"),
+    }))
+
+
+# --- the driver -----------------------------------------------------------------------------
+
+
+def _tree_rss(p: psutil.Process) -> int:
+    total = 0
+    for q in [p, *p.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += q.memory_info().rss
+    return total
+
+
+def measure(method: str, sf: float, chain: int, workdir: Path) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"{method}-", dir=workdir))
+    if method == "tpchgen":
+        cmd = [tpchgen_cli(), "parquet", "-s", f"{sf:g}", f"--output-dir={work / 'out'}"]
+    else:
+        cmd = [sys.executable, __file__, "--child", method, "--sf", str(sf),
+               "--chain", str(chain), "--out", str(work)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            with contextlib.suppress(psutil.Error):  # the process ended between list and read
+                peak = max(peak, _tree_rss(watched))
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    stdout, _ = proc.communicate()
+    secs = time.perf_counter() - t0
+    stop.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{method} failed with exit code {proc.returncode}")
+    info: dict[str, Any] = {}
+    if method != "tpchgen":
+        info = json.loads(stdout.strip().splitlines()[-1])
+    else:
+        info["rows"] = sum(tpch_rows(sf).values())
+    shutil.rmtree(work, ignore_errors=True)
+    return {"method": method, "seconds": secs, "peak_mb": peak / 2**20, **info}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sf", type=float, default=1.0)
+    ap.add_argument("--chain", type=int, default=300)
+    ap.add_argument("--methods", default="tpchgen,dwsim")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.sf, args.chain, args.out)
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dwsim-tpch-"))
+    print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for r in range(args.rounds):
+        for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
+            res = measure(method, args.sf, args.chain, workdir)
+            stages = " ".join(
+                f"{k} {res[k]:.2f} s" for k in ("import", "generate", "load") if res.get(k)
+            )
+            print(f"round {r + 1} {method:13s} {res['rows']:>11,} rows {res['seconds']:7.2f} s "
+                  f"peak {res['peak_mb']:5.0f} MB  {stages}", flush=True)
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
