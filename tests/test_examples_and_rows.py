@@ -43,7 +43,7 @@ def test_each_shipped_example_imports_generates_and_joins(tmp_path: Path, ex: Ex
                 f'select count(*) as n from "{t.name}" c where c."{c}" is not null and not exists '
                 f'(select 1 from "{fk.references_table}" p where p."{p}" = c."{c}")'
             )
-            assert int(orphans["n"][0]) == 0, (t.name, c)
+            assert int(orphans.iloc[0, 0]) == 0, (t.name, c)
 
 
 def test_example_lists_prints_and_suggests(tmp_path: Path) -> None:

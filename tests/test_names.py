@@ -95,14 +95,14 @@ def test_colliding_names_keep_their_own_rows(
     for name, rows in ((first, 7), (second, 5)):
         ws.create(spec(name, target)).generate(rows={"t": rows}, seed=1)
     counts = {
-        n: int(ws.experiment(n).query("select count(*) as n from t")["n"][0])
+        n: int(ws.experiment(n).query("select count(*) as n from t").iloc[0, 0])
         for n in (first, second)
     }
     assert counts == {first: 7, second: 5}
 
     ws.delete(first)
     survivor = ws.experiment(second)
-    assert int(survivor.query("select count(*) as n from t")["n"][0]) == 5
+    assert int(survivor.query("select count(*) as n from t").iloc[0, 0]) == 5
     assert survivor.warehouse.exists(survivor.spec)
     assert [e.name for e in ws.experiments()] == [second]
     ws.delete(second)
@@ -112,7 +112,7 @@ def test_one_long_table_name_loads_on_every_warehouse(target: str, tmp_path: Pat
     ws = dw.Workspace(tmp_path / "ws")
     exp = ws.create(spec("longs", target, tables=[LONG_A]))
     exp.generate(rows={LONG_A: 4}, seed=1)
-    assert int(exp.query(f"select count(*) as n from {LONG_A}")["n"][0]) == 4
+    assert int(exp.query(f"select count(*) as n from {LONG_A}").iloc[0, 0]) == 4
     ws.delete("longs")
 
 
@@ -169,7 +169,7 @@ def test_sqlite_experiments_may_take_sqlite_own_database_names(name: str, tmp_pa
     ws = dw.Workspace(tmp_path / "ws")
     exp = ws.create(spec(name, "sqlite"))
     exp.generate(rows={"t": 3}, seed=1)
-    assert int(exp.query("select count(*) as n from t")["n"][0]) == 3
+    assert int(exp.query("select count(*) as n from t").iloc[0, 0]) == 3
 
 
 # --- DDL import: the dialect's identifier rules ----------------------------------------------
@@ -269,7 +269,7 @@ def test_experiments_named_like_an_engine_schema_get_their_own(
         exp = ws.create(spec(name, warehouse))
         assert exp.warehouse.schema_for(exp.spec).lower() != name
         exp.generate(rows={"t": 3}, seed=1)
-        assert int(exp.query("select count(*) as n from t")["n"][0]) == 3
+        assert int(exp.query("select count(*) as n from t").iloc[0, 0]) == 3
         ws.delete(name)
     if keep is not None:
         # Nothing of the server's own schemas was dropped.
