@@ -70,6 +70,11 @@ from dwsim_nb.warehouses.to_char_fixes import (
     fix_to_char_template_postgres,
     fix_to_char_template_sqlite,
 )
+from dwsim_nb.warehouses.variant_rewrites import (
+    fix_flatten_outer_snowflake,
+    fix_variant_values_duckdb,
+    fix_variant_values_snowflake,
+)
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
 NAMES: tuple[Fix, ...] = (resolve_table_names, qualify_experiment_tables, match_column_case)
@@ -161,14 +166,26 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("postgres", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
     ("postgres", "redshift"): NAMES,
     ("postgres", "ansi"): NAMES,
-    ("snowflake", "duckdb"): (*NAMES, fix_lateral_flatten_duckdb, fix_snowflake_to_char_duckdb),
+    ("snowflake", "duckdb"): (
+        *NAMES,
+        fix_group_by_all_with_qualify,
+        fix_ratio_to_report,
+        fix_lateral_flatten_duckdb,
+        fix_variant_values_duckdb,
+        fix_snowflake_to_char_duckdb,
+    ),
     ("snowflake", "sqlite"): (*NAMES, fix_snowflake_to_char_sqlite, *ON_SQLITE),
     ("snowflake", "postgres"): (
         *NAMES,
         fix_snowflake_to_char_postgres,
         fix_dayofweek_as_extract,
     ),
-    ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("snowflake", "snowflake"): (
+        *NAMES,
+        *ON_SNOWFLAKE,
+        fix_flatten_outer_snowflake,
+        fix_variant_values_snowflake,
+    ),
     ("snowflake", "redshift"): NAMES,
     ("snowflake", "ansi"): NAMES,
     ("duckdb", "duckdb"): NAMES,
