@@ -8,7 +8,7 @@ DATEADD / DATEDIFF, TRY_TO_NUMBER, SPLIT_PART, OBJECT_CONSTRUCT, PARSE_JSON and 
 runs through the translation on DuckDB (the default warehouse) and on fakesnow (the Snowflake
 emulator), and the sorted rows (numbers to 2 decimals) are compared with the real PostgreSQL
 server running a PostgreSQL spelling of the same meaning (jsonb for VARIANT, text[] for ARRAY).
-A cell is ✓, "refused" (a QueryError naming the construct) or ✗; no ✗ is allowed on DuckDB.
+A cell is ✓, "refused" (a QueryError naming the construct) or ✗; no ✗ is allowed.
 
 ``DWSIM_WRITE_CONFORMANCE=1`` rewrites this module's section of docs/conformance.md.
 """
@@ -32,7 +32,12 @@ from dwsim_nb.warehouses.pipelines import fixes_for
 from dwsim_nb.warehouses.rewrites import Context, fix_ratio_to_report
 from dwsim_nb.warehouses.snowflake_rewrites import fix_group_by_all_with_qualify
 from dwsim_nb.warehouses.translate import translate
-from dwsim_nb.warehouses.variant_rewrites import fix_variant_values_duckdb
+from dwsim_nb.warehouses.variant_rewrites import (
+    fix_get_as_path_snowflake,
+    fix_object_construct_duckdb,
+    fix_variant_values_duckdb,
+    refuse_array_functions_snowflake,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -229,6 +234,63 @@ CASES: list[Case] = [
         "select t.id, sum((e ->> 'qty')::int) from t, jsonb_array_elements(t.v -> 'items') e "
         "group by 1",
     ),
+    Case(
+        "ARRAY_SIZE(v:path), ARRAY_SIZE(array)",
+        "select id, array_size(v:items), array_size(tags) from t",
+        "select id, jsonb_array_length(v -> 'items'), cardinality(tags) from t",
+    ),
+    Case(
+        "GET(v, 'field'), v:a[0]:b",
+        "select id, get(v, 'name')::string, v:items[0]:qty::int from t",
+        "select id, v ->> 'name', (v -> 'items' -> 0 ->> 'qty')::int from t",
+    ),
+    Case(
+        "OBJECT_CONSTRUCT drops NULL values",
+        "select id, array_size(object_keys(object_construct('a', amt, 'g', grp))) from t",
+        "select id, case when amt is null then 1 else 2 end from t",
+    ),
+    Case(
+        "ARRAY_CONTAINS",
+        "select id, array_contains('p'::variant, tags) from t",
+        "select id, 'p' = any(tags) from t",
+    ),
+    Case(
+        "COUNT_IF, APPROX_COUNT_DISTINCT, MEDIAN",
+        "select count_if(amt > 5), approx_count_distinct(grp), median(amt) from t",
+        "select count(*) filter (where amt > 5), count(distinct grp), "
+        "percentile_cont(0.5) within group (order by amt) from t",
+    ),
+    Case(
+        "DECODE, NVL, IFNULL, EQUAL_NULL",
+        "select id, decode(grp, 'a', 1, 'b', 2, 0), nvl(amt, -1), ifnull(s, '-'), "
+        "equal_null(amt, null) from t",
+        "select id, case grp when 'a' then 1 when 'b' then 2 else 0 end, coalesce(amt, -1), "
+        "coalesce(s, '-'), amt is null from t",
+    ),
+    Case(
+        "DATE_TRUNC('week' / 'month'), LAST_DAY",
+        "select id, date_trunc('week', ts), date_trunc('month', ts), last_day(ts) from t",
+        "select id, date_trunc('week', ts), date_trunc('month', ts), "
+        "(date_trunc('month', ts) + interval '1 month - 1 day')::date from t",
+    ),
+    Case(
+        "ADD_MONTHS keeps month ends",
+        "select id, add_months(ts::date, 1) from t",
+        "select id, case when ts::date = (date_trunc('month', ts) + interval '1 month - 1 day')"
+        "::date then (date_trunc('month', ts) + interval '2 month - 1 day')::date "
+        "else (ts + interval '1 month')::date end from t",
+    ),
+    Case(
+        "DATEDIFF(week, a, b)",
+        "select id, datediff(week, ts, '2024-03-04'::timestamp) from t",
+        "select id, ('2024-03-04'::date - date_trunc('week', ts)::date) / 7 from t",
+    ),
+    Case(
+        "SPLIT_PART(s, ',', -1), TRY_CAST, TO_DATE",
+        "select id, split_part(s, ',', -1), try_cast(s as int), to_date('2024-03-05') from t",
+        "select id, split_part(s, ',', -1), case when s ~ '^-?[0-9]+$' then s::int end, "
+        "date '2024-03-05' from t",
+    ),
 ]
 
 
@@ -349,11 +411,17 @@ def test_duckdb_answers_every_row(table: list[tuple[Case, dict[str, str]]]) -> N
     assert not wrong, "\n".join(wrong)
 
 
-def test_emulator_gives_no_wrong_rows(table: list[tuple[Case, dict[str, str]]]) -> None:
-    # An engine error on the emulator is recorded in the table; a wrong answer is not allowed.
+def test_emulator_answers_or_refuses_by_name(table: list[tuple[Case, dict[str, str]]]) -> None:
+    # Neither a wrong answer nor an engine error: what fakesnow cannot run is refused by name.
     cells = [(c.label, cells["snowflake emulator"]) for c, cells in table]
-    wrong = [f"{label}: {cell}" for label, cell in cells if cell.startswith("✗ [")]
+    wrong = [f"{label}: {cell}" for label, cell in cells if cell.startswith("✗")]
     assert not wrong, "\n".join(wrong)
+
+
+def test_emulator_refuses_array_functions_by_name() -> None:
+    ctx = Context(read="snowflake", engine="snowflake", tables=TABLES)
+    with pytest.raises(QueryError, match="ARRAY_CONTAINS is not supported by the Snowflake"):
+        translate("select array_contains('p'::variant, tags) from t", ctx)
 
 
 def test_the_fixes_run_in_the_snowflake_on_duckdb_pipeline() -> None:
@@ -365,6 +433,9 @@ def test_the_fixes_run_in_the_snowflake_on_duckdb_pipeline() -> None:
         fix_variant_values_duckdb,
     ):
         assert fix in fixes, fix.__name__
+    assert fix_object_construct_duckdb in fixes
+    emulator = fixes_for("snowflake", "snowflake")
+    assert fix_get_as_path_snowflake in emulator and refuse_array_functions_snowflake in emulator
     # The VARIANT fix reads the FLATTEN aliases, so it runs after the FLATTEN fix.
     assert fixes.index(fix_lateral_flatten_duckdb) < fixes.index(fix_variant_values_duckdb)
 

@@ -72,8 +72,11 @@ from dwsim_nb.warehouses.to_char_fixes import (
 )
 from dwsim_nb.warehouses.variant_rewrites import (
     fix_flatten_outer_snowflake,
+    fix_get_as_path_snowflake,
+    fix_object_construct_duckdb,
     fix_variant_values_duckdb,
     fix_variant_values_snowflake,
+    refuse_array_functions_snowflake,
 )
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
@@ -171,6 +174,7 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
         fix_group_by_all_with_qualify,
         fix_ratio_to_report,
         fix_lateral_flatten_duckdb,
+        fix_object_construct_duckdb,
         fix_variant_values_duckdb,
         fix_snowflake_to_char_duckdb,
     ),
@@ -183,7 +187,9 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("snowflake", "snowflake"): (
         *NAMES,
         *ON_SNOWFLAKE,
+        refuse_array_functions_snowflake,
         fix_flatten_outer_snowflake,
+        fix_get_as_path_snowflake,
         fix_variant_values_snowflake,
     ),
     ("snowflake", "redshift"): NAMES,

@@ -10,8 +10,12 @@ refused. The fix gives DuckDB the scalar inside the JSON where the use needs one
 
 from __future__ import annotations
 
+from typing import cast
+
+import sqlglot
 from sqlglot import exp
 
+from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.array_rewrites import FLATTEN_ALIASES
 from dwsim_nb.warehouses.rewrites import Context
 
@@ -45,11 +49,12 @@ _NUMBER_USES = (
     exp.Round,
     exp.Abs,
 )
+_PATHS = (exp.JSONExtract, exp.GetExtract, exp.Bracket)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ)
 
 
 def _is_variant(node: exp.Expression, ctx: Context, flattened: set[str]) -> bool:
-    if isinstance(node, (exp.JSONExtract, exp.ParseJSON)):
+    if isinstance(node, (exp.JSONExtract, exp.GetExtract, exp.ParseJSON)):
         return True
     if isinstance(node, exp.Bracket):
         return _is_variant(node.this, ctx, flattened)
@@ -67,6 +72,15 @@ def _as_text(node: exp.Expression) -> exp.Expression:
 
 def _as_number(node: exp.Expression) -> exp.Expression:
     return exp.cast(_as_text(node), exp.DataType.build("double"))
+
+
+def _json_array_size(node: exp.Expression) -> exp.Expression:
+    is_array = exp.EQ(
+        this=exp.Anonymous(this="json_type", expressions=[node]),
+        expression=exp.Literal.string("ARRAY"),
+    )
+    size = exp.Anonymous(this="json_array_length", expressions=[node.copy()])
+    return exp.Case(ifs=[exp.If(this=is_array, true=size)])
 
 
 def _scalar_kind(node: exp.Expression, ctx: Context) -> str | None:
@@ -117,8 +131,8 @@ def _variants(tree: exp.Expression, ctx: Context, flattened: set[str]) -> list[e
     return [
         node
         for node in tree.walk()
-        if isinstance(node, (exp.JSONExtract, exp.ParseJSON, exp.Bracket, exp.Column))
-        and not isinstance(node.parent, (exp.JSONExtract, exp.Bracket))
+        if isinstance(node, (*_PATHS, exp.ParseJSON, exp.Column))
+        and not isinstance(node.parent, _PATHS)
         and _is_variant(node, ctx, flattened)
     ]
 
@@ -132,10 +146,15 @@ def fix_variant_values_duckdb(tree: exp.Expression, ctx: Context) -> exp.Express
     text of a string, the JSON text of anything else, NULL for a JSON null), cast to DOUBLE where
     a number is needed; a cast to another type casts that text, as Snowflake casts a VARIANT
     string (``'"2024-01-05"'::date``). A VARIANT used as a whole (selected, grouped, a path
-    followed further) stays JSON.
+    followed further) stays JSON. ``ARRAY_SIZE`` of a VARIANT counts a JSON array (NULL for
+    anything else, as in Snowflake) where DuckDB's list function refuses JSON.
     """
     flattened = {a.lower() for a in tree.meta.get(FLATTEN_ALIASES, ())}
     for node in _variants(tree, ctx, flattened):
+        parent = _outer_parent(node)
+        if isinstance(parent, exp.ArraySize):
+            parent.replace(_json_array_size(node.copy()))
+            continue
         use = _use(node, ctx)
         if use == "text":
             node.replace(_as_text(node.copy()))
@@ -197,4 +216,95 @@ def fix_flatten_outer_snowflake(tree: exp.Expression, ctx: Context) -> exp.Expre
         join.set("side", "LEFT")
         join.set("kind", None)
         join.set("on", exp.true())
+    return tree
+
+
+# OBJECT_CONSTRUCT on DuckDB: the pairs whose value is not NULL, as a JSON object.
+_OBJECT = (
+    "TO_JSON(MAP_FROM_ENTRIES(LIST_FILTER(dwsim_pairs, dwsim_pair -> dwsim_pair.v IS NOT NULL)))"
+)
+
+
+def fix_object_construct_duckdb(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``OBJECT_CONSTRUCT('k', x, ...)`` -> a JSON object without the pairs whose value is NULL.
+
+    sqlglot prints a DuckDB struct (``{'k': x}``), which keeps a key whose value is NULL where
+    Snowflake leaves the key out (``ARRAY_SIZE(OBJECT_KEYS(...))`` and FLATTEN count it), and is
+    not JSON, so ``:`` paths into it fail. The pairs become ``{'k': .., 'v': TO_JSON(x)}``
+    entries, the NULL ones are filtered out, and the map is printed as JSON (an OBJECT, as a
+    VARIANT is on DuckDB). ``OBJECT_CONSTRUCT(*)`` is left alone.
+    """
+    for struct in list(tree.find_all(exp.Struct)):
+        pairs = struct.expressions
+        if not pairs or not all(
+            isinstance(p, exp.PropertyEQ) and isinstance(p.this, exp.Literal) for p in pairs
+        ):
+            continue
+        entries = exp.Array(
+            expressions=[
+                exp.Struct(
+                    expressions=[
+                        exp.PropertyEQ(this=exp.Literal.string("k"), expression=p.this.copy()),
+                        exp.PropertyEQ(
+                            this=exp.Literal.string("v"),
+                            expression=exp.Anonymous(
+                                this="TO_JSON", expressions=[p.expression.copy()]
+                            ),
+                        ),
+                    ]
+                )
+                for p in pairs
+            ]
+        )
+        built = cast(exp.Expression, sqlglot.parse_one(_OBJECT, read="duckdb"))
+        for column in list(built.find_all(exp.Column)):
+            if column.name == "dwsim_pairs":
+                column.replace(entries)
+        struct.replace(built)
+    return tree
+
+
+def fix_get_as_path_snowflake(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``GET(v, 'field')`` / ``GET(v, 0)`` -> ``v:field`` / ``v[0]`` on the Snowflake emulator.
+
+    fakesnow prints ``GET(v, 'name')::string`` as ``CAST(v -> '$.name' AS TEXT)``, which keeps
+    the JSON quotes; it prints the ``:`` path it means the same as with ``->>``.
+    """
+    for get in list(tree.find_all(exp.GetExtract)):
+        key = get.expression
+        if not isinstance(key, exp.Literal):
+            continue
+        step: exp.Expression = (
+            exp.JSONPathKey(this=key.this)
+            if key.is_string
+            else exp.JSONPathSubscript(this=int(key.this))
+        )
+        path = exp.JSONPath(expressions=[exp.JSONPathRoot(), step])
+        get.replace(exp.JSONExtract(this=get.this.copy(), expression=path, variant_extract=True))
+    return tree
+
+
+# Array functions fakesnow translates for lists while it holds an ARRAY as JSON.
+_ARRAY_FUNCTIONS: dict[type[exp.Expression], str] = {
+    exp.ArrayContains: "ARRAY_CONTAINS",
+    exp.ArrayToString: "ARRAY_TO_STRING",
+}
+
+
+def refuse_array_functions_snowflake(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``ARRAY_CONTAINS`` and ``ARRAY_TO_STRING`` on the Snowflake emulator: a QueryError naming
+    the function.
+
+    fakesnow holds an ARRAY as JSON but prints these as DuckDB list functions, which DuckDB
+    refuses with a binder error about ``array_length(JSON)`` or a lambda, a message that does
+    not say what to change.
+    """
+    for kind, name in _ARRAY_FUNCTIONS.items():
+        if tree.find(kind) is not None:
+            raise QueryError(
+                f"{name} is not supported by the Snowflake emulator (fakesnow), which holds "
+                "arrays as JSON.",
+                hint="run the query on the duckdb warehouse, or use LATERAL FLATTEN and "
+                "LISTAGG / COUNT_IF over its VALUE",
+            )
     return tree
