@@ -7,7 +7,7 @@ fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.comp
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
 ['resolve_table_names', 'qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
-'refuse_to_char_number_format', 'fix_to_char_template_duckdb']
+'refuse_to_char_number_format', 'fix_to_char_template_duckdb', 'fix_integer_division_duckdb']
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ from dwsim_nb.warehouses.redshift_dates import (
     fix_trunc_of_unknown_type,
     fix_trunc_timestamp,
 )
+from dwsim_nb.warehouses.redshift_duckdb import (
+    fix_datediff_week_duckdb,
+    fix_integer_division_duckdb,
+    fix_listagg_empty_strings_duckdb,
+    fix_strtol_duckdb,
+)
 from dwsim_nb.warehouses.redshift_rewrites import (
     fix_helper_functions,
     fix_physical_options,
@@ -55,6 +61,11 @@ from dwsim_nb.warehouses.snowflake_rewrites import (
     fix_result_column_names,
     fix_to_char_date_format,
     refuse_unemulated_functions,
+)
+from dwsim_nb.warehouses.sqlite_numbers import (
+    fix_sqlite_cast_rounds,
+    fix_sqlite_date_plus_days,
+    fix_sqlite_decimal_constants,
 )
 from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_sqlite_cast_timestamp,
@@ -93,6 +104,9 @@ ON_SQLITE: tuple[Fix, ...] = (
     fix_sqlite_dateadd,
     fix_sqlite_extract,
     fix_sqlite_cast_timestamp,
+    fix_sqlite_decimal_constants,
+    fix_sqlite_date_plus_days,
+    fix_sqlite_cast_rounds,
 )
 
 # What fakesnow mis-runs, from any dialect. The result columns are named before the TO_CHAR fix,
@@ -117,6 +131,10 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
     fix_string_functions_of_numbers,
     fix_date_part_year,
     fix_add_months_month_end_duckdb,
+    fix_datediff_week_duckdb,
+    fix_integer_division_duckdb,
+    fix_listagg_empty_strings_duckdb,
+    fix_strtol_duckdb,
 )
 
 # The percentile fixes must see WITHIN GROUP before anything else rewrites it; the typed TRUNC
@@ -163,6 +181,7 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
         *POSTGRES_NAMES,
         refuse_to_char_number_format,
         fix_to_char_template_duckdb,
+        fix_integer_division_duckdb,
     ),
     ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_to_char_template_sqlite, *ON_SQLITE),
     ("postgres", "postgres"): (*NAMES, fix_to_char_template_postgres),

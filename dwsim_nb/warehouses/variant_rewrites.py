@@ -103,7 +103,7 @@ def _outer_parent(node: exp.Expression) -> exp.Expression | None:
     parent = node.parent
     while isinstance(parent, exp.Paren):
         parent = parent.parent
-    return parent
+    return cast(exp.Expression | None, parent)
 
 
 def _use(node: exp.Expression, ctx: Context) -> str | None:
