@@ -7,7 +7,7 @@ fakesnow's input); ``redshift`` and ``ansi`` are targets of :func:`dwsim_nb.comp
 
 >>> [f.__name__ for f in fixes_for("postgres", "duckdb")]
 ['resolve_table_names', 'qualify_experiment_tables', 'match_column_case', 'name_result_columns', \
-'refuse_to_char_number_format', 'fix_to_char_template_duckdb']
+'refuse_to_char_number_format', 'fix_to_char_template_duckdb', 'fix_integer_division_duckdb']
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ from dwsim_nb.warehouses.redshift_dates import (
     fix_trunc_of_unknown_type,
     fix_trunc_timestamp,
 )
+from dwsim_nb.warehouses.redshift_duckdb import (
+    fix_datediff_week_duckdb,
+    fix_integer_division_duckdb,
+    fix_listagg_empty_strings_duckdb,
+    fix_strtol_duckdb,
+)
 from dwsim_nb.warehouses.redshift_rewrites import (
     fix_helper_functions,
     fix_physical_options,
@@ -56,6 +62,11 @@ from dwsim_nb.warehouses.snowflake_rewrites import (
     fix_to_char_date_format,
     refuse_unemulated_functions,
 )
+from dwsim_nb.warehouses.sqlite_numbers import (
+    fix_sqlite_cast_rounds,
+    fix_sqlite_date_plus_days,
+    fix_sqlite_decimal_constants,
+)
 from dwsim_nb.warehouses.sqlite_rewrites import (
     fix_derived_column_aliases,
     fix_sqlite_cast_timestamp,
@@ -70,6 +81,14 @@ from dwsim_nb.warehouses.to_char_fixes import (
     fix_to_char_template_duckdb,
     fix_to_char_template_postgres,
     fix_to_char_template_sqlite,
+)
+from dwsim_nb.warehouses.variant_rewrites import (
+    fix_flatten_outer_snowflake,
+    fix_get_as_path_snowflake,
+    fix_object_construct_duckdb,
+    fix_variant_values_duckdb,
+    fix_variant_values_snowflake,
+    refuse_array_functions_snowflake,
 )
 
 # Every pair: the experiment's table names and the schema's spelling of column names.
@@ -87,6 +106,9 @@ ON_SQLITE: tuple[Fix, ...] = (
     fix_sqlite_dateadd,
     fix_sqlite_extract,
     fix_sqlite_cast_timestamp,
+    fix_sqlite_decimal_constants,
+    fix_sqlite_date_plus_days,
+    fix_sqlite_cast_rounds,
 )
 
 # What fakesnow mis-runs, from any dialect. The result columns are named before the TO_CHAR fix,
@@ -111,6 +133,10 @@ REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
     fix_string_functions_of_numbers,
     fix_date_part_year,
     fix_add_months_month_end_duckdb,
+    fix_datediff_week_duckdb,
+    fix_integer_division_duckdb,
+    fix_listagg_empty_strings_duckdb,
+    fix_strtol_duckdb,
 )
 
 # The percentile fixes must see WITHIN GROUP before anything else rewrites it; the typed TRUNC
@@ -157,6 +183,7 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
         *POSTGRES_NAMES,
         refuse_to_char_number_format,
         fix_to_char_template_duckdb,
+        fix_integer_division_duckdb,
     ),
     ("postgres", "sqlite"): (*NAMES, *POSTGRES_NAMES, fix_to_char_template_sqlite, *ON_SQLITE),
     ("postgres", "postgres"): (*NAMES, fix_to_char_template_postgres),
@@ -166,7 +193,11 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
     ("snowflake", "duckdb"): (
         *NAMES,
         fix_result_column_names,
+        fix_group_by_all_with_qualify,
+        fix_ratio_to_report,
         fix_lateral_flatten_duckdb,
+        fix_object_construct_duckdb,
+        fix_variant_values_duckdb,
         fix_snowflake_to_char_duckdb,
     ),
     ("snowflake", "sqlite"): (
@@ -181,7 +212,14 @@ PIPELINES: dict[tuple[str, str], tuple[Fix, ...]] = {
         fix_snowflake_to_char_postgres,
         fix_dayofweek_as_extract,
     ),
-    ("snowflake", "snowflake"): (*NAMES, *ON_SNOWFLAKE),
+    ("snowflake", "snowflake"): (
+        *NAMES,
+        *ON_SNOWFLAKE,
+        refuse_array_functions_snowflake,
+        fix_flatten_outer_snowflake,
+        fix_get_as_path_snowflake,
+        fix_variant_values_snowflake,
+    ),
     ("snowflake", "redshift"): NAMES,
     ("snowflake", "ansi"): NAMES,
     ("duckdb", "duckdb"): NAMES,
