@@ -12,15 +12,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from dwsim_nb.errors import DwsimError
+from dwsim_nb.spec.scale import is_list_table, scaled_rows
 
-if TYPE_CHECKING:
-    from dwsim_nb.spec import ExperimentSpec
-    from dwsim_nb.spec.models import Table
+__all__ = ["is_list_table", "parse_rows", "read_rows_file", "rows_options", "scaled_rows"]
 
 
 def _count(table: str, value: object, source: str) -> int:
@@ -68,31 +67,6 @@ def read_rows_file(path: Path) -> dict[str, int]:
     if not isinstance(data, dict):
         raise click.BadParameter(f"{path}: write one 'TABLE: COUNT' line per table")
     return {str(t): _count(str(t), n, str(path)) for t, n in data.items()}
-
-
-def is_list_table(table: Table) -> bool:
-    """A table of one row per listed value (categories, a lookup of statuses): a column's
-    ``values`` list is as long as the table. Scaling it would repeat or drop values."""
-    return any(
-        c.rule is not None
-        and c.rule.kind == "values"
-        and len(getattr(c.rule, "values", [])) == table.target_rows
-        for c in table.columns
-    )
-
-
-def scaled_rows(
-    spec: ExperimentSpec, rows: dict[str, int] | None, scale: float | None
-) -> dict[str, int] | None:
-    """``rows`` with every other table at ``scale`` times its target_rows (at least 1); list
-    tables keep their size."""
-    if scale is None:
-        return rows
-    scaled = {
-        t.name: t.target_rows if is_list_table(t) else max(1, round(t.target_rows * scale))
-        for t in spec.tables
-    }
-    return {**scaled, **(rows or {})}
 
 
 def rows_options(command: Callable[..., Any]) -> Callable[..., Any]:

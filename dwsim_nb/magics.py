@@ -7,71 +7,18 @@ red message (stderr text outside notebooks), never a traceback.
 
 from __future__ import annotations
 
-import functools
 import os
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from dwsim_nb.errors import DwsimError
+from dwsim_nb.magics_base import _message, _shell, _show
 
-_HELP_FLAGS = ("-h", "--help")
-
-
-def _wants_help(line: str) -> bool:
-    try:
-        tokens = shlex.split(line)
-    except ValueError:
-        tokens = line.split()
-    return any(t in _HELP_FLAGS for t in tokens)
-
-
-def _shell(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer ``--help``, parse the arguments, and show DwsimError as a short message."""
-
-    @functools.wraps(method)
-    def run(self: DwsimMagics, line: str = "", cell: str | None = None) -> Any:
-        if _wants_help(line):
-            print(method.__doc__ or "")
-            return None
-        from dwsim_nb.display.rich import show_error
-
-        try:
-            args = parse_argstring(method, line)
-        except ValueError as e:
-            # shlex's own error (an unclosed quote) is not a usage error to IPython, and it would
-            # show as a traceback.
-            show_error(
-                DwsimError(
-                    f"cannot read the arguments: {e}",
-                    where=f"%{method.__name__}",
-                    hint="close the quote, or escape it with a backslash",
-                )
-            )
-            return None
-        try:
-            return method(self, args, cell)
-        except DwsimError as err:
-            show_error(err)
-            return None
-
-    return run
-
-
-def _show(html: str, text: str) -> None:
-    from dwsim_nb.display.rich import show
-
-    show(html, text)
-
-
-def _message(text: str) -> None:
-    from dwsim_nb.display.html import esc, wrap
-
-    _show(wrap(esc(text)), text)
+__all__ = ["DwsimMagics", "_message", "_shell", "_show", "load_ipython_extension"]
 
 
 @magics_class
@@ -155,6 +102,13 @@ class DwsimMagics(Magics):
     @argument("--no-load", action="store_true", help="write the Parquet run only")
     @argument("--workers", "-k", type=int, default=None, help="worker processes")
     @argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="multiply every table's target_rows (at least 1 row; counts in the cell win), "
+        "e.g. 0.1",
+    )
+    @argument(
         "--dask",
         metavar="ADDRESS",
         default=None,
@@ -170,21 +124,37 @@ class DwsimMagics(Magics):
             customers: 10_000
             orders: {rows: 50_000, columns: {status: {values: [placed, shipped]}}}
 
+            %%dwsim_generate shop --scale 0.1
+            rows: {customers: 1000, orders: 5000}
+
+        `--scale` multiplies the other tables' target_rows, as `dwsim generate --scale` does.
         Overrides are saved as a new version of the experiment's spec. `--dask ADDRESS` runs the
         blocks on an existing Dask cluster, as `dwsim generate --dask` does.
         """
         from dwsim_nb.display.runs_view import run_html, run_text
         from dwsim_nb.progress import progress_bar
         from dwsim_nb.spec.overrides import apply_overrides, parse_overrides
+        from dwsim_nb.spec.scale import scaled_rows
 
+        if args.scale is not None and not args.scale > 0:
+            raise DwsimError(
+                f"--scale {args.scale} is not a factor above 0",
+                where="%%dwsim_generate",
+                hint="write e.g. --scale 0.1 or --scale 10",
+            )
+        if args.dask:
+            from dwsim_nb.extras import require
+
+            require("distributed", "%%dwsim_generate --dask")  # before the progress bar starts
         exp = self.experiment(args.name)
         rows, overrides = parse_overrides(cell)
         if overrides:
             exp.update(apply_overrides(exp.spec, overrides))
+        counts = scaled_rows(exp.spec, rows, args.scale)
         progress = progress_bar()
         try:
             run = exp.generate(
-                rows=rows or None,
+                rows=counts or None,
                 seed=args.seed,
                 workers=args.workers,
                 load=not args.no_load,

@@ -163,3 +163,25 @@ def test_html_view_zooms_with_css_only_and_svg_export(tmp_path: Path) -> None:
     assert root.tag == f"{SVG}svg" and len(list(root.iter(f"{SVG}path"))) > 1
     page = erd.save(tmp_path / "x.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and 'class="erd-table"' in page
+
+
+def test_references_written_with_their_schema_draw_their_edges() -> None:
+    ddl = """
+    create table hr.staff (id int primary key);
+    create table sales.staff (id int primary key);
+    create table sales.orders (
+        id int primary key,
+        seller_id int references sales.staff(id),
+        approver_id int references hr.staff(id)
+    );
+    """
+    from dwsim_nb.workspace import import_sql
+
+    spec = import_sql(ddl, dialect="postgres", name="qualified")
+    _, boxes, edges = parse(erd_svg(spec))
+    assert sorted(boxes) == ["hr.staff", "sales.orders", "sales.staff"]
+    assert sorted((a, b) for a, b, _ in edges) == [
+        ("sales.orders", "hr.staff"),
+        ("sales.orders", "sales.staff"),
+    ]
+    check_geometry(spec)

@@ -2,7 +2,9 @@
 folder and workspace: what a new user copies works.
 
 Python blocks share one namespace (like a notebook read top to bottom); bash blocks run with
-``dwsim`` resolved to ``python -m dwsim_nb.cli`` of this checkout. Never run: the install
+``dwsim`` resolved to ``python -m dwsim_nb.cli`` of this checkout; an ```ipython block is a
+notebook, one cell per paragraph, run in an IPython shell: a cell fails on an exception or on an
+error message a magic prints. Never run: the install
 commands (their blocks sit between ``<!-- quickstart-command -->`` / ``<!-- test-command -->``
 markers) and blocks marked ``<!-- readme-test: skip (reason) -->``, which need a server or files
 of the reader's own; each skipped block is reported with its reason. JSON blocks are specs and
@@ -17,6 +19,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +48,7 @@ def blocks() -> list[tuple[str, str, int, str | None]]:
 
 def test_the_readme_has_runnable_blocks_and_marks_the_others() -> None:
     found = blocks()
-    runnable = [b for b in found if b[0] in ("bash", "python") and b[3] is None]
+    runnable = [b for b in found if b[0] in ("bash", "python", "ipython") and b[3] is None]
     assert len(runnable) >= 5
     skipped = [b for b in found if b[3] is not None]
     # The two install commands and nothing else unmarked: a skip names its reason.
@@ -53,8 +56,23 @@ def test_the_readme_has_runnable_blocks_and_marks_the_others() -> None:
     assert all(b[3] for b in skipped)
 
 
+ERROR_LINE = re.compile(r"^(\w*Error|Traceback|UsageError)\b", re.M)
+
+
+def run_cells(ip: Any, code: str, line: int) -> None:
+    """An ```ipython block as notebook cells: one per paragraph, in order."""
+    from IPython.utils.capture import capture_output
+
+    for cell in re.split(r"\n\s*\n(?=\S)", code.strip()):
+        with capture_output() as out:
+            result = ip.run_cell(cell)
+        where = f"README ipython block at line {line}, cell {cell.splitlines()[0]!r}"
+        assert result.success, f"{where}: {result.error_in_exec or result.error_before_exec!r}"
+        assert not ERROR_LINE.search(out.stderr), f"{where}:\n{out.stderr[-2000:]}"
+
+
 @pytest.mark.slow
-def test_every_readme_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_readme_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ip: Any) -> None:
     home = tmp_path / "home"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DWSIM_HOME", str(home))
@@ -77,6 +95,8 @@ def test_every_readme_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 exec(compile(code, f"README.md:{line}", "exec"), namespace)
             except Exception as e:
                 pytest.fail(f"README python block at line {line} failed: {e!r}")
+        elif lang == "ipython":
+            run_cells(ip, code, line)
         elif lang == "bash":
             proc = subprocess.run(
                 ["bash", "-c", prelude + code],
@@ -96,3 +116,7 @@ def test_every_readme_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert (tmp_path / "tickit.sql").read_text().lstrip().startswith("--")
     assert (tmp_path / "tickit.svg").read_text().count('class="erd-table"') == 7
     assert "catgroup" in (tmp_path / "counts.csv").read_text()
+    # The workload example: the stored query finds nothing until the spec is fitted to it.
+    before, after = namespace["before"], namespace["after"]
+    assert list(before["status"]) == ["empty"] and list(after["status"]) == ["ok"]
+    assert after["rows"].iloc[0] > 0

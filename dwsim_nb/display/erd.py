@@ -35,7 +35,7 @@ ZOOMS = (("fit", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)
 
 def _box_svg(b: Box) -> str:
     out = [
-        f'<g class="erd-table" data-table={quoteattr(b.table.name)}>',
+        f'<g class="erd-table" data-table={quoteattr(b.table.key)}>',
         f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="4" '
         'fill="#ffffff" stroke="#57606a"/>',
         f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{HEAD_H}" rx="4" '
@@ -72,8 +72,8 @@ def _svg(lay: Layout) -> str:
         for f in lay.frames
     )
     edges = "".join(
-        f'<path class="erd-fk" data-from={quoteattr(e.child.table.name)} '
-        f"data-to={quoteattr(e.parent.table.name)} data-column={quoteattr(e.column)} "
+        f'<path class="erd-fk" data-from={quoteattr(e.child.table.key)} '
+        f"data-to={quoteattr(e.parent.table.key)} data-column={quoteattr(e.column)} "
         f'd="M{" L".join(f"{x:.1f},{y:.1f}" for x, y in e.points)}" fill="none" '
         'stroke="#0969da" stroke-width="1.2" stroke-linejoin="round" '
         'marker-end="url(#erd-arrow)"><title>'
@@ -113,7 +113,10 @@ def erd_html(spec: ExperimentSpec, svg: str | None = None, max_height: int = 640
         width = "100%" if factor == 0 else f"{natural * factor:.0f}px"
         checked = " checked" if factor == 1.0 else ""
         rules.append(
-            f"#{uid}-z{i}:checked ~ .erd-view svg {{width: {width}; height: auto;}}"
+            # max-width: JupyterLab and Voila cap an output's svg at 100% of the cell, which
+            # would undo every zoom above "fit".
+            f"#{uid}-z{i}:checked ~ .erd-view svg "
+            f"{{width: {width}; max-width: {'100%' if factor == 0 else 'none'}; height: auto;}}"
             f"#{uid}-z{i}:checked + label {{background: #0969da; color: #fff;}}"
         )
         buttons.append(

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dwsim_nb.errors import DwsimError
 from dwsim_nb.spec.models import ExperimentSpec, Table
+from dwsim_nb.spec.names import find_table
 
 CHAR_W = 7.4  # upper bound of a glyph of the 12px monospace font: no text renderer needed
 ROW_H = 17
@@ -49,6 +51,8 @@ class Box:
     y: float = 0.0
     w: float = 0.0
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (marker, name, type)
+    #: the key of each foreign key's parent table, in the order of ``table.foreign_keys``
+    parents: list[str] = field(default_factory=list)
 
     @property
     def h(self) -> float:
@@ -93,12 +97,26 @@ def schema_of(table: Table) -> str:
     return name.split(".", 1)[0] if "." in name else ""
 
 
+def parent_keys(tables: list[Table]) -> dict[str, list[str]]:
+    """Each table's (by key) foreign-key parents, by key, one per foreign key: a reference may
+    name its table as written (``hr.staff``, or ``staff`` when that is unambiguous), and the
+    diagram must find it whatever the spelling. An unknown parent keeps its name as written."""
+    out: dict[str, list[str]] = {}
+    for t in tables:
+        keys = []
+        for fk in t.foreign_keys:
+            try:
+                keys.append(find_table(tables, fk.references_table).key)
+            except (KeyError, DwsimError):
+                keys.append(fk.references_table)
+        out[t.key] = keys
+    return out
+
+
 def fk_depths(spec: ExperimentSpec) -> dict[str, int]:
     """Depth of each table: 0 without parents, else one more than its deepest parent."""
-    parents = {
-        t.name: [fk.references_table for fk in t.foreign_keys if fk.references_table != t.name]
-        for t in spec.tables
-    }
+    refs = parent_keys(spec.tables)
+    parents = {t.key: [p for p in refs[t.key] if p != t.key] for t in spec.tables}
     depth: dict[str, int] = {}
 
     def visit(name: str, stack: frozenset[str]) -> int:
@@ -113,7 +131,7 @@ def fk_depths(spec: ExperimentSpec) -> dict[str, int]:
         return d
 
     for t in spec.tables:
-        visit(t.name, frozenset())
+        visit(t.key, frozenset())
     return depth
 
 
@@ -146,12 +164,12 @@ def _order(
         down = sweep % 2 == 0
         seq = layers[1:] if down else list(reversed(layers[:-1]))
         for members in seq:
-            pos = {b.table.name: i / max(1, len(m) - 1) for m in layers for i, b in enumerate(m)}
+            pos = {b.table.key: i / max(1, len(m) - 1) for m in layers for i, b in enumerate(m)}
             near = links if down else back
 
             def key(b: Box, near: dict[str, list[str]] = near, pos: dict = pos) -> float:
-                ps = [pos[n] for n in near.get(b.table.name, []) if n in pos]
-                return sum(ps) / len(ps) if ps else pos[b.table.name]
+                ps = [pos[n] for n in near.get(b.table.key, []) if n in pos]
+                return sum(ps) / len(ps) if ps else pos[b.table.key]
 
             members.sort(key=key)
 
@@ -159,16 +177,16 @@ def _order(
 def _block(boxes: list[Box], width: float) -> list[list[Box]]:
     """The rows of one cluster: layers in barycentric order, wrapped at ``width``, then the
     unconnected tables."""
-    names = {b.table.name for b in boxes}
-    up: dict[str, list[str]] = {b.table.name: [] for b in boxes}
-    down: dict[str, list[str]] = {b.table.name: [] for b in boxes}
+    names = {b.table.key for b in boxes}
+    up: dict[str, list[str]] = {b.table.key: [] for b in boxes}
+    down: dict[str, list[str]] = {b.table.key: [] for b in boxes}
     for b in boxes:
-        for fk in b.table.foreign_keys:
-            if fk.references_table in names and fk.references_table != b.table.name:
-                up[b.table.name].append(fk.references_table)
-                down[fk.references_table].append(b.table.name)
-    linked = [b for b in boxes if up[b.table.name] or down[b.table.name]]
-    alone = [b for b in boxes if not (up[b.table.name] or down[b.table.name])]
+        for parent in b.parents:
+            if parent in names and parent != b.table.key:
+                up[b.table.key].append(parent)
+                down[parent].append(b.table.key)
+    linked = [b for b in boxes if up[b.table.key] or down[b.table.key]]
+    alone = [b for b in boxes if not (up[b.table.key] or down[b.table.key])]
     layers: list[list[Box]] = []
     for b in linked:
         while len(layers) <= b.layer:
@@ -253,14 +271,16 @@ def _corridor(
 def layout(spec: ExperimentSpec, type_label: object) -> Layout:
     """Place every table and route every foreign key of ``spec``."""
     depths = fk_depths(spec)
+    refs = parent_keys(spec.tables)
     boxes: dict[str, Box] = {}
     for t in spec.tables:
-        b = Box(t, schema_of(t), depths.get(t.name, 0), rows=type_rows(t, type_label))
+        b = Box(t, schema_of(t), depths.get(t.key, 0), rows=type_rows(t, type_label))
+        b.parents = refs[t.key]
         names = max((len(n) for _, n, _ in b.rows), default=0)
         types = max((len(ty) for _, _, ty in b.rows), default=0)
         inner = max(MARK_W + CHAR_W * (names + 2 + types), CHAR_W * (len(t.name) + 2))
         b.w = max(120.0, inner + 2 * PAD)
-        boxes[t.name] = b
+        boxes[t.key] = b
     schemas = sorted({b.schema for b in boxes.values()})
     clustered = len(schemas) > 1
     rows: list[list[Box]] = []
@@ -273,10 +293,10 @@ def layout(spec: ExperimentSpec, type_label: object) -> Layout:
         for b in members:
             b.row = r
     edges = [
-        Edge(b, boxes[fk.references_table], fk.columns[0])
+        Edge(b, boxes[parent], fk.columns[0])
         for b in boxes.values()
-        for fk in b.table.foreign_keys
-        if fk.references_table in boxes
+        for fk, parent in zip(b.table.foreign_keys, b.parents, strict=True)
+        if parent in boxes
     ]
     return _route(rows, edges, blocks if clustered else [])
 

@@ -1,6 +1,7 @@
 """Row counts and rule overrides on top of a spec, as written in a ``%%dwsim_generate`` cell.
 
     customers: 10_000
+    rows: {products: 500}          # counts may also sit under one `rows:` key
     orders:
       rows: 50_000
       columns:
@@ -67,6 +68,10 @@ def parse_overrides(text: str | dict[str, Any] | None) -> tuple[dict[str, int], 
     rows: dict[str, int] = {}
     overrides: dict[str, Any] = {}
     for table, value in data.items():
+        if _is_rows_mapping(table, value):
+            # `rows: {orders: 5000, customers: 800}`, the shape of `dwsim generate --rows-file`
+            rows.update({str(t): _count(str(t), n) for t, n in value.items()})
+            continue
         if isinstance(value, bool) or not isinstance(value, int | dict):
             raise SpecError(
                 f"table '{table}': expected a row count or a mapping, got {value!r}",
@@ -90,6 +95,17 @@ def parse_overrides(text: str | dict[str, Any] | None) -> tuple[dict[str, int], 
         if rest:
             overrides[str(table)] = rest
     return rows, overrides
+
+
+def _is_rows_mapping(key: object, value: object) -> bool:
+    """A top-level ``rows:`` holding counts per table, not the settings of a table named rows."""
+    return (
+        key == "rows"
+        and isinstance(value, dict)
+        and bool(value)
+        and not set(value) <= set(_TABLE_KEYS)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value.values())
+    )
 
 
 def column_overrides(columns: Any) -> dict[str, Any]:

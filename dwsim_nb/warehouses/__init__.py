@@ -18,6 +18,7 @@ from typing import Any
 
 from dwsim_nb.dialects import UnknownDialectError, warehouse_name
 from dwsim_nb.errors import WarehouseError
+from dwsim_nb.extras import WAREHOUSE_EXTRAS, install_hint
 from dwsim_nb.warehouses.base import LoadPlan, TableFiles, Warehouse
 
 __all__ = [
@@ -112,7 +113,7 @@ def get_warehouse(name: str, workspace_home: str | Path, **options: Any) -> Ware
     except ImportError as e:
         raise WarehouseError(
             f"the {name} warehouse needs a package that is not installed ({e.name}).",
-            hint=f"pip install 'dwsim-nb[{name}]'",
+            hint=install_hint(e.name, WAREHOUSE_EXTRAS.get(name.lower(), name)),
         ) from None
     cls = getattr(module, class_name)
     return cls(Path(workspace_home), **options)  # type: ignore[no-any-return]
