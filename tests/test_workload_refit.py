@@ -76,9 +76,10 @@ def test_replacing_the_workload_takes_back_what_the_old_one_changed(tmp_path: Pa
     exp.set_workload(W2)
     after = exp.spec
     assert after.table("purchase").foreign_keys[0].cardinality == fk.cardinality
-    assert after.table("purchase").column("placed").rule == exp.spec.table("purchase").column(
-        "placed"
-    ).rule
+    assert (
+        after.table("purchase").column("placed").rule
+        == exp.spec.table("purchase").column("placed").rule
+    )
     assert _rules(after)["tables"][1] == before["tables"][1]  # purchase: as imported
     assert all(r[2].year >= 2000 for r in _data(exp))
 
@@ -144,7 +145,9 @@ def test_two_date_columns_compared_hold_for_a_realistic_share(tmp_path: Path) ->
         share = int(exp.query(f"select count(*) from items where {cmp}").iloc[0, 0]) / total
         assert 0.05 <= share <= 0.95, (cmp, share)
     # The schema's own order stays: a shipment never precedes its order.
-    early = "select count(*) from items i join orders o using (order_id) where ship_date < order_date"
+    early = (
+        "select count(*) from items i join orders o using (order_id) where ship_date < order_date"
+    )
     assert int(exp.query(early).iloc[0, 0]) == 0
 
 

@@ -93,7 +93,7 @@ def _classes(q: Query) -> list[list[tuple[str, ColumnRef]]]:
         sides = []
         for side in (strip(node.this), strip(node.expression)):
             ref = q.ref(side)
-            if ref is None:
+            if ref is None or not isinstance(side, exp.Column):
                 break
             key = f"{side.table}.{side.name}".lower()
             refs[key] = ref
