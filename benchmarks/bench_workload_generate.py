@@ -9,6 +9,7 @@ round and the median rows/s of each, and the ratio.
 
     python benchmarks/bench_workload_generate.py
     python benchmarks/bench_workload_generate.py --sf 0.5 --rounds 5 --workers 2
+    python benchmarks/bench_workload_generate.py --cpu --rounds 5   # CPU time, one worker
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "tpch"
 SF1 = {
@@ -38,6 +40,11 @@ def main() -> None:
     ap.add_argument("--sf", type=float, default=0.12)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="one worker in this process, timed by CPU time (steadier on a shared machine)",
+    )
     args = ap.parse_args()
     from dwsim_nb.ddl import import_sql
     from dwsim_nb.engine.run import generate_run
@@ -58,9 +65,13 @@ def main() -> None:
         for name, spec in order:
             folder = Path(tempfile.mkdtemp(prefix="dwsim-bench-"))
             try:
-                t0 = time.perf_counter()
-                generate_run(spec, folder, rows=rows, seed=1, workers=args.workers)
-                seconds = time.perf_counter() - t0
+                clock = time.process_time if args.cpu else time.perf_counter
+                options: dict[str, Any] = {"workers": args.workers}
+                if args.cpu:
+                    options = {"workers": 1, "executor": "inprocess"}
+                t0 = clock()
+                generate_run(spec, folder, rows=rows, seed=1, **options)
+                seconds = clock() - t0
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
             times[name].append(seconds)

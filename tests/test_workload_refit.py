@@ -198,3 +198,24 @@ def test_the_cli_takes_a_targets_file(tmp_path: Path) -> None:
     exp = exp.workspace.experiment("r")
     exp.generate(rows={"things": 1000}, seed=1)
     assert _share(exp, "size = 'huge'") >= 0.65
+
+
+def test_a_mix_on_a_large_table_keeps_its_shares_on_any_block_size(tmp_path: Path) -> None:
+    """From 65,536 rows a mix deals rows by a keyed uniform draw (cheaper than a permutation):
+    the shares still hold, and every block size gives the same rows."""
+    import pyarrow.parquet as pq
+
+    from dwsim_nb.engine.generators.mix import HASHED_FROM
+    from dwsim_nb.engine.run import generate_run
+
+    exp = _exp(tmp_path, TARGETS)
+    exp.set_workload(TARGETED, selectivity=0.2)
+    n = HASHED_FROM + 4_000
+    out = {}
+    for block in (4_096, 30_000):
+        folder = tmp_path / f"b{block}"
+        generate_run(exp.spec, folder, rows={"things": n}, seed=5, block_size=block, workers=1)
+        out[block] = pq.read_table(sorted((folder / "things").glob("*.parquet")))
+    assert out[4_096].column("colour").to_pylist() == out[30_000].column("colour").to_pylist()
+    colours = out[4_096].column("colour").to_pylist()
+    assert abs(colours.count("teal") / n - 0.2) < 0.01
