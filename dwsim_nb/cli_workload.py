@@ -53,6 +53,17 @@ def _workspace(ctx: click.Context) -> Workspace:
     type=click.FloatRange(0.0, 1.0, min_open=True),
     help="Share of rows each predicate selects (default: 5-30%, by query).",
 )
+@click.option(
+    "--targets",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="YAML mapping of query name to target ('q18: rows >= 10', 'q3: share >= 0.2').",
+)
+@click.option(
+    "--suggestions", is_flag=True, help="List the relationships the joins suggest (no key)."
+)
+@click.option("--accept", multiple=True, metavar="T.C", help="Accept a suggested relationship.")
+@click.option("--reject", multiple=True, metavar="T.C", help="Reject a suggested relationship.")
 @click.option("--json", "as_json", is_flag=True, help="Print the queries as JSON.")
 @click.pass_context
 def workload_cmd(
@@ -61,16 +72,34 @@ def workload_cmd(
     paths: tuple[Path, ...],
     add: bool,
     selectivity: float | None,
+    targets: Path | None,
+    suggestions: bool,
+    accept: tuple[str, ...],
+    reject: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Set the workload of NAME to the queries in PATHS (.sql files or folders), or list it.
 
-    The spec is fitted at once, so the next `dwsim generate` makes data the queries find."""
+    The spec is fitted at once, so the next `dwsim generate` makes data the queries find.
+    Joins on columns without a foreign key are suggested relationships (--suggestions):
+    accepted by default on key-like columns; --accept / --reject table.column decide."""
     exp = _workspace(ctx).experiment(name)
-    if paths:
+    if paths or targets is not None:
         options: dict[str, Any] = {} if selectivity is None else {"selectivity": selectivity}
-        verb = exp.add_workload if add else exp.set_workload
-        verb(list(paths), **options)
+        if targets is not None:
+            options["targets"] = targets
+        if paths:
+            verb = exp.add_workload if add else exp.set_workload
+            verb(list(paths), **options)
+        else:
+            exp.add_workload([], **options)
+    for which in accept:
+        exp.accept_suggestion(which)
+    for which in reject:
+        exp.reject_suggestion(which)
+    if suggestions or accept or reject:
+        _print_suggestions(exp, name, as_json)
+        return
     queries = exp.workload
     if as_json:
         click.echo(json.dumps([q.model_dump() for q in queries], indent=2))
@@ -81,6 +110,16 @@ def workload_cmd(
     for q in queries:
         first = " ".join(q.sql.split())
         say("  ", (q.name, "bold"), "  ", first[:70] + ("..." if len(first) > 70 else ""))
+
+
+def _print_suggestions(exp: Any, name: str, as_json: bool) -> None:
+    frame = exp.suggestions()
+    if as_json:
+        click.echo(json.dumps(frame.to_dict(orient="records"), indent=2, default=str))
+        return
+    from dwsim_nb.terminal import console, df_table
+
+    console().print(df_table(frame, title=f"suggested relationships of {name}"))
 
 
 @click.command("coverage")

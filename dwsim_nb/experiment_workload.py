@@ -4,6 +4,8 @@
     exp.add_workload("select ... ; select ...")
     exp.workload                          # [WorkloadQuery(name="q01", sql="select ...")]
     exp.coverage()                        # query, rows, status, explanation
+    exp.suggestions()                     # joins without a foreign key: table.column -> parent
+    exp.reject_suggestion("orders.cust")  # or accept_suggestion(...): refits, remembered
 
 Setting or adding queries fits the spec at once (:func:`dwsim_nb.workload.fit_workload`) and
 stores it as a new spec version, so ``show`` lists the rules the workload wrote and the next
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from dwsim_nb.spec.workload import WorkloadQuery
 
 SELECTIVITY = (0.05, 0.30)
+Selectivity = float | tuple[float, float] | None
 
 
 class WorkloadMixin:
@@ -52,43 +55,114 @@ class WorkloadMixin:
     def set_workload(
         self,
         source: Any,
-        selectivity: float | tuple[float, float] = SELECTIVITY,
+        selectivity: Selectivity = None,
         encoding: str = "utf-8",
         fit: bool = True,
+        targets: Any = None,
     ) -> Any:
         """Replace the workload with ``source`` (SQL text, ``.sql`` file, folder, or a list)
-        and fit the spec to it; ``selectivity``: the share of rows each predicate selects.
+        and fit the spec to it, starting from the spec as it was before any workload.
+        ``selectivity``: the share of rows each predicate selects (None: the one given before,
+        else 5-30%). ``targets``: a YAML file or a dict of query name -> ``"rows >= 100"`` /
+        ``"share >= 0.2"`` (beside ``-- dwsim:`` comments; it replaces earlier targets).
         ``fit=False`` only stores the queries (to measure coverage first; fit later with
         :meth:`fit_workload`)."""
         from dwsim_nb.workload import read_workload
 
         queries = read_workload(source, self.dialect, encoding=encoding)
-        return self._fit(queries, selectivity, fit)
+        return self._fit(queries, selectivity, fit, targets, replace=True)
 
     def add_workload(
         self,
         source: Any,
-        selectivity: float | tuple[float, float] = SELECTIVITY,
+        selectivity: Selectivity = None,
         encoding: str = "utf-8",
         fit: bool = True,
+        targets: Any = None,
     ) -> Any:
         """Add queries to the workload (new names continue after the existing ones) and fit
-        (``fit=False``: only store them)."""
+        (``fit=False``: only store them); ``targets`` are added to the earlier ones."""
         from dwsim_nb.workload import read_workload
 
         old = self.workload
         new = read_workload(source, self.dialect, taken=[q.name for q in old], encoding=encoding)
-        return self._fit(old + new, selectivity, fit)
+        return self._fit(old + new, selectivity, fit, targets)
 
-    def fit_workload(self, selectivity: float | tuple[float, float] = SELECTIVITY) -> Any:
+    def fit_workload(self, selectivity: Selectivity = None) -> Any:
         """Fit the spec to the stored workload (after ``set_workload(..., fit=False)``)."""
         return self._fit(self.workload, selectivity, True)
 
-    def _fit(self, queries: list[WorkloadQuery], selectivity: Any, fit: bool = True) -> Any:
+    def _fit(
+        self,
+        queries: list[WorkloadQuery],
+        selectivity: Selectivity,
+        fit: bool = True,
+        targets: Any = None,
+        replace: bool = False,
+    ) -> Any:
+        from dwsim_nb.spec.workload import WorkloadFit
         from dwsim_nb.workload import fit_workload
+        from dwsim_nb.workload.targets import read_targets
 
         spec = self.spec.model_copy(update={"workload": queries})
+        if targets is not None:
+            settings = spec.workload_fit or WorkloadFit()
+            found = read_targets(targets, [q.name for q in queries])
+            merged = found if replace else {**settings.targets, **found}
+            spec.workload_fit = settings.model_copy(update={"targets": merged})
         return self.update(fit_workload(spec, selectivity) if fit else spec)
+
+    # --- suggested relationships ---------------------------------------------------------------
+
+    def suggestions(self) -> pd.DataFrame:
+        """The relationships the workload's joins imply where no foreign key is declared: a
+        DataFrame of child (``table.column``), parent, the queries that imply it, whether the
+        join is on a key-like column, the decision (``default``: accepted as key-like,
+        ``accepted`` / ``rejected`` by you, ``suggested``: waiting for you) and whether the
+        spec holds it as a foreign key now. Accept or reject with :meth:`accept_suggestion`
+        / :meth:`reject_suggestion`."""
+        from dwsim_nb.display.coverage_view import suggestions_frame
+        from dwsim_nb.workload.fit import suggestions
+        from dwsim_nb.workload.suggest import decision
+
+        spec = self.spec
+        rows = []
+        for s in suggestions(spec):
+            fks = spec.table(s.child.table).foreign_keys
+            applied = any(
+                fk.columns == [s.child.column]
+                and fk.references_table.lower() == s.parent.table.lower()
+                for fk in fks
+            )
+            rows.append(
+                {
+                    "child": f"{s.child.table}.{s.child.column}",
+                    "parent": f"{s.parent.table}.{s.parent.column}",
+                    "queries": ", ".join(s.queries),
+                    "key_like": s.key_like,
+                    "decision": decision(s, spec.workload_fit),
+                    "accepted": applied,
+                }
+            )
+        return suggestions_frame(rows)
+
+    def accept_suggestion(self, which: str) -> Any:
+        """Accept the suggested relationship ``which`` (the child ``"table.column"``, or
+        ``"table.column -> parent.column"``): it becomes a foreign key, and stays one on refits."""
+        return self._decide(which, True)
+
+    def reject_suggestion(self, which: str) -> Any:
+        """Reject the suggested relationship ``which``: its foreign key is taken out, and a
+        refit with any workload does not add it back (until :meth:`accept_suggestion`)."""
+        return self._decide(which, False)
+
+    def _decide(self, which: str, accept: bool) -> Any:
+        from dwsim_nb.workload import fit_workload
+        from dwsim_nb.workload.fit import suggestions
+        from dwsim_nb.workload.suggest import decide
+
+        spec = decide(self.spec, suggestions(self.spec), which, accept)
+        return self.update(fit_workload(spec))
 
     def workload_lines(self) -> list[str]:
         """The workload in brief for an experiment's display: a count and the first names."""

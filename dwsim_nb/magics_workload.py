@@ -27,6 +27,7 @@ class WorkloadMagics(Magics):
     @argument("paths", nargs="*", help=".sql files or folders (or write the queries in the cell)")
     @argument("--add", action="store_true", help="add to the queries already there")
     @argument("--selectivity", type=float, default=None, help="share of rows per predicate")
+    @argument("--targets", default=None, help="YAML file: query name -> 'rows >= N'")
     def dwsim_workload(self, args: Any, cell: str | None) -> None:
         """Set an experiment's workload: the queries its data should answer.
 
@@ -41,7 +42,11 @@ class WorkloadMagics(Magics):
             sources.append(cell)
         exp = self.experiment(args.name)
         if sources:
-            options = {} if args.selectivity is None else {"selectivity": args.selectivity}
+            options: dict[str, Any] = {}
+            if args.selectivity is not None:
+                options["selectivity"] = args.selectivity
+            if args.targets is not None:
+                options["targets"] = args.targets
             (exp.add_workload if args.add else exp.set_workload)(sources, **options)
         elif cell is not None:
             raise DwsimError(

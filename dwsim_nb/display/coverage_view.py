@@ -87,3 +87,59 @@ class Coverage(pd.DataFrame):
         if not set(COLUMNS) <= set(self.columns):
             return super()._repr_html_()  # type: ignore[no-any-return]
         return coverage_html(self)
+
+
+# --- suggested relationships ---------------------------------------------------------------
+
+SUGGESTION_COLUMNS = ["child", "parent", "queries", "key_like", "decision", "accepted"]
+_DECISIONS = {
+    "default": "accepted: key-like column",
+    "accepted": "accepted by you",
+    "rejected": "rejected by you",
+    "suggested": "suggested: accept it to use it",
+}
+
+
+def suggestions_html(frame: pd.DataFrame) -> str:
+    """The suggested relationships: child → parent, the queries, a badge for whether the
+    spec holds it as a foreign key, and how that was decided."""
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        held = bool(r.get("accepted"))
+        pill = (
+            f'<span class="dwsim-badge" style="background:'
+            f'{BADGE_COLORS["ok"] if held else "#6e7781"}">{"accepted" if held else "not used"}'
+            "</span>"
+        )
+        how = _DECISIONS.get(str(r.get("decision")), str(r.get("decision")))
+        rows.append(
+            (
+                esc(f"{r.get('child')} → {r.get('parent')}"),
+                esc(r.get("queries")),
+                pill,
+                f'<span class="dwsim-muted">{esc(how)}</span>',
+            )
+        )
+    head = (
+        "<h4>suggested relationships</h4>"
+        '<div class="dwsim-muted">joins on columns no foreign key declares; '
+        "exp.accept_suggestion('table.column') / exp.reject_suggestion('table.column')</div>"
+    )
+    return wrap(head + grid(["relationship", "queries", "foreign key", "decision"], rows))
+
+
+class Suggestions(pd.DataFrame):
+    """A DataFrame of suggested relationships that a notebook shows as a table with badges."""
+
+    @property
+    def _constructor(self) -> Any:
+        return Suggestions
+
+    def _repr_html_(self) -> str | None:
+        if not set(SUGGESTION_COLUMNS) <= set(self.columns):
+            return super()._repr_html_()  # type: ignore[no-any-return]
+        return suggestions_html(self)
+
+
+def suggestions_frame(rows: list[dict[str, Any]]) -> Suggestions:
+    return Suggestions(pd.DataFrame(rows, columns=SUGGESTION_COLUMNS))

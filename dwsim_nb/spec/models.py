@@ -27,7 +27,7 @@ from dwsim_nb.spec.tables import Cardinality, Column, ForeignKey, Table
 from dwsim_nb.spec.types import DialectName as Dialect
 from dwsim_nb.spec.types import WarehouseName
 from dwsim_nb.spec.validate import check_spec
-from dwsim_nb.spec.workload import WorkloadQuery
+from dwsim_nb.spec.workload import WorkloadFit, WorkloadQuery
 
 __all__ = [
     "DISTRIBUTION_PARAMS",
@@ -71,6 +71,8 @@ class ExperimentSpec(_Model):
     notes: list[str] = Field(default_factory=list)
     # The user's queries; what they changed is in the rules, so they are not in the fingerprint.
     workload: list[WorkloadQuery] = Field(default_factory=list)
+    # How it was fitted and what fitting changed (dwsim_nb.workload.undo): not in it either.
+    workload_fit: WorkloadFit | None = None
 
     @field_validator("dialect", "target_warehouse", mode="before")
     @classmethod
@@ -142,6 +144,7 @@ class ExperimentSpec(_Model):
 
         data = self.to_dict()
         data.pop("workload", None)
+        data.pop("workload_fit", None)
         for t in data["tables"]:
             t["columns"] = [prune(flat_column(c)) for c in t["columns"]]
         text = json.dumps(data, sort_keys=True, default=str)

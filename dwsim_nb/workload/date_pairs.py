@@ -1,16 +1,23 @@
 """Extractor and fit: two date or timestamp columns of one table compared with each other
 (``l_commitdate < l_receiptdate``, ``datediff(day, listed_at, sold_at) > 3``).
 
-The comparison holds for a realistic share of rows when the two columns' values overlap: one
-made after the other (time order's ``after`` / ``within``) or both spread over one span. It
-holds for none or all when their spans lie apart, as when the workload moved one column's span
-to the years it queries and left the other where its name put it; fitting then gives the other
-the same span (reason "from the workload"). Columns ordered by ``after``, and rules the user
-wrote, are kept.
+The comparison should hold for a realistic share of rows (5% to 95%). The share is estimated
+from the rules (each column a root span or another column, plus its ``after`` gaps of up to
+``within`` days, a fixed sample). It holds for none or all when the spans lie apart (the
+workload moved one column's span to the years it queries and left the other where its name put
+it), or when two columns follow a common one with gaps that never overlap; fitting then gives
+the other column the same span or, through the time-order machinery, makes it follow the
+kept column's root within as many days as the kept column's gaps reach (reason "from the
+workload"). A column that follows the other (``receipt`` after ``ship``) keeps the schema's
+order (the comparison then holds for every row, as it should), and rules the user wrote stay.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 from sqlglot import exp
 
 from dwsim_nb.spec.models import ExperimentSpec
@@ -37,30 +44,121 @@ def date_pairs(q: Query) -> list[DatePair]:
     return out
 
 
+# The share of rows a comparison of two date columns should hold for, at least and at most.
+REALISTIC = (0.05, 0.95)
+_DEFAULT_GAP = 365.0  # days a value ``after`` another may follow it without ``within``
+_SAMPLES = 4096
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A column's values as a root (a column with its own span, or another table's column)
+    plus gaps of up to ``gaps`` days each (its ``after`` links), and the columns passed."""
+
+    root: tuple[str, str]
+    span: tuple[float, float] | None
+    gaps: tuple[float, ...]
+    passed: tuple[tuple[str, str], ...]
+
+
+def _days(v: Any) -> float | None:
+    c = comparable(v)
+    return None if c is None else c.timestamp() / 86400
+
+
+def _chain(spec: ExperimentSpec, table: str, column: str) -> _Chain | None:
+    gaps: list[float] = []
+    passed: list[tuple[str, str]] = []
+    for _ in range(12):
+        t = spec.table(table)
+        rule = t.column(column).rule if t.has_column(column) else None
+        passed.append((t.name, column))
+        if not isinstance(rule, DatetimeRule):
+            return _Chain((t.name, column), None, tuple(gaps), tuple(passed))
+        if rule.after is None:
+            lo, hi = _days(rule.start), _days(rule.end)
+            span = (lo, hi) if lo is not None and hi is not None else None
+            return _Chain((t.name, column), span, tuple(gaps), tuple(passed))
+        gaps.append(rule.within or _DEFAULT_GAP)
+        ref = rule.after.strip()
+        if "." in ref:
+            table, column = ref.rsplit(".", 1)
+        else:
+            column = ref
+    return None
+
+
+def _share(a: _Chain, b: _Chain) -> float | None:
+    """The share of rows where ``a`` < ``b`` (gaps uniform, a common root cancelling out)."""
+    rng = np.random.default_rng(0)  # a fixed sample: the same spec always gives the same share
+
+    def values(c: _Chain, shared: np.ndarray | None) -> np.ndarray | None:
+        if shared is not None:
+            base = shared
+        elif c.span is None:
+            return None
+        else:
+            base = c.span[0] + rng.random(_SAMPLES) * (c.span[1] - c.span[0])
+        return base + sum((rng.random(_SAMPLES) * g for g in c.gaps), np.zeros(_SAMPLES))
+
+    shared = np.zeros(_SAMPLES) if a.root == b.root else None
+    va, vb = values(a, shared), values(b, shared)
+    if va is None or vb is None:
+        return None
+    return float(np.mean(va < vb))
+
+
+def _after(spec: ExperimentSpec, table: str, root: tuple[str, str]) -> str:
+    return root[1] if spec.table(root[0]).name == spec.table(table).name else ".".join(root)
+
+
+def _reachable(spec: ExperimentSpec, table: str, root_table: str) -> bool:
+    """Whether ``after`` may name ``root_table``'s column: the same table or a parent."""
+    t = spec.table(table)
+    root = spec.table(root_table).name
+    return root == t.name or any(
+        spec.table(fk.references_table).name == root for fk in t.foreign_keys
+    )
+
+
 def fit_date_pairs(spec: ExperimentSpec, pairs: list[DatePair], reason: str) -> ExperimentSpec:
-    """The spec with each compared pair's spans made to overlap (see the module's docstring)."""
+    """The spec with each compared pair made to hold for a realistic share of rows (see the
+    module's docstring)."""
     for p in pairs:
         table = spec.table(p.first.table)
         a, b = table.column(p.first.column), table.column(p.second.column)
         ra, rb = a.rule, b.rule
         if not isinstance(ra, DatetimeRule) or not isinstance(rb, DatetimeRule):
             continue
-        if ra.after is not None or rb.after is not None or ra.reason is None or rb.reason is None:
+        if ra.reason is None or rb.reason is None:
+            continue  # the user's own rule decides
+        ca = _chain(spec, table.name, a.name)
+        cb = _chain(spec, table.name, b.name)
+        if ca is None or cb is None or (table.name, a.name) in cb.passed[1:]:
+            continue  # one follows the other: the schema's own time order holds for every row
+        if (table.name, b.name) in ca.passed[1:]:
             continue
-        if not _apart(ra, rb):
+        share = _share(ca, cb)
+        if share is None or REALISTIC[0] <= share <= REALISTIC[1]:
             continue
-        # The column the workload placed keeps its span; the other follows it.
+        # A column that follows another keeps its values, the one with a span of its own
+        # moves; else the column the workload placed keeps its values and the other moves.
         fitted_a = str(ra.reason).startswith(reason)
-        keep, move = (a, b) if fitted_a or not str(rb.reason).startswith(reason) else (b, a)
-        kept = keep.rule
-        assert isinstance(kept, DatetimeRule) and isinstance(move.rule, DatetimeRule)
-        move.rule = move.rule.model_copy(
-            update={"start": kept.start, "end": kept.end, "reason": f"{reason}: {p.query}"}
-        )
+        a_keeps = fitted_a or not str(rb.reason).startswith(reason)
+        if bool(ca.gaps) != bool(cb.gaps):
+            a_keeps = bool(ca.gaps)
+        keep, move, kc = (a, b, ca) if a_keeps else (b, a, cb)
+        why = f"{reason}: {p.query}"
+        assert isinstance(move.rule, DatetimeRule) and isinstance(keep.rule, DatetimeRule)
+        if not kc.gaps:
+            # Two spans of their own: the same span, so either comes first as often.
+            update: dict[str, Any] = {"start": keep.rule.start, "end": keep.rule.end}
+        elif _reachable(spec, table.name, kc.root[0]):
+            # Time order: after the kept column's root, within as long as the kept column's
+            # own gaps reach, so it falls before the kept value about as often as after.
+            update = {"after": _after(spec, table.name, kc.root), "within": sum(kc.gaps)}
+            update["strict"] = False
+        else:
+            continue
+        move.rule = move.rule.model_copy(update={**update, "reason": why})
     return spec
-
-
-def _apart(ra: DatetimeRule, rb: DatetimeRule) -> bool:
-    if ra.start is None or ra.end is None or rb.start is None or rb.end is None:
-        return False
-    return comparable(ra.end) < comparable(rb.start) or comparable(rb.end) < comparable(ra.start)

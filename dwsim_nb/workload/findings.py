@@ -37,11 +37,15 @@ class Window:
 
 @dataclass(frozen=True)
 class Join:
-    """An equality between columns of two tables: ``child`` looks up ``parent``."""
+    """An equality between columns of two tables, directly or through a chain of equalities
+    (``a.x = b.x and b.x = c.x``): ``child`` looks up ``parent``. ``key_like``: the join is on
+    a key-like column (a key-like name, or the parent's primary key), so the relationship is
+    accepted unless the user rejects it; otherwise it is only suggested."""
 
     query: str
     child: ColumnRef
     parent: ColumnRef
+    key_like: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
     spec = fit_workload(spec)            # spec.workload holds the queries
 
-A pure function of the spec, its workload and the selectivity: the same inputs give the same
-rules. Every rule it writes says so (reason "from the workload: q3"), a rule the user wrote (one
-without a reason) is never changed, and fitting again first takes back the mixes an earlier fit
-wrote, so a workload's literals do not pile up. Range widenings stay (a wider range still covers
-what it covered).
+A pure function of the spec, its workload and its settings (``spec.workload_fit``: selectivity,
+targets, accepted and rejected suggestions): the same inputs give the same rules. Every rule it
+writes says so (reason "from the workload: q3"), a rule the user wrote (one without a reason)
+is never changed, and fitting again first takes back everything an earlier fit changed
+(:mod:`dwsim_nb.workload.undo`: mixes, moved spans, widened ranges, skewed and added keys), so a
+refit starts from the spec as it was before any workload.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dwsim_nb.spec.rules import (
     ValuesRule,
 )
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES
+from dwsim_nb.spec.workload import WorkloadFit
 from dwsim_nb.workload.analyze import ColumnRef, Query, analyze
 from dwsim_nb.workload.calendar import fit_calendars
 from dwsim_nb.workload.date_pairs import date_pairs, fit_date_pairs
@@ -43,7 +45,9 @@ from dwsim_nb.workload.patterns import pattern_predicates
 from dwsim_nb.workload.ranges import range_predicates
 from dwsim_nb.workload.reach import reached_parents
 from dwsim_nb.workload.semijoins import semijoins
+from dwsim_nb.workload.suggest import Suggestion, group, wanted
 from dwsim_nb.workload.targets import query_targets, target_share
+from dwsim_nb.workload.undo import added_notes, record, restore, settings_only
 from dwsim_nb.workload.values import cover, typed_value
 
 REASON = "from the workload"
@@ -93,13 +97,24 @@ def user_rule(rule: Any) -> bool:
 
 
 def unfit(spec: ExperimentSpec) -> ExperimentSpec:
-    """The spec without the mixes an earlier fit wrote (their base rules back in place)."""
-    out = spec.model_copy(deep=True)
-    for t in out.tables:
-        for c in t.columns:
-            if isinstance(c.rule, MixRule) and from_workload(c.rule):
-                c.rule = c.rule.base
+    """The spec as it was before its workload was fitted (:func:`.undo.restore`); a spec
+    fitted before fits were recorded loses the mixes it wrote (their base rules back)."""
+    recorded = spec.workload_fit is not None and bool(spec.workload_fit.changes)
+    out = restore(spec)
+    if not recorded:
+        for t in out.tables:
+            for c in t.columns:
+                if isinstance(c.rule, MixRule) and from_workload(c.rule):
+                    c.rule = c.rule.base
     return out
+
+
+def suggestions(spec: ExperimentSpec) -> list[Suggestion]:
+    """The relationships the workload's joins imply where no foreign key is declared, read
+    against the spec before the workload (whose keys the fit may have added)."""
+    base = unfit(spec)
+    queries = [q for q in (analyze(base, w) for w in base.workload) if q is not None]
+    return group([j for q in queries for j in join_predicates(q)])
 
 
 def findings(spec: ExperimentSpec) -> dict[str, list[Any]]:
@@ -108,19 +123,41 @@ def findings(spec: ExperimentSpec) -> dict[str, list[Any]]:
     return {name: [f for q in queries for f in extract(q)] for name, extract in EXTRACTORS.items()}
 
 
-def fit_workload(
-    spec: ExperimentSpec, selectivity: float | tuple[float, float] = SELECTIVITY
-) -> ExperimentSpec:
-    """The spec with the rules its workload's predicates need (see the module's docstring)."""
+def _selectivity(selectivity: Any, settings: WorkloadFit | None) -> tuple[float, float]:
+    if selectivity is None:
+        selectivity = settings.selectivity if settings and settings.selectivity else SELECTIVITY
     low, high = (selectivity, selectivity) if isinstance(selectivity, float | int) else selectivity
     if not 0 < low <= high <= 1:
         raise SpecError(
             f"selectivity {selectivity!r} is not a share of rows between 0 and 1.",
             hint="give a share such as 0.1 or a range such as (0.05, 0.3)",
         )
-    spec = unfit(spec)
-    if not spec.workload:
-        return spec
+    return float(low), float(high)
+
+
+def fit_workload(
+    spec: ExperimentSpec, selectivity: float | tuple[float, float] | None = None
+) -> ExperimentSpec:
+    """The spec with the rules its workload's predicates need (see the module's docstring);
+    ``selectivity`` None: the one the spec's settings keep, else :data:`SELECTIVITY`."""
+    low, high = _selectivity(selectivity, spec.workload_fit)
+    # Read back as stored, so the record compares what a stored spec holds (a rule's dates
+    # as the spec writes them, not as an importer built them).
+    base = parse_spec(unfit(spec).to_dict())
+    settings = base.workload_fit or WorkloadFit()
+    if selectivity is not None:
+        settings = settings.model_copy(update={"selectivity": (low, high)})
+    if not base.workload:
+        return base.model_copy(update={"workload_fit": settings_only(settings)})
+    base = base.model_copy(update={"workload_fit": settings})
+    fitted = _fit(base.model_copy(deep=True), low, high)
+    changes = record(base, fitted)
+    notes = added_notes(base, fitted)
+    done = settings.model_copy(update={"changes": changes, "notes": notes})
+    return fitted.model_copy(update={"workload_fit": None if done.empty() else done})
+
+
+def _fit(spec: ExperimentSpec, low: float, high: float) -> ExperimentSpec:
     found = findings(spec)
     spec = _add_joins(spec, found["joins"])
     for ref, windows in _by_column(found["ranges"]).items():
@@ -269,8 +306,11 @@ def _mix(col: Column, entries: list[tuple[str, Any, float, str]]) -> None:
 
 
 def _add_joins(spec: ExperimentSpec, joins: list[Join]) -> ExperimentSpec:
-    """Foreign keys for joins no key declares, each kept only if the spec stays valid."""
-    for j in joins:
+    """Foreign keys for the accepted suggestions (:mod:`.suggest`): joins no key declares,
+    each kept only if the spec stays valid."""
+    for j in group(joins):
+        if not wanted(j, spec.workload_fit):
+            continue
         child, parent = spec.table(j.child.table), spec.table(j.parent.table)
         if not _joinable(child, parent, j):
             continue
@@ -288,7 +328,7 @@ def _add_joins(spec: ExperimentSpec, joins: list[Join]) -> ExperimentSpec:
         )
         trial.notes.append(
             f"suggested foreign key {child.name}({j.child.column}) -> "
-            f"{parent.name}({j.parent.column}), {REASON}: {j.query}"
+            f"{parent.name}({j.parent.column}), {REASON}: {', '.join(j.queries)}"
         )
         try:
             spec = parse_spec(trial.to_dict())
@@ -297,7 +337,7 @@ def _add_joins(spec: ExperimentSpec, joins: list[Join]) -> ExperimentSpec:
     return spec
 
 
-def _joinable(child: Table, parent: Table, j: Join) -> bool:
+def _joinable(child: Table, parent: Table, j: Suggestion) -> bool:
     c, p = child.column(j.child.column), parent.column(j.parent.column)
     if any(j.child.column in fk.columns for fk in child.foreign_keys):
         return False

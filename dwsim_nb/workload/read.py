@@ -47,7 +47,12 @@ def split_statements(sql: str, dialect: str, where: str = "the workload") -> lis
 
 
 def _looks_like_path(item: str) -> bool:
-    return "\n" not in item and (item.endswith(".sql") or Path(item).is_dir())
+    if "\n" in item:
+        return False
+    try:
+        return item.endswith(".sql") or Path(item).is_dir()
+    except OSError:  # a name too long for a path: one line of SQL
+        return False
 
 
 def read_workload(
