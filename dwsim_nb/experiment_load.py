@@ -14,6 +14,7 @@ Progress keeps its contract: every generation report, then the ``load`` stage an
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -102,7 +103,10 @@ def generate_and_load(
     except BaseException:
         feeder.stop()
         if not loaded.in_warehouse:
-            staged.abort()
+            # Best effort: the side tables are invisible to queries, and the next load removes
+            # any left; the error worth reporting is the one that got us here.
+            with contextlib.suppress(Exception):
+                staged.abort()
         raise
     finally:
         staged.close()

@@ -1,18 +1,18 @@
 """The DuckDB warehouse's load: table by table into side tables, published in one transaction.
 
-Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema, in a
-transaction of its own: create it bare, ``INSERT ... SELECT ... FROM read_parquet([...])``,
-check the INSERT's count, add its PRIMARY KEY and UNIQUE keys (DuckDB builds each index in one
-pass after the rows, and checks it at that table's COMMIT), COMMIT. Publishing drops the
-experiment's tables and renames the side tables in their place in one short transaction
-(DuckDB 2.0 cannot rename or move a schema, so the side tables live beside the real ones;
-renaming a table keeps its keys and rows without copying them).
+Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: create it bare,
+``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY KEY
+and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
+Side tables are committed in batches (about a million rows or 64 tables, whichever comes
+first). Publishing drops the experiment's tables and renames the side tables in their place in
+one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side tables live beside
+the real ones; renaming a table keeps its keys and rows without copying them).
 
 Why not one transaction around the whole load, as before: DuckDB keeps every table created in
-a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed table by
-table, memory is one table's worth. A failure before publishing removes the side tables and the
-experiment's tables were never touched; a process killed before publishing leaves side tables,
-which the next load removes first. Queries never see side tables: they only name the
+a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed in
+batches, memory is about a batch's worth. A failure before publishing removes the side tables
+and the experiment's tables were never touched; a process killed before publishing leaves side
+tables, which the next load removes first. Queries never see side tables: they only name the
 experiment's tables.
 """
 
@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 
 # A side table's name: the table's own after this prefix (never a name the DDL could mean).
 STAGED_PREFIX = "__dwsim_staged__"
+
+# Side tables are committed in batches: a COMMIT per small table cost more than its rows (3,000
+# tables of 1,000 rows), one over all tables held them all in memory. A batch ends at either
+# bound, so a big table commits alone and memory stays about a batch's worth.
+BATCH_ROWS = 1_000_000
+BATCH_TABLES = 64
 
 # Compression methods a load does not try. Generated floats are random mantissas, which DuckDB's
 # float codecs (ALP, ALPRD, Chimp, Patas) barely shrink, and generated columns seldom hold runs
@@ -85,6 +91,8 @@ class DuckDBStagedLoad(StagedLoad):
         self.counts: dict[str, int] = {}
         #: seconds spent in ``add`` (loading), for the run's timings
         self.busy = 0.0
+        self._batch: list[str] = []  # tables in the open transaction
+        self._batch_rows = 0
         self._stack = ExitStack()
         try:
             self.con = self._stack.enter_context(connection)
@@ -122,7 +130,9 @@ class DuckDBStagedLoad(StagedLoad):
         if self.progress:
             self.progress(table, 0, rows)
         con = self.con
-        con.execute("BEGIN")
+        if not self._batch:
+            con.execute("BEGIN")
+        self._batch.append(table)
         try:
             con.execute(f"DROP TABLE IF EXISTS {target}")
             con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
@@ -139,12 +149,14 @@ class DuckDBStagedLoad(StagedLoad):
                 raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
             for clause in key_clauses(spec_table) if self.keys else []:
                 con.execute(f"ALTER TABLE {target} ADD {clause}")
-            con.execute("COMMIT")  # the keys are checked here
+            self._batch_rows += got
+            if self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
+                self._commit()
         except LoadError:
-            _rollback(con)
+            self._rollback()
             raise
         except Exception as e:
-            _rollback(con)
+            self._rollback()
             raise self._fail(table, e) from None
         finally:
             self.busy += time.perf_counter() - started
@@ -153,10 +165,27 @@ class DuckDBStagedLoad(StagedLoad):
             self.progress(table, got, rows)
         return got
 
+    def _commit(self) -> None:
+        """COMMIT the batch; the keys added in it are checked here, so a failure names the
+        batch's tables that have keys."""
+        try:
+            self.con.execute("COMMIT")
+        except Exception as e:
+            keyed = [t for t in self._batch if key_clauses(self.tables[t])] or self._batch
+            self._rollback()
+            raise self._fail(", ".join(keyed), e) from None
+        self._batch, self._batch_rows = [], 0
+
+    def _rollback(self) -> None:
+        _rollback(self.con)
+        self._batch, self._batch_rows = [], 0
+
     def publish(self) -> dict[str, int]:
         for key in self.tables:
             if key not in self.counts:
                 self.add(key, [], 0)
+        if self._batch:
+            self._commit()
         con = self.con
         con.execute("BEGIN")
         try:
@@ -181,6 +210,7 @@ class DuckDBStagedLoad(StagedLoad):
 
     def abort(self) -> None:
         """Drop every side table of the experiment's schemas (this load's or a killed one's)."""
+        self._rollback()  # an open batch, or one an interrupt left aborted
         con = self.con
         found = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
