@@ -12,6 +12,9 @@ resident memory of its process tree, sampled every 20 ms), run alternately for `
     python benchmarks/bench_tpch.py                        # SF1, tpchgen vs dwsim, 3 rounds
     python benchmarks/bench_tpch.py --sf 10 --methods dwsim --rounds 1
     python benchmarks/bench_tpch.py --methods chain --chain 300
+    python benchmarks/bench_tpch.py --methods dwsim,dwsim@base --base /tmp/old   # A/B
+
+``METHOD@base`` runs METHOD with ``--base`` (another checkout's root) first on PYTHONPATH.
 
 dwsim child processes report the run's stages (generate, load) from the run's timings.
 """
@@ -91,6 +94,7 @@ def child(method: str, sf: float, chain: int, work: Path) -> None:
     print(json.dumps({
         "rows": sum(rows.values()), "import": t_import,
         "generate": timings.get("generate"), "load": timings.get("load"),
+        "overlapped": timings.get("load_overlapped"),
     }))
 
 
@@ -105,7 +109,16 @@ def _tree_rss(p: psutil.Process) -> int:
     return total
 
 
-def measure(method: str, sf: float, chain: int, workdir: Path) -> dict[str, Any]:
+def measure(
+    method: str, sf: float, chain: int, workdir: Path, base: Path | None = None
+) -> dict[str, Any]:
+    label = method
+    env = dict(os.environ)
+    if method.endswith("@base"):
+        if base is None:
+            raise SystemExit(f"{method} needs --base")
+        method = method.removesuffix("@base")
+        env["PYTHONPATH"] = str(base)
     work = Path(tempfile.mkdtemp(prefix=f"{method}-", dir=workdir))
     if method == "tpchgen":
         cmd = [tpchgen_cli(), "parquet", "-s", f"{sf:g}", f"--output-dir={work / 'out'}"]
@@ -113,7 +126,7 @@ def measure(method: str, sf: float, chain: int, workdir: Path) -> dict[str, Any]
         cmd = [sys.executable, __file__, "--child", method, "--sf", str(sf),
                "--chain", str(chain), "--out", str(work)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     watched = psutil.Process(proc.pid)
     peak = 0
     stop = threading.Event()
@@ -139,7 +152,7 @@ def measure(method: str, sf: float, chain: int, workdir: Path) -> dict[str, Any]
     else:
         info["rows"] = sum(tpch_rows(sf).values())
     shutil.rmtree(work, ignore_errors=True)
-    return {"method": method, "seconds": secs, "peak_mb": peak / 2**20, **info}
+    return {"method": label, "seconds": secs, "peak_mb": peak / 2**20, **info}
 
 
 def main() -> None:
@@ -149,6 +162,7 @@ def main() -> None:
     ap.add_argument("--methods", default="tpchgen,dwsim")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--base", type=Path, default=None, help="checkout for METHOD@base")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -159,11 +173,11 @@ def main() -> None:
     print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for r in range(args.rounds):
         for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
-            res = measure(method, args.sf, args.chain, workdir)
+            res = measure(method, args.sf, args.chain, workdir, args.base)
             stages = " ".join(
-                f"{k} {res[k]:.2f} s" for k in ("import", "generate", "load") if res.get(k)
+                f"{k} {res[k]:.2f} s" for k in ("import", "generate", "load", "overlapped") if res.get(k)
             )
-            print(f"round {r + 1} {method:13s} {res['rows']:>11,} rows {res['seconds']:7.2f} s "
+            print(f"round {r + 1} {res['method']:13s} {res['rows']:>11,} rows {res['seconds']:7.2f} s "
                   f"peak {res['peak_mb']:5.0f} MB  {stages}", flush=True)
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     shutil.rmtree(workdir, ignore_errors=True)

@@ -29,6 +29,8 @@ from dwsim_nb.errors import (
     QueryError,
     did_you_mean,
 )
+from dwsim_nb.experiment_load import Loaded, generate_and_load
+from dwsim_nb.experiment_load import stage as _stage
 from dwsim_nb.experiment_views import ViewsMixin
 from dwsim_nb.experiment_workload import WorkloadMixin
 from dwsim_nb.limits import require_text
@@ -185,7 +187,6 @@ class Experiment(WorkloadMixin, ViewsMixin):
         A failure or interruption leaves the warehouse and earlier runs as they were; the run is
         recorded FAILED (ABORTED on Ctrl-C) with its error and traceback.
         """
-        from dwsim_nb.engine import generate_run
         from dwsim_nb.engine.plan import check_rows_mapping
 
         check_rows_mapping(self.spec, rows)  # before a run is recorded
@@ -202,39 +203,38 @@ class Experiment(WorkloadMixin, ViewsMixin):
             # A hidden temporary folder renamed on success: a run folder is always complete.
             tmp = self.runs_dir / f".{final.name}.tmp"
             timings: dict[str, float] = {}
-            in_warehouse = False
-            try:
-                self.runs_dir.mkdir(parents=True, exist_ok=True)
-                t0 = time.perf_counter()
-                _stage(progress, "generate")
-                manifest = generate_run(
-                    spec,
-                    tmp,
-                    rows=rows,
-                    seed=seed,
-                    workers=workers,
-                    progress=progress,
-                    cancel=cancel,
-                    executor=executor or "auto",
-                    client=client,
-                    today=today,
-                )
-                timings.update(_engine_timings(manifest))
-                timings["generate"] = round(time.perf_counter() - t0, 4)
+            loaded = Loaded()
+
+            def settle(manifest: Any) -> Path:
                 # Pool workers keep the umask they started with; tighten their files too.
                 make_private(tmp)
                 tmp.rename(final)
                 produced = {name: int(t.rows) for name, t in manifest.tables.items()}
                 catalog.update_run(run.key, rows=produced, timings=timings, path=str(final))
-                if load:
-                    _stage(progress, "load")
-                    t1 = time.perf_counter()
-                    self.warehouse.load(spec, self._plan(final, manifest), progress)
-                    in_warehouse = True
-                    timings["load"] = round(time.perf_counter() - t1, 4)
+                return final
+
+            try:
+                self.runs_dir.mkdir(parents=True, exist_ok=True)
+                # Tables load while later ones generate where the warehouse allows it.
+                generate_and_load(
+                    spec,
+                    tmp,
+                    self.warehouse if load else None,
+                    settle=settle,
+                    loaded=loaded,
+                    timings=timings,
+                    progress=progress,
+                    rows=rows,
+                    seed=seed,
+                    workers=workers,
+                    cancel=cancel,
+                    executor=executor or "auto",
+                    client=client,
+                    today=today,
+                )
                 catalog.finish_run(run.key, "COMPLETED", timings=timings, loaded=load)
             except BaseException as e:
-                if in_warehouse:  # interrupted after the warehouse committed this run's data
+                if loaded.in_warehouse:  # interrupted after the warehouse committed the run
                     catalog.finish_run(run.key, "COMPLETED", timings=timings, loaded=True)
                     raise
                 status = "ABORTED" if isinstance(e, KeyboardInterrupt) else "FAILED"
@@ -477,22 +477,6 @@ class Experiment(WorkloadMixin, ViewsMixin):
         from dwsim_nb.display import experiment_html
 
         return experiment_html(self)
-
-
-def _engine_timings(manifest: Any) -> dict[str, float]:
-    raw = dict(getattr(manifest, "timings", None) or {})
-    return {f"engine.{k}": round(float(v), 4) for k, v in raw.items() if isinstance(v, int | float)}
-
-
-def _stage(progress: Any, name: str) -> None:
-    """Tell a progress display that may show stages ("generate", "load") which one starts.
-
-    The callback contract is ``progress(table, rows_done, rows_total)``; a display that wants
-    stages adds an optional ``stage(name)`` method.
-    """
-    hook = getattr(progress, "stage", None)
-    if callable(hook):
-        hook(name)
 
 
 def _one_line(e: BaseException) -> str:

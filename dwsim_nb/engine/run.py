@@ -18,6 +18,9 @@ from dwsim_nb.errors import DwsimError, GenerationError
 from dwsim_nb.spec.models import ExperimentSpec
 
 Progress = Callable[[str, int, int], None]
+# ``on_table(table, files, rows)``: a table's blocks are all written (files as the manifest names
+# them, sorted), so a loader may read them while later tables are still being generated.
+OnTable = Callable[[str, list[str], int], None]
 
 
 def generate_run(
@@ -33,6 +36,7 @@ def generate_run(
     block_size: int | None = None,
     client: Any = None,
     today: str | dt.date | None = None,
+    on_table: OnTable | None = None,
 ) -> Manifest:
     """Generate every table of ``spec`` into ``sink`` and return the run's manifest.
 
@@ -61,7 +65,7 @@ def generate_run(
     out = sink_for(sink)
     out.prepare(plan.order)
     planned = time.perf_counter()
-    files = run_blocks(plan, runner, out, progress=progress, cancel=cancel)
+    files = run_blocks(plan, runner, out, progress=progress, cancel=cancel, on_table=on_table)
     manifest = build_manifest(plan, runner, files, started, planned)
     out.write_manifest(manifest)
     return manifest
@@ -83,16 +87,31 @@ def run_blocks(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    on_table: OnTable | None = None,
 ) -> dict[str, list[str]]:
     """Run every block of ``plan`` into ``sink``; per table, the files the manifest names."""
     done = {name: 0 for name in plan.order}
     files: dict[str, list[str]] = {name: [] for name in plan.order}
+
+    # An empty table still gets one file holding its schema, so loaders can create and read it;
+    # written first, so a loader fed table by table (``on_table``) has it from the start.
+    for name in plan.order:
+        if plan.rows[name] == 0:
+            schema = arrow_schema(plan.table(name))
+            files[name].append(sink.write_empty(name, schema, plan.compression))
+            if progress is not None:
+                progress(name, 0, 0)
+            if on_table is not None:
+                on_table(name, list(files[name]), 0)
 
     def on_done(table: str, block: int, count: int) -> None:
         done[table] += count
         files[table].append(sink.part_ref(table, block))
         if progress is not None:
             progress(table, done[table], plan.rows[table])
+        if on_table is not None and done[table] == plan.rows[table]:
+            files[table].sort()
+            on_table(table, list(files[table]), done[table])
 
     try:
         runner.run(plan, plan.tasks(), sink, on_done, cancel)
@@ -102,14 +121,7 @@ def run_blocks(
         raise GenerationError(f"generation failed: {type(exc).__name__}: {exc}") from exc
 
     for name in plan.order:
-        if plan.rows[name] == 0:
-            # An empty table still gets one file holding its schema, so loaders can create and
-            # read it.
-            schema = arrow_schema(plan.table(name))
-            files[name].append(sink.write_empty(name, schema, plan.compression))
-            if progress is not None:
-                progress(name, 0, 0)
-        elif done[name] != plan.rows[name]:
+        if done[name] != plan.rows[name]:
             raise GenerationError(
                 f"table '{name}': wrote {done[name]} rows instead of {plan.rows[name]}",
                 where=sink.where(name),

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from dwsim_nb.spec import ExperimentSpec, Table
+    from dwsim_nb.warehouses.staged import StagedLoad
 
 # progress(table, rows_done, rows_total), the same shape the engine reports generation with.
 Progress = Callable[[str, int, int], None]
@@ -299,6 +300,17 @@ class Warehouse(ABC):
     ) -> dict[str, int]:
         """Replace the tables' rows with the run's, in one transaction; reconcile the counts
         against ``plan`` and roll back with LoadError on a mismatch. Returns rows per table."""
+
+    def open_staged_load(
+        self, spec: ExperimentSpec, run_dir: Path, progress: Progress | None = None
+    ) -> StagedLoad | None:
+        """A load fed table by table while the run generates (:mod:`.staged`), where this
+        warehouse has one; ``None``: the run is loaded with :meth:`load` once generated."""
+        return None
+
+    def published(self, spec: ExperimentSpec) -> None:
+        """Called after a staged load published (housekeeping a warehouse may need)."""
+        return None
 
     @abstractmethod
     def reset(self, spec: ExperimentSpec) -> None:

@@ -7,12 +7,15 @@ querying another. Workspaces from before kept every experiment in ``<home>/wareh
 an experiment still there is read from it until its next load writes its own file. Passing
 ``path=`` keeps every experiment in that one file.
 
-Loading replaces each table inside one transaction: drop, create from the spec, then
-``INSERT INTO ... SELECT ... FROM read_parquet([...])``, then ``ALTER TABLE ... ADD`` its
-PRIMARY KEY and UNIQUE keys (for dialects that declare them). A table created in the same
-transaction is written directly (no per-row undo), which is what makes the load fast; counts
-are checked before COMMIT and keys at COMMIT, so a mismatch or a duplicate rolls everything
-back and the earlier tables stay as they were.
+Loading (:mod:`.duckdb_staged`) fills a side table per table, each in a transaction of its own:
+create it bare, ``INSERT INTO ... SELECT ... FROM read_parquet([...])``, then ``ALTER TABLE ...
+ADD`` its PRIMARY KEY and UNIQUE keys (for dialects that declare them). A table created in the
+same transaction is written directly (no per-row undo), which is what makes the load fast;
+counts are checked before its COMMIT and keys at it. One last short transaction renames the
+side tables in place of the experiment's, so a mismatch or a duplicate anywhere leaves the
+earlier tables as they were, and memory stays one table's worth (a single transaction over
+3,000 tables held 4.4 GB until COMMIT). The engine can feed it table by table while later
+tables are still generating (``open_staged_load``).
 
 Keys, measured (TPC-H SF1 from the engine's files, DuckDB 2.0, 2 cores shared, alternating
 runs): the table created bare, filled, then ``ALTER TABLE ... ADD PRIMARY KEY`` (what this does)
@@ -48,36 +51,19 @@ from dwsim_nb.warehouses.base import (
     Warehouse,
     count_rows,
     first_line,
-    load_transaction,
 )
+from dwsim_nb.warehouses.duckdb_staged import DuckDBStagedLoad
+from dwsim_nb.warehouses.duckdb_staged import literal_glob as literal_glob
 from dwsim_nb.warehouses.hints import query_hint
 from dwsim_nb.warehouses.names import DUCKDB_SCHEMAS
 from dwsim_nb.warehouses.results import empty
-from dwsim_nb.warehouses.tables import key_clauses, quote, string_literal
+from dwsim_nb.warehouses.tables import quote, string_literal
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
     from dwsim_nb.spec import ExperimentSpec
-
-# Compression methods a load does not try. Generated floats are random mantissas, which DuckDB's
-# float codecs (ALP, ALPRD, Chimp, Patas) barely shrink, and generated columns seldom hold runs
-# (RLE): trying them on every row group cost 4% of a load (8.7M vs 9.0M rows/s, 10M rows, 2
-# cores). Bitpacking, DICT_FSST and constant segments still apply.
-_SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
-
-
-@contextmanager
-def _skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    # The setting is global to the database instance, which other connections of this process
-    # to the same file share (a notebook's %dwsim_use): put it back after the load.
-    con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
-    try:
-        yield
-    finally:
-        con.execute("RESET disabled_compression_methods")
-
 
 def file_stem(name: str) -> str:
     """A stored experiment name as a file name: kept when plain, else made plain and suffixed
@@ -88,16 +74,6 @@ def file_stem(name: str) -> str:
 
     plain = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:60].lstrip(".")
     return f"{plain}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
-
-
-def literal_glob(path: str) -> str:
-    """``path`` as a DuckDB glob that matches only itself.
-
-    DuckDB reads every path given to ``read_parquet`` as a pattern, a list's items too, so the
-    files of a table named ``*`` would match every table's. A glob character inside brackets is
-    that character (``*`` -> ``[*]``, ``[`` -> ``[[]``); a backslash does not escape in DuckDB.
-    """
-    return re.sub(r"([*?\[])", r"[\1]", path)
 
 
 class DuckDBWarehouse(Warehouse):
@@ -231,54 +207,34 @@ class DuckDBWarehouse(Warehouse):
         self, spec: ExperimentSpec, plan: LoadPlan, progress: Progress | None = None
     ) -> dict[str, int]:
         self.check_plan(spec, plan)
-        keys = self.declare_keys(spec)
-        counts: dict[str, int] = {}
-        keyed = [t.key for t in spec.tables if keys and key_clauses(t)]
-
-        def describe(e: BaseException) -> str:
-            # Added keys are checked at COMMIT, whose message names the value, not the table.
-            text = first_line(e)
-            if keyed and "constraint" in text.lower():
-                text += f" (tables with keys: {', '.join(keyed)})"
-            return text
-
-        with (
-            self.connect(path=self.own_file(spec)) as con,
-            _skipping_codecs(con),
-            load_transaction(con, "DuckDB", plan.run_dir, describe=describe),
-        ):
-            for each in self.schemas(spec):
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
+        staged = self.open_staged_load(spec, plan.run_dir, progress)
+        try:
             for table in spec.tables:
-                target = self.target(spec, table)
-                con.execute(f"DROP TABLE IF EXISTS {target}")
-                # Keys are added after the rows: DuckDB then builds each index in one pass
-                # instead of inserting every row into it (ecom's 14M rows with their four
-                # UNIQUE keys: 6.2 s against 8.7 s). A duplicate fails the COMMIT, and the load.
-                con.execute(self.create_sql(spec, table, keys=False))
                 tf = plan.tables.get(table.key)
-                expected = tf.rows if tf else 0
-                if progress:
-                    progress(table.key, 0, expected)
-                got = 0
-                if tf and tf.files:
-                    cols = ", ".join(quote(c.name) for c in table.columns)
-                    # The INSERT's own count of rows into the table created empty just above:
-                    # a count(*) more per table cost 3 ms of a 1,000-row table's 30.
-                    inserted = con.execute(
-                        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                        [[literal_glob(str(f)) for f in tf.files]],
-                    ).fetchone()
-                    got = int(inserted[0]) if inserted else count_rows(con, target)
-                if got != expected:
-                    raise self.mismatch(table.key, expected, got, plan)
-                for clause in key_clauses(table) if keys else []:
-                    con.execute(f"ALTER TABLE {target} ADD {clause}")
-                counts[table.key] = got
-                if progress:
-                    progress(table.key, got, expected)
+                if tf is not None:
+                    staged.add(table.key, tf.files, tf.rows)
+            counts = staged.publish()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                staged.abort()
+            raise
+        finally:
+            staged.close()
         self._forget_shared(spec)
         return counts
+
+    def open_staged_load(
+        self, spec: ExperimentSpec, run_dir: Path, progress: Progress | None = None
+    ) -> DuckDBStagedLoad:
+        """Tables loaded one by one, each committed into a side table, published together
+        (:mod:`.duckdb_staged`): memory stays at one table's worth whatever the table count."""
+        return DuckDBStagedLoad(
+            self, spec, run_dir, self.connect(path=self.own_file(spec)), progress
+        )
+
+    def published(self, spec: ExperimentSpec) -> None:
+        """After a staged load published: forget the older shared file's copy."""
+        self._forget_shared(spec)
 
     def reset(self, spec: ExperimentSpec) -> None:
         # Recreating is faster than DELETE on tables with keys, and keeps the same definitions.

@@ -1,0 +1,238 @@
+"""The DuckDB warehouse's load: table by table into side tables, published in one transaction.
+
+Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: create it bare,
+``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY KEY
+and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
+Side tables are committed in batches (about a million rows or 64 tables, whichever comes
+first). Publishing drops the experiment's tables and renames the side tables in their place in
+one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side tables live beside
+the real ones; renaming a table keeps its keys and rows without copying them).
+
+Why not one transaction around the whole load, as before: DuckDB keeps every table created in
+a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed in
+batches, memory is about a batch's worth. A failure before publishing removes the side tables
+and the experiment's tables were never touched; a process killed before publishing leaves side
+tables, which the next load removes first. Queries never see side tables: they only name the
+experiment's tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dwsim_nb.errors import LoadError
+from dwsim_nb.warehouses.base import LoadPlan, Progress, Warehouse, first_line
+from dwsim_nb.warehouses.staged import StagedLoad
+from dwsim_nb.warehouses.tables import key_clauses, qualified, quote
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from dwsim_nb.spec import ExperimentSpec, Table
+
+# A side table's name: the table's own after this prefix (never a name the DDL could mean).
+STAGED_PREFIX = "__dwsim_staged__"
+
+# Side tables are committed in batches: a COMMIT per small table cost more than its rows (3,000
+# tables of 1,000 rows), one over all tables held them all in memory. A batch ends at either
+# bound, so a big table commits alone and memory stays about a batch's worth.
+BATCH_ROWS = 1_000_000
+BATCH_TABLES = 64
+
+# Compression methods a load does not try. Generated floats are random mantissas, which DuckDB's
+# float codecs (ALP, ALPRD, Chimp, Patas) barely shrink, and generated columns seldom hold runs
+# (RLE): trying them on every row group cost 4% of a load (8.7M vs 9.0M rows/s, 10M rows, 2
+# cores). Bitpacking, DICT_FSST and constant segments still apply.
+_SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
+
+
+@contextmanager
+def skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    # The setting is global to the database instance, which other connections of this process
+    # to the same file share (a notebook's %dwsim_use): put it back after the load.
+    con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
+    try:
+        yield
+    finally:
+        con.execute("RESET disabled_compression_methods")
+
+
+def literal_glob(path: str) -> str:
+    """``path`` as a DuckDB glob that matches only itself.
+
+    DuckDB reads every path given to ``read_parquet`` as a pattern, a list's items too, so the
+    files of a table named ``*`` would match every table's. A glob character inside brackets is
+    that character (``*`` -> ``[*]``, ``[`` -> ``[[]``); a backslash does not escape in DuckDB.
+    """
+    return re.sub(r"([*?\[])", r"[\1]", path)
+
+
+class DuckDBStagedLoad(StagedLoad):
+    """One run's load into the experiment's DuckDB file (see the module's docstring)."""
+
+    def __init__(
+        self,
+        wh: Warehouse,
+        spec: ExperimentSpec,
+        run_dir: Path,
+        connection: AbstractContextManager[duckdb.DuckDBPyConnection],
+        progress: Progress | None = None,
+    ) -> None:
+        """``connection``: the warehouse's connection to the experiment's file, for the load."""
+        self.wh, self.spec, self.run_dir, self.progress = wh, spec, Path(run_dir), progress
+        self.tables = {t.key: t for t in spec.tables}
+        self.keys = wh.declare_keys(spec)
+        self.counts: dict[str, int] = {}
+        #: seconds spent in ``add`` (loading), for the run's timings
+        self.busy = 0.0
+        self._batch: list[str] = []  # tables in the open transaction
+        self._batch_rows = 0
+        self._stack = ExitStack()
+        try:
+            self.con = self._stack.enter_context(connection)
+            self._stack.enter_context(skipping_codecs(self.con))
+            for each in wh.schemas(spec):
+                self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
+            self.abort()  # side tables a killed load left behind
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def _staged(self, table: Table) -> tuple[str, str]:
+        schema, name = self.wh.place(self.spec, table)
+        return schema, STAGED_PREFIX + name
+
+    def _fail(self, table: str, e: BaseException) -> LoadError:
+        return LoadError(
+            f"table {table}: loading into DuckDB failed, the earlier data was kept: "
+            f"{first_line(e)}",
+            where=str(self.run_dir),
+            hint="the run's files may not match the spec; generate the data again",
+        )
+
+    def add(self, table: str, files: Sequence[Path], rows: int) -> int:
+        started = time.perf_counter()
+        spec_table = self.tables.get(table)
+        if spec_table is None:
+            raise LoadError(
+                f"the run has a table the experiment does not: {table}.",
+                where=str(self.run_dir),
+                hint="the run was generated from another spec version; generate again",
+            )
+        schema, name = self._staged(spec_table)
+        target = qualified(schema, name)
+        if self.progress:
+            self.progress(table, 0, rows)
+        con = self.con
+        if not self._batch:
+            con.execute("BEGIN")
+        self._batch.append(table)
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {target}")
+            con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
+            got = 0
+            if files:
+                cols = ", ".join(quote(c.name) for c in spec_table.columns)
+                # The INSERT's own count of rows into the table created empty just above.
+                inserted = con.execute(
+                    f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
+                    [[literal_glob(str(f)) for f in files]],
+                ).fetchone()
+                got = int(inserted[0]) if inserted else 0
+            if got != rows:
+                raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
+            for clause in key_clauses(spec_table) if self.keys else []:
+                con.execute(f"ALTER TABLE {target} ADD {clause}")
+            self._batch_rows += got
+            if self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
+                self._commit()
+        except LoadError:
+            self._rollback()
+            raise
+        except Exception as e:
+            self._rollback()
+            raise self._fail(table, e) from None
+        finally:
+            self.busy += time.perf_counter() - started
+        self.counts[table] = got
+        if self.progress:
+            self.progress(table, got, rows)
+        return got
+
+    def _commit(self) -> None:
+        """COMMIT the batch; the keys added in it are checked here, so a failure names the
+        batch's tables that have keys."""
+        try:
+            self.con.execute("COMMIT")
+        except Exception as e:
+            keyed = [t for t in self._batch if key_clauses(self.tables[t])] or self._batch
+            self._rollback()
+            raise self._fail(", ".join(keyed), e) from None
+        self._batch, self._batch_rows = [], 0
+
+    def _rollback(self) -> None:
+        _rollback(self.con)
+        self._batch, self._batch_rows = [], 0
+
+    def publish(self) -> dict[str, int]:
+        for key in self.tables:
+            if key not in self.counts:
+                self.add(key, [], 0)
+        if self._batch:
+            self._commit()
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            for table in self.spec.tables:
+                schema, name = self.wh.place(self.spec, table)
+                con.execute(f"DROP TABLE IF EXISTS {qualified(schema, name)}")
+                staged = qualified(*self._staged(table))
+                con.execute(f"ALTER TABLE {staged} RENAME TO {quote(name)}")
+            con.execute("COMMIT")
+        except Exception as e:
+            _rollback(con)
+            raise LoadError(
+                f"publishing the loaded tables in DuckDB failed, the earlier data was kept: "
+                f"{first_line(e)}",
+                where=str(self.run_dir),
+            ) from None
+        return {key: self.counts[key] for key in self.tables}
+
+    def interrupt(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.interrupt()
+
+    def abort(self) -> None:
+        """Drop every side table of the experiment's schemas (this load's or a killed one's)."""
+        self._rollback()  # an open batch, or one an interrupt left aborted
+        con = self.con
+        found = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE list_contains(?, table_schema) AND starts_with(table_name, ?)",
+            [self.wh.schemas(self.spec), STAGED_PREFIX],
+        ).fetchall()
+        if not found:
+            return
+        con.execute("BEGIN")
+        try:
+            for schema, name in found:
+                con.execute(f"DROP TABLE IF EXISTS {qualified(schema, name)}")
+            con.execute("COMMIT")
+        except Exception:
+            _rollback(con)
+            raise
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _rollback(con: Any) -> None:
+    # A COMMIT that failed has already ended the transaction (keys are checked there).
+    with contextlib.suppress(Exception):
+        con.execute("ROLLBACK")
