@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 
     from dwsim_nb.spec import ExperimentSpec
 
+
 def file_stem(name: str) -> str:
     """A stored experiment name as a file name: kept when plain, else made plain and suffixed
     with a hash so two names never share a file."""
@@ -228,9 +229,8 @@ class DuckDBWarehouse(Warehouse):
     ) -> DuckDBStagedLoad:
         """Tables loaded one by one, each committed into a side table, published together
         (:mod:`.duckdb_staged`): memory stays at one table's worth whatever the table count."""
-        return DuckDBStagedLoad(
-            self, spec, run_dir, self.connect(path=self.own_file(spec)), progress
-        )
+        own = self.own_file(spec)
+        return DuckDBStagedLoad(self, spec, run_dir, lambda: self.connect(path=own), progress)
 
     def published(self, spec: ExperimentSpec) -> None:
         """After a staged load published: forget the older shared file's copy."""

@@ -14,6 +14,9 @@ batches, memory is about a batch's worth. A failure before publishing removes th
 and the experiment's tables were never touched; a process killed before publishing leaves side
 tables, which the next load removes first. Queries never see side tables: they only name the
 experiment's tables.
+
+The file is held only while a batch is open and while publishing: between batches, while the
+engine is still generating later tables, another notebook or the CLI can open it to read.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,11 +84,14 @@ class DuckDBStagedLoad(StagedLoad):
         wh: Warehouse,
         spec: ExperimentSpec,
         run_dir: Path,
-        connection: AbstractContextManager[duckdb.DuckDBPyConnection],
+        connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
         progress: Progress | None = None,
     ) -> None:
-        """``connection``: the warehouse's connection to the experiment's file, for the load."""
+        """``connect``: opens the warehouse's connection to the experiment's file. A connection
+        is held only while a batch is open (and to publish): between batches, while later
+        tables are still generating, other processes can open the file to read."""
         self.wh, self.spec, self.run_dir, self.progress = wh, spec, Path(run_dir), progress
+        self._connect = connect
         self.tables = {t.key: t for t in spec.tables}
         self.keys = wh.declare_keys(spec)
         self.counts: dict[str, int] = {}
@@ -93,16 +99,34 @@ class DuckDBStagedLoad(StagedLoad):
         self.busy = 0.0
         self._batch: list[str] = []  # tables in the open transaction
         self._batch_rows = 0
-        self._stack = ExitStack()
+        self._stack: ExitStack | None = None
+        self.con: Any = None
         try:
-            self.con = self._stack.enter_context(connection)
-            self._stack.enter_context(skipping_codecs(self.con))
+            con = self._open()
             for each in wh.schemas(spec):
-                self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
-            self.abort()  # side tables a killed load left behind
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
+            self.abort()  # side tables a killed load left behind; closes the connection
         except BaseException:
-            self._stack.close()
+            self._close()
             raise
+
+    def _open(self) -> Any:
+        if self.con is None:
+            stack = ExitStack()
+            try:
+                self.con = stack.enter_context(self._connect())
+                stack.enter_context(skipping_codecs(self.con))
+            except BaseException:
+                stack.close()
+                self.con = None
+                raise
+            self._stack = stack
+        return self.con
+
+    def _close(self) -> None:
+        stack, self._stack, self.con = self._stack, None, None
+        if stack is not None:
+            stack.close()
 
     def _staged(self, table: Table) -> tuple[str, str]:
         schema, name = self.wh.place(self.spec, table)
@@ -129,9 +153,9 @@ class DuckDBStagedLoad(StagedLoad):
         target = qualified(schema, name)
         if self.progress:
             self.progress(table, 0, rows)
-        con = self.con
         if not self._batch:
-            con.execute("BEGIN")
+            self._open().execute("BEGIN")
+        con = self.con
         self._batch.append(table)
         try:
             con.execute(f"DROP TABLE IF EXISTS {target}")
@@ -175,10 +199,13 @@ class DuckDBStagedLoad(StagedLoad):
             self._rollback()
             raise self._fail(", ".join(keyed), e) from None
         self._batch, self._batch_rows = [], 0
+        self._close()
 
     def _rollback(self) -> None:
-        _rollback(self.con)
+        if self.con is not None:
+            _rollback(self.con)
         self._batch, self._batch_rows = [], 0
+        self._close()
 
     def publish(self) -> dict[str, int]:
         for key in self.tables:
@@ -186,7 +213,7 @@ class DuckDBStagedLoad(StagedLoad):
                 self.add(key, [], 0)
         if self._batch:
             self._commit()
-        con = self.con
+        con = self._open()
         con.execute("BEGIN")
         try:
             for table in self.spec.tables:
@@ -202,16 +229,26 @@ class DuckDBStagedLoad(StagedLoad):
                 f"{first_line(e)}",
                 where=str(self.run_dir),
             ) from None
+        finally:
+            self._close()
         return {key: self.counts[key] for key in self.tables}
 
     def interrupt(self) -> None:
-        with contextlib.suppress(Exception):
-            self.con.interrupt()
+        con = self.con
+        if con is not None:
+            with contextlib.suppress(Exception):
+                con.interrupt()
 
     def abort(self) -> None:
         """Drop every side table of the experiment's schemas (this load's or a killed one's)."""
         self._rollback()  # an open batch, or one an interrupt left aborted
-        con = self.con
+        con = self._open()
+        try:
+            self._drop_side_tables(con)
+        finally:
+            self._close()
+
+    def _drop_side_tables(self, con: Any) -> None:
         found = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE list_contains(?, table_schema) AND starts_with(table_name, ?)",
@@ -229,7 +266,7 @@ class DuckDBStagedLoad(StagedLoad):
             raise
 
     def close(self) -> None:
-        self._stack.close()
+        self._close()
 
 
 def _rollback(con: Any) -> None:
