@@ -190,7 +190,12 @@ def _drop_unknown(
             return None
         node: Any = data
         for part in loc[:-1]:
-            node = node[part] if isinstance(node, (dict, list)) else None
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                node = None
         if not isinstance(node, dict) or key not in node:
             return None
         drops.append((node, key, _where(loc[:-1], data)))
@@ -220,8 +225,9 @@ def _validate(model: type[M], data: dict[str, Any], strict: bool) -> M:
                 raise
             ignored += dropped
             continue
-        if ignored and isinstance(getattr(built, "warnings", None), list):
-            built.warnings.extend(w for w in ignored if w not in built.warnings)
+        known: Any = getattr(built, "warnings", None)
+        if ignored and isinstance(known, list):
+            known.extend(w for w in ignored if w not in known)
         return built
     return model.model_validate(work)
 
