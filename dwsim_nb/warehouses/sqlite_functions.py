@@ -28,22 +28,22 @@ _APPROX_PERCENTILE = {"redshift": "APPROXIMATE PERCENTILE_DISC", "snowflake": "A
 
 def fix_sqlite_exact_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Rewrite the functions SQLite can compute exactly in its own terms."""
-    for node in list(tree.find_all(exp.ApproxDistinct)):
-        node.replace(exp.Count(this=exp.Distinct(expressions=[node.this.copy()])))
-    for node in list(tree.find_all(exp.LastDay)):
-        node.replace(
+    for approx in list(tree.find_all(exp.ApproxDistinct)):
+        approx.replace(exp.Count(this=exp.Distinct(expressions=[approx.this.copy()])))
+    for last in list(tree.find_all(exp.LastDay)):
+        last.replace(
             exp.func(
                 "DATE",
-                node.this.copy(),
+                last.this.copy(),
                 exp.Literal.string("start of month"),
                 exp.Literal.string("+1 month"),
                 exp.Literal.string("-1 day"),
             )
         )
-    for node in list(tree.find_all(exp.Left)):
-        node.replace(
+    for left in list(tree.find_all(exp.Left)):
+        left.replace(
             exp.Substring(
-                this=node.this.copy(), start=exp.Literal.number(1), length=node.expression.copy()
+                this=left.this.copy(), start=exp.Literal.number(1), length=left.expression.copy()
             )
         )
     for node in list(tree.find_all(exp.Right)):
@@ -85,7 +85,7 @@ def fix_sqlite_add_months_month_end(tree: exp.Expression, ctx: Context) -> exp.E
     return tree
 
 
-def _construct(node: exp.Expression, read: str) -> str | None:
+def _construct(node: exp.Expr, read: str) -> str | None:
     """The name a user wrote for a node SQLite cannot run (None: SQLite runs it)."""
     if isinstance(node, exp.WithinGroup):
         inner = node.this
