@@ -157,10 +157,11 @@ def _report_created(exp: Any, as_json: bool) -> None:
 @main.command("create")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the stored spec as JSON.")
+@click.option("--strict", is_flag=True, help="Refuse fields the spec format does not know.")
 @click.pass_context
-def create_cmd(ctx: click.Context, spec: Path, as_json: bool) -> None:
-    """Create an experiment from a JSON or YAML spec file."""
-    exp = _workspace(ctx).create(spec)
+def create_cmd(ctx: click.Context, spec: Path, as_json: bool, strict: bool) -> None:
+    """Create an experiment from a JSON or YAML spec file (unknown fields: a warning)."""
+    exp = _workspace(ctx).create(spec, strict=strict)
     _report_created(exp, as_json)
 
 

@@ -130,11 +130,14 @@ class Workspace:
         # Fitted before the experiment exists: a workload that cannot be read creates nothing.
         return self.create(fit_workload(spec, workload))
 
-    def create(self, spec: Any) -> Experiment:
-        """Create an experiment from a spec: dict, JSON/YAML text or path, or ExperimentSpec."""
+    def create(self, spec: Any, strict: bool = False) -> Experiment:
+        """Create an experiment from a spec: dict, JSON/YAML text or path, or ExperimentSpec.
+
+        Fields the format does not know (the original dw-simulator's ``expected_start`` ...)
+        are ignored and listed in the spec's warnings; ``strict=True`` refuses them."""
         from dwsim_nb.spec import parse_spec
 
-        parsed = parse_spec(spec)
+        parsed = parse_spec(spec, strict=strict)
         wh = self.warehouse(parsed.target_warehouse)
         with private_umask(), self.lock(parsed.name).hold("create"):
             self.catalog.add_experiment(

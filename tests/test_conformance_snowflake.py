@@ -291,6 +291,35 @@ CASES: list[Case] = [
         "select id, split_part(s, ',', -1), case when s ~ '^-?[0-9]+$' then s::int end, "
         "date '2024-03-05' from t",
     ),
+    Case(
+        "PERCENTILE_CONT / PERCENTILE_DISC … WITHIN GROUP",
+        "select grp, percentile_cont(0.25) within group (order by amt), "
+        "percentile_disc(0.5) within group (order by amt) from t group by grp",
+        "select grp, percentile_cont(0.25) within group (order by amt), "
+        "percentile_disc(0.5) within group (order by amt) from t group by grp",
+    ),
+    Case(
+        "PERCENTILE_CONT … WITHIN GROUP OVER (PARTITION BY …)",
+        "select id, percentile_cont(0.5) within group (order by amt) over (partition by grp) "
+        "from t",
+        "select t.id, p.m from t join (select grp, percentile_cont(0.5) within group "
+        "(order by amt) m from t group by grp) p on p.grp = t.grp",
+    ),
+    Case(
+        "APPROX_PERCENTILE (exact value as reference)",
+        "select approx_percentile(amt, 0.5) from t",
+        "select percentile_cont(0.5) within group (order by amt) from t",
+    ),
+    Case(
+        "ILIKE ANY",
+        "select id from t where s ilike any ('%B%', '1%')",
+        "select id from t where s ilike any (array['%B%', '1%'])",
+    ),
+    Case(
+        "TRY_TO_DATE, TRY_TO_NUMBER",
+        "select id, try_to_date(s), try_to_number(s) from t",
+        "select id, null::date, case when s ~ '^-?[0-9]+$' then s::numeric end from t",
+    ),
 ]
 
 

@@ -8,10 +8,7 @@ Postgres PARTITION BY/PARTITION OF/INHERITS, LIKE/CLONE, and CTAS with or withou
 from __future__ import annotations
 
 import copy
-from typing import Any
 
-import sqlglot
-from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from dwsim_nb.ddl.columns import (
@@ -19,6 +16,7 @@ from dwsim_nb.ddl.columns import (
     read_column,
     read_table_constraint,
 )
+from dwsim_nb.ddl.ctas import read_ctas
 from dwsim_nb.ddl.cursor import STRING_TYPES, Cursor, ParseFail
 from dwsim_nb.ddl.script import RawColumn, RawTable, Script
 from dwsim_nb.ddl.types import TypeText, resolve_type
@@ -204,7 +202,7 @@ def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
             if tok.token_type in STRING_TYPES:
                 table.comment = tok.text
         elif cur.accept("AS"):
-            _read_ctas(cur.rest_text(), table, script)
+            read_ctas(cur.rest_text(), table, script, SQLGLOT_DIALECT.get(script.dialect, ""))
             cur.i = len(cur.tokens)
         elif cur.is_type(TokenType.L_PAREN):
             cur.skip_group()
@@ -219,58 +217,3 @@ def _read_options(cur: Cursor, table: RawTable, script: Script) -> None:
                     f"line {col.line}: table '{table.name}', column '{col.name}' has no type; "
                     "imported as TEXT (give it a type in the spec)"
                 )
-
-
-def _read_ctas(query: str, table: RawTable, script: Script) -> None:
-    """Columns of ``CREATE TABLE t [(cols)] AS SELECT ...``: types from CASTs and known tables."""
-    projections: list[tuple[str, dict[str, Any]]] = []
-    try:
-        tree = sqlglot.parse_one(query, read=SQLGLOT_DIALECT.get(script.dialect, ""))
-    except Exception:  # sqlglot raises several kinds; the column list alone may be enough
-        tree = None
-    select = tree if isinstance(tree, exp.Select) else (tree.find(exp.Select) if tree else None)
-    if select is not None:
-        sources = [script.find_table([p.name for p in t.parts]) for t in select.find_all(exp.Table)]
-        known = [s for s in sources if s is not None]
-        for proj in select.selects:
-            if isinstance(proj, exp.Star) and known:
-                for src in known:
-                    projections.extend((c.name, dict(c.fields)) for c in src.columns)
-                continue
-            projections.append((proj.alias_or_name, _projection_type(proj, known)))
-    given = {c.name: c for c in table.columns}
-    if not table.columns:
-        for i, (name, fields) in enumerate(projections):
-            table.columns.append(RawColumn(name or f"column{i + 1}", fields, table.line))
-        return
-    for i, col in enumerate(table.columns):
-        if "data_type" not in col.fields and i < len(projections):
-            col.fields.update(projections[i][1])
-    if "_untyped" in table.physical:
-        table.physical["_untyped"] = [
-            n for n in table.physical["_untyped"] if "data_type" not in given[n].fields
-        ]
-
-
-def _projection_type(proj: exp.Expr, known: list[RawTable]) -> dict[str, Any]:
-    node = proj.this if isinstance(proj, exp.Alias) else proj
-    if isinstance(node, exp.Cast):
-        text = node.to.sql()
-        resolved = resolve_type(
-            TypeText(
-                text.split("(")[0].upper().split(),
-                [a for a in text.partition("(")[2].rstrip(")").split(",") if a],
-            )
-        )
-        if resolved:
-            return resolved
-    if isinstance(node, exp.Column):
-        for src in known:
-            col = src.column(node.name)
-            if col is not None:
-                return {k: v for k, v in col.fields.items() if k != "physical"}
-    if isinstance(node, exp.Literal):
-        if node.is_string:
-            return {"data_type": "VARCHAR"}
-        return {"data_type": "INT" if node.this.isdigit() else "DOUBLE"}
-    return {"data_type": "TEXT"}

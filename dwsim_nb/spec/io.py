@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import difflib
 import json
+import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,13 +59,25 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
     return ", ".join(parts)
 
 
-def _from_validation_error(err: ValidationError, data: Any) -> SpecError:
+def _from_validation_error(
+    err: ValidationError, data: Any, model: type[BaseModel] | None = None
+) -> SpecError:
     problems = []
     for e in err.errors():
-        where = _where(tuple(e.get("loc", ())), data)
+        loc = tuple(e.get("loc", ()))
+        where = _where(loc, data)
         msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
         if e.get("type") == "extra_forbidden":
-            msg = "is not a known field; check its spelling (see the spec's JSON Schema)"
+            holder = _model_at(model, loc[:-1]) if model is not None and loc else None
+            close = (
+                difflib.get_close_matches(
+                    str(loc[-1]), _known_fields(holder), n=1, cutoff=TYPO_CUTOFF
+                )
+                if holder is not None
+                else []
+            )
+            hint = f"did you mean {close[0]!r}? " if close else "check its spelling "
+            msg = f"is not a known field; {hint}(see the spec's JSON Schema)"
         elif e.get("type") == "missing":
             msg = "is required"
         problems.append(f"{where}: {msg}" if where else msg)
@@ -112,8 +127,118 @@ def read_source(source: Any) -> tuple[Any, str]:
     return source, "<spec>"
 
 
-def read_model(model: type[M], source: Any) -> M:
-    """Build ``model`` (the spec) from a dict, JSON/YAML text, a path, or an instance of it."""
+# How close an unknown field must be to a known one to count as its typo (difflib ratio):
+# ``min_valeu``/``min_value`` (0.89) and ``requird``/``required`` (0.93) are typos, while the
+# original format's ``expected_start`` next to ``date_start`` (0.67) is a field of its own.
+TYPO_CUTOFF = 0.8
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``list[Table]``, ``Column | None`` ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that holds the field at ``loc``; None where it is one of several (a rule)."""
+    current: type[BaseModel] = model
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = current.model_fields.get(key)
+        models = _models_in(field.annotation) if field is not None else []
+        if len(models) != 1:
+            return None
+        current = models[0]
+    return current
+
+
+def _known_fields(model: type[BaseModel]) -> list[str]:
+    names = list(model.model_fields)
+    names += [f.alias for f in model.model_fields.values() if f.alias]
+    # Spellings a before-validator reads (flat rule fields, the original format's keys).
+    names += list(getattr(model, "other_fields", ()))
+    return names
+
+
+def _drop_unknown(
+    model: type[BaseModel], err: ValidationError, data: Any, strict: bool
+) -> list[str] | None:
+    """Remove the unknown fields ``err`` reports from ``data`` and return a warning for each.
+
+    None (the error stands) when strict, when any other problem is reported, when a field
+    sits inside a rule record (this project's own format, where an unknown field is a mistake),
+    or when a field is a likely typo of a known one (the value would be silently lost).
+    """
+    if strict:
+        return None
+    errors = err.errors()
+    if not errors or any(e.get("type") != "extra_forbidden" for e in errors):
+        return None
+    drops: list[tuple[dict[str, Any], str, str]] = []
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        holder = _model_at(model, loc[:-1])
+        key = loc[-1] if loc else None
+        if holder is None or not isinstance(key, str) or "rule" in loc[:-1]:
+            return None
+        if difflib.get_close_matches(key, _known_fields(holder), n=1, cutoff=TYPO_CUTOFF):
+            return None
+        node: Any = data
+        for part in loc[:-1]:
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                node = None
+        if not isinstance(node, dict) or key not in node:
+            return None
+        drops.append((node, key, _where(loc[:-1], data)))
+    by_place: dict[str, list[str]] = {}
+    for node, key, where in drops:
+        node.pop(key, None)
+        by_place.setdefault(where or "the spec", []).append(key)
+    return [
+        f"{where}: ignored unknown field{'s' if len(keys) > 1 else ''} "
+        + ", ".join(repr(k) for k in keys)
+        + " (a strict load refuses them)"
+        for where, keys in by_place.items()
+    ]
+
+
+def _validate(model: type[M], data: dict[str, Any], strict: bool) -> M:
+    """Validate, dropping unknown fields with a warning unless ``strict`` (a few rounds: a
+    before-validator may only reach a nested model once its parent's fields are clean)."""
+    ignored: list[str] = []
+    work = copy.deepcopy(data) if not strict else data
+    for _ in range(4):
+        try:
+            built = model.model_validate(work)
+        except ValidationError as e:
+            dropped = _drop_unknown(model, e, work, strict)
+            if dropped is None:
+                raise
+            ignored += dropped
+            continue
+        known: Any = getattr(built, "warnings", None)
+        if ignored and isinstance(known, list):
+            known.extend(w for w in ignored if w not in known)
+        return built
+    return model.model_validate(work)
+
+
+def read_model(model: type[M], source: Any, strict: bool = True) -> M:
+    """Build ``model`` (the spec) from a dict, JSON/YAML text, a path, or an instance of it.
+
+    ``strict=False`` loads a spec with fields this format does not know (the original
+    dw-simulator's ``expected_start`` ...) and lists them in its warnings; a likely typo of a
+    known field is refused either way, with a "did you mean".
+    """
     if isinstance(source, model):
         return source
     data, label = read_source(source)
@@ -123,9 +248,9 @@ def read_model(model: type[M], source: Any) -> M:
             where=label,
         )
     try:
-        return model.model_validate(data)
+        return _validate(model, data, strict)
     except ValidationError as e:
-        err = _from_validation_error(e, data)
+        err = _from_validation_error(e, data, model)
         err.where = label if label not in ("<spec>",) else None
         raise SpecError(err.message, where=err.where, problems=err.problems) from None
     except RecursionError:

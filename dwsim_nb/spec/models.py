@@ -108,9 +108,12 @@ class ExperimentSpec(_Model):
     # --- reading and writing -------------------------------------------------------------
 
     @classmethod
-    def parse(cls, source: Any) -> ExperimentSpec:
-        """Build a spec from a dict, JSON/YAML text, a path, or a spec; errors are SpecError."""
-        return parse_spec(source)
+    def parse(cls, source: Any, strict: bool = False) -> ExperimentSpec:
+        """Build a spec from a dict, JSON/YAML text, a path, or a spec; errors are SpecError.
+
+        Unknown fields are ignored with a warning naming them (``strict=True`` refuses them);
+        a likely typo of a known field is refused either way."""
+        return parse_spec(source, strict=strict)
 
     def to_dict(self) -> dict[str, Any]:
         return spec_to_dict(self)
@@ -151,9 +154,10 @@ class ExperimentSpec(_Model):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def parse_spec(source: Any) -> ExperimentSpec:
-    """Build an ExperimentSpec from a dict, JSON/YAML text, a path, or a spec."""
-    return read_model(ExperimentSpec, source)
+def parse_spec(source: Any, strict: bool = False) -> ExperimentSpec:
+    """Build an ExperimentSpec from a dict, JSON/YAML text, a path, or a spec (unknown fields
+    load with a warning naming them unless ``strict``)."""
+    return read_model(ExperimentSpec, source, strict=strict)
 
 
 def spec_json_schema() -> dict[str, Any]:

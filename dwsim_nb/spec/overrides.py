@@ -229,4 +229,5 @@ def apply_overrides(
         for key, change in (settings.get("foreign_keys") or {}).items():
             fk = _find_fk(table["foreign_keys"], str(key), where)
             fk.update(change if isinstance(change, dict) else {})
-    return parse_spec(data)
+    # Strict: a field a cell writes is meant to change the data, never to be dropped quietly.
+    return parse_spec(data, strict=True)

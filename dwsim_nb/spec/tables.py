@@ -6,12 +6,12 @@ apart by ``kind``); flat rule fields of older specs are read into it (:mod:`dwsi
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dwsim_nb.spec.array_columns import array_fields, check_array_column
-from dwsim_nb.spec.flat import FlatView, flat_schema, rule_from_flat
+from dwsim_nb.spec.flat import FLAT_FIELDS, FlatView, flat_schema, rule_from_flat
 from dwsim_nb.spec.names import table_key
 from dwsim_nb.spec.rules import MAX_VECTOR_ITEMS, DatetimeRule, RecordRule, Rule, check_finite
 from dwsim_nb.spec.types import LOGICAL_TYPES, STRING_TYPES, TEMPORAL_TYPES, parse_type
@@ -82,6 +82,9 @@ class Column(FlatView, _Model):
     """A column: its type, constraints and at most one generation rule (``rule``)."""
 
     model_config = ConfigDict(json_schema_extra=flat_schema)
+    # Read by the before-validator, so not model fields: known when telling a typo from an
+    # unknown field (spec/io.py).
+    other_fields: ClassVar[tuple[str, ...]] = (*FLAT_FIELDS, "foreign_key")
     name: str
     data_type: str
     varchar_length: int | None = Field(default=None, ge=1)
@@ -175,6 +178,7 @@ class Table(_Model):
 
     # Written as "schema" (the attribute name would shadow pydantic's own ``schema``).
     model_config = ConfigDict(serialize_by_alias=True)
+    other_fields: ClassVar[tuple[str, ...]] = ("composite_keys",)
     name: str
     schema_name: str | None = Field(default=None, alias="schema")
     database: str | None = None

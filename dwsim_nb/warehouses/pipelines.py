@@ -62,6 +62,11 @@ from dwsim_nb.warehouses.snowflake_rewrites import (
     fix_to_char_date_format,
     refuse_unemulated_functions,
 )
+from dwsim_nb.warehouses.sqlite_functions import (
+    fix_sqlite_add_months_month_end,
+    fix_sqlite_exact_functions,
+    refuse_unsupported_sqlite,
+)
 from dwsim_nb.warehouses.sqlite_numbers import (
     fix_sqlite_cast_rounds,
     fix_sqlite_date_plus_days,
@@ -97,8 +102,13 @@ NAMES: tuple[Fix, ...] = (resolve_table_names, qualify_experiment_tables, match_
 # Redshift/PostgreSQL result column names on engines that name them otherwise.
 POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
-# Dates and EXTRACT on SQLite, from any dialect.
+# Dates and EXTRACT on SQLite, from any dialect; what SQLite lacks is emulated or refused by
+# name before the other fixes rewrite it (refused last would see their output instead).
 ON_SQLITE: tuple[Fix, ...] = (
+    fix_ratio_to_report,
+    fix_sqlite_exact_functions,
+    refuse_unsupported_sqlite,
+    fix_sqlite_add_months_month_end,
     fix_derived_column_aliases,
     fix_dayofweek_as_extract,
     fix_sqlite_date_trunc,
@@ -121,9 +131,12 @@ ON_SNOWFLAKE: tuple[Fix, ...] = (
     fix_to_char_date_format,
 )
 
+# APPROXIMATE aggregates run exact: DuckDB's approx_quantile interpolates where Redshift's
+# PERCENTILE_DISC picks a value, and exact counts agree with the other warehouses.
 REDSHIFT_ON_DUCKDB: tuple[Fix, ...] = (
     *NAMES,
     *POSTGRES_NAMES,
+    fix_approximate_aggregates,
     fix_listagg_distinct,
     fix_trunc_timestamp,
     fix_like_on_datetime,
