@@ -215,11 +215,21 @@ def _validate(model: type[M], data: dict[str, Any], strict: bool) -> M:
     """Validate, dropping unknown fields with a warning unless ``strict`` (a few rounds: a
     before-validator may only reach a nested model once its parent's fields are clean)."""
     ignored: list[str] = []
-    work = copy.deepcopy(data) if not strict else data
+    work = data
     for _ in range(4):
         try:
             built = model.model_validate(work)
         except ValidationError as e:
+            if strict:
+                raise
+            if work is data:
+                # Copied only when a field is to be dropped: the caller's dict stays as given,
+                # and a spec refused for another reason (a shape nested too deeply) is refused
+                # by the validators, with their message, not by the copy.
+                try:
+                    work = copy.deepcopy(data)
+                except RecursionError:
+                    raise e from None
             dropped = _drop_unknown(model, e, work, strict)
             if dropped is None:
                 raise
