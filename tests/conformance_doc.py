@@ -58,3 +58,12 @@ def check_section(name: str, text: str, module: str) -> None:
     assert section(name) == block, (
         f"docs/conformance.md is stale: DWSIM_WRITE_CONFORMANCE=1 pytest tests/{module}"
     )
+
+
+def table_section(title: str, intro: list[str], header: list[str], rows: list[list[str]]) -> str:
+    """A section's Markdown: its title, the lines saying what was measured, then the table
+    (a ``|`` inside a cell is escaped, so a construct like ``a || b`` keeps its column)."""
+    lines = [f"## {title}", "", *intro, ""]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

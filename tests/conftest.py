@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,10 @@ def _postgres_admin_url() -> str:
     return os.environ.get("DWSIM_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A throw-away database on the PostgreSQL server, dropped afterwards."""
+@contextmanager
+def throwaway_database(prefix: str = "dwsim_test") -> Iterator[str]:
+    """A throw-away database on the PostgreSQL server (its URL), dropped afterwards; without a
+    server the test skips locally and fails under CI=true."""
     try:
         import psycopg
     except ImportError:
@@ -50,15 +52,21 @@ def postgres_url() -> Iterator[str]:
     except Exception as exc:  # any connection failure means "no server here"
         skip_or_fail(f"no PostgreSQL server at {admin.split('@')[-1]}: {exc}")
         raise
-    name = f"dwsim_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throw-away database on the PostgreSQL server, dropped afterwards."""
+    with throwaway_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

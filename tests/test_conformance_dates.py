@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import duckdb
 import pytest
-from conformance_doc import check_section
+from conformance_doc import check_section, table_section
 
 from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.rewrites import Context
@@ -160,36 +159,26 @@ def _norm(value: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def engines() -> Iterator[dict[str, Any]]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
     psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_conf_{uuid.uuid4().hex[:8]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    pg = psycopg.connect(admin.rsplit("/", 1)[0] + "/" + name, autocommit=True)
-    pg.execute("SET TimeZone = 'UTC'")
-    rows = list(enumerate(TIMES))
-    pg.execute("CREATE TABLE t (id int, ts timestamp)")
-    duck = duckdb.connect()
-    duck.execute("CREATE TABLE t (id INT, ts TIMESTAMP)")
-    lite = sqlite3.connect(":memory:")
-    lite.execute("CREATE TABLE t (id INT, ts TEXT)")
-    for i, ts in rows:
-        pg.execute("INSERT INTO t VALUES (%s, %s)", (i, ts))
-        duck.execute("INSERT INTO t VALUES (?, ?)", [i, ts])
-        lite.execute("INSERT INTO t VALUES (?, ?)", (i, ts))
-    try:
-        yield {"postgres": pg, "duckdb": duck, "sqlite": lite}
-    finally:
-        pg.close()
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_conf") as url:
+        pg = psycopg.connect(url, autocommit=True)
+        pg.execute("SET TimeZone = 'UTC'")
+        rows = list(enumerate(TIMES))
+        pg.execute("CREATE TABLE t (id int, ts timestamp)")
+        duck = duckdb.connect()
+        duck.execute("CREATE TABLE t (id INT, ts TIMESTAMP)")
+        lite = sqlite3.connect(":memory:")
+        lite.execute("CREATE TABLE t (id INT, ts TEXT)")
+        for i, ts in rows:
+            pg.execute("INSERT INTO t VALUES (%s, %s)", (i, ts))
+            duck.execute("INSERT INTO t VALUES (?, ?)", [i, ts])
+            lite.execute("INSERT INTO t VALUES (?, ?)", (i, ts))
+        try:
+            yield {"postgres": pg, "duckdb": duck, "sqlite": lite}
+        finally:
+            pg.close()
 
 
 def _rows(conn: Any, sql: str) -> list[Any]:
@@ -237,21 +226,14 @@ def test_sqlite_refuses_names_it_cannot_print(engines: dict[str, Any]) -> None:
 
 
 def _markdown(table: list[tuple[Case, dict[str, str]]]) -> str:
-    lines = [
-        "## Dates and times",
-        "",
+    intro = [
         "Written by tests/test_conformance_dates.py. Each row runs on every engine through the "
         "translation and is compared with the real PostgreSQL server's",
         "answer (the reference for PostgreSQL and Redshift; for Snowflake, the PostgreSQL "
         "spelling of the same meaning).",
-        "",
-        "| function | dialect | " + " | ".join(ENGINES) + " |",
-        "|---|---|" + "---|" * len(ENGINES),
     ]
-    for case, cells in table:
-        row = [case.label.replace("|", "\\|"), case.dialect, *(cells[e] for e in ENGINES)]
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
+    rows = [[case.label, case.dialect, *(cells[e] for e in ENGINES)] for case, cells in table]
+    return table_section("Dates and times", intro, ["function", "dialect", *ENGINES], rows)
 
 
 def test_conformance_doc_is_current(table: list[tuple[Case, dict[str, str]]]) -> None:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import duckdb
 import pytest
-from conformance_doc import check_section
+from conformance_doc import check_section, table_section
 
 from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.pipelines import fixes_for
@@ -178,38 +177,28 @@ def _rows(conn: Any, sql: str) -> list[tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def engines() -> Iterator[dict[str, Any]]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
     psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_confrs_{uuid.uuid4().hex[:8]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    pg = psycopg.connect(admin.rsplit("/", 1)[0] + "/" + name, autocommit=True)
-    pg.execute("SET TimeZone = 'UTC'")
-    install(pg)
-    ddl = "create table t (g int, x int, f float8, name text, ts timestamp, d date, s text)"
-    pg.execute(ddl)
-    duck = duckdb.connect()
-    duck.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")  # as the DuckDB warehouse does
-    duck.execute(ddl.replace("float8", "double"))
-    lite = sqlite3.connect(":memory:")
-    lite.execute(ddl.replace("timestamp", "text").replace(" date", " text"))
-    for row in ROWS:
-        pg.execute("insert into t values (%s, %s, %s, %s, %s, %s, %s)", row)
-        duck.execute("insert into t values (?, ?, ?, ?, ?, ?, ?)", list(row))
-        lite.execute("insert into t values (?, ?, ?, ?, ?, ?, ?)", row)
-    try:
-        yield {"postgres": pg, "duckdb": duck, "sqlite": lite}
-    finally:
-        pg.close()
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_confrs") as url:
+        pg = psycopg.connect(url, autocommit=True)
+        pg.execute("SET TimeZone = 'UTC'")
+        install(pg)
+        ddl = "create table t (g int, x int, f float8, name text, ts timestamp, d date, s text)"
+        pg.execute(ddl)
+        duck = duckdb.connect()
+        duck.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")  # as the DuckDB warehouse does
+        duck.execute(ddl.replace("float8", "double"))
+        lite = sqlite3.connect(":memory:")
+        lite.execute(ddl.replace("timestamp", "text").replace(" date", " text"))
+        for row in ROWS:
+            pg.execute("insert into t values (%s, %s, %s, %s, %s, %s, %s)", row)
+            duck.execute("insert into t values (?, ?, ?, ?, ?, ?, ?)", list(row))
+            lite.execute("insert into t values (?, ?, ?, ?, ?, ?, ?)", row)
+        try:
+            yield {"postgres": pg, "duckdb": duck, "sqlite": lite}
+        finally:
+            pg.close()
 
 
 def _translated(sql: str, engine: str) -> str:
@@ -292,22 +281,15 @@ def test_sql_written_for_sqlite_keeps_sqlites_meaning() -> None:
 
 
 def _markdown(table: list[tuple[Case, dict[str, str]]]) -> str:
-    lines = [
-        "## Redshift functions and clauses",
-        "",
+    intro = [
         "Written by tests/test_conformance_redshift.py. Each row is a Redshift query run through "
         "the translation; the reference is the",
         "Redshift emulator (PostgreSQL with the Redshift fixes, themselves checked against "
         "Redshift's documented answers).",
         "Sorted rows, numbers to 2 decimals. ✗ (Error): the engine rejected the translated query.",
-        "",
-        "| construct | " + " | ".join(ENGINES) + " |",
-        "|---|" + "---|" * len(ENGINES),
     ]
-    for case, cells in table:
-        row = [case.label.replace("|", "\\|"), *(cells[e] for e in ENGINES)]
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
+    rows = [[case.label, *(cells[e] for e in ENGINES)] for case, cells in table]
+    return table_section("Redshift functions and clauses", intro, ["construct", *ENGINES], rows)
 
 
 def test_conformance_doc_is_current(table: list[tuple[Case, dict[str, str]]]) -> None:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import duckdb
 import pytest
-from conformance_doc import check_section
+from conformance_doc import check_section, table_section
 
 from dwsim_nb.errors import QueryError
 from dwsim_nb.warehouses.array_rewrites import fix_lateral_flatten_duckdb
@@ -377,36 +376,26 @@ def _fakesnow() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def engines() -> Iterator[dict[str, Any]]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
     psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_confsf_{uuid.uuid4().hex[:8]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    pg = psycopg.connect(admin.rsplit("/", 1)[0] + "/" + name, autocommit=True)
-    pg.execute(
-        "create table t (id int, grp text, amt numeric(10,2), ts timestamp, v jsonb, "
-        "tags text[], s text)"
-    )
-    for id_, grp, amt, ts, v, tags, s in ROWS:
+    with throwaway_database("dwsim_test_confsf") as url:
+        pg = psycopg.connect(url, autocommit=True)
         pg.execute(
-            "insert into t values (%s, %s, %s, %s, %s, %s, %s)",
-            (id_, grp, amt, ts, None if v is None else json.dumps(v), tags, s),
+            "create table t (id int, grp text, amt numeric(10,2), ts timestamp, v jsonb, "
+            "tags text[], s text)"
         )
-    snow = _fakesnow()
-    try:
-        yield {"postgres": pg.cursor(), "duckdb": _duckdb(), "snowflake emulator": next(snow)}
-    finally:
-        snow.close()
-        pg.close()
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for id_, grp, amt, ts, v, tags, s in ROWS:
+            pg.execute(
+                "insert into t values (%s, %s, %s, %s, %s, %s, %s)",
+                (id_, grp, amt, ts, None if v is None else json.dumps(v), tags, s),
+            )
+        snow = _fakesnow()
+        try:
+            yield {"postgres": pg.cursor(), "duckdb": _duckdb(), "snowflake emulator": next(snow)}
+        finally:
+            snow.close()
+            pg.close()
 
 
 _ENGINE_NAME = {"duckdb": "duckdb", "snowflake emulator": "snowflake"}
@@ -470,22 +459,15 @@ def test_the_fixes_run_in_the_snowflake_on_duckdb_pipeline() -> None:
 
 
 def _markdown(table: list[tuple[Case, dict[str, str]]]) -> str:
-    lines = [
-        "## Snowflake functions and clauses",
-        "",
+    intro = [
         "Written by tests/test_conformance_snowflake.py. Each row is a Snowflake query over a "
         "table with a VARIANT and an ARRAY column, run",
         "through the translation; the reference is the real PostgreSQL server running the same "
         "meaning (jsonb, text[]).",
         "Sorted rows, numbers to 2 decimals. ✗ (Error): the engine rejected the translated query.",
-        "",
-        "| construct | " + " | ".join(ENGINES) + " |",
-        "|---|" + "---|" * len(ENGINES),
     ]
-    for case, cells in table:
-        row = [case.label.replace("|", "\\|"), *(cells[e] for e in ENGINES)]
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
+    rows = [[case.label, *(cells[e] for e in ENGINES)] for case, cells in table]
+    return table_section("Snowflake functions and clauses", intro, ["construct", *ENGINES], rows)
 
 
 def test_conformance_doc_is_current(table: list[tuple[Case, dict[str, str]]]) -> None:

@@ -7,7 +7,6 @@ One throw-away database for the module (the helper functions are installed once)
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -51,36 +50,26 @@ PG = fixes_for("redshift", "postgres")
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[Any]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
     psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_rs_{uuid.uuid4().hex[:8]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    db = psycopg.connect(admin.rsplit("/", 1)[0] + "/" + name, autocommit=True)
-    db.execute("SET TimeZone = 'UTC'")
-    install(db)
-    db.execute(
-        """CREATE TABLE t (g int, x int, f float8, name text, ts timestamp, d date, j text);
-        INSERT INTO t VALUES
-          (1, 1, 1.5, 'b', '2024-01-31 23:59:59', '2024-01-31', '{"a": 1}'),
-          (1, 2, 2.5, 'a', '2024-02-01 00:00:01', '2024-02-01', 'not json'),
-          (1, 4, NULL, 'b', '2024-03-15 12:30:00', '2024-03-15', NULL),
-          (2, 3, 4.0, '', '2023-12-31 08:00:00', '2023-12-31', '[]'),
-          (2, NULL, 5.0, 'c', '2024-06-30 18:45:10', '2024-06-30', '{}')"""
-    )
-    try:
-        yield db
-    finally:
-        db.close()
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_rs") as url:
+        db = psycopg.connect(url, autocommit=True)
+        db.execute("SET TimeZone = 'UTC'")
+        install(db)
+        db.execute(
+            """CREATE TABLE t (g int, x int, f float8, name text, ts timestamp, d date, j text);
+            INSERT INTO t VALUES
+              (1, 1, 1.5, 'b', '2024-01-31 23:59:59', '2024-01-31', '{"a": 1}'),
+              (1, 2, 2.5, 'a', '2024-02-01 00:00:01', '2024-02-01', 'not json'),
+              (1, 4, NULL, 'b', '2024-03-15 12:30:00', '2024-03-15', NULL),
+              (2, 3, 4.0, '', '2023-12-31 08:00:00', '2023-12-31', '[]'),
+              (2, NULL, 5.0, 'c', '2024-06-30 18:45:10', '2024-06-30', '{}')"""
+        )
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 def translate_redshift(sql: str) -> list[str]:

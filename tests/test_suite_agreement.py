@@ -16,7 +16,6 @@ padding dropped; DuckDB's rows are the reference. A query that differs must be l
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any, NamedTuple
 
 import pytest
 import sqlglot
-from conformance_doc import check_section
+from conformance_doc import check_section, table_section
 from sqlglot import exp
 
 from dwsim_nb.warehouses import LoadPlan
@@ -130,32 +129,17 @@ def _run_suite(ws: Workspace, suite: Suite) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
-    psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_suites_{uuid.uuid4().hex[:8]}"
-    with conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("DWSIM_POSTGRES_URL", url)
-            mp.setenv("DWSIM_REDSHIFT_URL", url)
-            ws = Workspace(tmp_path_factory.mktemp("suites"))
-            out: dict[str, dict[str, Any]] = {}
-            for suite in SUITES:
-                for query, cells in _run_suite(ws, suite).items():
-                    out[f"{suite.name}/{query}"] = cells
-            yield out
-    finally:
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_suites") as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DWSIM_POSTGRES_URL", url)
+        mp.setenv("DWSIM_REDSHIFT_URL", url)
+        ws = Workspace(tmp_path_factory.mktemp("suites"))
+        out: dict[str, dict[str, Any]] = {}
+        for suite in SUITES:
+            for query, cells in _run_suite(ws, suite).items():
+                out[f"{suite.name}/{query}"] = cells
+        yield out
 
 
 ALL = [f"{s.name}/{q.stem}" for s in SUITES for q in s.queries]
@@ -177,18 +161,14 @@ def test_the_suite_gives_the_same_rows(results: dict[str, dict[str, Any]], name:
 
 
 def _markdown(results: dict[str, dict[str, Any]]) -> str:
-    lines = [
-        "## TICKIT and TPC-DS-style suites",
-        "",
+    intro = [
         "Written by tests/test_suite_agreement.py. One run per suite (its DDL with its queries as "
         "the workload, seed 17, at most 3,000 rows",
         "a table), loaded into the other warehouse; TICKIT read as Redshift SQL, TPC-DS as "
         "PostgreSQL. ✓: the same rows as DuckDB",
         "(sorted, numbers to 2 decimals); otherwise the dialect difference that explains it.",
-        "",
-        "| query | rows | duckdb | other |",
-        "|---|---|---|---|",
     ]
+    rows = []
     for suite in SUITES:
         for q in suite.queries:
             name = f"{suite.name}/{q.stem}"
@@ -196,8 +176,9 @@ def _markdown(results: dict[str, dict[str, Any]]) -> str:
             ref = cells["duckdb"]
             count = str(len(ref)) if isinstance(ref, list) else "error"
             mark = "✓" if cells[suite.other] == ref else KNOWN_DIFFERENCES.get(name, "✗")
-            lines.append(f"| {name} | {count} | ✓ | {suite.other}: {mark} |")
-    return "\n".join(lines) + "\n"
+            rows.append([name, count, "✓", f"{suite.other}: {mark}"])
+    header = ["query", "rows", "duckdb", "other"]
+    return table_section("TICKIT and TPC-DS-style suites", intro, header, rows)
 
 
 def test_conformance_doc_is_current(results: dict[str, dict[str, Any]]) -> None:

@@ -13,14 +13,13 @@ with the dialect difference that explains it; none is today.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_doc import check_section
+from conformance_doc import check_section, table_section
 
 from dwsim_nb.warehouses import LoadPlan
 from dwsim_nb.workspace import Workspace
@@ -74,53 +73,38 @@ def _rows(exp: Any, sql: str) -> list[tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
-    psycopg = pytest.importorskip("psycopg")
     pytest.importorskip("fakesnow")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_agree_{uuid.uuid4().hex[:8]}"
-    with conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("DWSIM_POSTGRES_URL", url)
-            mp.setenv("DWSIM_REDSHIFT_URL", url)
-            ws = Workspace(tmp_path_factory.mktemp("agree"))
-            base = ws.import_sql(
-                CORPUS / "schema.sql", name="tpch", dialect="postgres", workload=QUERIES
-            )
-            run = base.generate(rows=ROWS, seed=5)
-            exps = {"duckdb": base}
-            for wh, dialect in WAREHOUSES.items():
-                if wh == "duckdb":
-                    continue
-                spec = base.spec.to_dict()
-                spec.update(name=f"tpch_{wh}", target_warehouse=wh, dialect=dialect)
-                other = ws.create(spec)
-                assert other.warehouse.load(other.spec, LoadPlan.read(Path(run.path or ""))) == ROWS
-                exps[wh] = other
-            out: dict[str, dict[str, Any]] = {}
-            for query in QUERIES:
-                sql = query.read_text()
-                out[query.stem] = {}
-                for wh, exp in exps.items():
-                    try:
-                        out[query.stem][wh] = _rows(exp, sql)
-                    except Exception as e:  # recorded: an error is a disagreement
-                        out[query.stem][wh] = f"error: {e}"
-            for exp in exps.values():
-                exp.warehouse.close()
-            yield out
-    finally:
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_agree") as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DWSIM_POSTGRES_URL", url)
+        mp.setenv("DWSIM_REDSHIFT_URL", url)
+        ws = Workspace(tmp_path_factory.mktemp("agree"))
+        base = ws.import_sql(
+            CORPUS / "schema.sql", name="tpch", dialect="postgres", workload=QUERIES
+        )
+        run = base.generate(rows=ROWS, seed=5)
+        exps = {"duckdb": base}
+        for wh, dialect in WAREHOUSES.items():
+            if wh == "duckdb":
+                continue
+            spec = base.spec.to_dict()
+            spec.update(name=f"tpch_{wh}", target_warehouse=wh, dialect=dialect)
+            other = ws.create(spec)
+            assert other.warehouse.load(other.spec, LoadPlan.read(Path(run.path or ""))) == ROWS
+            exps[wh] = other
+        out: dict[str, dict[str, Any]] = {}
+        for query in QUERIES:
+            sql = query.read_text()
+            out[query.stem] = {}
+            for wh, exp in exps.items():
+                try:
+                    out[query.stem][wh] = _rows(exp, sql)
+                except Exception as e:  # recorded: an error is a disagreement
+                    out[query.stem][wh] = f"error: {e}"
+        for exp in exps.values():
+            exp.warehouse.close()
+        yield out
 
 
 def _differs(cells: dict[str, Any]) -> list[str]:
@@ -142,24 +126,20 @@ def test_five_warehouses_give_the_same_rows(results: dict[str, dict[str, Any]], 
 
 
 def _markdown(results: dict[str, dict[str, Any]]) -> str:
-    lines = [
-        "## TPC-H on five warehouses",
-        "",
+    intro = [
         "Written by tests/test_tpch_agreement.py. One run (TPC-H's DDL with the 22 queries as its "
         "workload, seed 5, 10,000 lineitems),",
         "loaded into every warehouse; each query read in the warehouse's dialect. ✓: the same "
         "rows as DuckDB (sorted, numbers to 2",
         "decimals); otherwise the dialect difference that explains it.",
-        "",
-        "| query | rows | " + " | ".join(WAREHOUSES) + " |",
-        "|---|---|" + "---|" * len(WAREHOUSES),
     ]
+    rows = []
     for name, cells in results.items():
         ref = cells["duckdb"]
         count = str(len(ref)) if isinstance(ref, list) else "error"
         marks = ["✓" if cells[wh] == ref else KNOWN_DIFFERENCES.get(name, "✗") for wh in WAREHOUSES]
-        lines.append(f"| {name} | {count} | " + " | ".join(marks) + " |")
-    return "\n".join(lines) + "\n"
+        rows.append([name, count, *marks])
+    return table_section("TPC-H on five warehouses", intro, ["query", "rows", *WAREHOUSES], rows)
 
 
 def test_conformance_doc_is_current(results: dict[str, dict[str, Any]]) -> None:

@@ -11,7 +11,6 @@ form (Q15's view written as a CTE).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -82,27 +81,12 @@ ON_POSTGRES = {"postgres", "redshift"}
 @pytest.fixture(scope="module")
 def tpch_pg_url() -> Iterator[str]:
     """A throw-away PostgreSQL database for the postgres and redshift warehouses."""
-    from conftest import _postgres_admin_url, skip_or_fail
+    from conftest import throwaway_database
 
-    psycopg = pytest.importorskip("psycopg")
-    admin = _postgres_admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        skip_or_fail(f"no PostgreSQL server: {exc}")
-        raise
-    name = f"dwsim_test_tpch_{uuid.uuid4().hex[:8]}"
-    with conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("DWSIM_POSTGRES_URL", url)
-            mp.setenv("DWSIM_REDSHIFT_URL", url)
-            yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("dwsim_test_tpch") as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DWSIM_POSTGRES_URL", url)
+        mp.setenv("DWSIM_REDSHIFT_URL", url)
+        yield url
 
 
 @pytest.fixture(scope="module")
