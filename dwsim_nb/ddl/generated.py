@@ -16,30 +16,11 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from dwsim_nb.spec.expressions import computable
 from dwsim_nb.spec.rules import AutoRule
 from dwsim_nb.spec.tables import Column, Table
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES, TEMPORAL_TYPES
 
-# What the engine's derived-column evaluator computes (engine/generators/derived.py): the ddl
-# layer may not import the engine, so the same small set is named here.
-_ALLOWED: tuple[type[exp.Expr], ...] = (
-    exp.Column,
-    exp.Identifier,
-    exp.Literal,
-    exp.Paren,
-    exp.Neg,
-    exp.Round,
-    exp.Abs,
-    exp.Coalesce,
-    exp.Least,
-    exp.Greatest,
-    exp.Floor,
-    exp.Ceil,
-    exp.Add,
-    exp.Sub,
-    exp.Mul,
-    exp.Div,
-)
 _NOW = {
     "NOW",
     "CURRENT_TIMESTAMP",
@@ -92,7 +73,7 @@ def generated_rule(
         return None, f"a computed {data_type} column ({shown}) is not computed by the generator"
     names = {c.lower(): c for c in columns}
     for node in tree.walk():
-        if not isinstance(node, _ALLOWED) or (isinstance(node, exp.Literal) and node.is_string):
+        if not computable(node):
             return None, f"expression ({shown}) uses {node.sql()!r}, which is not computed"
         if isinstance(node, exp.Column):
             if node.name.lower() not in names:

@@ -24,6 +24,7 @@ import sqlglot
 from sqlglot import exp
 
 from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.expressions import DERIVED_FUNCTIONS, computable
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import DerivedRule, rule_of
 
@@ -36,7 +37,6 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     exp.Mul: pc.multiply_checked,
     exp.Div: pc.divide_checked,
 }
-_FUNCTIONS = ("round", "abs", "coalesce", "least", "greatest", "floor", "ceil")
 
 
 @functools.lru_cache(maxsize=512)
@@ -48,29 +48,11 @@ def parse_expression(text: str) -> exp.Expr:
         # SqlglotError, not only ParseError: the tokenizer raises its own (an unclosed /*).
         raise GenerationError(f"cannot read expression {text!r}: {e}") from None
     for node in tree.walk():
-        allowed = isinstance(
-            node,
-            (
-                exp.Column,
-                exp.Identifier,
-                exp.Literal,
-                exp.Paren,
-                exp.Neg,
-                exp.Round,
-                exp.Abs,
-                exp.Coalesce,
-                exp.Least,
-                exp.Greatest,
-                exp.Floor,
-                exp.Ceil,
-                *_BINARY,
-            ),
-        )
-        if not allowed or (isinstance(node, exp.Literal) and node.is_string):
+        if not computable(node):
             raise GenerationError(
                 f"expression {text!r} uses {node.sql()!r}, which derived columns do not support",
                 hint="use column names, numbers, + - * / and "
-                + ", ".join(f"{f}()" for f in _FUNCTIONS),
+                + ", ".join(f"{f}()" for f in DERIVED_FUNCTIONS),
             )
     return tree
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from dwsim_nb.engine.generators.faker_pools import _cache_dir, _faker, pool
 from dwsim_nb.engine.generators.us_cities import US_CITIES, draw_cities
+from dwsim_nb.spec.rules import RECORD_FIELDS
 
 RECORDS = 4096
 _SEED = 20240611  # part of the data, like the Faker pools' seed
@@ -38,17 +39,7 @@ WORLD_LOCALES: tuple[tuple[str, float, str], ...] = (
     ("it_IT", 0.04, "39"),
 )
 _CALLING = {loc: code for loc, _, code in WORLD_LOCALES}
-ADDRESS_FIELDS = (
-    "street",
-    "secondary",
-    "city",
-    "state",
-    "state_abbr",
-    "postcode",
-    "country",
-    "country_code",
-    "phone",
-)
+ADDRESS_FIELDS = RECORD_FIELDS["address"]
 
 
 def _load(path: Path) -> pa.Table | None:
