@@ -12,18 +12,14 @@ experiment's tables, once per statement and only if a fix asks (:meth:`Context.t
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlglot import exp
-from sqlglot.errors import ParseError
-from sqlglot.optimizer.annotate_types import annotate_types
-from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
-from dwsim_nb.dialects import resolve
+from dwsim_nb.spec.sql_schema import mapping_schema, qualify_and_type, sqlglot_type
 from dwsim_nb.warehouses.result_names import postgres_label, top_select
 
 Kind = Literal["temporal", "number"]
@@ -31,15 +27,6 @@ Kind = Literal["temporal", "number"]
 # Marks each node of a statement so that the optimizer's types, found on a qualified copy, can be
 # read back for the node (and for the copies fixes make of it: sqlglot copies ``meta``).
 _NODE = "dwsim_node"
-
-
-@functools.cache
-def _sqlglot_type(logical: str) -> exp.DataType | None:
-    """sqlglot's type for a spec type (shared, so never changed in place)."""
-    try:
-        return exp.DataType.build(logical)
-    except (ParseError, ValueError):  # a spec type sqlglot cannot read without a dialect (SUPER)
-        return None
 
 
 @dataclass
@@ -69,11 +56,7 @@ class Context:
     def mapping_schema(self) -> MappingSchema:
         """The experiment's tables as sqlglot's schema (table -> column -> type)."""
         if self._schema is None:
-            mapping: dict[str, object] = {}
-            for table, columns in self.tables.items():
-                typed = {c: _sqlglot_type(t) for c, t in columns.items()}
-                mapping[table] = {c: t for c, t in typed.items() if t is not None}
-            self._schema = MappingSchema(mapping, dialect=resolve(self.read).sqlglot or None)
+            self._schema = mapping_schema(self.tables, self.read)
         return self._schema
 
     def annotate(self, tree: exp.Expression) -> None:
@@ -92,20 +75,8 @@ class Context:
         typed, self._untyped = self._untyped, None
         if typed is None:
             return
-        dialect = resolve(self.read).sqlglot or None
         try:
-            schema = self.mapping_schema()
-            qualify(
-                typed,
-                dialect=dialect,
-                schema=schema,
-                expand_alias_refs=False,
-                expand_stars=False,
-                validate_qualify_columns=False,
-                quote_identifiers=False,
-                identify=False,
-            )
-            annotate_types(typed, schema=schema, dialect=dialect)
+            qualify_and_type(typed, self.mapping_schema(), self.read, expand_alias_refs=False)
         except Exception:
             # Typing only helps the fixes; a statement the optimizer cannot follow is still
             # translated, with the types of its values unknown.
@@ -131,7 +102,7 @@ class Context:
         found = {
             cols[c] for cols in self.tables.values() for c in cols if c.lower() == name.lower()
         }
-        return _sqlglot_type(found.pop()) if len(found) == 1 else None
+        return sqlglot_type(found.pop()) if len(found) == 1 else None
 
     def kind(self, node: exp.Expression) -> Kind | None:
         """``"temporal"``, ``"number"`` or None (unknown or other) for the value of ``node``."""

@@ -10,19 +10,16 @@ interval '1' year``) evaluates to.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
-from sqlglot.optimizer.annotate_types import annotate_types
-from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import traverse_scope
 from sqlglot.schema import MappingSchema
 
 from dwsim_nb.dialects import resolve
+from dwsim_nb.spec import sql_schema
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.workload import WorkloadQuery
 
@@ -54,21 +51,10 @@ class Query:
         return self.spec.table(ref.table).column(ref.column)
 
 
-@functools.cache
-def _sqlglot_type(logical: str) -> exp.DataType | None:
-    try:
-        return exp.DataType.build(logical)
-    except (ParseError, ValueError):
-        return None
-
-
 def mapping_schema(spec: ExperimentSpec) -> MappingSchema:
-    """The spec's tables as sqlglot's schema (as :mod:`dwsim_nb.warehouses.rewrites` builds it)."""
-    mapping: dict[str, object] = {}
-    for t in spec.tables:
-        typed = {c.name: _sqlglot_type(c.data_type) for c in t.columns}
-        mapping[t.name] = {c: ty for c, ty in typed.items() if ty is not None}
-    return MappingSchema(mapping, dialect=resolve(spec.dialect).sqlglot or None)
+    """The spec's tables as sqlglot's schema (the one the translation's fixes type against)."""
+    tables = {t.name: {c.name: c.data_type for c in t.columns} for t in spec.tables}
+    return sql_schema.mapping_schema(tables, spec.dialect)
 
 
 def analyze(spec: ExperimentSpec, query: WorkloadQuery) -> Query | None:
@@ -77,17 +63,7 @@ def analyze(spec: ExperimentSpec, query: WorkloadQuery) -> Query | None:
     dialect = resolve(spec.dialect).sqlglot or None
     try:
         tree = sqlglot.parse_one(query.sql, read=dialect)
-        schema = mapping_schema(spec)
-        qualify(
-            tree,
-            dialect=dialect,
-            schema=schema,
-            expand_stars=False,
-            validate_qualify_columns=False,
-            quote_identifiers=False,
-            identify=False,
-        )
-        annotate_types(tree, schema=schema, dialect=dialect)
+        sql_schema.qualify_and_type(tree, mapping_schema(spec), spec.dialect)
     except Exception:
         return None
     out = Query(query.name, tree, spec)
