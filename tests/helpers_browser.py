@@ -175,6 +175,23 @@ def screenshot_on_failure(page: Any, path: Path) -> Iterator[None]:
         raise
 
 
+def fill_and_send(page: Any, box: Any, value: str, attempts: int = 5) -> None:
+    """Type ``value`` into a widget's input and send it (Enter), again if the input was drawn anew.
+
+    The forms re-draw their boxes while the kernel finishes a save; text typed into a box that is
+    replaced before Enter never reaches the kernel, and the new box shows the old value.
+    """
+    for _ in range(attempts):
+        box.fill(value)
+        box.press("Enter")  # an IntText sends its value on Enter or blur
+        page.wait_for_timeout(500)
+        if box.input_value() == value:
+            return
+    raise AssertionError(
+        f"the input kept {box.input_value()!r} after {attempts} tries to type {value!r}"
+    )
+
+
 def drive_forms(page: Any, app: Any) -> None:
     """Import, generate and query through the forms of ``app`` (the ``.dwsim-app`` element)."""
     from playwright.sync_api import expect
@@ -197,11 +214,10 @@ def drive_forms(page: Any, app: Any) -> None:
     app.locator(".lm-TabBar-tab", has_text="Generate").click()
     orders = app.locator(".dwsim-gen-rows-orders input")
     expect(orders).to_be_visible(timeout=30_000)
-    orders.fill("3000")
-    orders.press("Enter")  # an IntText sends its value on Enter or blur
+    fill_and_send(page, orders, "3000")
     customers = app.locator(".dwsim-gen-rows-customers input")
-    customers.fill("300")
-    customers.press("Enter")
+    fill_and_send(page, customers, "300")
+    expect(orders).to_have_value("3000")
     app.locator("button.dwsim-gen-run").click()
     expect(app.locator(".dwsim-gen-progress .dwsim-progress-bar").first).to_be_visible(
         timeout=60_000
