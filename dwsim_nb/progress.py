@@ -108,15 +108,22 @@ class TextProgress:
 
 
 class WidgetProgress:
-    """A bar per table (ipywidgets), added as tables start; ``.widget`` embeds it in a form."""
+    """A bar per table (ipywidgets), added as tables start; ``.widget`` embeds it in a form.
 
-    def __init__(self, *, show: bool = True) -> None:
+    The first ``max_bars`` tables of a stage get a bar each; later ones share one bar ("+ N more
+    tables"), so a schema of thousands of tables sends a bounded number of widgets to the page.
+    """
+
+    def __init__(self, *, show: bool = True, max_bars: int = 20) -> None:
         import ipywidgets as w
 
         self._w = w
+        self.max_bars = max_bars
         self.widget = w.VBox([])
         self.widget.add_class("dwsim-progress")
         self._rows: dict[str, tuple[Any, Any]] = {}
+        self._more: tuple[Any, Any] | None = None
+        self._more_tally = Tally()
         self._lock = threading.Lock()
         self._throttle = _Throttle()
         self.state: dict[str, tuple[int, int]] = {}
@@ -126,27 +133,50 @@ class WidgetProgress:
 
             display(self.widget)
 
-    def _row(self, table: str, total: int) -> tuple[Any, Any]:
+    def _new_row(self, title: str, total: int) -> tuple[Any, Any]:
         w = self._w
+        bar = w.IntProgress(
+            value=0,
+            min=0,
+            max=max(total, 1),
+            description=title,
+            style={"description_width": "initial"},
+        )
+        bar.add_class("dwsim-progress-bar")
+        label = w.Label(f"0/{total:,}")
+        label.add_class("dwsim-progress-label")
+        self._all_bars.append(bar)
+        self.widget.children = (*self.widget.children, w.HBox([bar, label]))
+        return bar, label
+
+    def _row(self, table: str, total: int) -> tuple[Any, Any]:
         if table not in self._rows:
-            bar = w.IntProgress(
-                value=0,
-                min=0,
-                max=max(total, 1),
-                description=table,
-                style={"description_width": "initial"},
-            )
-            bar.add_class("dwsim-progress-bar")
-            label = w.Label(f"0/{total:,}")
-            label.add_class("dwsim-progress-label")
-            self._rows[table] = (bar, label)
-            self._all_bars.append(bar)
-            self.widget.children = (*self.widget.children, w.HBox([bar, label]))
+            self._rows[table] = self._new_row(table, total)
         return self._rows[table]
+
+    def _update_more(self, table: str, rows_done: int, rows_total: int) -> None:
+        tally = self._more_tally
+        tally.update(table, rows_done, rows_total)
+        finished = tally.tables_done == len(tally.rows)
+        if not self._throttle.due("\0more", finished):
+            return
+        if self._more is None:
+            self._more = self._new_row("", tally.total)
+        bar, label = self._more
+        bar.description = f"+ {len(tally.rows):,} more tables"
+        bar.max = max(tally.total, 1)
+        bar.value = min(tally.done, bar.max)
+        label.value = (
+            f"{tally.tables_done:,}/{len(tally.rows):,} tables, {tally.done:,}/{tally.total:,} rows"
+        )
+        bar.bar_style = "success" if finished else ""
 
     def __call__(self, table: str, rows_done: int, rows_total: int) -> None:
         with self._lock:
             self.state[table] = (rows_done, rows_total)
+            if table not in self._rows and len(self._rows) >= self.max_bars:
+                self._update_more(table, rows_done, rows_total)
+                return
             done = rows_done >= rows_total
             if not self._throttle.due(table, done):
                 return
@@ -161,6 +191,8 @@ class WidgetProgress:
         """A new stage ("generate", "load") starts: a heading, then fresh bars per table."""
         with self._lock:
             self._rows = {}
+            self._more = None
+            self._more_tally = Tally()
             self._throttle = _Throttle()
             heading = self._w.HTML(f"<b>{html.escape(name)}</b>")
             heading.add_class("dwsim-progress-stage")

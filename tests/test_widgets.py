@@ -360,3 +360,25 @@ def test_app_keeps_tabs_in_step(ws: Workspace) -> None:
     assert app.generate.experiment.value == "shop" and app.query.experiment.value == "shop"
     assert "shop" in app.dashboard.buttons
     assert "dwsim-app" in app._dom_classes
+
+
+def test_widget_progress_bounds_its_bars_for_many_tables() -> None:
+    """Thousands of tables share one bar after the first ``max_bars``; the counts stay right."""
+    from dwsim_nb.progress import WidgetProgress
+
+    progress = WidgetProgress(show=False, max_bars=3)
+    progress.stage("generate")
+    for i in range(50):
+        progress(f"t{i}", 0, 10)
+        progress(f"t{i}", 10, 10)
+    rows = [box for box in progress.widget.children if hasattr(box, "children")]
+    assert len(rows) == 4  # three tables and the shared bar
+    more_bar, more_label = rows[-1].children
+    assert more_bar.description == "+ 47 more tables"
+    assert (more_bar.value, more_bar.max) == (470, 470)
+    assert more_label.value == "47/47 tables, 470/470 rows"
+    assert more_bar.bar_style == "success"
+    assert progress.state["t49"] == (10, 10)
+    progress.stage("load")  # a new stage starts its own bars again
+    progress("t0", 5, 10)
+    assert len([b for b in progress.widget.children if hasattr(b, "children")]) == 5
