@@ -193,3 +193,55 @@ def test_circular_through_keys_are_not_inferred_and_refused(tmp_path: Path) -> N
     exp = Workspace(tmp_path).create(ExperimentSpec.model_validate(data))
     with pytest.raises(GenerationError, match="circle"):
         exp.generate(rows={"t": 5, "a": 10, "b": 10}, seed=1)
+
+
+# The sale's event and seller carry no key of their own: only the key to the listing is declared.
+UNDECLARED_DDL = """
+create table users (userid int primary key, username varchar(20));
+create table event (eventid int primary key, eventname varchar(60));
+create table listing (listid int primary key,
+    sellerid int not null references users (userid),
+    eventid int not null references event (eventid),
+    created_by int references users (userid));
+create table sales (salesid int primary key,
+    listid int not null references listing (listid),
+    sellerid int not null,
+    buyerid int not null,
+    eventid bigint not null,
+    created_by int,
+    eventname varchar(60));
+"""
+
+
+def test_undeclared_keys_copy_the_parent_rows_value(tmp_path: Path) -> None:
+    spec = import_sql(UNDECLARED_DDL, dialect="postgres")
+    sales = spec.table("sales")
+    assert not any(f.columns != ["listid"] for f in sales.foreign_keys)  # the schema as written
+    for name in ("eventid", "sellerid"):
+        rule = sales.column(name).rule
+        assert rule is not None and rule.kind == "parent", name
+        assert rule.via == ["listid"] and rule.column == name
+        assert (rule.reason or "").startswith("through listing")
+    # Not keys of the listing (buyerid), audit columns and non-key attributes stay as they were.
+    for name in ("buyerid", "created_by", "eventname"):
+        rule = sales.column(name).rule
+        assert rule is None or rule.kind != "parent", name
+    exp = Workspace(tmp_path).import_sql(UNDECLARED_DDL, dialect="postgres", name="u")
+    exp.generate(rows={"users": 200, "event": 50, "listing": 500, "sales": 3000}, seed=5)
+    differ = exp.query(
+        "select count(*) from sales s join listing l using (listid) "
+        "where s.eventid <> l.eventid or s.sellerid <> l.sellerid"
+    )
+    assert differ.iloc[0, 0] == 0
+    assert exp.query("select count(*) from sales").iloc[0, 0] == 3000
+
+
+def test_a_parent_rule_with_a_wrong_key_is_named(tmp_path: Path) -> None:
+    spec = import_sql(UNDECLARED_DDL, dialect="postgres")
+    data = spec.model_dump()
+    sales = next(t for t in data["tables"] if t["name"] == "sales")
+    col = next(c for c in sales["columns"] if c["name"] == "eventid")
+    col["rule"] = {"kind": "parent", "via": ["buyerid"], "column": "eventid"}
+    exp = Workspace(tmp_path).create(ExperimentSpec.model_validate(data))
+    with pytest.raises(GenerationError, match="via \\(buyerid\\), which is not a foreign key"):
+        exp.generate(rows={"users": 5, "event": 5, "listing": 10, "sales": 20}, seed=5)

@@ -11,6 +11,9 @@ references. A key mirrors P's key when
 - its column names are P's key's names (``sellerid`` and ``sellerid``), also when both only
   differ by a short table prefix (``l_custkey``, ``o_custkey``).
 
+A column the DDL declares no key for, named as P's key to T and of a matching type, gets a
+``parent`` rule instead: it copies the value of P's row (the schema keeps its keys as written).
+
 Conservative on purpose: keys to a date dimension (a sale's day is not its listing's day),
 audit columns (``created_by``), details each row owns (a customer's address is not its
 store's), self-references, one-to-one and bridge keys and keys that
@@ -22,7 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dwsim_nb.spec.models import ExperimentSpec, ForeignKey, Table
+from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
+from dwsim_nb.spec.rules import AutoRule
 
 # Who wrote or changed a row is not a fact of the row's parent.
 _AUDIT = re.compile(r"creat|updat|modif|chang|delet|insert|approv|edit|author|owner|last_")
@@ -186,8 +190,77 @@ def _circular(
 
 def infer_through(spec: ExperimentSpec) -> ExperimentSpec:
     """``spec`` with ``through`` cardinalities on the keys that mirror another parent's key
-    (the same spec when there are none)."""
+    and ``parent`` rules on undeclared keys that do (the same spec when there are none)."""
     data = spec.model_dump()
-    if not through_keys(spec, data):
+    keys = through_keys(spec, data)
+    if not parent_columns(spec, data) and not keys:
         return spec
     return ExperimentSpec.model_validate(data)
+
+
+_INTEGERS = ("SMALLINT", "INT", "BIGINT")
+
+
+def _same_type(a: Column, b: Column) -> bool:
+    return a.data_type == b.data_type or (a.data_type in _INTEGERS and b.data_type in _INTEGERS)
+
+
+def _free_column(table: Table, name: str) -> Column | None:
+    """The column ``name`` of ``table`` if it is in no key and has no rule the user wrote."""
+    col = next((c for c in table.columns if _norm(c.name) == _norm(name)), None)
+    if col is None or col.is_unique or any(col.name in k for k in table.unique_keys()):
+        return None
+    if any(col.name in f.columns for f in table.foreign_keys):
+        return None
+    user_rule = col.rule is not None and not isinstance(col.rule, AutoRule) and not col.rule.reason
+    if user_rule or _AUDIT.search(_norm(col.name)) or _OWNED.search(_norm(col.name)):
+        return None
+    return col
+
+
+def parent_columns(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
+    """Set ``parent`` rules in ``data`` on columns the DDL declares no key for that carry the
+    name of a key their parent has (``eventid`` beside a key to ``listing``, whose ``eventid``
+    references ``event``); True if any was set."""
+    calendars = _calendars(spec, data)
+    set_any = False
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        found: dict[str, list[tuple[ForeignKey, ForeignKey, Column]]] = {}
+        for via in table.foreign_keys:
+            try:
+                middle = spec.table(via.references_table)
+            except KeyError:
+                continue
+            if middle.key == table.key:
+                continue
+            for inner in middle.foreign_keys:
+                target = _target(spec, inner)
+                if target is None or target[0] in calendars or target[0] == middle.key:
+                    continue
+                if _OWNED.search(target[0].rsplit(".", 1)[-1].lower()):
+                    continue
+                for name in inner.columns:
+                    col = _free_column(table, name)
+                    theirs = middle.column(name)
+                    if col is not None and _same_type(col, theirs):
+                        found.setdefault(col.name, []).append((via, inner, theirs))
+        for name, paths in found.items():
+            if len({(v.references_table, c.name) for v, _, c in paths}) != 1:
+                continue
+            via, inner, theirs = paths[0]
+            c_data = next(c for c in t_data["columns"] if c["name"] == name)
+            middle_name = spec.table(via.references_table).name
+            why = (
+                f"through {middle_name}: {table.name}.{name} takes its {middle_name} row's "
+                f"{theirs.name} (a {spec.table(inner.references_table).name} key), so joins "
+                f"through {middle_name} and direct joins agree"
+            )
+            c_data["rule"] = {
+                "kind": "parent",
+                "via": list(via.columns),
+                "column": theirs.name,
+                "reason": why,
+            }
+            data.setdefault("notes", []).append(f"table '{table.name}', column '{name}': {why}")
+            set_any = True
+    return set_any

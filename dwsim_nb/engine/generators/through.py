@@ -6,6 +6,9 @@ child's other foreign key (``via``) picks the middle row; the middle table's own
 (``parent_columns``) picks, for that row, the parent row this key takes. Both picks are pure
 functions of row numbers (:func:`pick_parent_rows`), so nothing is held between blocks. Where the
 middle row or its key is null the parent is uniform.
+
+A column the DDL declares no key for copies the parent row's value instead (a ``parent`` rule,
+:func:`gen_parent`): the same path, without a key of its own.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.errors import GenerationError
-from dwsim_nb.spec.models import ForeignKey, Table
+from dwsim_nb.spec.models import Column, ForeignKey, Table
+from dwsim_nb.spec.rules import ParentRule, rule_of
 
 if TYPE_CHECKING:
-    from dwsim_nb.engine.context import TableRuntime
+    from dwsim_nb.engine.context import ColumnContext, TableRuntime
 
 
 def _same(a: list[str], b: list[str]) -> bool:
@@ -99,3 +105,35 @@ def through_rows(
     got = found >= 0
     out[held[got]] = found[got]
     return out
+
+
+def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    """A ``parent`` rule: the column of the parent row the row's key ``via`` picks."""
+    rule = rule_of(col, ParentRule)
+    trt = ctx.trt
+    where = f"table '{trt.name}', column '{col.name}'"
+    index = key_index(trt.table, rule.via)
+    if index is None:
+        raise GenerationError(
+            f"{where}: a parent rule goes via ({', '.join(rule.via)}), which is not a foreign key "
+            "of the table",
+            hint="set 'via' to the columns of one of the table's foreign keys",
+        )
+    parent = trt.rt.table(trt.foreign_key(index).references_table)
+    if not parent.table.has_column(rule.column):
+        raise GenerationError(
+            f"{where}: a parent rule copies '{rule.column}', which '{parent.name}' does not have",
+            hint=f"set 'column' to a column of '{parent.name}'",
+        )
+    picked = ctx.batch.parent_rows(index)
+    if parent.n == 0:
+        return pa.nulls(len(rows), trt.types[col.name])
+    missing = picked < 0
+    values = parent.column_at(rule.column, np.where(missing, 0, picked))
+    if isinstance(values, pa.DictionaryArray):
+        values = values.dictionary.take(values.indices)
+    if values.type != trt.types[col.name]:
+        values = pc.cast(values, trt.types[col.name], safe=False)
+    if missing.any():
+        values = pc.if_else(pa.array(missing), pa.nulls(len(values), values.type), values)
+    return values
