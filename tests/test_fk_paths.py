@@ -245,3 +245,31 @@ def test_a_parent_rule_with_a_wrong_key_is_named(tmp_path: Path) -> None:
     exp = Workspace(tmp_path).create(ExperimentSpec.model_validate(data))
     with pytest.raises(GenerationError, match="via \\(buyerid\\), which is not a foreign key"):
         exp.generate(rows={"users": 5, "event": 5, "listing": 10, "sales": 20}, seed=5)
+
+
+CALENDAR_DDL = """
+create table dates (dateid int primary key, caldate date not null, month char(5),
+    year smallint, qtr char(5));
+create table visit (visit_id int primary key, dateid int not null references dates (dateid),
+    visited_at timestamp);
+create table shipment (ship_id int primary key, dateid int references dates (dateid),
+    placed_at timestamp, shipped_at timestamp);
+"""
+
+
+def test_a_rows_only_timestamp_falls_on_its_date_keys_day(tmp_path: Path) -> None:
+    spec = import_sql(CALENDAR_DDL, dialect="postgres")
+    rule = spec.table("visit").column("visited_at").rule
+    assert rule is not None and rule.kind == "datetime" and rule.after == "dates.caldate"
+    assert (rule.reason or "").startswith("date dimension")
+    # Two timestamps: which one the key dates is not clear, so neither is tied to it.
+    for name in ("placed_at", "shipped_at"):
+        other = spec.table("shipment").column(name).rule
+        assert other is None or getattr(other, "after", None) != "dates.caldate", name
+    exp = Workspace(tmp_path).import_sql(CALENDAR_DDL, dialect="postgres", name="c")
+    exp.generate(rows={"dates": 365, "visit": 2000, "shipment": 10}, seed=3)
+    off = exp.query(
+        "select count(*) from visit v join dates d using (dateid) "
+        "where cast(v.visited_at as date) <> d.caldate"
+    )
+    assert off.iloc[0, 0] == 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dwsim_nb.ddl.calendar_keys import calendar_times
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.rules import AutoRule
 
@@ -190,10 +191,12 @@ def _circular(
 
 def infer_through(spec: ExperimentSpec) -> ExperimentSpec:
     """``spec`` with ``through`` cardinalities on the keys that mirror another parent's key
-    and ``parent`` rules on undeclared keys that do (the same spec when there are none)."""
+    and ``parent`` rules on undeclared keys that do, and times on their date key's day
+    (:mod:`dwsim_nb.ddl.calendar_keys`); the same spec when there are none."""
     data = spec.model_dump()
     keys = through_keys(spec, data)
-    if not parent_columns(spec, data) and not keys:
+    times = calendar_times(spec, data)
+    if not parent_columns(spec, data) and not keys and not times:
         return spec
     return ExperimentSpec.model_validate(data)
 
