@@ -21,6 +21,7 @@ from dwsim_nb.ddl.coherent import coherent_rows, free_key_columns
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.dimensions import apply_dimension_rules
 from dwsim_nb.ddl.domains import COUNTRIES
+from dwsim_nb.ddl.fk_paths import infer_through
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.ddl.orders import apply_orders
@@ -371,9 +372,9 @@ def infer_rules(
     changed = apply_dimension_rules(spec, data) or changed
     changed = coherent_rows(spec, data, named) or changed
     if not changed:
-        return infer_arithmetic(spec)
+        return infer_through(infer_arithmetic(spec))
     try:
-        return infer_arithmetic(ExperimentSpec.model_validate(data))
+        return infer_through(infer_arithmetic(ExperimentSpec.model_validate(data)))
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
         out = spec.model_copy(deep=True)

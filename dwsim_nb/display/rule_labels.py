@@ -22,6 +22,7 @@ from dwsim_nb.spec.rules import (
     JsonRule,
     LookupRule,
     MixRule,
+    ParentRule,
     PatternRule,
     RangeRule,
     RecordRule,
@@ -133,6 +134,7 @@ _LABELS: dict[type, Callable[[Any], str]] = {
         + (f" as {r.format}" if r.format else "")
     ),
     LookupRule: lambda r: f"follows {r.of} ({len(r.mapping)} pairs)",
+    ParentRule: lambda r: f"the {r.column} of the row ({', '.join(r.via)}) picks",
     MixRule: _mix_label,
     RecordRule: lambda r: f"{r.record} {r.field}" + (f" ({r.group})" if r.group else ""),
     AggregateRule: lambda r: (

@@ -1,6 +1,7 @@
 """Rules whose values follow other columns, rows or tables: a parent's sum of its children
 (``aggregate``), a date dimension's parts (``calendar``), a value that follows another column
-(``lookup``) and a record's fields shared by a row's columns (``record``).
+(``lookup``), a record's fields shared by a row's columns (``record``) and a value copied from
+the parent row a foreign key picks (``parent``).
 
 Part of the rule union of :mod:`dwsim_nb.spec.rules`, which re-exports them.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from dwsim_nb.spec.rule_base import LOCALE, _Rule
 
@@ -152,4 +153,25 @@ class LookupRule(_Rule):
     def _check(self) -> LookupRule:
         if not self.mapping:
             raise ValueError("'mapping' is empty; map at least one value of the 'of' column")
+        return self
+
+
+class ParentRule(_Rule):
+    """The value of ``column`` in the parent row the row's foreign key ``via`` (its columns)
+    picks: a sale's event id is its listing's, when the DDL declares no key for it. NULL where
+    the key is null."""
+
+    kind: Literal["parent"] = "parent"
+    via: list[str]
+    column: str
+
+    @field_validator("via", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check(self) -> ParentRule:
+        if not self.via:
+            raise ValueError("'via' is empty; name the columns of a foreign key of the table")
         return self

@@ -37,6 +37,7 @@ from dwsim_nb.spec.linked_rules import AggregateRule as AggregateRule
 from dwsim_nb.spec.linked_rules import CalendarPart as CalendarPart
 from dwsim_nb.spec.linked_rules import CalendarRule as CalendarRule
 from dwsim_nb.spec.linked_rules import LookupRule as LookupRule
+from dwsim_nb.spec.linked_rules import ParentRule as ParentRule
 from dwsim_nb.spec.linked_rules import RecordRule as RecordRule
 from dwsim_nb.spec.rule_base import LOCALE, _Model, _Rule
 
@@ -326,6 +327,7 @@ Rule = Annotated[
     | AggregateRule
     | CalendarRule
     | LookupRule
+    | ParentRule
     | RecordRule
     | ArrayRule
     | MixRule
@@ -352,6 +354,7 @@ RULE_CLASSES: tuple[type[_Rule], ...] = (
     UuidRule,
     CalendarRule,
     LookupRule,
+    ParentRule,
     AutoRule,
 )
 RULE_KINDS: tuple[str, ...] = tuple(

@@ -31,9 +31,12 @@ class Cardinality(_Model):
     a block of parents are a few blocks of children; aggregate rules read them back that way.
     ``match``: the parent row whose ``parent_column`` holds ``mapping[<the child's column>]``
     (a nation's region row is the region that contains it); uniform where there is none.
+    ``through``: the parent row that the row picked by the child's other foreign key ``via``
+    (its columns) references through its own foreign key ``parent_columns`` (a sale's event
+    is its listing's event); uniform where that row or its key is null.
     """
 
-    kind: Literal["uniform", "zipf", "range", "at_least_one", "match"] = "uniform"
+    kind: Literal["uniform", "zipf", "range", "at_least_one", "match", "through"] = "uniform"
     s: float = 1.2
     min: int | None = None
     max: int | None = None
@@ -41,7 +44,14 @@ class Cardinality(_Model):
     column: str | None = None
     parent_column: str | None = None
     mapping: dict[str, str] | None = None
+    via: list[str] | None = None
+    parent_columns: list[str] | None = None
     reason: str | None = None
+
+    @field_validator("via", "parent_columns", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
     @model_validator(mode="after")
     def _check(self) -> Cardinality:
@@ -57,6 +67,12 @@ class Cardinality(_Model):
             raise ValueError(
                 "match cardinality needs 'column' (of the child), 'parent_column' and 'mapping' "
                 "(child value -> parent value)"
+            )
+        if self.kind == "through" and not (self.via and self.parent_columns):
+            raise ValueError(
+                "through cardinality needs 'via' (the child's foreign key columns to the middle "
+                "table) and 'parent_columns' (the middle table's foreign key columns to this "
+                "key's table)"
             )
         return self
 

@@ -37,6 +37,7 @@ _SOURCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("calendar", "calendar"),
     ("date dimension", "calendar"),
     ("hierarchy", "hierarchy"),
+    ("through ", "through"),
     ("lookup", "lookup"),
     ("arithmetic", "arithmetic"),
     ("sum of", "arithmetic"),
@@ -58,6 +59,7 @@ SOURCE_ORDER: tuple[str, ...] = (
     "type",
     "calendar",
     "hierarchy",
+    "through",
     "lookup",
     "arithmetic",
     "time order",
@@ -125,7 +127,8 @@ def _reason(col: Column) -> str | None:
 
 
 def _key_reason(table: Table, column: str) -> str | None:
-    """A foreign key column's inferred cardinality (a hierarchy ``match``) and its reason."""
+    """A foreign key column's inferred cardinality (a hierarchy ``match``, a ``through``
+    path) and its reason."""
     for fk in table.foreign_keys:
         card = fk.cardinality
         if card is not None and card.reason and column in fk.columns:

@@ -27,6 +27,7 @@ from dwsim_nb.engine.generators import (
     records,
     strings,
     temporal,
+    through,
 )
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import (
@@ -42,6 +43,7 @@ from dwsim_nb.spec.rules import (
     JsonRule,
     LookupRule,
     MixRule,
+    ParentRule,
     PatternRule,
     RangeRule,
     RecordRule,
@@ -68,6 +70,7 @@ BY_RULE: dict[type, Gen] = {
     UuidRule: strings.gen_uuid,
     CalendarRule: calendar.gen_calendar,
     LookupRule: lookup.gen_lookup,
+    ParentRule: through.gen_parent,
     RecordRule: records.gen_record,
     ArrayRule: arrays.gen_array,
 }

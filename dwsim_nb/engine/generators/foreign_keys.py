@@ -12,7 +12,8 @@ Cardinality rules, all pure functions of the child row index:
   are exact by construction;
 - ``at_least_one``: the first P children (after a permutation of child rows) cover every parent
   once; the rest pick uniformly;
-- ``match``: the parent row holding the value the child's column maps to (:mod:`.match`).
+- ``match``: the parent row holding the value the child's column maps to (:mod:`.match`);
+- ``through``: the parent row that the child's row in a middle table references (:mod:`.through`).
 A foreign key whose columns are also unique in the child (one-to-one) uses a permutation; keys
 that together form a unique key of the child (bridge tables) are laid out jointly (``bridge``).
 """
@@ -29,6 +30,7 @@ import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.bridge import bridge_rows
 from dwsim_nb.engine.generators.cardinality import range_layout, range_rows, zipf_rows
 from dwsim_nb.engine.generators.match import match_rows
+from dwsim_nb.engine.generators.through import through_rows
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Cardinality, Column, ForeignKey, Table
 
@@ -69,6 +71,8 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
         picked = at_least_one_rows(key, rows, n, parents)
     elif card.kind == "match":
         picked = match_rows(trt, fk_index, key, rows, parents)
+    elif card.kind == "through":
+        picked = through_rows(trt, fk_index, key, rows, parents)
     else:
         picked = seeds.below(seeds.derive_key(key, "uniform"), rows, parents)
     rate = fk_null_rate(trt.table, fk)

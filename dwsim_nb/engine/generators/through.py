@@ -1,0 +1,139 @@
+"""Foreign keys that follow another key's parent: the ``through`` cardinality.
+
+A sale references its listing and, redundantly, the listing's event: the event row must be the
+one the listing row references, or a join through the listing and a direct join disagree. The
+child's other foreign key (``via``) picks the middle row; the middle table's own foreign key
+(``parent_columns``) picks, for that row, the parent row this key takes. Both picks are pure
+functions of row numbers (:func:`pick_parent_rows`), so nothing is held between blocks. Where the
+middle row or its key is null the parent is uniform.
+
+A column the DDL declares no key for copies the parent row's value instead (a ``parent`` rule,
+:func:`gen_parent`): the same path, without a key of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import dwsim_nb.engine.seeds as seeds
+from dwsim_nb.errors import GenerationError
+from dwsim_nb.spec.models import Column, ForeignKey, Table
+from dwsim_nb.spec.rules import ParentRule, rule_of
+
+if TYPE_CHECKING:
+    from dwsim_nb.engine.context import ColumnContext, TableRuntime
+
+
+def _same(a: list[str], b: list[str]) -> bool:
+    return [c.lower() for c in a] == [c.lower() for c in b]
+
+
+def key_index(table: Table, columns: list[str]) -> int | None:
+    """Index of the foreign key of ``table`` made of ``columns`` (in order), if any."""
+    return next((i for i, f in enumerate(table.foreign_keys) if _same(f.columns, columns)), None)
+
+
+def through_path(trt: TableRuntime, fk_index: int) -> tuple[int, TableRuntime, int]:
+    """(index of the ``via`` key, the middle table's runtime, index of its key to the parent)."""
+    fk = trt.foreign_key(fk_index)
+    card = fk.cardinality
+    assert card is not None and card.via and card.parent_columns
+    where = f"table '{trt.name}', foreign key ({', '.join(fk.columns)})"
+    via = key_index(trt.table, card.via)
+    if via is None or via == fk_index:
+        raise GenerationError(
+            f"{where}: a through cardinality goes via ({', '.join(card.via)}), which is not "
+            "another foreign key of the table",
+            hint="set 'via' to the columns of the foreign key to the middle table",
+        )
+    middle = trt.rt.table(trt.foreign_key(via).references_table)
+    if middle.name == trt.name:
+        raise GenerationError(
+            f"{where}: a through cardinality cannot go via a key to the same table",
+            hint="choose another 'via' key or another cardinality",
+        )
+    inner = key_index(middle.table, card.parent_columns)
+    target = trt.rt.table(fk.references_table).name
+    found: ForeignKey | None = None if inner is None else middle.foreign_key(inner)
+    if inner is None or found is None or trt.rt.table(found.references_table).name != target:
+        raise GenerationError(
+            f"{where}: '{middle.name}' has no foreign key ({', '.join(card.parent_columns)}) "
+            f"to '{target}'",
+            hint=f"set 'parent_columns' to the columns of a key of '{middle.name}' to '{target}'",
+        )
+    return via, middle, inner
+
+
+def _check_chain(trt: TableRuntime, fk_index: int) -> None:
+    """Refuse through keys that lead back to themselves (a circle of tables)."""
+    seen = {(trt.name, fk_index)}
+    at, index = trt, fk_index
+    while True:
+        _, at, index = through_path(at, index)
+        card = at.foreign_key(index).cardinality
+        if card is None or card.kind != "through":
+            return
+        if (at.name, index) in seen:
+            fk = trt.foreign_key(fk_index)
+            raise GenerationError(
+                f"table '{trt.name}', foreign key ({', '.join(fk.columns)}): through "
+                f"cardinalities lead round in a circle (back to '{at.name}')",
+                hint="give one key of the circle another cardinality",
+            )
+        seen.add((at.name, index))
+
+
+def through_rows(
+    trt: TableRuntime, fk_index: int, key: int, rows: np.ndarray, parents: int
+) -> np.ndarray:
+    """Parent rows for child ``rows`` under a ``through`` cardinality."""
+    out = seeds.below(seeds.derive_key(key, "uniform"), rows, parents)
+    if len(rows) == 0:
+        return out
+    _check_chain(trt, fk_index)
+    via, middle, inner = through_path(trt, fk_index)
+    pick = trt.rt.generators.parent_rows
+    middle_rows = pick(trt, via, rows)
+    held = np.flatnonzero(middle_rows >= 0)
+    if len(held) == 0:
+        return out
+    found = pick(middle, inner, middle_rows[held])
+    got = found >= 0
+    out[held[got]] = found[got]
+    return out
+
+
+def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+    """A ``parent`` rule: the column of the parent row the row's key ``via`` picks."""
+    rule = rule_of(col, ParentRule)
+    trt = ctx.trt
+    where = f"table '{trt.name}', column '{col.name}'"
+    index = key_index(trt.table, rule.via)
+    if index is None:
+        raise GenerationError(
+            f"{where}: a parent rule goes via ({', '.join(rule.via)}), which is not a foreign key "
+            "of the table",
+            hint="set 'via' to the columns of one of the table's foreign keys",
+        )
+    parent = trt.rt.table(trt.foreign_key(index).references_table)
+    if not parent.table.has_column(rule.column):
+        raise GenerationError(
+            f"{where}: a parent rule copies '{rule.column}', which '{parent.name}' does not have",
+            hint=f"set 'column' to a column of '{parent.name}'",
+        )
+    picked = ctx.batch.parent_rows(index)
+    if parent.n == 0:
+        return pa.nulls(len(rows), trt.types[col.name])
+    missing = picked < 0
+    values = parent.column_at(rule.column, np.where(missing, 0, picked))
+    if isinstance(values, pa.DictionaryArray):
+        values = values.dictionary.take(values.indices)
+    if values.type != trt.types[col.name]:
+        values = pc.cast(values, trt.types[col.name], safe=False)
+    if missing.any():
+        values = pc.if_else(pa.array(missing), pa.nulls(len(values), values.type), values)
+    return values
