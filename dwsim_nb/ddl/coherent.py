@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dwsim_nb.ddl.groups import record_groups
+from dwsim_nb.ddl.groups import record_groups, split_name
 from dwsim_nb.ddl.time_order import adult_births, time_order
 from dwsim_nb.spec.models import ExperimentSpec, Table
 from dwsim_nb.spec.rules import SequenceRule, UuidRule
@@ -76,7 +76,7 @@ def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, o
 
     changed = False
     for table in spec.tables:
-        found = record_groups(table, _norm, lambda c, t=table.key: usable(t, c))  # type: ignore[misc]
+        found = record_groups(table, split_name, lambda c, t=table.key: usable(t, c))  # type: ignore[misc]
         for column, rule in found.items():
             columns[(table.key, column)]["rule"] = rule
             changed = True
