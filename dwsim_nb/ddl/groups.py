@@ -115,7 +115,7 @@ def _match(name: str, own: set[str]) -> tuple[str, str, str, int] | None:
     return None
 
 
-def _role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | None:
+def column_role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | None:
     """(record, field, qualifier before the role) of a column name, or None."""
     if _NOT_A_ROLE.search(name):
         return None
@@ -129,7 +129,7 @@ def _role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | 
     if field == "name":
         if _BUSINESS.search(prefix) or (not prefix and _BUSINESS.search(table.name.lower())):
             record, field = "company", "company"
-        elif prefix and not _PERSON.search(prefix) and prefix != _table_prefix(table):
+        elif prefix and not _PERSON.search(prefix) and prefix != table_prefix(table):
             return None  # product_name, city_name, venue_name: not a person
     if field == "state" and width is not None and width <= 3:
         field = "state_abbr"
@@ -138,7 +138,7 @@ def _role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | 
     return record, field, "" if prefix in own else prefix
 
 
-def _table_prefix(table: Table) -> str | None:
+def table_prefix(table: Table) -> str | None:
     """A short prefix most columns share (TPC-style ``c_``, ``ca_``): the table's, no qualifier."""
     heads = [c.name.lower().split("_", 1)[0] for c in table.columns if "_" in c.name]
     for head in set(heads):
@@ -155,13 +155,13 @@ def record_groups(
     ``usable(name)`` says whether a column may take an inferred rule (no rule of the user's or a
     DDL hint's, not a key).
     """
-    own = _table_prefix(table)
+    own = table_prefix(table)
     found: list[tuple[str, str, str, str]] = []  # (column, record, field, qualifier)
     for col in table.columns:
         if col.data_type not in STRING_TYPES or not usable(col.name):
             continue
         width = col.varchar_length if col.varchar_length and col.varchar_length > 0 else None
-        role = _role(table, norm(col.name), width)
+        role = column_role(table, norm(col.name), width)
         if role is not None:
             prefix = "" if role[2] == own else role[2]
             found.append((col.name, role[0], role[1], prefix))
