@@ -13,10 +13,10 @@ from dwsim_nb.spec.rules import RecordRule
 
 
 def _groups(spec: ExperimentSpec, table: str) -> dict[str, tuple[str, str, str]]:
-    """column -> (record, field, group) of the table's record rules."""
+    """column -> (record, field, group) of the table's record groups (not places' names)."""
     out = {}
     for c in spec.table(table).columns:
-        if isinstance(c.rule, RecordRule):
+        if isinstance(c.rule, RecordRule) and c.rule.record != "place":
             out[c.name] = (c.rule.record, c.rule.field, c.rule.group)
     return out
 
