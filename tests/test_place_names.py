@@ -145,3 +145,16 @@ def test_venue_city_and_state_are_a_real_pair(exp: Any) -> None:
     rows = exp.query("select venuecity as c, venuestate as s from venue")
     wrong = [(c, s) for c, s in zip(rows.c, rows.s, strict=True) if (c, s) not in pairs]
     assert not wrong, wrong[:5]
+
+
+def test_a_unique_place_name_is_numbered_like_a_branch(tmp_path: Any) -> None:
+    ws = Workspace(tmp_path)
+    e = ws.import_sql(
+        "create table store (store_id int primary key, store_name varchar(60) unique not null)",
+        dialect="postgres",
+        name="u",
+    )
+    e.generate(rows={"store": 2000}, seed=2)
+    names = list(e.query("select store_name from store").store_name)
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"\D+ #\d+", n) for n in names), names[:3]

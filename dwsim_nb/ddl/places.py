@@ -46,6 +46,10 @@ _NAME = re.compile(r"^(?P<prefix>.*?)_?name$")
 _SHORTEST = 12
 
 
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
@@ -98,7 +102,7 @@ def place_rules(
                 "record": "place",
                 "field": kind,
                 "group": "",
-                "reason": f"name of a {kind} ({why} says what the place is)",
+                "reason": f"name of {_article(kind)} {kind} ({why} says what the place is)",
             }
     return out
 

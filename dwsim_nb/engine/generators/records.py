@@ -80,7 +80,9 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         out = _company(rule, ctx, key, rows)
     if col.is_unique and rule.field not in ("email", "username"):
         text = out.dictionary_decode() if isinstance(out, pa.DictionaryArray) else out
-        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), "-")
+        # A place's number reads like a branch's ("Oakdale Market #12"), others take a dash.
+        mark = " #" if rule.record == "place" else "-"
+        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), mark)
     return out
 
 
