@@ -30,7 +30,7 @@ def col_of(decl: str, dialect: str = "postgres") -> Column:
         ("postal_code varchar(12)", "postcode"),
         ("country varchar(60)", "country"),
         ("company_name varchar(80)", "company"),
-        ("venuename varchar(100)", "company"),
+        ("supplier_name varchar(100)", "company"),
         ("website varchar(200)", "url"),
         ("ip_address varchar(45)", "ipv4"),
         ("guid varchar(36)", "uuid4"),

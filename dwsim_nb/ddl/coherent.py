@@ -1,5 +1,5 @@
-"""Coherent rows at import: record groups (:mod:`groups`) and the order of dates
-(:mod:`time_order`), laid over the rules the names gave.
+"""Coherent rows at import: names of places (:mod:`places`), record groups (:mod:`groups`) and
+the order of dates (:mod:`time_order`), laid over the rules the names gave.
 
 Runs after the name pass of :func:`dwsim_nb.ddl.infer.infer_rules`, on the spec's dict form: a
 column takes part when it has no rule or still has the name's guess (``named`` holds those rule
@@ -8,10 +8,12 @@ dicts by id), never when the user or a DDL hint (CHECK, DEFAULT ...) gave its ru
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from dwsim_nb.ddl.groups import record_groups
+from dwsim_nb.ddl.groups import record_groups, split_name
+from dwsim_nb.ddl.places import place_city, place_rules
 from dwsim_nb.ddl.time_order import adult_births, time_order
 from dwsim_nb.spec.models import ExperimentSpec, Table
 from dwsim_nb.spec.rules import SequenceRule, UuidRule
@@ -74,12 +76,19 @@ def coherent_rows(spec: ExperimentSpec, data: dict[str, Any], named: dict[int, o
     def rule_of(table: str, column: str) -> dict[str, Any] | None:
         return columns[(table, column)].get("rule")
 
-    changed = False
-    for table in spec.tables:
-        found = record_groups(table, _norm, lambda c, t=table.key: usable(t, c))  # type: ignore[misc]
+    def put(table: Table, found: dict[str, dict[str, Any]]) -> bool:
         for column, rule in found.items():
             columns[(table.key, column)]["rule"] = rule
-            changed = True
+        return bool(found)
+
+    changed = False
+    for table in spec.tables:
+        can = functools.partial(usable, table.key)
+        # Names of places first: a store's ``name`` beside an e-mail is no person's.
+        changed = put(table, place_rules(table, split_name, can)) or changed
+        changed = put(table, record_groups(table, split_name, can)) or changed
+        lone = place_city(table, split_name, can, functools.partial(rule_of, table.key))
+        changed = put(table, lone) or changed
     for (table_name, column), rule in time_order(spec, _norm, usable, rule_of).items():
         columns[(table_name, column)]["rule"] = rule
         changed = True

@@ -7,6 +7,12 @@ come from name endings (``first_name``/``fname``/``c_first``, ``city``, ``zip``/
 when a role repeats, otherwise every role of a record in the table is one group (``customer_name``
 beside ``email``). Only columns without a rule or with the name's guess take part; a rule the user
 or a DDL hint gave stays.
+
+A qualifier may be glued to the role (``venuecity`` in table ``venue``, ``shipcity``,
+``VENUESTATE``) when it is the table's own name or a role word (ship, bill, home, work ...); the
+table's own name as a qualifier is no qualifier at all (``venue_city`` in ``venue``). Two or
+more qualifiers with two address parts each (``ship_*`` and ``bill_*``, ``store_*`` and
+``customer_*``) make one address per qualifier.
 """
 
 from __future__ import annotations
@@ -39,6 +45,12 @@ _ROLES: list[tuple[str, str, str, int]] = [
     ("address", "phone", r"phone(_?(number|no|num))?|mobile|cell(_?phone)?|tel(ephone)?|fax", 10),
 ]
 _ENDINGS = [(rec, field, re.compile(rf"(^|_)({pat})$"), w) for rec, field, pat, w in _ROLES]
+_WHOLE = [(rec, field, re.compile(rf"_?({pat})"), w) for rec, field, pat, w in _ROLES]
+# Qualifiers that may be glued to a role with no separator (``shipcity``, ``billingzip``).
+_GLUED_ROLES = re.compile(
+    r"ship(ping)?(_?to)?|bill(ing)?(_?to)?|home|work|office|mail(ing)?|business|delivery|pickup|"
+    r"dropoff|origin|dest(ination)?|residence|permanent|current|legal"
+)
 # Never a postal or person field, whatever the ending: an IP, a MAC, a wallet address ...
 _NOT_A_ROLE = re.compile(r"(^|_)(ip|mac|wallet|web|url|file|host|server)_")
 # Whose name ``name`` is when the table says it is a business, not a person.
@@ -60,31 +72,73 @@ _CORE = {
 }
 
 
-def _role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | None:
-    """(record, field, qualifier before the role) of a column name, or None."""
-    if _NOT_A_ROLE.search(name):
-        return None
+def split_name(name: str) -> str:
+    """A column or table name in lower-case words joined by ``_``: ``shipToCity`` ->
+    ``ship_to_city``, ``VENUE CITY`` -> ``venue_city`` (all-capital names stay one word)."""
+    if any(ch.islower() for ch in name) and any(ch.isupper() for ch in name):
+        name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+        name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def table_words(table: Table) -> set[str]:
+    """What the table calls itself: its name, the name's last word, and both without a plural
+    ending (``dim_venues`` -> ``dim_venues``, ``venues``, ``venue`` ...)."""
+    name = split_name(table.name)
+    out = set()
+    for word in (name, name.rsplit("_", 1)[-1]):
+        out.update({word, word.replace("_", "")})
+        if word.endswith("ies"):
+            out.add(word[:-3] + "y")
+        elif word.endswith(("ses", "xes", "ches", "shes")):
+            out.add(word[:-2])
+        elif word.endswith("s") and not word.endswith("ss"):
+            out.add(word[:-1])
+    return {w for w in out if len(w) >= 3}
+
+
+def _match(name: str, own: set[str]) -> tuple[str, str, str, int] | None:
+    """(record, field, qualifier, shortest width) of the role a name ends with."""
     for record, field, ending, shortest in _ENDINGS:
         m = ending.search(name)
-        if m is None:
-            continue
-        if width is not None and width < shortest:
-            return None
-        prefix = name[: m.start()].strip("_")
-        if field == "name":
-            if _BUSINESS.search(prefix) or (not prefix and _BUSINESS.search(table.name.lower())):
-                record, field = "company", "company"
-            elif prefix and not _PERSON.search(prefix) and prefix != _table_prefix(table):
-                return None  # product_name, city_name: not a person
-        if field == "state" and width is not None and width <= 3:
-            field = "state_abbr"
-        if field == "country" and width is not None and width <= 3:
-            field = "country_code"
-        return record, field, prefix
+        if m is not None:
+            return record, field, name[: m.start()].strip("_"), shortest
+    glued = sorted(own, key=len, reverse=True)
+    if (role := _GLUED_ROLES.match(name)) is not None:
+        glued.append(role.group(0))
+    for prefix in glued:
+        rest = name[len(prefix) :]
+        if name.startswith(prefix) and len(rest.strip("_")) >= 3:
+            for record, field, whole, shortest in _WHOLE:
+                if whole.fullmatch(rest):
+                    return record, field, prefix, shortest
     return None
 
 
-def _table_prefix(table: Table) -> str | None:
+def column_role(table: Table, name: str, width: int | None) -> tuple[str, str, str] | None:
+    """(record, field, qualifier before the role) of a column name, or None."""
+    if _NOT_A_ROLE.search(name):
+        return None
+    own = table_words(table)
+    found = _match(name, own)
+    if found is None:
+        return None
+    record, field, prefix, shortest = found
+    if width is not None and width < shortest:
+        return None
+    if field == "name":
+        if _BUSINESS.search(prefix) or (not prefix and _BUSINESS.search(table.name.lower())):
+            record, field = "company", "company"
+        elif prefix and not _PERSON.search(prefix) and prefix != table_prefix(table):
+            return None  # product_name, city_name, venue_name: not a person
+    if field == "state" and width is not None and width <= 3:
+        field = "state_abbr"
+    if field == "country" and width is not None and width <= 3:
+        field = "country_code"
+    return record, field, "" if prefix in own else prefix
+
+
+def table_prefix(table: Table) -> str | None:
     """A short prefix most columns share (TPC-style ``c_``, ``ca_``): the table's, no qualifier."""
     heads = [c.name.lower().split("_", 1)[0] for c in table.columns if "_" in c.name]
     for head in set(heads):
@@ -101,13 +155,13 @@ def record_groups(
     ``usable(name)`` says whether a column may take an inferred rule (no rule of the user's or a
     DDL hint's, not a key).
     """
-    own = _table_prefix(table)
+    own = table_prefix(table)
     found: list[tuple[str, str, str, str]] = []  # (column, record, field, qualifier)
     for col in table.columns:
         if col.data_type not in STRING_TYPES or not usable(col.name):
             continue
         width = col.varchar_length if col.varchar_length and col.varchar_length > 0 else None
-        role = _role(table, norm(col.name), width)
+        role = column_role(table, norm(col.name), width)
         if role is not None:
             prefix = "" if role[2] == own else role[2]
             found.append((col.name, role[0], role[1], prefix))
@@ -115,8 +169,12 @@ def record_groups(
     for record in ("person", "address", "company"):
         mine = [f for f in found if f[1] == record]
         fields = [f[2] for f in mine]
-        # Qualifiers split groups only where a role repeats (billing_city and shipping_city).
-        split = len(set(fields)) < len(fields)
+        # Qualifiers split groups where a role repeats (billing_city and shipping_city), and
+        # addresses also where two qualifiers have two parts each (ship_city, ship_state and
+        # bill_street, bill_zip; not primary_city beside iso_country_code).
+        quals = [f[3] for f in mine if f[3]]
+        places = {q for q in quals if quals.count(q) > 1}
+        split = len(set(fields)) < len(fields) or (record == "address" and len(places) > 1)
         groups: dict[str, list[tuple[str, str, str, str]]] = {}
         for f in mine:
             groups.setdefault(f[3] if split else "", []).append(f)

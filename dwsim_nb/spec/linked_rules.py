@@ -93,9 +93,27 @@ class CalendarRule(_Rule):
         return self
 
 
+# What a place's name may name (engine/generators/places.py): "Riverside Arena" for a venue,
+# "Lincoln Elementary School" for a school.
+PLACE_KINDS: tuple[str, ...] = (
+    "venue",
+    "store",
+    "warehouse",
+    "hotel",
+    "restaurant",
+    "park",
+    "school",
+    "college",
+    "hospital",
+    "airport",
+    "library",
+    "museum",
+    "mall",
+    "gym",
+)
 # The columns one record fills: a person's names and the addresses built from them, a postal
-# address of one locale, a company and its web domain, the title of a work or event
-# (engine/generators/records.py).
+# address of one locale, a company and its web domain, the title of a work or event, the name of
+# a place of one kind (engine/generators/records.py).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("first_name", "last_name", "name", "email", "username"),
     "address": (
@@ -111,7 +129,11 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "company": ("company", "domain", "website", "email"),
     "title": ("title",),
+    "place": PLACE_KINDS,
 }
+# Records whose one column needs no other column of the row to agree with (a place's name reads
+# the row's city when there is one, and stays a name when there is not).
+STANDALONE_RECORDS = frozenset({"title", "place"})
 
 
 class RecordRule(_Rule):
@@ -119,7 +141,7 @@ class RecordRule(_Rule):
     ``group``: a person's first name, last name and the e-mail built from both."""
 
     kind: Literal["record"] = "record"
-    record: Literal["person", "address", "company", "title"]
+    record: Literal["person", "address", "company", "title", "place"]
     field: str
     group: str = ""
     locale: str | None = None

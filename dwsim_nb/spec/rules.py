@@ -32,7 +32,9 @@ from dwsim_nb.spec.distributions import check_distribution as check_distribution
 from dwsim_nb.spec.distributions import check_finite as check_finite
 from dwsim_nb.spec.distributions import distribution_param as distribution_param
 from dwsim_nb.spec.linked_rules import CALENDAR_FORMATS as CALENDAR_FORMATS
+from dwsim_nb.spec.linked_rules import PLACE_KINDS as PLACE_KINDS
 from dwsim_nb.spec.linked_rules import RECORD_FIELDS as RECORD_FIELDS
+from dwsim_nb.spec.linked_rules import STANDALONE_RECORDS as STANDALONE_RECORDS
 from dwsim_nb.spec.linked_rules import AggregateRule as AggregateRule
 from dwsim_nb.spec.linked_rules import CalendarPart as CalendarPart
 from dwsim_nb.spec.linked_rules import CalendarRule as CalendarRule

@@ -20,7 +20,7 @@ from typing import Any
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table, parse_spec
 from dwsim_nb.spec.rules import (
-    RECORD_FIELDS,
+    STANDALONE_RECORDS,
     AutoRule,
     DatetimeRule,
     DistributionRule,
@@ -70,8 +70,9 @@ _MIXABLE = (
 
 
 def _single_field(rule: object) -> bool:
-    """A record of one field (a title): no other column of the row has to agree with it."""
-    return isinstance(rule, RecordRule) and len(RECORD_FIELDS[rule.record]) == 1
+    """A record of one column (a title, a place's name): no other column of the row has to
+    agree with it."""
+    return isinstance(rule, RecordRule) and rule.record in STANDALONE_RECORDS
 
 
 Extractor = Callable[[Query], list[Any]]

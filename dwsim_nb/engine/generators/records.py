@@ -1,5 +1,5 @@
 """Columns of one row that describe one record: a person, a postal address, a company (and the
-title of a work or event, a record of one field).
+title of a work or event or the name of a place, records of one column).
 
 Every column of a group (``RecordRule`` with the same ``record`` and ``group`` in one table) draws
 the same random numbers, keyed by (seed, table, record, group) and the row index rather than by
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
+from dwsim_nb.engine.generators.places import place_names
 from dwsim_nb.engine.generators.record_pools import (
     PEOPLE,
     WORLD,
@@ -73,11 +74,15 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         out = _address(rule, ctx, key, rows)
     elif rule.record == "title":
         out = _encoded(_draw(key, rows, TITLES, "record"), title_pool())
+    elif rule.record == "place":
+        out = place_names(rule.field, key, rows, row_cities(ctx.trt, rows))
     else:
         out = _company(rule, ctx, key, rows)
     if col.is_unique and rule.field not in ("email", "username"):
         text = out.dictionary_decode() if isinstance(out, pa.DictionaryArray) else out
-        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), "-")
+        # A place's number reads like a branch's ("Oakdale Market #12"), others take a dash.
+        mark = " #" if rule.record == "place" else "-"
+        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), mark)
     return out
 
 
@@ -166,6 +171,20 @@ def _address(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -
     picked = records[_draw(key, rows, len(records), "record")]
     values = address_pool(locale).column(rule.field).combine_chunks()
     return _encoded(picked, values)
+
+
+def row_cities(trt: TableRuntime, rows: np.ndarray) -> pa.Array | None:
+    """The city of each row's address (the table's first address group with a city), or None
+    when the table has none."""
+    for c in trt.table.columns:
+        rule = c.rule
+        if isinstance(rule, RecordRule) and rule.record == "address" and rule.field == "city":
+            key = _group_key(trt, "address", rule.group)
+            locale = address_locale(trt, rule)
+            records = fitting(locale, _widths(trt, rule.group))
+            picked = records[_draw(key, rows, len(records), "record")]
+            return address_pool(locale).column("city").combine_chunks().take(pa.array(picked))
+    return None
 
 
 def _encoded(idx: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
