@@ -95,7 +95,15 @@ def test_categoricals(decl: str, first: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "p"), [("is_active", 0.5), ("has_pets", 0.5), ("likesports", 0.3)]
+    ("name", "p"),
+    [
+        ("is_active", 0.85),
+        ("has_pets", 0.5),
+        ("likesports", 0.3),
+        ("is_deleted", 0.1),
+        ("discontinued", 0.1),
+        ("verified", 0.85),
+    ],
 )
 def test_booleans(name: str, p: float) -> None:
     assert col_of(f"{name} boolean").true_probability == p

@@ -24,6 +24,7 @@ from dwsim_nb.ddl.domains import COUNTRIES
 from dwsim_nb.ddl.fk_paths import infer_through
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
+from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
@@ -341,6 +342,9 @@ def infer_rules(
         keys = _key_columns(table)
         for c_data, col in zip(t_data["columns"], table.columns, strict=True):
             if col.name in keys:
+                if (uuid := key_uuid(col, table)) is not None:
+                    c_data["rule"] = uuid.model_dump()
+                    changed = True
                 continue
             computed = computed_rule(col, table, spec.dialect, data["notes"])
             if computed is not None:
@@ -351,7 +355,10 @@ def infer_rules(
                 c_data["rule"] = elements
                 changed = True
                 continue
-            if _without_rule(col) and (found := rule(col) or comment_rule(col, table, rule)):
+            found = None
+            if _without_rule(col):
+                found = noun_rule(col, table) or rule(col) or comment_rule(col, table, rule)
+            if found is not None:
                 c_data["rule"] = found.model_dump()
                 named[id(c_data["rule"])] = c_data["rule"]
                 changed = True

@@ -120,7 +120,15 @@ def unique_domain_size(col: Column) -> int | None:
         return max(0, int(hi) - int(lo) + 1)
     if col.data_type == "SMALLINT" and (rule is None or isinstance(rule, AutoRule)):
         return 2**16
+    width = col.varchar_length
+    if col.data_type in ("CHAR", "VARCHAR") and width is not None and width <= _CODE_WIDTH:
+        # A short text key is a code of upper-case letters (engine.generators.strings).
+        return 26**width
     return None
+
+
+# Widths up to this hold few enough letter codes to count (26**8 is about 2e11).
+_CODE_WIDTH = 8
 
 
 def _as_date(v: dt.date | dt.datetime | dt.time | None) -> dt.date:

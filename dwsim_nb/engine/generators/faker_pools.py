@@ -205,7 +205,7 @@ def _in_slices(make: Callable[[np.ndarray], pa.Array], rows: np.ndarray) -> pa.A
 
 
 def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
-    from dwsim_nb.engine.generators.strings import row_suffix
+    from dwsim_nb.engine.generators.strings import row_suffix, unique_text
 
     rule = normalize_rule(rule_of(col, FakerRule).provider)
     unique = col.is_unique
@@ -235,16 +235,15 @@ def gen_faker(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         return _pick_encoded(ctx, rows, rule)
     if unique:
         text = out if pa.types.is_string(out.type) else pc.cast(out, pa.string())
-        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), "-")
+        return unique_text(ctx, rows, text, "-")
     return out
 
 
 def gen_words(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     """Default text for a string column without a rule: words, or a sentence for TEXT."""
-    from dwsim_nb.engine.generators.strings import row_suffix
+    from dwsim_nb.engine.generators.strings import unique_text
 
     provider = "sentence" if col.data_type == "TEXT" else "word"
     if col.is_unique:
-        out = _pick(ctx, rows, provider, "words")
-        return pc.binary_join_element_wise(out, row_suffix(ctx, rows), "-")
+        return unique_text(ctx, rows, _pick(ctx, rows, provider, "words"), "-")
     return _pick_encoded(ctx, rows, provider)

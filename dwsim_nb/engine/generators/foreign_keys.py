@@ -14,6 +14,8 @@ Cardinality rules, all pure functions of the child row index:
   once; the rest pick uniformly;
 - ``match``: the parent row holding the value the child's column maps to (:mod:`.match`);
 - ``through``: the parent row that the child's row in a middle table references (:mod:`.through`).
+A self-reference without a cardinality (``reports_to``, ``parent_id``) forms a tree: each row
+points at an earlier row and the first row is the root.
 A foreign key whose columns are also unique in the child (one-to-one) uses a permutation; keys
 that together form a unique key of the child (bridge tables) are laid out jointly (``bridge``).
 """
@@ -69,6 +71,8 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
         picked = range_rows(key, rows, n, parents, card.min, card.max, card.clustered)
     elif card.kind == "at_least_one":
         picked = at_least_one_rows(key, rows, n, parents)
+    elif fk.cardinality is None and fk.references_table == trt.table.key:
+        picked = tree_rows(key, rows)
     elif card.kind == "match":
         picked = match_rows(trt, fk_index, key, rows, parents)
     elif card.kind == "through":
@@ -106,6 +110,14 @@ def child_position(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.nda
     parents = trt.plan.rows[trt.plan.table(fk.references_table).key]
     key = trt.column_key(f"fk{fk_index}", fk.references_table)
     return range_layout(key, rows, trt.n, max(parents, 1), card.min, card.max)[1]
+
+
+def tree_rows(key: int, rows: np.ndarray) -> np.ndarray:
+    """A self-reference forms a tree: each row's parent is an earlier row (any of them, alike),
+    and the first row has none (-1), so there is one root and no cycle (an employee's manager
+    was hired before them; ``reports_to`` is null for the head only)."""
+    earlier = seeds.uniform(seeds.derive_key(key, "tree"), rows) * rows
+    return np.where(rows > 0, np.minimum(earlier.astype(np.int64), rows - 1), -1)
 
 
 def at_least_one_rows(key: int, rows: np.ndarray, n: int, parents: int) -> np.ndarray:

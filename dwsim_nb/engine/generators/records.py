@@ -30,7 +30,7 @@ from dwsim_nb.engine.generators.record_pools import (
     name_pools,
     person_pool,
 )
-from dwsim_nb.engine.generators.strings import row_suffix
+from dwsim_nb.engine.generators.strings import row_suffix, unique_text
 from dwsim_nb.engine.generators.titles import TITLES, title_pool
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import RecordRule, rule_of
@@ -81,8 +81,7 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     if col.is_unique and rule.field not in ("email", "username"):
         text = out.dictionary_decode() if isinstance(out, pa.DictionaryArray) else out
         # A place's number reads like a branch's ("Oakdale Market #12"), others take a dash.
-        mark = " #" if rule.record == "place" else "-"
-        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), mark)
+        return unique_text(ctx, rows, text, " #" if rule.record == "place" else "-")
     return out
 
 

@@ -16,6 +16,7 @@ import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import PatternRule, rule_of
+from dwsim_nb.spec.types import is_unbounded_length
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -129,6 +130,34 @@ def gen_uuid(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
 def row_suffix(ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     """A random-looking number that differs for every row of the table, as text."""
     return pc.cast(pa.array(permute(rows, max(ctx.trt.n, 1), ctx.subkey("suffix"))), pa.string())
+
+
+# Text shorter than this before the row's number reads as noise: a code of letters reads better.
+_SHORTEST_STEM = 3
+
+
+def unique_text(ctx: ColumnContext, rows: np.ndarray, text: pa.Array, sep: str) -> pa.Array:
+    """``text`` made unique by the row's number (``sep`` between), within the column's width.
+
+    Truncating ``word-123`` to a short width would cut the number and repeat values, so the
+    text is shortened instead; a width too small for any text and the number (a ``CHAR(5)``
+    key) gets upper-case letter codes (``QZKFA``), distinct for every row.
+    """
+    width = ctx.col.varchar_length
+    if is_unbounded_length(width) or ctx.col.data_type not in ("CHAR", "VARCHAR", "TEXT"):
+        return pc.binary_join_element_wise(text, row_suffix(ctx, rows), sep)
+    assert width is not None
+    room = width - len(sep) - len(str(max(ctx.trt.n - 1, 0)))
+    if room < _SHORTEST_STEM:
+        return letter_codes(ctx, rows, width)
+    text = pc.utf8_slice_codeunits(text, 0, room)
+    return pc.binary_join_element_wise(text, row_suffix(ctx, rows), sep)
+
+
+def letter_codes(ctx: ColumnContext, rows: np.ndarray, width: int) -> pa.Array:
+    """Distinct codes of ``width`` upper-case letters, a keyed permutation of the rows."""
+    domain = min(26**width, 2**62)
+    return pattern_strings("?" * width, permute(rows, domain, ctx.subkey("code")))
 
 
 def gen_binary(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
