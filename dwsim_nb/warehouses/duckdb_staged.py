@@ -157,25 +157,29 @@ class DuckDBStagedLoad(StagedLoad):
             self._open().execute("BEGIN")
         con = self.con
         self._batch.append(table)
+        cols = ", ".join(quote(c.name) for c in spec_table.columns)
+        insert = f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)"
+        first, *rest = slices(files, rows)
         try:
             con.execute(f"DROP TABLE IF EXISTS {target}")
             con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
-            got = 0
-            if files:
-                cols = ", ".join(quote(c.name) for c in spec_table.columns)
-                # The INSERT's own count of rows into the table created empty just above.
-                inserted = con.execute(
-                    f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                    [[literal_glob(str(f)) for f in files]],
-                ).fetchone()
-                got = int(inserted[0]) if inserted else 0
-            if got != rows:
+            got = _inserted(con, insert, first)
+            if not rest and got != rows:
                 raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
             for clause in key_clauses(spec_table) if self.keys else []:
                 con.execute(f"ALTER TABLE {target} ADD {clause}")
             self._batch_rows += got
-            if self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
-                self._commit()
+            if rest or self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
+                self._commit(close=not rest)
+            for i, part in enumerate(rest, 1):
+                # Each further slice in a transaction of its own, into the committed keys; the
+                # connection stays open in between (reopening reads the index back).
+                con.execute("BEGIN")
+                self._batch.append(table)
+                got += _inserted(con, insert, part)
+                if i == len(rest) and got != rows:
+                    raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
+                self._commit(close=i == len(rest))
         except LoadError:
             self._rollback()
             raise
@@ -189,9 +193,9 @@ class DuckDBStagedLoad(StagedLoad):
             self.progress(table, got, rows)
         return got
 
-    def _commit(self) -> None:
+    def _commit(self, close: bool = True) -> None:
         """COMMIT the batch; the keys added in it are checked here, so a failure names the
-        batch's tables that have keys."""
+        batch's tables that have keys. ``close``: release the file after (the default)."""
         try:
             self.con.execute("COMMIT")
         except Exception as e:
@@ -199,7 +203,8 @@ class DuckDBStagedLoad(StagedLoad):
             self._rollback()
             raise self._fail(", ".join(keyed), e) from None
         self._batch, self._batch_rows = [], 0
-        self._close()
+        if close:
+            self._close()
 
     def _rollback(self) -> None:
         if self.con is not None:
@@ -267,6 +272,24 @@ class DuckDBStagedLoad(StagedLoad):
 
     def close(self) -> None:
         self._close()
+
+
+def slices(files: Sequence[Path], rows: int) -> list[list[Path]]:
+    """``files`` in groups of about ``BATCH_ROWS`` rows (a file's rows taken as the average),
+    in order; always at least one group, empty when there are no files."""
+    if not files:
+        return [[]]
+    per_file = max(1, rows // len(files))
+    size = max(1, BATCH_ROWS // per_file)
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
+
+
+def _inserted(con: Any, insert: str, files: Sequence[Path]) -> int:
+    """Run ``insert`` over ``files``; the INSERT's own count of rows (0 without files)."""
+    if not files:
+        return 0
+    row = con.execute(insert, [[literal_glob(str(f)) for f in files]]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _rollback(con: Any) -> None:
