@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -87,3 +88,36 @@ def test_a_duplicate_key_in_a_later_slice_fails_the_load(
     finally:
         staged.close()
     assert exp.table_counts() == before
+
+
+def test_the_load_runs_under_its_memory_limit_and_puts_back_the_previous_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exp, table = _setup(tmp_path, monkeypatch)
+    files = _parts(tmp_path, [table.slice(i, 500) for i in range(0, 2_000, 500)])
+    probe = duckdb.connect()
+    probe.execute(f"SET memory_limit = '{duckdb_staged.LOAD_MEMORY_LIMIT}'")
+    limit = probe.execute("SELECT current_setting('memory_limit')").fetchone()
+    probe.close()
+    # A notebook's connection to the same file shares the database's settings.
+    held = duckdb.connect(str(exp.warehouse.own_file(exp.spec)))
+    before = held.execute("SELECT current_setting('memory_limit')").fetchone()
+    seen: list[Any] = []
+    inserted = duckdb_staged._inserted
+
+    def spy(con: Any, insert: str, parts: Any) -> int:
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone())
+        return inserted(con, insert, parts)
+
+    monkeypatch.setattr(duckdb_staged, "_inserted", spy)
+    try:
+        staged = exp.warehouse.open_staged_load(exp.spec, tmp_path / "run")
+        try:
+            staged.add("sale", files, 2_000)
+            staged.publish()
+        finally:
+            staged.close()
+        assert seen == [limit] * 4
+        assert held.execute("SELECT current_setting('memory_limit')").fetchone() == before
+    finally:
+        held.close()
