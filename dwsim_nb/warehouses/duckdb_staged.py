@@ -4,9 +4,12 @@ Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: 
 ``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY KEY
 and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
 Side tables are committed in batches (about a million rows or 64 tables, whichever comes
-first). Publishing drops the experiment's tables and renames the side tables in their place in
-one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side tables live beside
-the real ones; renaming a table keeps its keys and rows without copying them).
+first); a bigger table goes in slices of its files of about a million rows, the first with its
+keys, each committed on its own (memory stays a slice's worth plus what the load's memory limit
+lets DuckDB cache; see :mod:`.duckdb`). Publishing drops the experiment's tables and renames
+the side tables in their place in one short transaction (DuckDB 2.0 cannot rename or move a
+schema, so the side tables live beside the real ones; renaming a table keeps its keys and rows
+without copying them).
 
 Why not one transaction around the whole load, as before: DuckDB keeps every table created in
 a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed in
@@ -55,15 +58,47 @@ BATCH_TABLES = 64
 _SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
 
 
+# The load's memory limit. DuckDB's default (80% of RAM) let it keep every block it wrote
+# cached, and the ART index of a keyed table grows with its rows: the buffers a limit makes it
+# evict (table blocks already written, index buffers spilled to the file's ``.tmp`` folder) held
+# TPC-H SF10's lineitem load at 1.8 GB. Measured on SF1's lineitem in slices (2 cores): no
+# limit 325 MB peak, 256 MB 280 MB, 100 MB 177 MB, at 5% more CPU.
+LOAD_MEMORY_LIMIT = "256MB"
+
+
 @contextmanager
-def skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    # The setting is global to the database instance, which other connections of this process
-    # to the same file share (a notebook's %dwsim_use): put it back after the load.
+def load_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The load's settings on ``con``: codecs skipped, memory limited; put back after."""
+    # The settings are global to the database instance, which other connections of this
+    # process to the same file share (a notebook's %dwsim_use): put them back after the load.
     con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    before = str(row[0]) if row else None
+    # Best effort: a limit below what other connections of the process hold now is refused.
+    limited = before is not None and _try(con, f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     try:
         yield
     finally:
         con.execute("RESET disabled_compression_methods")
+        if limited:
+            _put_back_memory_limit(con, str(before))
+
+
+def _put_back_memory_limit(con: duckdb.DuckDBPyConnection, before: str) -> None:
+    # DuckDB shows the limit rounded ("18.8 GiB") and reads that text back as another number,
+    # so the default is put back with RESET; a limit set by hand as near as its text allows.
+    _try(con, "RESET memory_limit")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    if row and str(row[0]) != before:
+        _try(con, f"SET memory_limit = '{before}'")
+
+
+def _try(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    try:
+        con.execute(sql)
+    except Exception:
+        return False
+    return True
 
 
 def literal_glob(path: str) -> str:
@@ -115,7 +150,7 @@ class DuckDBStagedLoad(StagedLoad):
             stack = ExitStack()
             try:
                 self.con = stack.enter_context(self._connect())
-                stack.enter_context(skipping_codecs(self.con))
+                stack.enter_context(load_settings(self.con))
             except BaseException:
                 stack.close()
                 self.con = None
@@ -157,25 +192,29 @@ class DuckDBStagedLoad(StagedLoad):
             self._open().execute("BEGIN")
         con = self.con
         self._batch.append(table)
+        cols = ", ".join(quote(c.name) for c in spec_table.columns)
+        insert = f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)"
+        first, *rest = slices(files, rows)
         try:
             con.execute(f"DROP TABLE IF EXISTS {target}")
             con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
-            got = 0
-            if files:
-                cols = ", ".join(quote(c.name) for c in spec_table.columns)
-                # The INSERT's own count of rows into the table created empty just above.
-                inserted = con.execute(
-                    f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                    [[literal_glob(str(f)) for f in files]],
-                ).fetchone()
-                got = int(inserted[0]) if inserted else 0
-            if got != rows:
+            got = _inserted(con, insert, first)
+            if not rest and got != rows:
                 raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
             for clause in key_clauses(spec_table) if self.keys else []:
                 con.execute(f"ALTER TABLE {target} ADD {clause}")
             self._batch_rows += got
-            if self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
-                self._commit()
+            if rest or self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
+                self._commit(close=not rest)
+            for i, part in enumerate(rest, 1):
+                # Each further slice in a transaction of its own, into the committed keys; the
+                # connection stays open in between (reopening reads the index back).
+                con.execute("BEGIN")
+                self._batch.append(table)
+                got += _inserted(con, insert, part)
+                if i == len(rest) and got != rows:
+                    raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
+                self._commit(close=i == len(rest))
         except LoadError:
             self._rollback()
             raise
@@ -189,9 +228,9 @@ class DuckDBStagedLoad(StagedLoad):
             self.progress(table, got, rows)
         return got
 
-    def _commit(self) -> None:
+    def _commit(self, close: bool = True) -> None:
         """COMMIT the batch; the keys added in it are checked here, so a failure names the
-        batch's tables that have keys."""
+        batch's tables that have keys. ``close``: release the file after (the default)."""
         try:
             self.con.execute("COMMIT")
         except Exception as e:
@@ -199,7 +238,8 @@ class DuckDBStagedLoad(StagedLoad):
             self._rollback()
             raise self._fail(", ".join(keyed), e) from None
         self._batch, self._batch_rows = [], 0
-        self._close()
+        if close:
+            self._close()
 
     def _rollback(self) -> None:
         if self.con is not None:
@@ -267,6 +307,24 @@ class DuckDBStagedLoad(StagedLoad):
 
     def close(self) -> None:
         self._close()
+
+
+def slices(files: Sequence[Path], rows: int) -> list[list[Path]]:
+    """``files`` in groups of about ``BATCH_ROWS`` rows (a file's rows taken as the average),
+    in order; always at least one group, empty when there are no files."""
+    if not files:
+        return [[]]
+    per_file = max(1, rows // len(files))
+    size = max(1, BATCH_ROWS // per_file)
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
+
+
+def _inserted(con: Any, insert: str, files: Sequence[Path]) -> int:
+    """Run ``insert`` over ``files``; the INSERT's own count of rows (0 without files)."""
+    if not files:
+        return 0
+    row = con.execute(insert, [[literal_glob(str(f)) for f in files]]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _rollback(con: Any) -> None:
