@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from dwsim_nb.engine.context import _decimal_from_numpy, _int_to_decimal, to_arrow
-from dwsim_nb.spec.models import Column
+from dwsim_nb.spec.models import Column, ExperimentSpec
 
 
 @pytest.mark.parametrize(("precision", "scale"), [(4, 2), (12, 2), (18, 4), (38, 6), (10, 0)])
@@ -168,3 +170,32 @@ def test_linked_chain_reuses_computed_ranges_and_keeps_its_values(tmp_path) -> N
     ).fetchall()[0]
     assert joined > 100
     assert bad == 0
+
+
+def _chain_spec(n: int, schema: str = "") -> ExperimentSpec:
+    from dwsim_nb.ddl import import_sql
+
+    ddl = [f"CREATE TABLE {schema}t0 (id INT PRIMARY KEY);"]
+    ddl += [
+        f"CREATE TABLE {schema}t{i} (id INT PRIMARY KEY, p INT REFERENCES {schema}t{i - 1}(id));"
+        for i in range(1, n)
+    ]
+    return import_sql("\n".join(ddl), dialect="postgres", name="chain")
+
+
+@pytest.mark.parametrize("schema", ["", "raw."])
+def test_create_sql_places_only_the_table_and_its_parents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema: str
+) -> None:
+    # Naming every table of the spec for each CREATE TABLE made a 3,000-table import quadratic.
+    from dwsim_nb.warehouses import get_warehouse
+
+    spec = _chain_spec(40, schema)
+    wh = get_warehouse("sqlite", tmp_path)  # declares FOREIGN KEYs
+    calls: list[str] = []
+    place = type(wh).place
+    monkeypatch.setattr(type(wh), "place", lambda w, s, t: calls.append(t.key) or place(w, s, t))
+    sql = wh.create_sql(spec, spec.tables[-1])
+    assert sorted(calls) == sorted([f"{schema}t39", f"{schema}t38"])
+    parent = place(wh, spec, spec.tables[-2])[1]
+    assert f'REFERENCES "{parent}"' in sql, sql

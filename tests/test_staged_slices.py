@@ -54,9 +54,9 @@ def test_a_big_table_commits_slice_by_slice_and_keeps_its_key(
     commits: list[list[str]] = []
     commit = DuckDBStagedLoad._commit
 
-    def counting(self: DuckDBStagedLoad, close: bool = True) -> None:
+    def counting(self: DuckDBStagedLoad) -> None:
         commits.append(list(self._batch))
-        commit(self, close)
+        commit(self)
 
     monkeypatch.setattr(DuckDBStagedLoad, "_commit", counting)
     staged = exp.warehouse.open_staged_load(exp.spec, tmp_path / "run")
