@@ -34,11 +34,12 @@ Gen = Callable[[Column, "ColumnContext", np.ndarray], Any]
 @dataclass(frozen=True)
 class Generators:
     """What the runtime asks of the generators: each column's generator (chosen once per
-    table), a table's bridge keys, and the parent rows a foreign key picks for child rows."""
+    table), a table's bridge keys, and the parent rows a foreign key picks for child rows (a
+    key that follows a column of the child reads it from the batch, when there is one)."""
 
     pick: Callable[[TableRuntime, Column], Gen]
     bridges: Callable[[Table], dict[int, Any]]
-    parent_rows: Callable[[TableRuntime, int, np.ndarray], np.ndarray]
+    parent_rows: Callable[[TableRuntime, int, np.ndarray, Batch | None], np.ndarray]
 
 
 class ColumnContext:
@@ -106,6 +107,7 @@ class Batch:
         self._cols: dict[str, pa.Array] = {}
         self._parent_rows: dict[int, np.ndarray] = {}
         self._busy: set[str] = set()
+        self._busy_keys: set[int] = set()
 
     def column(self, name: str) -> pa.Array:
         if name not in self._cols:
@@ -129,8 +131,19 @@ class Batch:
     def parent_rows(self, fk_index: int) -> np.ndarray:
         """Parent row numbers picked by foreign key ``fk_index`` (-1 where the key is null)."""
         if fk_index not in self._parent_rows:
-            pick = self.trt.rt.generators.parent_rows
-            self._parent_rows[fk_index] = pick(self.trt, fk_index, self.rows)
+            if fk_index in self._busy_keys:
+                fk = self.trt.foreign_key(fk_index)
+                raise GenerationError(
+                    f"table '{self.trt.name}', foreign key ({', '.join(fk.columns)}): the key "
+                    "depends on itself (its cardinality reads a column that follows its parent)",
+                    hint="give the key another cardinality, or the column another rule",
+                )
+            self._busy_keys.add(fk_index)
+            try:
+                pick = self.trt.rt.generators.parent_rows
+                self._parent_rows[fk_index] = pick(self.trt, fk_index, self.rows, self)
+            finally:
+                self._busy_keys.discard(fk_index)
         return self._parent_rows[fk_index]
 
     def table(self) -> pa.Table:

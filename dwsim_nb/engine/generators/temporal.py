@@ -1,4 +1,9 @@
-"""Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``)."""
+"""Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``).
+
+A column a ``day`` key of its table is picked by stays within the date dimension's days
+(:func:`limits`), so the key's day is the value's day. Values ``before`` another column's are
+made in :mod:`.between`.
+"""
 
 from __future__ import annotations
 
@@ -75,10 +80,28 @@ def unit(col: Column) -> int:
     return 1 if col.data_type == "DATE" else _US
 
 
+def limits(ctx: ColumnContext, col: Column) -> tuple[int, int, bool]:
+    """(lo, hi, whether a date dimension bounds them): the column's bounds within the days of
+    the date dimension a ``day`` key picks by it (its days win when the two do not meet)."""
+    from dwsim_nb.engine.generators.day_keys import calendar_span
+
+    lo, hi = bounds(col)
+    span = calendar_span(ctx, col)
+    if span is None:
+        return lo, hi, False
+    if lo > span[1] or hi < span[0]:
+        return span[0], span[1], True
+    return max(lo, span[0]), min(hi, span[1]), True
+
+
 def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    if isinstance(col.rule, DatetimeRule) and col.rule.before:
+        from dwsim_nb.engine.generators.between import gen_between
+
+        return gen_between(col, ctx, rows)
     if after_of(col):
         return gen_after(col, ctx, rows)
-    lo, hi = bounds(col)
+    lo, hi, _ = limits(ctx, col)
     step = unit(col)
     span = max(0, (hi - lo) // step) + 1
     return lo + ctx.below(rows, span) * step
@@ -109,27 +132,23 @@ def _as_storage(arr: pa.Array, target: Column) -> tuple[np.ndarray, np.ndarray]:
             raw = raw // _DAY_US
     else:
         raise GenerationError(
-            f"column '{target.name}': 'after' must name a DATE or TIMESTAMP column (a TIME "
-            f"column for a TIME), not {typ}"
+            f"column '{target.name}': 'after' and 'before' must name a DATE or TIMESTAMP "
+            f"column (a TIME column for a TIME), not {typ}"
         )
     return raw, valid
 
 
 def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     """A value at or after the referenced column's value for the same row or its parent."""
-    ref = resolve_after(ctx, col)
-    if ref[0] is None:
-        base, valid = _as_storage(ctx.other(ref[1]), col)
-    else:
-        parent_rows = ctx.batch.parent_rows(ref[0])
-        parent = ctx.trt.rt.table(ctx.trt.foreign_key(ref[0]).references_table)
-        values = parent.column_at(ref[1], np.where(parent_rows >= 0, parent_rows, 0))
-        base, valid = _as_storage(values, col)
-        valid &= parent_rows >= 0
+    base, valid = reference_values(ctx, col, resolve_after(ctx, col))
     step = unit(col)
-    lo, hi = bounds(col)
+    lo, hi, bounded = limits(ctx, col)
     per_day = 1 if step == 1 else 86_400
-    if date_range(col.rule)[1] is not None or col.data_type == "TIME":
+    first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
+    if bounded:
+        # Not before the date dimension's first day (still after the reference).
+        base = np.where(valid, np.maximum(base, lo - first * step), base)
+    if date_range(col.rule)[1] is not None or col.data_type == "TIME" or bounded:
         # A time of day stays within its day (or the column's end): never past midnight.
         gap = np.maximum(hi - base, 0) // step
     else:
@@ -137,7 +156,6 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     within = col.rule.within if isinstance(col.rule, DatetimeRule) else None
     if within is not None:
         gap = np.minimum(gap, int(within * per_day))
-    first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
     offsets = first + (ctx.uniform(rows, "after") * np.maximum(gap + 1 - first, 1)).astype(np.int64)
     out = base + offsets * step
     if col.data_type == "TIME":
@@ -150,21 +168,37 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def reference_values(
+    ctx: ColumnContext, col: Column, ref: tuple[int | None, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A referenced column's values for the rows (of the same row, or of the parent row a
+    foreign key picks) in ``col``'s unit, and where they are known."""
+    if ref[0] is None:
+        return _as_storage(ctx.other(ref[1]), col)
+    parent_rows = ctx.batch.parent_rows(ref[0])
+    parent = ctx.trt.rt.table(ctx.trt.foreign_key(ref[0]).references_table)
+    values = parent.column_at(ref[1], np.where(parent_rows >= 0, parent_rows, 0))
+    base, valid = _as_storage(values, col)
+    return base, valid & (parent_rows >= 0)
+
+
 def resolve_after(ctx: ColumnContext, col: Column) -> tuple[int | None, str]:
     """(foreign key index or None for the same row, referenced column name)."""
     return after_target(ctx.trt.table, col)
 
 
-def after_target(table: object, col: Column) -> tuple[int | None, str]:
+def after_target(table: object, col: Column, word: str = "after") -> tuple[int | None, str]:
+    """Where the rule's ``after`` (or ``before``: ``word``) value is: (foreign key index or None
+    for the same row, column name)."""
     from dwsim_nb.spec.models import Table
 
-    after = after_of(col)
+    after = after_of(col) if word == "after" else getattr(col.rule, word, None)
     assert isinstance(table, Table) and after
     text = after.strip()
     if "." not in text:
         if not table.has_column(text):
             raise GenerationError(
-                f"table '{table.key}', column '{col.name}': after names '{text}', which the "
+                f"table '{table.key}', column '{col.name}': {word} names '{text}', which the "
                 "table does not have; write 'column' or 'parent_table.column'"
             )
         return None, text
@@ -177,6 +211,6 @@ def after_target(table: object, col: Column) -> tuple[int | None, str]:
         ):
             return i, cname
     raise GenerationError(
-        f"table '{table.key}', column '{col.name}': after names '{text}', but the table has no "
-        f"foreign key to '{tname}'; add one or name a column of this table"
+        f"table '{table.key}', column '{col.name}': {word} names '{text}', but the table has "
+        f"no foreign key to '{tname}'; add one or name a column of this table"
     )
