@@ -1,5 +1,6 @@
-"""Dates and timestamps ``before`` another column's value (a ticket sold before its event
-starts), and between an ``after`` and a ``before`` value (after its listing, before the event).
+"""The datetime generator: values in a range or after another column's (:mod:`.temporal`), or
+``before`` another column's value (a ticket sold before its event starts), or between an
+``after`` and a ``before`` value (after its listing, before the event).
 
 The value is drawn uniformly between a low and a high end per row: the ``after`` value (or the
 column's start, or a year before a ``before`` value when the column gives no start) and the
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dwsim_nb.engine.generators.day_keys import limits
 from dwsim_nb.engine.generators.temporal import (
     DEFAULT_AFTER_DAYS,
+    Limits,
     after_target,
-    limits,
+    gen_datetime,
     reference_values,
     unit,
 )
@@ -31,13 +34,23 @@ if TYPE_CHECKING:
 _FAR = 2**62  # an end no reference gives: beyond any day
 
 
-def gen_between(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+def gen_moment(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+    """A date, time or timestamp column: in its range, after or before other values, within
+    the days of the date dimension a ``day`` key of the table picks by it."""
+    bounds = limits(ctx, col)
+    if isinstance(col.rule, DatetimeRule) and col.rule.before:
+        return gen_between(col, ctx, rows, bounds)
+    return gen_datetime(col, ctx, rows, bounds)
+
+
+def gen_between(col: Column, ctx: ColumnContext, rows: np.ndarray, bounds: Limits) -> np.ndarray:
+    """Values before the ``before`` value (and after the ``after`` value), in ``bounds``."""
     rule = rule_of(col, DatetimeRule)
     assert rule.before
     step = unit(col)
     per_day = 1 if step == 1 else 86_400
     year = DEFAULT_AFTER_DAYS * per_day * step
-    lo, hi, bounded = limits(ctx, col)
+    lo, hi, bounded = bounds
     first = step if rule.strict else 0
     start, end = date_range(rule)
     table = ctx.trt.table

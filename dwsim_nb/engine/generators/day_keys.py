@@ -5,7 +5,7 @@ date dimension's row whose day is the day of the sale's time. A one-day-per-row 
 ``calendar`` rule of part ``date`` without ``of``) holds ``start + row``, so the row is
 ``day - start``; any other day column is looked up (``searchsorted`` over its days, which a
 calendar holds few of). The child's column stays within the dimension's days
-(:func:`calendar_span`, used by the datetime generators), so every key lands on its own day; a
+(:func:`limits`, used by the datetime generators), so every key lands on its own day; a
 time forced past the span (``after`` a later parent) takes the nearest day's key.
 """
 
@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
+from dwsim_nb.engine.generators.temporal import DEFAULT_START, bounds
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
 from dwsim_nb.spec.rules import CalendarRule
@@ -64,8 +65,6 @@ class _Calendar:
         self.first = 0
         self.days: np.ndarray | None = None
         if isinstance(rule, CalendarRule) and rule.part == "date" and rule.of is None:
-            from dwsim_nb.engine.generators.temporal import DEFAULT_START
-
             self.first = ((rule.start or DEFAULT_START) - _EPOCH).days
             return
         days, valid = _day_numbers(parent.column_at(column, np.arange(self.n)), where, column)
@@ -147,3 +146,15 @@ def calendar_span(ctx: ColumnContext, col: Column) -> tuple[int, int] | None:
             return span
         return span[0] * _DAY_US, span[1] * _DAY_US + _DAY_US - _US
     return None
+
+
+def limits(ctx: ColumnContext, col: Column) -> tuple[int, int, bool]:
+    """(lo, hi, whether a date dimension bounds them): the column's bounds within the days of
+    the date dimension a ``day`` key picks by it (its days win when the two do not meet)."""
+    lo, hi = bounds(col)
+    span = calendar_span(ctx, col)
+    if span is None:
+        return lo, hi, False
+    if lo > span[1] or hi < span[0]:
+        return span[0], span[1], True
+    return max(lo, span[0]), min(hi, span[1]), True

@@ -1,8 +1,8 @@
 """Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``).
 
-A column a ``day`` key of its table is picked by stays within the date dimension's days
-(:func:`limits`), so the key's day is the value's day. Values ``before`` another column's are
-made in :mod:`.between`.
+The generators take the column's bounds (``limits``) from :mod:`.between`, which narrows them to
+the days of a date dimension a ``day`` key of the table picks by the column (so the key's day is
+the value's day) and makes values ``before`` another column's.
 """
 
 from __future__ import annotations
@@ -80,28 +80,16 @@ def unit(col: Column) -> int:
     return 1 if col.data_type == "DATE" else _US
 
 
-def limits(ctx: ColumnContext, col: Column) -> tuple[int, int, bool]:
-    """(lo, hi, whether a date dimension bounds them): the column's bounds within the days of
-    the date dimension a ``day`` key picks by it (its days win when the two do not meet)."""
-    from dwsim_nb.engine.generators.day_keys import calendar_span
-
-    lo, hi = bounds(col)
-    span = calendar_span(ctx, col)
-    if span is None:
-        return lo, hi, False
-    if lo > span[1] or hi < span[0]:
-        return span[0], span[1], True
-    return max(lo, span[0]), min(hi, span[1]), True
+# (lo, hi, whether a date dimension's days bound them): see day_keys.limits.
+Limits = tuple[int, int, bool]
 
 
-def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
-    if isinstance(col.rule, DatetimeRule) and col.rule.before:
-        from dwsim_nb.engine.generators.between import gen_between
-
-        return gen_between(col, ctx, rows)
+def gen_datetime(
+    col: Column, ctx: ColumnContext, rows: np.ndarray, limits: Limits | None = None
+) -> np.ndarray:
     if after_of(col):
-        return gen_after(col, ctx, rows)
-    lo, hi, _ = limits(ctx, col)
+        return gen_after(col, ctx, rows, limits)
+    lo, hi, _ = limits or (*bounds(col), False)
     step = unit(col)
     span = max(0, (hi - lo) // step) + 1
     return lo + ctx.below(rows, span) * step
@@ -138,11 +126,13 @@ def _as_storage(arr: pa.Array, target: Column) -> tuple[np.ndarray, np.ndarray]:
     return raw, valid
 
 
-def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+def gen_after(
+    col: Column, ctx: ColumnContext, rows: np.ndarray, limits: Limits | None = None
+) -> np.ndarray:
     """A value at or after the referenced column's value for the same row or its parent."""
     base, valid = reference_values(ctx, col, resolve_after(ctx, col))
     step = unit(col)
-    lo, hi, bounded = limits(ctx, col)
+    lo, hi, bounded = limits or (*bounds(col), False)
     per_day = 1 if step == 1 else 86_400
     first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
     if bounded:
