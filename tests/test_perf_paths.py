@@ -199,3 +199,43 @@ def test_create_sql_places_only_the_table_and_its_parents(
     assert sorted(calls) == sorted([f"{schema}t39", f"{schema}t38"])
     parent = place(wh, spec, spec.tables[-2])[1]
     assert f'REFERENCES "{parent}"' in sql, sql
+
+
+def test_a_big_scattered_request_of_a_small_parent_computes_the_parent_once(
+    tmp_path, monkeypatch
+) -> None:
+    """Many children asking for the dates of few parents (a million sales and the start times
+    of their 20,000 events) compute the parents' span once, not the children's count of rows."""
+    from dwsim_nb.ddl import import_sql
+    from dwsim_nb.engine import generate_run
+    from dwsim_nb.engine.context import Memo, TableRuntime
+
+    spec = import_sql(
+        "CREATE TABLE p (id INT PRIMARY KEY, created_at TIMESTAMP);\n"
+        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT NOT NULL REFERENCES p(id), "
+        "created_at TIMESTAMP);",
+        dialect="postgres",
+        name="scatter",
+    )
+    assert getattr(spec.table("c").column("created_at").rule, "after", None) == "p.created_at"
+    sizes: list[int] = []
+    compute = TableRuntime.compute
+
+    def counting(self: TableRuntime, name: str, batch: object) -> object:
+        if self.name == "p" and name == "created_at":
+            sizes.append(len(batch.rows))  # type: ignore[attr-defined]
+        return compute(self, name, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableRuntime, "compute", counting)
+    monkeypatch.setattr(Memo, "MAX_ROWS", 500)
+    generate_run(
+        spec,
+        tmp_path,
+        rows={"p": 200, "c": 4000},
+        seed=1,
+        workers=1,
+        executor="inprocess",
+        block_size=2000,
+    )
+    # p's own block (200 rows) and nothing the size of c's 2000-row blocks.
+    assert sizes and max(sizes) <= 200

@@ -72,7 +72,8 @@ SOURCE_ORDER: tuple[str, ...] = (
 def source_kind(reason: str) -> str:
     """The kind of source a reason names (``CHECK``, ``DEFAULT`` ... else ``name``)."""
     low = reason.strip().lower()
-    if "name: after " in low and not low.startswith(("check", "default", "comment")):
+    timed = "name: after " in low or "name: before " in low
+    if timed and not low.startswith(("check", "default", "comment", "date dimension")):
         return "time order"  # "timestamp in 2023-2025; name: after rental_date (return follows)"
     for prefix, kind in _SOURCE_PREFIXES:
         if low.startswith(prefix):
