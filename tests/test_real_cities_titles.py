@@ -84,3 +84,18 @@ def test_tickit_cities_exist_in_the_list() -> None:
     pairs = {(c, s) for c, s, _ in US_CITIES}
     assert {("San Diego", "CA"), ("New York", "NY"), ("Chicago", "IL")} <= pairs
     assert len({c for c, _, _ in US_CITIES}) > 150
+
+
+def test_an_event_name_is_an_action_only_where_the_table_tracks_visits() -> None:
+    spec = import_sql(
+        "create table web_events (id int primary key, session_id varchar(36), "
+        "event_name varchar(40), event_type varchar(40));\n"
+        "create table concert (id int primary key, event_name varchar(120));",
+        dialect="postgres",
+    )
+    web = spec.table("web_events")
+    for name in ("event_name", "event_type"):
+        rule = web.column(name).rule
+        assert "page_view" in getattr(rule, "values", []), (name, rule)
+    concert = spec.table("concert").column("event_name").rule
+    assert isinstance(concert, RecordRule) and concert.record == "title", concert

@@ -83,6 +83,15 @@ _STATUSES: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
     ),
 ]
 
+_APP_EVENTS = ["page_view", "click", "add_to_cart", "checkout", "purchase", "signup", "login"]
+_APP_EVENT_WEIGHTS = [0.5, 0.2, 0.1, 0.05, 0.04, 0.03, 0.08]
+# An event's *name* is an action only in a table that tracks visits (a session, page, device or
+# user column beside it); elsewhere (a concert, a game) it is the event's own title.
+_EVENT_NAME = re.compile(r"(^|_)event_?name$")
+_TRACKING = re.compile(
+    r"session|url|page|device|browser|user_?id|anonymous|visitor|client_?id|ip_?addr|referr|utm"
+)
+
 # Business words whose values are common knowledge: (name pattern, values, weights, what).
 _VOCAB: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
     (
@@ -116,9 +125,9 @@ _VOCAB: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
         "a marketing channel",
     ),
     (
-        re.compile(r"(^|_)event_?(type|name)$"),
-        ["page_view", "click", "add_to_cart", "checkout", "purchase", "signup", "login"],
-        [0.5, 0.2, 0.1, 0.05, 0.04, 0.03, 0.08],
+        re.compile(r"(^|_)event_?type$"),
+        _APP_EVENTS,
+        _APP_EVENT_WEIGHTS,
         "a web or app event",
     ),
     (
@@ -239,6 +248,10 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
                 return _values(col, values, weights, why)
     if _UUID_ID.search(name) and (col.varchar_length or 0) in (36, 38, 40):
         return UuidRule(reason=f"a UUID (an id of {col.varchar_length} characters)")
+    tracking = any(_TRACKING.search(_norm(c.name)) for c in table.columns)
+    if _EVENT_NAME.search(name) and not col.is_unique and tracking:
+        why = "a web or app event (the table tracks sessions, pages or users)"
+        return _values(col, _APP_EVENTS, _APP_EVENT_WEIGHTS, why)
     for pattern, values, weights, why in _VOCAB:
         if pattern.search(name) and not col.is_unique:
             return _values(col, values, weights, why)
