@@ -26,6 +26,7 @@ from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
+from dwsim_nb.ddl.status_times import status_times
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -378,6 +379,7 @@ def infer_rules(
     changed = changed or len(data["notes"]) != len(spec.notes)
     changed = apply_dimension_rules(spec, data) or changed
     changed = coherent_rows(spec, data, named) or changed
+    changed = status_times(spec, data) or changed
     if not changed:
         return infer_through(infer_arithmetic(spec))
     try:

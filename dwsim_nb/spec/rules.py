@@ -169,9 +169,28 @@ def comparable(v: Moment) -> Any:
     return None
 
 
+class When(_Model):
+    """Rows whose ``column`` (of the same row) holds one of ``values``."""
+
+    column: str
+    values: list[Any]
+
+    @model_validator(mode="after")
+    def _check(self) -> When:
+        if not self.column.strip():
+            raise ValueError("'when' needs a 'column' of the same row")
+        if not self.values:
+            raise ValueError("'when' needs at least one value of its column")
+        return self
+
+
 class DatetimeRule(_Rule):
     """Dates, times or timestamps between ``start`` and ``end``, or ``after`` another column's
-    value (``column`` of the same row, or ``parent_table.column`` through a foreign key)."""
+    value (``column`` of the same row, or ``parent_table.column`` through a foreign key).
+
+    With ``when`` a value is set only in the rows whose ``when.column`` holds one of
+    ``when.values`` and is NULL in the others: a subscription's ``canceled_at`` where its
+    status is ``canceled``."""
 
     kind: Literal["datetime"] = "datetime"
     start: Moment | None = None
@@ -182,6 +201,7 @@ class DatetimeRule(_Rule):
     # Largest gap in days after the ``after`` value (a shipment within weeks of its order, a
     # rental returned within days); without it the gap runs to ``end`` or a year.
     within: float | None = Field(default=None, gt=0)
+    when: When | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:

@@ -43,6 +43,7 @@ _SOURCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("sum of", "arithmetic"),
     ("count of", "arithmetic"),
     ("time order", "time order"),
+    ("status:", "status"),
     ("record", "record"),
     ("from the workload", "workload"),
 )
@@ -63,6 +64,7 @@ SOURCE_ORDER: tuple[str, ...] = (
     "lookup",
     "arithmetic",
     "time order",
+    "status",
     "record",
     "workload",
     "name",
@@ -72,6 +74,8 @@ SOURCE_ORDER: tuple[str, ...] = (
 def source_kind(reason: str) -> str:
     """The kind of source a reason names (``CHECK``, ``DEFAULT`` ... else ``name``)."""
     low = reason.strip().lower()
+    if "; status: " in low and not low.startswith(("check", "default", "comment")):
+        return "status"  # "timestamp in 2023-2025; status: set only where status is canceled"
     if "name: after " in low and not low.startswith(("check", "default", "comment")):
         return "time order"  # "timestamp in 2023-2025; name: after rental_date (return follows)"
     for prefix, kind in _SOURCE_PREFIXES:

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.rules import DatetimeRule, date_range
+from dwsim_nb.spec.rules import DatetimeRule, When, date_range
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -75,13 +75,40 @@ def unit(col: Column) -> int:
     return 1 if col.data_type == "DATE" else _US
 
 
-def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray | pa.Array:
     if after_of(col):
-        return gen_after(col, ctx, rows)
-    lo, hi = bounds(col)
-    step = unit(col)
-    span = max(0, (hi - lo) // step) + 1
-    return lo + ctx.below(rows, span) * step
+        values = gen_after(col, ctx, rows)
+    else:
+        lo, hi = bounds(col)
+        step = unit(col)
+        span = max(0, (hi - lo) // step) + 1
+        values = lo + ctx.below(rows, span) * step
+    when = col.rule.when if isinstance(col.rule, DatetimeRule) else None
+    if when is None:
+        return values
+    from dwsim_nb.engine.context import to_arrow
+
+    held = happened(ctx, col, when)
+    arr = to_arrow(values, col, ctx.trt.types[col.name])
+    return pc.if_else(pa.array(held), arr, pa.nulls(len(arr), arr.type))
+
+
+def happened(ctx: ColumnContext, col: Column, when: When) -> np.ndarray:
+    """Where the row's ``when.column`` holds one of ``when.values`` (False where it is NULL)."""
+    table = ctx.trt.table
+    if not table.has_column(when.column):
+        raise GenerationError(
+            f"table '{ctx.trt.name}', column '{col.name}': 'when' reads '{when.column}', which "
+            "the table does not have",
+            hint="set 'when.column' to a column of the same table, or drop 'when'",
+        )
+    source = ctx.other(table.column(when.column).name)
+    if isinstance(source, pa.DictionaryArray):
+        source = source.dictionary.take(source.indices)
+    wanted = pc.cast(pa.array([str(v) for v in when.values]), pa.string())
+    text = source if pa.types.is_string(source.type) else pc.cast(source, pa.string())
+    found = pc.is_in(text, value_set=wanted)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def gen_unique_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
