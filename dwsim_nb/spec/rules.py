@@ -357,6 +357,7 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 MixRule.model_rebuild()
+ParentRule.model_rebuild(_types_namespace={"Rule": Rule})
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
     AggregateRule,
