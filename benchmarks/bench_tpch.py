@@ -180,7 +180,8 @@ def main() -> None:
             print(f"round {r + 1} {res['method']:13s} {res['rows']:>11,} rows {res['seconds']:7.2f} s "
                   f"peak {res['peak_mb']:5.0f} MB  {stages}", flush=True)
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    shutil.rmtree(workdir, ignore_errors=True)
+    if args.workdir is None:  # a folder the user named is theirs: each run removed its own part
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -121,6 +121,8 @@ def _generated(manifest: Manifest, timings: dict[str, float], t0: float) -> None
 
 
 _DONE = None
+# After this long without a table to load, the loader releases what it holds (``idle``).
+IDLE_SECONDS = 1.0
 
 
 class _Relay:
@@ -169,7 +171,15 @@ class _Feeder:
 
     def _work(self) -> None:
         while True:
-            item = self.queue.get()
+            try:
+                item = self.queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                if self.error is None:
+                    try:
+                        self.staged.idle()
+                    except BaseException as e:  # reported to the generating thread
+                        self.error = e
+                item = self.queue.get()
             if item is _DONE:
                 return
             if self.error is not None:

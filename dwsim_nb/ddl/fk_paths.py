@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dwsim_nb.ddl.calendar_keys import calendar_times
+from dwsim_nb.ddl.calendar_keys import calendar_times, day_keys
+from dwsim_nb.ddl.schedule import scheduled_before
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.rules import AutoRule
 
@@ -191,12 +192,15 @@ def _circular(
 
 def infer_through(spec: ExperimentSpec) -> ExperimentSpec:
     """``spec`` with ``through`` cardinalities on the keys that mirror another parent's key
-    and ``parent`` rules on undeclared keys that do, and times on their date key's day
-    (:mod:`dwsim_nb.ddl.calendar_keys`); the same spec when there are none."""
+    and ``parent`` rules on undeclared keys that do, transactions before their scheduled
+    parent (:mod:`dwsim_nb.ddl.schedule`), and times on their date key's day or date keys on
+    their time's day (:mod:`dwsim_nb.ddl.calendar_keys`); the same spec when there are none."""
     data = spec.model_dump()
     keys = through_keys(spec, data)
+    before = scheduled_before(spec, data)
     times = calendar_times(spec, data)
-    if not parent_columns(spec, data) and not keys and not times:
+    days = day_keys(spec, data)
+    if not parent_columns(spec, data) and not (keys or before or times or days):
         return spec
     return ExperimentSpec.model_validate(data)
 

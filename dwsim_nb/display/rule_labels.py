@@ -79,6 +79,10 @@ def _distribution_label(rule: DistributionRule) -> str:
 
 
 def _datetime_label(rule: DatetimeRule) -> str:
+    if rule.before:
+        since = f"after {rule.after}, " if rule.after else ""
+        within = f" within {rule.within:g} days" if rule.within and not rule.after else ""
+        return f"{since}before {rule.before}{within}"
     if rule.after:
         within = f" within {rule.within:g} days" if rule.within else ""
         return f"after {rule.after}{within}"

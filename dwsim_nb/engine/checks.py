@@ -121,6 +121,8 @@ def _check_columns(table: Table, n: int) -> None:
                     )
         if temporal.after_of(col):
             temporal.after_target(table, col)
+        if getattr(rule, "before", None):
+            temporal.after_target(table, col, "before")
         if col.is_unique and n > 0:
             domain = domain_of(col)
             if unique_by_rule(col) or (

@@ -34,11 +34,12 @@ Gen = Callable[[Column, "ColumnContext", np.ndarray], Any]
 @dataclass(frozen=True)
 class Generators:
     """What the runtime asks of the generators: each column's generator (chosen once per
-    table), a table's bridge keys, and the parent rows a foreign key picks for child rows."""
+    table), a table's bridge keys, and the parent rows a foreign key picks for child rows (a
+    key that follows a column of the child reads it from the batch, when there is one)."""
 
     pick: Callable[[TableRuntime, Column], Gen]
     bridges: Callable[[Table], dict[int, Any]]
-    parent_rows: Callable[[TableRuntime, int, np.ndarray], np.ndarray]
+    parent_rows: Callable[[TableRuntime, int, np.ndarray, Batch | None], np.ndarray]
 
 
 class ColumnContext:
@@ -106,6 +107,7 @@ class Batch:
         self._cols: dict[str, pa.Array] = {}
         self._parent_rows: dict[int, np.ndarray] = {}
         self._busy: set[str] = set()
+        self._busy_keys: set[int] = set()
 
     def column(self, name: str) -> pa.Array:
         if name not in self._cols:
@@ -129,8 +131,19 @@ class Batch:
     def parent_rows(self, fk_index: int) -> np.ndarray:
         """Parent row numbers picked by foreign key ``fk_index`` (-1 where the key is null)."""
         if fk_index not in self._parent_rows:
-            pick = self.trt.rt.generators.parent_rows
-            self._parent_rows[fk_index] = pick(self.trt, fk_index, self.rows)
+            if fk_index in self._busy_keys:
+                fk = self.trt.foreign_key(fk_index)
+                raise GenerationError(
+                    f"table '{self.trt.name}', foreign key ({', '.join(fk.columns)}): the key "
+                    "depends on itself (its cardinality reads a column that follows its parent)",
+                    hint="give the key another cardinality, or the column another rule",
+                )
+            self._busy_keys.add(fk_index)
+            try:
+                pick = self.trt.rt.generators.parent_rows
+                self._parent_rows[fk_index] = pick(self.trt, fk_index, self.rows, self)
+            finally:
+                self._busy_keys.discard(fk_index)
         return self._parent_rows[fk_index]
 
     def table(self) -> pa.Table:
@@ -221,7 +234,8 @@ class Memo:
     recomputes every level below each table (quadratic in depth: 80 linked tables took 19 s).
     Only ranges up to ``MAX_ROWS`` are stored, within ``BUDGET`` bytes (least recently used
     dropped first): big tables' blocks pass by untouched, so large runs keep their memory.
-    A scattered request of small span is answered by computing (and storing) its whole span.
+    A scattered request of small span is answered by computing (and storing) its whole span,
+    also a big one (a million sales asking for the start times of their 20,000 events).
     """
 
     MAX_ROWS = 65_536
@@ -234,12 +248,16 @@ class Memo:
 
     def get(self, trt: TableRuntime, name: str, rows: np.ndarray) -> pa.Array | None:
         n = len(rows)
-        if n == 0 or n > self.MAX_ROWS:
+        if n == 0:
             return None
-        ranges = self._ranges.get((trt.name, name))
         first, last = int(rows[0]), int(rows[-1])
+        if n > self.MAX_ROWS and last - first + 1 == n:
+            return None  # a big table's block
+        ranges = self._ranges.get((trt.name, name))
         contiguous = last - first + 1 == n and _is_range(rows)
         lo, hi = (first, last) if contiguous else (int(rows.min()), int(rows.max()))
+        if n > self.MAX_ROWS and (contiguous or hi - lo + 1 > self.MAX_ROWS):
+            return None
         for start, stop, arr in ranges or ():
             if start <= lo and hi < stop:
                 self._touch(trt.name, name, start)

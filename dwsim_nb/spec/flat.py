@@ -54,6 +54,7 @@ FLAT_FIELDS: dict[str, str] = {
     "date_end": "datetime",
     "after": "datetime",
     "after_strict": "datetime",
+    "before": "datetime",
     "within": "datetime",
     "min_value": "range",
     "max_value": "range",
@@ -188,6 +189,7 @@ def _flat_rule(flat: dict[str, Any], data_type: str | None) -> dict[str, Any] | 
         ("date_end", "end"),
         ("after", "after"),
         ("after_strict", "strict"),
+        ("before", "before"),
         ("within", "within"),
     )
     if dates and _temporal(data_type):
@@ -230,6 +232,7 @@ def flat_fields(rule: object) -> dict[str, Any]:
         )
     elif isinstance(rule, DatetimeRule):
         out.update(date_start=rule.start, date_end=rule.end, after=rule.after, within=rule.within)
+        out["before"] = rule.before
         out["after_strict"] = rule.strict or None
     elif isinstance(rule, RangeRule):
         out.update(min_value=rule.min, max_value=rule.max)
@@ -256,6 +259,7 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
         "end": "date_end",
         "after": "after",
         "strict": "after_strict",
+        "before": "before",
         "within": "within",
     },
     "range": {"min": "min_value", "max": "max_value"},

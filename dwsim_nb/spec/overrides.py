@@ -42,7 +42,7 @@ RULE_GROUPS: dict[str, frozenset[str]] = {
     "faker": frozenset({"faker_rule", "locale"}),
     "json": frozenset({"json_shape", "json_items"}),
     "distribution": frozenset({"distribution", "min_value", "max_value"}),
-    "datetime": frozenset({"date_start", "date_end", "after", "after_strict"}),
+    "datetime": frozenset({"date_start", "date_end", "after", "after_strict", "before"}),
     "range": frozenset({"min_value", "max_value"}),
     "boolean": frozenset({"true_probability"}),
 }

@@ -186,7 +186,8 @@ class When(_Model):
 
 class DatetimeRule(_Rule):
     """Dates, times or timestamps between ``start`` and ``end``, or ``after`` another column's
-    value (``column`` of the same row, or ``parent_table.column`` through a foreign key).
+    value (``column`` of the same row, or ``parent_table.column`` through a foreign key), or
+    ``before`` one (a ticket sold before its event starts), or between both.
 
     With ``when`` a value is set only in the rows whose ``when.column`` holds one of
     ``when.values`` and is NULL in the others: a subscription's ``canceled_at`` where its
@@ -196,16 +197,20 @@ class DatetimeRule(_Rule):
     start: Moment | None = None
     end: Moment | None = None
     after: str | None = None
-    # Strictly after (``CHECK (rented < returned)``): never the same day or second.
+    # At or before another column's value (same forms as ``after``); with ``after`` too, the
+    # value lies between both (``after`` wins where they cross).
+    before: str | None = None
+    # Strictly after (or before) (``CHECK (rented < returned)``): never the same day or second.
     strict: bool = False
     # Largest gap in days after the ``after`` value (a shipment within weeks of its order, a
-    # rental returned within days); without it the gap runs to ``end`` or a year.
+    # rental returned within days), or before the ``before`` value when there is no ``after``;
+    # without it the gap runs to ``end`` (``start``) or a year.
     within: float | None = Field(default=None, gt=0)
     when: When | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:
-        if self.within is not None and self.after is None:
+        if self.within is not None and self.after is None and self.before is None:
             raise ValueError("'within' bounds the gap after 'after'; give 'after' too")
         check_finite(self.within, "within")
         if self.start is not None and self.end is not None:

@@ -34,9 +34,12 @@ class Cardinality(_Model):
     ``through``: the parent row that the row picked by the child's other foreign key ``via``
     (its columns) references through its own foreign key ``parent_columns`` (a sale's event
     is its listing's event); uniform where that row or its key is null.
+    ``day``: the row of a date dimension whose day (``parent_column``) is the day of the
+    child's date or timestamp ``column`` (a sale's date key is its sale time's day); the
+    column's values stay within the dimension's days, uniform where the column is null.
     """
 
-    kind: Literal["uniform", "zipf", "range", "at_least_one", "match", "through"] = "uniform"
+    kind: Literal["uniform", "zipf", "range", "at_least_one", "match", "through", "day"] = "uniform"
     s: float = 1.2
     min: int | None = None
     max: int | None = None
@@ -73,6 +76,11 @@ class Cardinality(_Model):
                 "through cardinality needs 'via' (the child's foreign key columns to the middle "
                 "table) and 'parent_columns' (the middle table's foreign key columns to this "
                 "key's table)"
+            )
+        if self.kind == "day" and not (self.column and self.parent_column):
+            raise ValueError(
+                "day cardinality needs 'column' (the child's date or timestamp) and "
+                "'parent_column' (the date dimension's day column)"
             )
         return self
 

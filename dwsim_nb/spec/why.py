@@ -78,7 +78,8 @@ def source_kind(reason: str) -> str:
     low = reason.strip().lower()
     if "; status: " in low and not low.startswith(("check", "default", "comment")):
         return "status"  # "timestamp in 2023-2025; status: set only where status is canceled"
-    if "name: after " in low and not low.startswith(("check", "default", "comment")):
+    timed = "name: after " in low or "name: before " in low
+    if timed and not low.startswith(("check", "default", "comment", "date dimension")):
         return "time order"  # "timestamp in 2023-2025; name: after rental_date (return follows)"
     for prefix, kind in _SOURCE_PREFIXES:
         if low.startswith(prefix):

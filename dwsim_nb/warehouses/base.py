@@ -254,8 +254,23 @@ class Warehouse(ABC):
             declare_keys=self.declare_keys(spec) if keys is None else keys,
             declare_foreign_keys=self.declares_foreign_keys,
             arrays=self.native_arrays,
-            reference_names={t.key: self.place(spec, t)[1] for t in spec.tables},
+            reference_names=self._reference_names(spec, table),
         )
+
+    def _reference_names(self, spec: ExperimentSpec, table: Table) -> dict[str, str]:
+        """The engine's name of each table ``table``'s foreign keys reference, by key (only
+        those: naming every table of the spec for each table made big schemas quadratic)."""
+        if not self.declares_foreign_keys:
+            return {}
+        out: dict[str, str] = {}
+        for fk in table.foreign_keys:
+            try:
+                parent = spec.table(fk.references_table)
+            except KeyError:
+                continue
+            if parent.key == fk.references_table:
+                out[parent.key] = self.place(spec, parent)[1]
+        return out
 
     def open_exclusive(
         self,

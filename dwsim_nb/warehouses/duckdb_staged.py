@@ -4,9 +4,13 @@ Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: 
 ``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY KEY
 and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
 Side tables are committed in batches (about a million rows or 64 tables, whichever comes
-first). Publishing drops the experiment's tables and renames the side tables in their place in
-one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side tables live beside
-the real ones; renaming a table keeps its keys and rows without copying them).
+first); a bigger table goes in slices of its files of about a million rows, the first with its
+keys, each committed on its own (memory stays a slice's worth plus what the load's memory limit
+lets DuckDB cache; see :mod:`.duckdb`). The connection is closed after a million rows or 256
+tables (a session). Publishing drops the experiment's tables and renames the side tables in
+their place in one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side
+tables live beside the real ones; renaming a table keeps its keys and rows without copying
+them).
 
 Why not one transaction around the whole load, as before: DuckDB keeps every table created in
 a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed in
@@ -15,8 +19,15 @@ and the experiment's tables were never touched; a process killed before publishi
 tables, which the next load removes first. Queries never see side tables: they only name the
 experiment's tables.
 
-The file is held only while a batch is open and while publishing: between batches, while the
-engine is still generating later tables, another notebook or the CLI can open it to read.
+Why sessions: DuckDB keeps the indexes and blocks of the tables written through a connection in
+memory until the file is closed (about 1.5 MB per small table), and opening and closing the file
+reads and checkpoints the whole catalog, a cost that grows with the tables in it. Closed after
+each batch, a 3,000-table load spent 30 of its 45 s opening and closing; kept open throughout,
+it held 1.8 GB. A session bounds both: memory at a session's worth, opens at one per 256 tables.
+
+The file is held only while a session is open and while publishing. When no table arrives for a
+second (the engine is generating a big one), the loader ends the session (:meth:`idle`): then
+another notebook or the CLI can open the file to read.
 """
 
 from __future__ import annotations
@@ -47,6 +58,9 @@ STAGED_PREFIX = "__dwsim_staged__"
 # bound, so a big table commits alone and memory stays about a batch's worth.
 BATCH_ROWS = 1_000_000
 BATCH_TABLES = 64
+# The connection is closed (memory released, the file free for others) once a session loaded
+# BATCH_ROWS rows or this many tables; see the module's docstring.
+SESSION_TABLES = 256
 
 # Compression methods a load does not try. Generated floats are random mantissas, which DuckDB's
 # float codecs (ALP, ALPRD, Chimp, Patas) barely shrink, and generated columns seldom hold runs
@@ -55,15 +69,47 @@ BATCH_TABLES = 64
 _SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
 
 
+# The load's memory limit. DuckDB's default (80% of RAM) let it keep every block it wrote
+# cached, and the ART index of a keyed table grows with its rows: the buffers a limit makes it
+# evict (table blocks already written, index buffers spilled to the file's ``.tmp`` folder) held
+# TPC-H SF10's lineitem load at 1.8 GB. Measured on SF1's lineitem in slices (2 cores): no
+# limit 325 MB peak, 256 MB 280 MB, 100 MB 177 MB, at 5% more CPU.
+LOAD_MEMORY_LIMIT = "256MB"
+
+
 @contextmanager
-def skipping_codecs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    # The setting is global to the database instance, which other connections of this process
-    # to the same file share (a notebook's %dwsim_use): put it back after the load.
+def load_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The load's settings on ``con``: codecs skipped, memory limited; put back after."""
+    # The settings are global to the database instance, which other connections of this
+    # process to the same file share (a notebook's %dwsim_use): put them back after the load.
     con.execute(f"SET disabled_compression_methods = '{_SKIPPED_CODECS}'")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    before = str(row[0]) if row else None
+    # Best effort: a limit below what other connections of the process hold now is refused.
+    limited = before is not None and _try(con, f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     try:
         yield
     finally:
         con.execute("RESET disabled_compression_methods")
+        if limited:
+            _put_back_memory_limit(con, str(before))
+
+
+def _put_back_memory_limit(con: duckdb.DuckDBPyConnection, before: str) -> None:
+    # DuckDB shows the limit rounded ("18.8 GiB") and reads that text back as another number,
+    # so the default is put back with RESET; a limit set by hand as near as its text allows.
+    _try(con, "RESET memory_limit")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    if row and str(row[0]) != before:
+        _try(con, f"SET memory_limit = '{before}'")
+
+
+def _try(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    try:
+        con.execute(sql)
+    except Exception:
+        return False
+    return True
 
 
 def literal_glob(path: str) -> str:
@@ -88,8 +134,8 @@ class DuckDBStagedLoad(StagedLoad):
         progress: Progress | None = None,
     ) -> None:
         """``connect``: opens the warehouse's connection to the experiment's file. A connection
-        is held only while a batch is open (and to publish): between batches, while later
-        tables are still generating, other processes can open the file to read."""
+        is held only while a session is open (and to publish): between sessions, and when no
+        table has come for a while (:meth:`idle`), other processes can open the file to read."""
         self.wh, self.spec, self.run_dir, self.progress = wh, spec, Path(run_dir), progress
         self._connect = connect
         self.tables = {t.key: t for t in spec.tables}
@@ -99,23 +145,24 @@ class DuckDBStagedLoad(StagedLoad):
         self.busy = 0.0
         self._batch: list[str] = []  # tables in the open transaction
         self._batch_rows = 0
+        self._session_tables = 0  # tables loaded since the connection was opened
+        self._session_rows = 0
         self._stack: ExitStack | None = None
         self.con: Any = None
         try:
             con = self._open()
             for each in wh.schemas(spec):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(each)}")
-            self.abort()  # side tables a killed load left behind; closes the connection
-        except BaseException:
+            self._drop_side_tables(con)  # side tables a killed load left behind
+        finally:
             self._close()
-            raise
 
     def _open(self) -> Any:
         if self.con is None:
             stack = ExitStack()
             try:
                 self.con = stack.enter_context(self._connect())
-                stack.enter_context(skipping_codecs(self.con))
+                stack.enter_context(load_settings(self.con))
             except BaseException:
                 stack.close()
                 self.con = None
@@ -125,6 +172,7 @@ class DuckDBStagedLoad(StagedLoad):
 
     def _close(self) -> None:
         stack, self._stack, self.con = self._stack, None, None
+        self._session_tables = self._session_rows = 0
         if stack is not None:
             stack.close()
 
@@ -157,24 +205,35 @@ class DuckDBStagedLoad(StagedLoad):
             self._open().execute("BEGIN")
         con = self.con
         self._batch.append(table)
+        cols = ", ".join(quote(c.name) for c in spec_table.columns)
+        insert = f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)"
+        first, *rest = slices(files, rows)
         try:
             con.execute(f"DROP TABLE IF EXISTS {target}")
             con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
-            got = 0
-            if files:
-                cols = ", ".join(quote(c.name) for c in spec_table.columns)
-                # The INSERT's own count of rows into the table created empty just above.
-                inserted = con.execute(
-                    f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                    [[literal_glob(str(f)) for f in files]],
-                ).fetchone()
-                got = int(inserted[0]) if inserted else 0
-            if got != rows:
+            got = _inserted(con, insert, first)
+            if not rest and got != rows:
                 raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
             for clause in key_clauses(spec_table) if self.keys else []:
                 con.execute(f"ALTER TABLE {target} ADD {clause}")
             self._batch_rows += got
-            if self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
+            self._session_tables += 1
+            for i, part in enumerate(rest, 1):
+                # Each further slice in a transaction of its own, into the committed keys; the
+                # connection stays open in between (reopening reads the index back).
+                self._commit()
+                con.execute("BEGIN")
+                self._batch.append(table)
+                n = _inserted(con, insert, part)
+                got += n
+                self._batch_rows += n
+                if i == len(rest) and got != rows:
+                    raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
+            self._session_rows += got
+            if self._session_rows >= BATCH_ROWS or self._session_tables >= SESSION_TABLES:
+                self._commit()
+                self._close()
+            elif self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
                 self._commit()
         except LoadError:
             self._rollback()
@@ -190,8 +249,8 @@ class DuckDBStagedLoad(StagedLoad):
         return got
 
     def _commit(self) -> None:
-        """COMMIT the batch; the keys added in it are checked here, so a failure names the
-        batch's tables that have keys."""
+        """COMMIT the batch (the connection stays open); the keys added in it are checked here,
+        so a failure names the batch's tables that have keys."""
         try:
             self.con.execute("COMMIT")
         except Exception as e:
@@ -199,6 +258,12 @@ class DuckDBStagedLoad(StagedLoad):
             self._rollback()
             raise self._fail(", ".join(keyed), e) from None
         self._batch, self._batch_rows = [], 0
+
+    def idle(self) -> None:
+        """No table is waiting: commit the open batch and close the file, so that other
+        processes can open it while the engine generates."""
+        if self._batch:
+            self._commit()  # a failure rolls the batch back and closes
         self._close()
 
     def _rollback(self) -> None:
@@ -213,7 +278,7 @@ class DuckDBStagedLoad(StagedLoad):
                 self.add(key, [], 0)
         if self._batch:
             self._commit()
-        con = self._open()
+        con = self._open()  # the session's connection, if one is open
         con.execute("BEGIN")
         try:
             for table in self.spec.tables:
@@ -267,6 +332,24 @@ class DuckDBStagedLoad(StagedLoad):
 
     def close(self) -> None:
         self._close()
+
+
+def slices(files: Sequence[Path], rows: int) -> list[list[Path]]:
+    """``files`` in groups of about ``BATCH_ROWS`` rows (a file's rows taken as the average),
+    in order; always at least one group, empty when there are no files."""
+    if not files:
+        return [[]]
+    per_file = max(1, rows // len(files))
+    size = max(1, BATCH_ROWS // per_file)
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
+
+
+def _inserted(con: Any, insert: str, files: Sequence[Path]) -> int:
+    """Run ``insert`` over ``files``; the INSERT's own count of rows (0 without files)."""
+    if not files:
+        return 0
+    row = con.execute(insert, [[literal_glob(str(f)) for f in files]]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _rollback(con: Any) -> None:

@@ -23,6 +23,10 @@ class StagedLoad(ABC):
         """Load ``table``'s complete ``files`` into its side table; returns the rows loaded
         (a mismatch with ``rows`` is a LoadError)."""
 
+    def idle(self) -> None:  # noqa: B027 (a hook: most loads hold nothing between tables)
+        """No table is waiting (the engine is generating): release what the load holds between
+        tables, such as the warehouse file, so that other processes can use it meanwhile."""
+
     @abstractmethod
     def publish(self) -> dict[str, int]:
         """Replace the experiment's tables with the side tables (tables never added are

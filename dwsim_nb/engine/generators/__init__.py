@@ -14,6 +14,7 @@ from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 from dwsim_nb.engine.generators import (
     aggregate,
     arrays,
+    between,
     calendar,
     categorical,
     derived,
@@ -26,7 +27,6 @@ from dwsim_nb.engine.generators import (
     numeric,
     records,
     strings,
-    temporal,
     through,
 )
 from dwsim_nb.spec.models import Column
@@ -64,7 +64,7 @@ BY_RULE: dict[type, Gen] = {
     FakerRule: faker_pools.gen_faker,
     JsonRule: json_shape.gen_json,
     DistributionRule: numeric.gen_distribution,
-    DatetimeRule: temporal.gen_datetime,
+    DatetimeRule: between.gen_moment,
     RangeRule: numeric.gen_range,
     BooleanRule: numeric.gen_boolean,
     UuidRule: strings.gen_uuid,
@@ -93,7 +93,7 @@ def default_generator(col: Column) -> Gen:
     if t in ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE"):
         return numeric.gen_range
     if t in ("DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ"):
-        return temporal.gen_datetime
+        return between.gen_moment
     if t == "BOOLEAN":
         return numeric.gen_boolean
     if t == "UUID":

@@ -13,7 +13,8 @@ Cardinality rules, all pure functions of the child row index:
 - ``at_least_one``: the first P children (after a permutation of child rows) cover every parent
   once; the rest pick uniformly;
 - ``match``: the parent row holding the value the child's column maps to (:mod:`.match`);
-- ``through``: the parent row that the child's row in a middle table references (:mod:`.through`).
+- ``through``: the parent row that the child's row in a middle table references (:mod:`.through`);
+- ``day``: the date dimension's row of the day of the child's date or timestamp (:mod:`.day_keys`).
 A self-reference without a cardinality (``reports_to``, ``parent_id``) forms a tree: each row
 points at an earlier row and the first row is the root.
 A foreign key whose columns are also unique in the child (one-to-one) uses a permutation; keys
@@ -31,13 +32,14 @@ import pyarrow.compute as pc
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.bridge import bridge_rows
 from dwsim_nb.engine.generators.cardinality import range_layout, range_rows, zipf_rows
+from dwsim_nb.engine.generators.day_keys import day_rows
 from dwsim_nb.engine.generators.match import match_rows
 from dwsim_nb.engine.generators.through import through_rows
 from dwsim_nb.engine.permute import permute
 from dwsim_nb.spec.models import Cardinality, Column, ForeignKey, Table
 
 if TYPE_CHECKING:
-    from dwsim_nb.engine.context import ColumnContext, TableRuntime
+    from dwsim_nb.engine.context import Batch, ColumnContext, TableRuntime
 
 
 def is_one_to_one(table: Table, fk: ForeignKey) -> bool:
@@ -51,8 +53,11 @@ def fk_null_rate(table: Table, fk: ForeignKey) -> float:
     return max(rates) if rates and fk.nullable else 0.0
 
 
-def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.ndarray:
-    """Parent row numbers for child ``rows`` (-1 where the key is null)."""
+def pick_parent_rows(
+    trt: TableRuntime, fk_index: int, rows: np.ndarray, batch: Batch | None = None
+) -> np.ndarray:
+    """Parent row numbers for child ``rows`` (-1 where the key is null); ``batch`` holds the
+    rows' columns when they are a batch's."""
     fk = trt.foreign_key(fk_index)
     parents = trt.plan.rows[trt.plan.table(fk.references_table).key]
     n = trt.n
@@ -77,6 +82,8 @@ def pick_parent_rows(trt: TableRuntime, fk_index: int, rows: np.ndarray) -> np.n
         picked = match_rows(trt, fk_index, key, rows, parents)
     elif card.kind == "through":
         picked = through_rows(trt, fk_index, key, rows, parents)
+    elif card.kind == "day":
+        picked = day_rows(trt, fk_index, key, rows, parents, batch)
     else:
         picked = seeds.below(seeds.derive_key(key, "uniform"), rows, parents)
     rate = fk_null_rate(trt.table, fk)

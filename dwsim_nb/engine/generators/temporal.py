@@ -1,4 +1,9 @@
-"""Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``)."""
+"""Dates, times and timestamps in ranges, and dates that follow a parent's date (``after``).
+
+The generators take the column's bounds (``limits``) from :mod:`.between`, which narrows them to
+the days of a date dimension a ``day`` key of the table picks by the column (so the key's day is
+the value's day) and makes values ``before`` another column's.
+"""
 
 from __future__ import annotations
 
@@ -75,14 +80,24 @@ def unit(col: Column) -> int:
     return 1 if col.data_type == "DATE" else _US
 
 
-def gen_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray | pa.Array:
+# (lo, hi, whether a date dimension's days bound them): see day_keys.limits.
+Limits = tuple[int, int, bool]
+
+
+def gen_datetime(
+    col: Column, ctx: ColumnContext, rows: np.ndarray, limits: Limits | None = None
+) -> np.ndarray:
     if after_of(col):
-        values = gen_after(col, ctx, rows)
-    else:
-        lo, hi = bounds(col)
-        step = unit(col)
-        span = max(0, (hi - lo) // step) + 1
-        values = lo + ctx.below(rows, span) * step
+        return gen_after(col, ctx, rows, limits)
+    lo, hi, _ = limits or (*bounds(col), False)
+    step = unit(col)
+    span = max(0, (hi - lo) // step) + 1
+    return lo + ctx.below(rows, span) * step
+
+
+def only_when(col: Column, ctx: ColumnContext, values: np.ndarray) -> np.ndarray | pa.Array:
+    """``values``, NULL in the rows the rule's ``when`` does not hold (a subscription's
+    ``canceled_at`` where its status is not ``canceled``); unchanged without ``when``."""
     when = col.rule.when if isinstance(col.rule, DatetimeRule) else None
     if when is None:
         return values
@@ -136,27 +151,25 @@ def _as_storage(arr: pa.Array, target: Column) -> tuple[np.ndarray, np.ndarray]:
             raw = raw // _DAY_US
     else:
         raise GenerationError(
-            f"column '{target.name}': 'after' must name a DATE or TIMESTAMP column (a TIME "
-            f"column for a TIME), not {typ}"
+            f"column '{target.name}': 'after' and 'before' must name a DATE or TIMESTAMP "
+            f"column (a TIME column for a TIME), not {typ}"
         )
     return raw, valid
 
 
-def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+def gen_after(
+    col: Column, ctx: ColumnContext, rows: np.ndarray, limits: Limits | None = None
+) -> np.ndarray:
     """A value at or after the referenced column's value for the same row or its parent."""
-    ref = resolve_after(ctx, col)
-    if ref[0] is None:
-        base, valid = _as_storage(ctx.other(ref[1]), col)
-    else:
-        parent_rows = ctx.batch.parent_rows(ref[0])
-        parent = ctx.trt.rt.table(ctx.trt.foreign_key(ref[0]).references_table)
-        values = parent.column_at(ref[1], np.where(parent_rows >= 0, parent_rows, 0))
-        base, valid = _as_storage(values, col)
-        valid &= parent_rows >= 0
+    base, valid = reference_values(ctx, col, resolve_after(ctx, col))
     step = unit(col)
-    lo, hi = bounds(col)
+    lo, hi, bounded = limits or (*bounds(col), False)
     per_day = 1 if step == 1 else 86_400
-    if date_range(col.rule)[1] is not None or col.data_type == "TIME":
+    first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
+    if bounded:
+        # Not before the date dimension's first day (still after the reference).
+        base = np.where(valid, np.maximum(base, lo - first * step), base)
+    if date_range(col.rule)[1] is not None or col.data_type == "TIME" or bounded:
         # A time of day stays within its day (or the column's end): never past midnight.
         gap = np.maximum(hi - base, 0) // step
     else:
@@ -164,7 +177,6 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     within = col.rule.within if isinstance(col.rule, DatetimeRule) else None
     if within is not None:
         gap = np.minimum(gap, int(within * per_day))
-    first = 1 if isinstance(col.rule, DatetimeRule) and col.rule.strict else 0
     offsets = first + (ctx.uniform(rows, "after") * np.maximum(gap + 1 - first, 1)).astype(np.int64)
     out = base + offsets * step
     if col.data_type == "TIME":
@@ -177,21 +189,37 @@ def gen_after(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def reference_values(
+    ctx: ColumnContext, col: Column, ref: tuple[int | None, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A referenced column's values for the rows (of the same row, or of the parent row a
+    foreign key picks) in ``col``'s unit, and where they are known."""
+    if ref[0] is None:
+        return _as_storage(ctx.other(ref[1]), col)
+    parent_rows = ctx.batch.parent_rows(ref[0])
+    parent = ctx.trt.rt.table(ctx.trt.foreign_key(ref[0]).references_table)
+    values = parent.column_at(ref[1], np.where(parent_rows >= 0, parent_rows, 0))
+    base, valid = _as_storage(values, col)
+    return base, valid & (parent_rows >= 0)
+
+
 def resolve_after(ctx: ColumnContext, col: Column) -> tuple[int | None, str]:
     """(foreign key index or None for the same row, referenced column name)."""
     return after_target(ctx.trt.table, col)
 
 
-def after_target(table: object, col: Column) -> tuple[int | None, str]:
+def after_target(table: object, col: Column, word: str = "after") -> tuple[int | None, str]:
+    """Where the rule's ``after`` (or ``before``: ``word``) value is: (foreign key index or None
+    for the same row, column name)."""
     from dwsim_nb.spec.models import Table
 
-    after = after_of(col)
+    after = after_of(col) if word == "after" else getattr(col.rule, word, None)
     assert isinstance(table, Table) and after
     text = after.strip()
     if "." not in text:
         if not table.has_column(text):
             raise GenerationError(
-                f"table '{table.key}', column '{col.name}': after names '{text}', which the "
+                f"table '{table.key}', column '{col.name}': {word} names '{text}', which the "
                 "table does not have; write 'column' or 'parent_table.column'"
             )
         return None, text
@@ -204,6 +232,6 @@ def after_target(table: object, col: Column) -> tuple[int | None, str]:
         ):
             return i, cname
     raise GenerationError(
-        f"table '{table.key}', column '{col.name}': after names '{text}', but the table has no "
-        f"foreign key to '{tname}'; add one or name a column of this table"
+        f"table '{table.key}', column '{col.name}': {word} names '{text}', but the table has "
+        f"no foreign key to '{tname}'; add one or name a column of this table"
     )

@@ -97,11 +97,11 @@ def through_rows(
     _check_chain(trt, fk_index)
     via, middle, inner = through_path(trt, fk_index)
     pick = trt.rt.generators.parent_rows
-    middle_rows = pick(trt, via, rows)
+    middle_rows = pick(trt, via, rows, None)
     held = np.flatnonzero(middle_rows >= 0)
     if len(held) == 0:
         return out
-    found = pick(middle, inner, middle_rows[held])
+    found = pick(middle, inner, middle_rows[held], None)
     got = found >= 0
     out[held[got]] = found[got]
     return out
