@@ -233,3 +233,32 @@ def test_aggregate_refused_without_range_or_in_a_cycle(tmp_path: Path) -> None:
     cyclic["tables"][1]["foreign_keys"][0]["references_columns"] = ["total"]
     with pytest.raises(GenerationError, match="depends on this column itself"):
         generate_run(cyclic, tmp_path / "b")
+
+
+# Lines with a price and a quantity but no line total (Chinook's invoice lines), one with a
+# discount rate (Northwind's order details).
+UNIT_LINES = """
+CREATE TABLE invoice (invoice_id INT PRIMARY KEY, total DECIMAL(10,2) NOT NULL);
+CREATE TABLE invoice_line (invoice_line_id INT PRIMARY KEY,
+  invoice_id INT NOT NULL REFERENCES invoice(invoice_id),
+  unit_price DECIMAL(10,2) NOT NULL, quantity INT NOT NULL, discount REAL NOT NULL);
+"""
+
+
+def test_a_total_is_the_sum_of_price_times_quantity_without_a_line_total(tmp_path: Path) -> None:
+    spec = import_sql(UNIT_LINES, dialect="postgres", name="lines")
+    rule = spec.table("invoice").column("total").rule
+    assert isinstance(rule, AggregateRule) and rule.table == "invoice_line"
+    assert rule.expression == "quantity * unit_price * (1 - discount)"
+    assert (rule.reason or "").startswith("arithmetic: sum of invoice_line.")
+    con = _run(UNIT_LINES, tmp_path, {"invoice": 400, "invoice_line": 2000})
+    bad, parents, spread = _one(
+        con,
+        """WITH s AS (SELECT invoice_id, count(*) AS n,
+                        sum(quantity * unit_price * (1 - discount)) AS total
+                      FROM invoice_line GROUP BY invoice_id)
+        SELECT count(*) FILTER (WHERE abs(i.total - s.total) > 0.01 * s.n), count(*),
+               count(DISTINCT i.total)
+        FROM invoice i JOIN s USING (invoice_id)""",
+    )
+    assert parents == 400 and bad == 0 and spread > 300

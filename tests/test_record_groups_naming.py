@@ -135,3 +135,23 @@ def test_glued_words_that_only_end_like_a_role_are_not_addresses() -> None:
         dialect="postgres",
     )
     assert set(_groups(spec, "hall")) == {"hallcity", "hallstate"}
+
+
+def test_a_places_name_and_its_code_are_one_record() -> None:
+    """state_name beside state_abbr names one state: the name ending is the place's, not a
+    person's."""
+    spec = import_sql(
+        "create table us_states (state_id int primary key, state_name varchar(100), "
+        "state_abbr varchar(2), state_region varchar(50));"
+    )
+    t = spec.table("us_states")
+    rules = [t.column("state_name").rule, t.column("state_abbr").rule]
+    assert all(isinstance(r, RecordRule) and r.record == "address" for r in rules)
+    assert [r.field for r in rules if isinstance(r, RecordRule)] == ["state", "state_abbr"]
+    assert len({r.group for r in rules if isinstance(r, RecordRule)}) == 1
+    # A person's name stays a person's: contact_name is no place.
+    people = import_sql(
+        "create table c (id int primary key, contact_name varchar(40), email varchar(60));"
+    )
+    rule = people.table("c").column("contact_name").rule
+    assert isinstance(rule, RecordRule) and rule.record == "person"

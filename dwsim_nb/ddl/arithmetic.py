@@ -329,7 +329,7 @@ def _line_amount(ch: _Changes, child: Table) -> tuple[str, str, float | None] | 
     roles = _roles(child)
     totals = roles["total"]
     if not totals:
-        return None
+        return _unit_amount(roles)
     net = [c for c in totals if not _GROSS.search(_norm(c.name))]
     line = (net or totals)[0]
     expr = ch.derived.get((child.name, line.name))
@@ -343,6 +343,19 @@ def _line_amount(ch: _Changes, child: Table) -> tuple[str, str, float | None] | 
         top = None if top is None else top * (1 + sum(_top(t) or 0 for t in taxes))
     if len(parts) == 1:
         return "column", line.name, top
+    return "expression", " * ".join(parts), top
+
+
+def _unit_amount(roles: dict[str, list[Column]]) -> tuple[str, str, float | None] | None:
+    """A line without a total column contributes its quantity times its unit price (less its
+    discount rate): Chinook's invoice lines."""
+    if not roles["qty"] or not roles["price"]:
+        return None
+    qty, price = roles["qty"][0], roles["price"][0]
+    parts = [_ref(qty.name), _ref(price.name)]
+    parts += [f"(1 - {_ref(d.name)})" for d in roles["discount"][:1] if _is_rate(d)]
+    q_top, p_top = _top(qty), _top(price)
+    top = None if q_top is None or p_top is None else q_top * p_top
     return "expression", " * ".join(parts), top
 
 

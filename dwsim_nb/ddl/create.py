@@ -108,6 +108,21 @@ def _copy_from(cur: Cursor, table: RawTable, script: Script) -> None:
     table.primary_key = table.primary_key or list(source.primary_key)
 
 
+def line_comment(cur: Cursor, a: int, b: int) -> str | None:
+    """The ``-- ...`` comment that ends the line of the element ``a``..``b`` (``amount integer
+    -- stored in cents``), read as a COMMENT would be; a comment on a line of its own belongs
+    to no column."""
+    for j in (b, b - 1):
+        tok = cur.tokens[j] if a <= j < len(cur.tokens) else None
+        if tok is None or not tok.comments or (j == b and tok.token_type != TokenType.COMMA):
+            continue
+        rest = cur.text[tok.end + 1 :].split("\n", 1)[0]
+        if rest.lstrip().startswith(("--", "/*")):
+            text = " ".join(c.strip() for c in tok.comments if c.strip())
+            return text or None
+    return None
+
+
 def _read_elements(cur: Cursor, table: RawTable, script: Script, line_at: LineAt) -> None:
     untyped: list[RawColumn] = []
     for a, b in cur.split_group():
@@ -128,6 +143,9 @@ def _read_elements(cur: Cursor, table: RawTable, script: Script, line_at: LineAt
         if first in ("KEY", "INDEX", "FULLTEXT", "SPATIAL") and _is_index(sub):
             continue  # MySQL-style secondary index: not a key the data must respect
         col, tt = read_column(sub, table, script, line)
+        said = line_comment(cur, a, b)
+        if said and not col.fields.get("comment"):
+            col.fields["comment"] = said
         if tt is None:
             untyped.append(col)
         if not sub.at_end():

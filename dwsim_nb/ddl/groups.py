@@ -99,6 +99,10 @@ def table_words(table: Table) -> set[str]:
 
 def _match(name: str, own: set[str]) -> tuple[str, str, str, int] | None:
     """(record, field, qualifier, shortest width) of the role a name ends with."""
+    for record, field, whole, shortest in _WHOLE:
+        # A place's name is the place, not a person's name: state_name, country_name.
+        if record == "address" and whole.fullmatch(name):
+            return record, field, "", shortest
     for record, field, ending, shortest in _ENDINGS:
         m = ending.search(name)
         if m is not None:

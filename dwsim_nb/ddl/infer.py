@@ -26,6 +26,8 @@ from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
 from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
+from dwsim_nb.ddl.parent_copies import parent_copies
+from dwsim_nb.ddl.status_times import status_times
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -378,10 +380,11 @@ def infer_rules(
     changed = changed or len(data["notes"]) != len(spec.notes)
     changed = apply_dimension_rules(spec, data) or changed
     changed = coherent_rows(spec, data, named) or changed
+    changed = status_times(spec, data) or changed
     if not changed:
-        return infer_through(infer_arithmetic(spec))
+        return parent_copies(infer_through(infer_arithmetic(spec)))
     try:
-        return infer_through(infer_arithmetic(ExperimentSpec.model_validate(data)))
+        return parent_copies(infer_through(infer_arithmetic(ExperimentSpec.model_validate(data))))
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
         out = spec.model_copy(deep=True)

@@ -268,6 +268,10 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
 }
 
 
+# Rule fields newer than the flat spelling: a rule that sets one is written as a rule.
+_UNFLAT: dict[str, tuple[str, ...]] = {"datetime": ("when",)}
+
+
 def flat_column(col: dict[str, Any]) -> dict[str, Any]:
     """A column as written out (JSON-ready) with its rule turned back into flat fields.
 
@@ -278,6 +282,8 @@ def flat_column(col: dict[str, Any]) -> dict[str, Any]:
     rule = col.get("rule")
     if not isinstance(rule, dict) or rule.get("kind") not in _FLAT_KEYS:
         return col
+    if any(rule.get(k) is not None for k in _UNFLAT.get(rule["kind"], ())):
+        return col  # a field the flat spelling has no name for: the rule stays whole
     out = {k: v for k, v in col.items() if k != "rule"}
     kind = rule["kind"]
     for key, flat in _FLAT_KEYS[kind].items():

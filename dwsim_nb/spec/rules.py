@@ -169,10 +169,29 @@ def comparable(v: Moment) -> Any:
     return None
 
 
+class When(_Model):
+    """Rows whose ``column`` (of the same row) holds one of ``values``."""
+
+    column: str
+    values: list[Any]
+
+    @model_validator(mode="after")
+    def _check(self) -> When:
+        if not self.column.strip():
+            raise ValueError("'when' needs a 'column' of the same row")
+        if not self.values:
+            raise ValueError("'when' needs at least one value of its column")
+        return self
+
+
 class DatetimeRule(_Rule):
     """Dates, times or timestamps between ``start`` and ``end``, or ``after`` another column's
     value (``column`` of the same row, or ``parent_table.column`` through a foreign key), or
-    ``before`` one (a ticket sold before its event starts), or between both."""
+    ``before`` one (a ticket sold before its event starts), or between both.
+
+    With ``when`` a value is set only in the rows whose ``when.column`` holds one of
+    ``when.values`` and is NULL in the others: a subscription's ``canceled_at`` where its
+    status is ``canceled``."""
 
     kind: Literal["datetime"] = "datetime"
     start: Moment | None = None
@@ -187,6 +206,7 @@ class DatetimeRule(_Rule):
     # rental returned within days), or before the ``before`` value when there is no ``after``;
     # without it the gap runs to ``end`` (``start``) or a year.
     within: float | None = Field(default=None, gt=0)
+    when: When | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:
@@ -342,6 +362,7 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 MixRule.model_rebuild()
+ParentRule.model_rebuild(_types_namespace={"Rule": Rule})
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
     AggregateRule,

@@ -38,11 +38,13 @@ _SOURCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("date dimension", "calendar"),
     ("hierarchy", "hierarchy"),
     ("through ", "through"),
+    ("parent's value", "parent"),
     ("lookup", "lookup"),
     ("arithmetic", "arithmetic"),
     ("sum of", "arithmetic"),
     ("count of", "arithmetic"),
     ("time order", "time order"),
+    ("status:", "status"),
     ("record", "record"),
     ("from the workload", "workload"),
 )
@@ -60,9 +62,11 @@ SOURCE_ORDER: tuple[str, ...] = (
     "calendar",
     "hierarchy",
     "through",
+    "parent",
     "lookup",
     "arithmetic",
     "time order",
+    "status",
     "record",
     "workload",
     "name",
@@ -72,6 +76,8 @@ SOURCE_ORDER: tuple[str, ...] = (
 def source_kind(reason: str) -> str:
     """The kind of source a reason names (``CHECK``, ``DEFAULT`` ... else ``name``)."""
     low = reason.strip().lower()
+    if "; status: " in low and not low.startswith(("check", "default", "comment")):
+        return "status"  # "timestamp in 2023-2025; status: set only where status is canceled"
     timed = "name: after " in low or "name: before " in low
     if timed and not low.startswith(("check", "default", "comment", "date dimension")):
         return "time order"  # "timestamp in 2023-2025; name: after rental_date (return follows)"

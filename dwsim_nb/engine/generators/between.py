@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
 from dwsim_nb.engine.generators.day_keys import limits
 from dwsim_nb.engine.generators.temporal import (
@@ -21,6 +22,7 @@ from dwsim_nb.engine.generators.temporal import (
     Limits,
     after_target,
     gen_datetime,
+    only_when,
     reference_values,
     unit,
 )
@@ -34,13 +36,14 @@ if TYPE_CHECKING:
 _FAR = 2**62  # an end no reference gives: beyond any day
 
 
-def gen_moment(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
+def gen_moment(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray | pa.Array:
     """A date, time or timestamp column: in its range, after or before other values, within
-    the days of the date dimension a ``day`` key of the table picks by it."""
+    the days of the date dimension a ``day`` key of the table picks by it, NULL where its
+    ``when`` does not hold."""
     bounds = limits(ctx, col)
     if isinstance(col.rule, DatetimeRule) and col.rule.before:
-        return gen_between(col, ctx, rows, bounds)
-    return gen_datetime(col, ctx, rows, bounds)
+        return only_when(col, ctx, gen_between(col, ctx, rows, bounds))
+    return only_when(col, ctx, gen_datetime(col, ctx, rows, bounds))
 
 
 def gen_between(col: Column, ctx: ColumnContext, rows: np.ndarray, bounds: Limits) -> np.ndarray:

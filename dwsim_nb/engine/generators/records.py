@@ -33,7 +33,7 @@ from dwsim_nb.engine.generators.record_pools import (
 from dwsim_nb.engine.generators.strings import row_suffix, unique_text
 from dwsim_nb.engine.generators.titles import TITLES, title_pool
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.rules import RecordRule, rule_of
+from dwsim_nb.spec.rules import ParentRule, RecordRule, rule_of
 from dwsim_nb.spec.types import STRING_TYPES, is_unbounded_length
 
 if TYPE_CHECKING:
@@ -58,11 +58,14 @@ def _draw(key: int, rows: np.ndarray, n: int, part: str) -> np.ndarray:
 
 
 def _members(trt: TableRuntime, record: str, group: str) -> list[Column]:
-    return [
-        c
-        for c in trt.table.columns
-        if isinstance(c.rule, RecordRule) and c.rule.record == record and c.rule.group == group
-    ]
+    """The group's columns, also those that copy a parent's value in most rows and fill the
+    others from the group (a billing address that is mostly the customer's)."""
+    out = []
+    for c in trt.table.columns:
+        rule = c.rule.base if isinstance(c.rule, ParentRule) else c.rule
+        if isinstance(rule, RecordRule) and rule.record == record and rule.group == group:
+            out.append(c.model_copy(update={"rule": rule}) if rule is not c.rule else c)
+    return out
 
 
 def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:

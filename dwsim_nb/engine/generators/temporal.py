@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Column
-from dwsim_nb.spec.rules import DatetimeRule, date_range
+from dwsim_nb.spec.rules import DatetimeRule, When, date_range
 
 if TYPE_CHECKING:
     from dwsim_nb.engine.context import ColumnContext
@@ -93,6 +93,37 @@ def gen_datetime(
     step = unit(col)
     span = max(0, (hi - lo) // step) + 1
     return lo + ctx.below(rows, span) * step
+
+
+def only_when(col: Column, ctx: ColumnContext, values: np.ndarray) -> np.ndarray | pa.Array:
+    """``values``, NULL in the rows the rule's ``when`` does not hold (a subscription's
+    ``canceled_at`` where its status is not ``canceled``); unchanged without ``when``."""
+    when = col.rule.when if isinstance(col.rule, DatetimeRule) else None
+    if when is None:
+        return values
+    from dwsim_nb.engine.context import to_arrow
+
+    held = happened(ctx, col, when)
+    arr = to_arrow(values, col, ctx.trt.types[col.name])
+    return pc.if_else(pa.array(held), arr, pa.nulls(len(arr), arr.type))
+
+
+def happened(ctx: ColumnContext, col: Column, when: When) -> np.ndarray:
+    """Where the row's ``when.column`` holds one of ``when.values`` (False where it is NULL)."""
+    table = ctx.trt.table
+    if not table.has_column(when.column):
+        raise GenerationError(
+            f"table '{ctx.trt.name}', column '{col.name}': 'when' reads '{when.column}', which "
+            "the table does not have",
+            hint="set 'when.column' to a column of the same table, or drop 'when'",
+        )
+    source = ctx.other(table.column(when.column).name)
+    if isinstance(source, pa.DictionaryArray):
+        source = source.dictionary.take(source.indices)
+    wanted = pc.cast(pa.array([str(v) for v in when.values]), pa.string())
+    text = source if pa.types.is_string(source.type) else pc.cast(source, pa.string())
+    found = pc.is_in(text, value_set=wanted)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def gen_unique_datetime(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:

@@ -126,14 +126,35 @@ def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
             hint=f"set 'column' to a column of '{parent.name}'",
         )
     picked = ctx.batch.parent_rows(index)
-    if parent.n == 0:
-        return pa.nulls(len(rows), trt.types[col.name])
-    missing = picked < 0
-    values = parent.column_at(rule.column, np.where(missing, 0, picked))
+    typ = trt.types[col.name]
+    own = picked < 0
+    if rule.share < 1.0:
+        # Keyed by the key alone: the columns a row copies through it differ in the same rows.
+        draw = seeds.uniform(trt.column_key("parent-share", *rule.via), rows)
+        own |= draw >= rule.share
+    if parent.n == 0 or own.all():
+        if rule.base is None and rule.share >= 1.0:
+            return pa.nulls(len(rows), typ)
+        return _own(col, ctx, rows, rule)
+    values = parent.column_at(rule.column, np.where(own, 0, picked))
     if isinstance(values, pa.DictionaryArray):
         values = values.dictionary.take(values.indices)
-    if values.type != trt.types[col.name]:
-        values = pc.cast(values, trt.types[col.name], safe=False)
-    if missing.any():
-        values = pc.if_else(pa.array(missing), pa.nulls(len(values), values.type), values)
+    if values.type != typ:
+        values = pc.cast(values, typ, safe=False)
+    if not own.any():
+        return values
+    if rule.base is None and rule.share >= 1.0:
+        return pc.if_else(pa.array(own), pa.nulls(len(values), values.type), values)
+    return pc.if_else(pa.array(own), _own(col, ctx, rows, rule), values)
+
+
+def _own(col: Column, ctx: ColumnContext, rows: np.ndarray, rule: ParentRule) -> pa.Array:
+    """The values of the rule's ``base`` (the type's default without one) for ``rows``."""
+    from dwsim_nb.engine.context import to_arrow
+    from dwsim_nb.engine.generators import rule_generator
+
+    plain = col.model_copy(update={"rule": rule.base})
+    values = to_arrow(rule_generator(plain)(plain, ctx, rows), plain, ctx.trt.types[col.name])
+    if isinstance(values, pa.DictionaryArray):
+        values = values.dictionary.take(values.indices)
     return values

@@ -1,0 +1,151 @@
+"""A child's copy of its parent's attribute: an order line's price is its product's, an
+invoice's billing address its customer's.
+
+Two kinds of column get a ``parent`` rule (:class:`dwsim_nb.spec.rules.ParentRule`):
+
+- a price or cost named as a column of the row a foreign key picks (``order_details.unit_price``
+  beside a key to ``products``, which has a ``unit_price``): the line starts from the parent's
+  price, in every row;
+- a ``billing_`` / ``shipping_`` / ``ship_`` / ``delivery_`` / ``mailing_`` address column whose
+  unprefixed name is a column of the parent (``billing_city`` and ``customer.city``): the
+  address is the parent's in :data:`ADDRESS_SHARE` of the rows; the others keep the rule the
+  column had (another address, drawn whole, as records draw it), as rows whose key is null do.
+
+Only rules inferred from names are replaced, never one from the DDL or the user; a column
+several parents could give is left alone unless one parent is a customer (an order ships to
+its customer, not to the employee who took it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
+from dwsim_nb.spec.types import STRING_TYPES
+
+ADDRESS_SHARE = 0.9
+_NUMERIC = ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE")
+_MEASURE = re.compile(
+    r"^(unit_?price|list_?price|retail_?price|sale_?price|price|unit_?cost|cost|msrp)$"
+)
+_PREFIX = re.compile(r"^(billing|bill|shipping|ship|delivery|mailing)_(?P<rest>.+)$")
+_ADDRESS = re.compile(
+    r"addr|street|city|town|state|province|region|country|postal|zip|postcode|post_code"
+)
+_PARTY = re.compile(r"customer|client|buyer|account|member|patient|guest|user|person|contact")
+_USER_REASONS = ("CHECK", "DEFAULT", "GENERATED", "arithmetic", "comment", "enum")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _replaceable(col: Column) -> bool:
+    if col.rule is None or col.rule.kind == "auto":
+        return True
+    reason = getattr(col.rule, "reason", None)
+    if not isinstance(reason, str) or not reason:
+        return False
+    return not reason.startswith(_USER_REASONS) and "; at most " not in reason
+
+
+def _parents(spec: ExperimentSpec, table: Table) -> list[tuple[ForeignKey, Table]]:
+    out = []
+    for fk in table.foreign_keys:
+        try:
+            parent = spec.table(fk.references_table)
+        except KeyError:
+            continue
+        if parent.key != table.key:
+            out.append((fk, parent))
+    return out
+
+
+def _same(parent: Table, name: str) -> Column | None:
+    return next((c for c in parent.columns if _norm(c.name) == name), None)
+
+
+def _keys(table: Table) -> set[str]:
+    out = set(table.primary_key)
+    for fk in table.foreign_keys:
+        out.update(fk.columns)
+    return out
+
+
+def _pick(found: list[tuple[ForeignKey, Table, Column]]) -> tuple[ForeignKey, Table, Column] | None:
+    if len({(f.references_table, tuple(f.columns)) for f, _, _ in found}) == 1:
+        return found[0]
+    party = [x for x in found if _PARTY.search(_norm(x[1].name))]
+    return party[0] if len({p[1].key for p in party}) == 1 else None
+
+
+def _copies(spec: ExperimentSpec, table: Table) -> dict[str, dict[str, Any]]:
+    """Column name -> the parent rule it gets."""
+    keys = _keys(table)
+    parents = _parents(spec, table)
+    out: dict[str, dict[str, Any]] = {}
+    for col in table.columns:
+        name = _norm(col.name)
+        if col.name in keys or col.is_unique or not _replaceable(col):
+            continue
+        prefixed = _PREFIX.match(name)
+        if col.data_type in _NUMERIC and _MEASURE.match(name):
+            wanted, share, what = name, 1.0, "the price the line starts from"
+            fits: tuple[str, ...] = _NUMERIC
+        elif col.data_type in STRING_TYPES and prefixed and _ADDRESS.search(prefixed["rest"]):
+            wanted, share = prefixed["rest"], ADDRESS_SHARE
+            what = f"the same address in {share:.0%} of the rows"
+            fits = STRING_TYPES
+        else:
+            continue
+        found = [
+            (fk, parent, theirs)
+            for fk, parent in parents
+            if (theirs := _same(parent, wanted)) is not None and theirs.data_type in fits
+        ]
+        chosen = _pick(found)
+        if chosen is None:
+            continue
+        fk, parent, theirs = chosen
+        rule: dict[str, Any] = {
+            "kind": "parent",
+            "via": list(fk.columns),
+            "column": theirs.name,
+            "reason": f"parent's value: {table.name}.{col.name} is its {parent.name} row's "
+            f"{theirs.name} ({what})",
+        }
+        if share < 1.0:
+            rule["share"] = share
+        if col.rule is not None and col.rule.kind != "auto":
+            # The rows that differ, and those whose key is null, keep the column's own rule.
+            rule["base"] = col.rule.model_dump()
+        out[col.name] = rule
+    return out
+
+
+def parent_copies(spec: ExperimentSpec) -> ExperimentSpec:
+    """``spec`` with ``parent`` rules on the columns that copy their parent's (the same spec
+    when there are none)."""
+    data = spec.model_dump()
+    notes: list[str] = []
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        for name, rule in _copies(spec, table).items():
+            c_data = next(c for c in t_data["columns"] if c["name"] == name)
+            c_data["rule"] = rule
+            notes.append(f"table '{table.name}', column '{name}': {rule['reason']}")
+    if not notes:
+        return spec
+    data["notes"] = [*data.get("notes", []), *notes]
+    try:
+        return ExperimentSpec.model_validate(data)
+    except (ValidationError, SpecError) as e:
+        out = spec.model_copy(deep=True)
+        out.warnings.append(
+            f"copies of parent values could not be inferred ({str(e).splitlines()[0]}); "
+            "columns keep their name rules"
+        )
+        return out
