@@ -293,3 +293,32 @@ def _with_keys(
         return ExperimentSpec.model_validate(data.model_dump(by_alias=True))
     except (ValidationError, SpecError):
         return None
+
+
+def decide(spec: ExperimentSpec, reject: Iterable[str], accept: Iterable[str]) -> ExperimentSpec:
+    """``spec`` after the user's decisions on the keys its names imply: an inferred foreign
+    key ``reject`` names taken out, an implied one ``accept`` names added back."""
+    texts, wanted = list(reject), list(accept)
+    refs = candidates(spec)[1]
+    out = spec
+    drop = {(r.table, r.column) for r in refs if rejected(spec, r, texts)}
+    if any(
+        fk.inferred and (t.key, fk.columns[0]) in drop for t in spec.tables for fk in t.foreign_keys
+    ):
+        out = spec.model_copy(deep=True)
+        for t in out.tables:
+            t.foreign_keys = [
+                fk for fk in t.foreign_keys if not (fk.inferred and (t.key, fk.columns[0]) in drop)
+            ]
+    back = [r for r in refs if rejected(spec, r, wanted) and not rejected(spec, r, texts)]
+    return (_with_keys(out, {}, back) or out) if back else out
+
+
+def without_inferred_references(spec: ExperimentSpec) -> ExperimentSpec:
+    """``spec`` without the foreign keys read from names (its inferred primary keys kept)."""
+    if not any(fk.inferred for t in spec.tables for fk in t.foreign_keys):
+        return spec
+    out = spec.model_copy(deep=True)
+    for t in out.tables:
+        t.foreign_keys = [fk for fk in t.foreign_keys if not fk.inferred]
+    return out
