@@ -202,3 +202,20 @@ def test_an_inferred_key_is_a_suggestion_the_user_can_reject_and_accept(tmp_path
     assert fk.inferred and fk.references_columns == ["USER_ID"]
     exp.generate(rows=rows_, seed=3)
     assert int(exp.query(orphans).iloc[0, 0]) == 0
+
+
+def test_a_last_word_key_must_lead_the_table_and_a_column_s_own_values_stay() -> None:
+    sql = """
+    create table order_items (order_item_no integer, item_id integer, qty integer);
+    create table page_views (view_id integer not null, url varchar(200));
+    create table statuses (status_id integer, label varchar(20));
+    create table tickets (ticket_id integer,
+        status_id integer check (status_id in (1, 2, 3)), other_status_id integer);
+    """
+    pks = _pks(sql, "ansi")
+    assert pks["order_items"] == []  # item_id is neither first nor NOT NULL: maybe a product
+    assert pks["page_views"] == ["view_id"]
+    assert pks["statuses"] == ["status_id"]  # statuses: status
+    fks = _fks(sql, "ansi")
+    # The CHECK gives status_id its values: it keeps them; other_status_id names no table.
+    assert not any(child == "tickets" for child, *_ in fks)

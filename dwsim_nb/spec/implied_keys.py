@@ -3,7 +3,8 @@
 A table without a primary key gets one when one column clearly names it: ``id``,
 ``<table>_id`` or ``<singular>_id`` (``users.user_id``), ``<table>key`` / ``<table>_key``,
 ``<table>_sk`` of a dimension table, or the last word of a compound name
-(``web_events.event_id``) when no table is named by that word; a ``dim_``, ``fct_``, ``stg_``
+(``web_events.event_id``, the first or a NOT NULL column) when no table is named by that
+word; a ``dim_``, ``fct_``, ``stg_``
 ... prefix is read off the table's name first. The column holds whole numbers, text or UUIDs,
 has no rule that would repeat values, and is not a declared foreign key; among several such
 columns, a NOT NULL one, then the first column of the table, wins, and a tie leaves the table
@@ -16,7 +17,8 @@ the key is named so too or is ``id`` (``orders.customer_id`` -> ``customers.id``
 table may fit: one in the child's schema first, then one with the child's prefix
 (``stg_orders`` -> ``stg_customers``), then a dimension (``dim_``); otherwise the column is
 left alone. Never a column to its own table, never the child's own single-column key, never an
-audit or loader column (``created_by``, ``_loaded_at``).
+audit or loader column (``created_by``, ``_loaded_at``), never a column whose DDL gave it values
+(a CHECK, a DEFAULT).
 
 Each key keeps its reason (``Table.inferred_key``, ``ForeignKey.inferred``): shown with the
 rules (:mod:`dwsim_nb.spec.why`), listed among the suggested relationships that a user can
@@ -51,6 +53,8 @@ _AUDIT = re.compile(
 )
 _KEY_FAMILIES = ("integer", "string", "uuid")
 _KEY_RULES = (AutoRule, SequenceRule, UuidRule)
+# A child column keeps a rule its DDL gave it (a CHECK's values, a DEFAULT).
+_CHILD_RULES = (type(None), AutoRule, UuidRule)
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,16 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _singular(word: str) -> str:
+def _singulars(word: str) -> set[str]:
+    """The word's singular forms: an ``-es`` plural both ways (``statuses``: status or
+    statuse; ``courses``: course), since names alone cannot tell."""
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
+        return {word[:-3] + "y"}
+    if word.endswith("es") and len(word) > 4 and word[-3] in "sxh":
+        return {word[:-1], word[:-2]}
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+        return {word[:-1]}
+    return {word}
 
 
 def _base(table: Table) -> str:
@@ -97,7 +103,7 @@ def _stems(table: Table) -> set[str]:
     """The table's names as a key's stem: with and without its affix, plural and singular."""
     out: set[str] = set()
     for name in (table.name.lower(), _base(table)):
-        out.update({_norm(name), _norm(_singular(name))})
+        out.update({_norm(name), *(_norm(w) for w in _singulars(name))})
     return out
 
 
@@ -110,9 +116,10 @@ def key_names(table: Table) -> set[str]:
     return out
 
 
-def _last_word(table: Table) -> str | None:
+def _last_word(table: Table) -> set[str]:
+    """The last word of a compound name, as written and singular (none for one word)."""
     words = [w for w in _base(table).split("_") if w]
-    return _singular(words[-1]) if len(words) > 1 else None
+    return {words[-1], *_singulars(words[-1])} if len(words) > 1 else set()
 
 
 def _can_be_key(table: Table, col: Column, declared_fk: set[str]) -> bool:
@@ -137,7 +144,12 @@ def _primary_key(table: Table, named: set[str]) -> tuple[Column, str] | None:
         n = _norm(col.name)
         if n in own or n == "id":
             rank, why = 2, f"names {table.name}" if n != "id" else f"is {table.name}'s id"
-        elif last is not None and last not in named and n in (last + "id", last + "key"):
+        elif (
+            last
+            and not last & named
+            and n in {w + suffix for w in last for suffix in _KEY_SUFFIXES}
+            and (i == 0 or col.required)
+        ):
             rank, why = 1, f"names the last word of {table.name}"
         else:
             continue
@@ -190,7 +202,7 @@ def candidates(spec: ExperimentSpec) -> tuple[dict[str, tuple[str, str]], list[I
     """What the names imply for ``spec`` read as declared (keys already inferred ignored): the
     primary keys by table key (column, reason), and the foreign keys."""
     tables = [t.as_declared() for t in spec.tables]
-    named = {_norm(_singular(_base(t))) for t in tables}
+    named = {_norm(w) for t in tables for w in {_base(t), *_singulars(_base(t))}}
     keys: dict[str, tuple[str, str]] = {}
     key_of: dict[str, str] = {}
     for t in tables:
@@ -213,6 +225,7 @@ def candidates(spec: ExperimentSpec) -> tuple[dict[str, tuple[str, str]], list[I
                 col.name in declared
                 or col.name == key_of.get(child.key)
                 or _AUDIT.search(col.name.lower())
+                or not isinstance(col.rule, _CHILD_RULES)
             ):
                 continue
             family = type_family(col.data_type, col.scale)
