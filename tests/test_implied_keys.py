@@ -219,3 +219,26 @@ def test_a_last_word_key_must_lead_the_table_and_a_column_s_own_values_stay() ->
     fks = _fks(sql, "ansi")
     # The CHECK gives status_id its values: it keeps them; other_status_id names no table.
     assert not any(child == "tickets" for child, *_ in fks)
+
+
+def test_rejecting_a_key_takes_out_what_went_through_it(tmp_path: Path) -> None:
+    sql = """
+    create table franchise (franchise_id int, name varchar(20));
+    create table truck (truck_id int, franchise_id int);
+    create table order_header (order_id int, truck_id int, franchise_id int);
+    create table truck_profile (truck_id int unique, color varchar(10));
+    """
+    exp = Workspace(tmp_path).import_sql(sql, name="t", dialect="snowflake")
+    orders = exp.spec.table("order_header")
+    through = next(fk for fk in orders.foreign_keys if fk.columns == ["franchise_id"])
+    assert through.cardinality is not None and through.cardinality.via == ["truck_id"]
+    assert not exp.spec.table("truck_profile").foreign_keys  # a unique column: one-to-one
+    exp.reject_suggestion("order_header.truck_id")
+    (kept,) = exp.spec.table("order_header").foreign_keys
+    assert kept.columns == ["franchise_id"] and kept.cardinality is None
+    exp.generate(rows={"franchise": 5, "truck": 20, "order_header": 200, "truck_profile": 10})
+    orphans = (
+        "select count(*) from order_header "
+        "where franchise_id not in (select franchise_id from franchise)"
+    )
+    assert int(exp.query(orphans).iloc[0, 0]) == 0

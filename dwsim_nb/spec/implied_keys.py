@@ -16,7 +16,7 @@ type family, that no foreign key declares, references it: the same name as the k
 the key is named so too or is ``id`` (``orders.customer_id`` -> ``customers.id``). Only one
 table may fit: one in the child's schema first, then one with the child's prefix
 (``stg_orders`` -> ``stg_customers``), then a dimension (``dim_``); otherwise the column is
-left alone. Never a column to its own table, never the child's own single-column key, never an
+left alone. Never a column to its own table, never the child's own unique column, never an
 audit or loader column (``created_by``, ``_loaded_at``), never a column whose DDL gave it values
 (a CHECK, a DEFAULT).
 
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.linked_rules import ParentRule
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.rules import AutoRule, SequenceRule, UuidRule
 from dwsim_nb.spec.tables import InferredKey
@@ -226,6 +227,7 @@ def candidates(spec: ExperimentSpec) -> tuple[dict[str, tuple[str, str]], list[I
                 or col.name == key_of.get(child.key)
                 or _AUDIT.search(col.name.lower())
                 or not isinstance(col.rule, _CHILD_RULES)
+                or [col.name] in child.unique_keys()
             ):
                 continue
             family = type_family(col.data_type, col.scale)
@@ -310,7 +312,8 @@ def _with_keys(
 
 def decide(spec: ExperimentSpec, reject: Iterable[str], accept: Iterable[str]) -> ExperimentSpec:
     """``spec`` after the user's decisions on the keys its names imply: an inferred foreign
-    key ``reject`` names taken out, an implied one ``accept`` names added back."""
+    key ``reject`` names taken out (with what was laid out through it), an implied one
+    ``accept`` names added back."""
     texts, wanted = list(reject), list(accept)
     refs = candidates(spec)[1]
     out = spec
@@ -320,11 +323,24 @@ def decide(spec: ExperimentSpec, reject: Iterable[str], accept: Iterable[str]) -
     ):
         out = spec.model_copy(deep=True)
         for t in out.tables:
-            t.foreign_keys = [
-                fk for fk in t.foreign_keys if not (fk.inferred and (t.key, fk.columns[0]) in drop)
-            ]
+            _drop(t, {c for key, c in drop if key == t.key})
     back = [r for r in refs if rejected(spec, r, wanted) and not rejected(spec, r, texts)]
     return (_with_keys(out, {}, back) or out) if back else out
+
+
+def _drop(table: Table, columns: set[str]) -> None:
+    """Take out the table's inferred foreign keys on ``columns``, and the layouts that went
+    through them (a ``through`` cardinality, a ``parent`` rule), which would name no key."""
+    gone = [fk.columns for fk in table.foreign_keys if fk.inferred and fk.columns[0] in columns]
+    if not gone:
+        return
+    table.foreign_keys = [fk for fk in table.foreign_keys if fk.columns not in gone]
+    for fk in table.foreign_keys:
+        if fk.cardinality is not None and fk.cardinality.via in gone:
+            fk.cardinality = None
+    for col in table.columns:
+        if isinstance(col.rule, ParentRule) and col.rule.via in gone:
+            col.rule = None
 
 
 def without_inferred_references(spec: ExperimentSpec) -> ExperimentSpec:
