@@ -115,12 +115,13 @@ class WorkloadMixin:
     # --- suggested relationships ---------------------------------------------------------------
 
     def suggestions(self) -> pd.DataFrame:
-        """The relationships the workload's joins imply where no foreign key is declared: a
-        DataFrame of child (``table.column``), parent, the queries that imply it, whether the
-        join is on a key-like column, the decision (``default``: accepted as key-like,
-        ``accepted`` / ``rejected`` by you, ``suggested``: waiting for you) and whether the
-        spec holds it as a foreign key now. Accept or reject with :meth:`accept_suggestion`
-        / :meth:`reject_suggestion`."""
+        """The relationships the workload's joins, or the columns' names, imply where no
+        foreign key is declared (a column named like another table's key: ``USER_ID`` of
+        ``USERS``): a DataFrame of child (``table.column``), parent, the queries that imply it,
+        whether the join is on a key-like column, the decision (``default``: accepted as
+        key-like, ``accepted`` / ``rejected`` by you, ``suggested``: waiting for you), whether
+        the spec holds it as a foreign key now and, for a name, the reason. Accept or reject
+        with :meth:`accept_suggestion` / :meth:`reject_suggestion`."""
         from dwsim_nb.display.coverage_view import suggestions_frame
         from dwsim_nb.workload.fit import suggestions
         from dwsim_nb.workload.suggest import decision
@@ -129,9 +130,9 @@ class WorkloadMixin:
         rows = []
         for s in suggestions(spec):
             fks = spec.table(s.child.table).foreign_keys
+            parent = spec.table(s.parent.table).key
             applied = any(
-                fk.columns == [s.child.column]
-                and fk.references_table.lower() == s.parent.table.lower()
+                fk.columns == [s.child.column] and spec.table(fk.references_table).key == parent
                 for fk in fks
             )
             rows.append(
@@ -142,6 +143,7 @@ class WorkloadMixin:
                     "key_like": s.key_like,
                     "decision": decision(s, spec.workload_fit),
                     "accepted": applied,
+                    "reason": s.reason or "",
                 }
             )
         return suggestions_frame(rows)

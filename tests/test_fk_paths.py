@@ -218,12 +218,16 @@ create table sales (salesid int primary key,
 def test_undeclared_keys_copy_the_parent_rows_value(tmp_path: Path) -> None:
     spec = import_sql(UNDECLARED_DDL, dialect="postgres")
     sales = spec.table("sales")
-    assert not any(f.columns != ["listid"] for f in sales.foreign_keys)  # the schema as written
-    for name in ("eventid", "sellerid"):
-        rule = sales.column(name).rule
-        assert rule is not None and rule.kind == "parent", name
-        assert rule.via == ["listid"] and rule.column == name
-        assert (rule.reason or "").startswith("through listing")
+    # The schema as written; eventid is named like event's key, so it is a key read from names.
+    assert not any(f.columns != ["listid"] for f in sales.foreign_keys if not f.inferred)
+    rule = sales.column("sellerid").rule
+    assert rule is not None and rule.kind == "parent"
+    assert rule.via == ["listid"] and rule.column == "sellerid"
+    assert (rule.reason or "").startswith("through listing")
+    event = next(f for f in sales.foreign_keys if f.columns == ["eventid"])
+    assert event.inferred and event.cardinality is not None
+    assert event.cardinality.kind == "through" and event.cardinality.via == ["listid"]
+    assert (event.cardinality.reason or "").startswith("through listing")
     # Not keys of the listing (buyerid), audit columns and non-key attributes stay as they were.
     for name in ("buyerid", "created_by", "eventname"):
         rule = sales.column(name).rule
@@ -242,8 +246,8 @@ def test_a_parent_rule_with_a_wrong_key_is_named(tmp_path: Path) -> None:
     spec = import_sql(UNDECLARED_DDL, dialect="postgres")
     data = spec.model_dump()
     sales = next(t for t in data["tables"] if t["name"] == "sales")
-    col = next(c for c in sales["columns"] if c["name"] == "eventid")
-    col["rule"] = {"kind": "parent", "via": ["buyerid"], "column": "eventid"}
+    col = next(c for c in sales["columns"] if c["name"] == "sellerid")
+    col["rule"] = {"kind": "parent", "via": ["buyerid"], "column": "sellerid"}
     exp = Workspace(tmp_path).create(ExperimentSpec.model_validate(data))
     with pytest.raises(GenerationError, match="via \\(buyerid\\), which is not a foreign key"):
         exp.generate(rows={"users": 5, "event": 5, "listing": 10, "sales": 20}, seed=5)

@@ -176,7 +176,10 @@ def test_joins_without_keys_become_suggested_foreign_keys(tmp_path: Path) -> Non
     )
     found = {(j.child, j.parent) for j in join_predicates(q)}
     assert (ColumnRef("orders", "customerid"), ColumnRef("customers", "cust_id")) in found
-    assert (ColumnRef("visits", "venueid"), ColumnRef("venue", "venueid")) in found
+    # visits.venueid is named like venue's key venueid: the import made it a foreign key (read
+    # from names), so the join finds nothing new there.
+    assert (ColumnRef("visits", "venueid"), ColumnRef("venue", "venueid")) not in found
+    assert any(fk.inferred for fk in q.table(ColumnRef("visits", "venueid")).foreign_keys)
     exp = _fitted(
         tmp_path,
         "select * from orders o, customers c where o.customerid = c.cust_id;"

@@ -30,7 +30,8 @@ def import_sql(
     """Read CREATE TABLE DDL into an ExperimentSpec (pure: nothing is stored).
 
     ``strict`` turns an unreadable statement into a :class:`DDLError` instead of a warning;
-    ``infer`` fills generation rules from column names (see :func:`dwsim_nb.ddl.infer.infer_rules`).
+    ``infer`` fills generation rules from column names (see :func:`dwsim_nb.ddl.infer.infer_rules`),
+    and keys where none is declared (see :mod:`dwsim_nb.spec.implied_keys`).
     """
     try:
         d = canonical(dialect or "ansi")
@@ -62,8 +63,9 @@ def import_sql(
         spec = build_spec(script, name, wh, source)
         if infer:
             from dwsim_nb.ddl.infer import infer_rules
+            from dwsim_nb.spec.implied_keys import infer_keys
 
-            spec = infer_rules(spec)
+            spec = infer_rules(infer_keys(spec))
         return spec
     except DwsimError:
         raise

@@ -306,6 +306,10 @@ def _eligible_fk(spec: ExperimentSpec, child: Table, fk_index: int) -> bool:
     fk = child.foreign_keys[fk_index]
     if fk.references_table.lower() == child.key.lower():
         return False
+    if fk.inferred:
+        # A key read from names is too weak to make every parent's total the sum of its
+        # children (each parent would need at least one).
+        return False
     keys = [sorted(k) for k in child.unique_keys()]
     if sorted(fk.columns) in keys:
         return False  # one child per parent

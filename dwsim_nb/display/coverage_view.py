@@ -91,7 +91,7 @@ class Coverage(pd.DataFrame):
 
 # --- suggested relationships ---------------------------------------------------------------
 
-SUGGESTION_COLUMNS = ["child", "parent", "queries", "key_like", "decision", "accepted"]
+SUGGESTION_COLUMNS = ["child", "parent", "queries", "key_like", "decision", "accepted", "reason"]
 _DECISIONS = {
     "default": "accepted: key-like column",
     "accepted": "accepted by you",
@@ -115,17 +115,18 @@ def suggestions_html(frame: pd.DataFrame) -> str:
         rows.append(
             (
                 esc(f"{r.get('child')} → {r.get('parent')}"),
-                esc(r.get("queries")),
+                esc(r.get("queries") or r.get("reason") or ""),
                 pill,
                 f'<span class="dwsim-muted">{esc(how)}</span>',
             )
         )
     head = (
         "<h4>suggested relationships</h4>"
-        '<div class="dwsim-muted">joins on columns no foreign key declares; '
+        '<div class="dwsim-muted">joins, and columns named like another table\'s key, where no '
+        "foreign key is declared; "
         "exp.accept_suggestion('table.column') / exp.reject_suggestion('table.column')</div>"
     )
-    return wrap(head + grid(["relationship", "queries", "foreign key", "decision"], rows))
+    return wrap(head + grid(["relationship", "queries or names", "foreign key", "decision"], rows))
 
 
 class Suggestions(pd.DataFrame):

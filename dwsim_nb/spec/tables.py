@@ -95,11 +95,23 @@ class ForeignKey(_Model):
     null_rate: float | None = Field(default=None, ge=0.0, le=1.0)
     name: str | None = None
     cardinality: Cardinality | None = None
+    # Why the key was read from names (None: declared): it shapes the data but is never
+    # written into a warehouse's DDL (:mod:`dwsim_nb.spec.implied_keys`).
+    inferred: str | None = None
 
     @field_validator("columns", "references_columns", mode="before")
     @classmethod
     def _listify(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+
+class InferredKey(_Model):
+    """Why a table's primary key was read from names where the DDL declared none, and which of
+    its columns the DDL left nullable: the key shapes the data (unique, never null), while the
+    warehouse's table stays as written (:meth:`Table.as_declared`)."""
+
+    reason: str
+    nullable: list[str] = Field(default_factory=list)
 
 
 class Column(FlatView, _Model):
@@ -214,6 +226,8 @@ class Table(_Model):
     comment: str | None = None
     physical: dict[str, Any] = Field(default_factory=dict)
     source_name: str | None = None
+    # Set when ``primary_key`` was read from names, not declared (see InferredKey).
+    inferred_key: InferredKey | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -260,6 +274,8 @@ class Table(_Model):
 
     @model_validator(mode="after")
     def _keys_imply_constraints(self) -> Table:
+        if self.inferred_key is not None and not self.primary_key:
+            self.inferred_key = None  # the key was taken out: nothing left to explain
         by_name = {c.name: c for c in self.columns}
         for name in self.primary_key:
             col = by_name.get(name)
@@ -299,4 +315,25 @@ class Table(_Model):
         for k in keys:
             if k not in out:
                 out.append(k)
+        return out
+
+    def as_declared(self) -> Table:
+        """The table as its DDL declared it: without a primary key or foreign keys read from
+        names, and their columns as nullable and non-unique as they were written. What a
+        warehouse's CREATE TABLE is built from; ``self`` when nothing was inferred."""
+        inferred_fks = any(fk.inferred for fk in self.foreign_keys)
+        if self.inferred_key is None and not inferred_fks:
+            return self
+        out = self.model_copy(deep=True)
+        out.foreign_keys = [fk for fk in out.foreign_keys if not fk.inferred]
+        if out.inferred_key is not None:
+            nullable = set(out.inferred_key.nullable)
+            single = len(out.primary_key) == 1
+            for col in out.columns:
+                if col.name in out.primary_key:
+                    col.required = col.name not in nullable
+                    if single:
+                        col.is_unique = False
+            out.primary_key = []
+            out.inferred_key = None
         return out

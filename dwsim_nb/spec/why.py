@@ -49,6 +49,9 @@ _SOURCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("from the workload", "workload"),
 )
 
+# The kind of a key read from names where the DDL declared none (:mod:`.implied_keys`).
+KEY_SOURCE = "key"
+
 # The order kinds are listed in: what the DDL said first, then what was derived, then names.
 SOURCE_ORDER: tuple[str, ...] = (
     "CHECK",
@@ -68,6 +71,7 @@ SOURCE_ORDER: tuple[str, ...] = (
     "time order",
     "status",
     "record",
+    KEY_SOURCE,
     "workload",
     "name",
 )
@@ -105,10 +109,14 @@ def inferred_rules(spec: ExperimentSpec) -> list[InferredRule]:
     rows: list[tuple[int, int, int, InferredRule]] = []
     for ti, table in enumerate(spec.tables):
         for ci, col in enumerate(table.columns):
+            implied = _implied_reason(table, col.name)
             reason = _reason(col) or _key_reason(table, col.name)
-            if reason is None:
+            if implied is not None:
+                reason, kind = "; ".join(r for r in (implied, reason) if r), KEY_SOURCE
+            elif reason is None:
                 continue
-            kind = source_kind(reason)
+            else:
+                kind = source_kind(reason)
             rows.append(
                 (
                     SOURCE_ORDER.index(kind),
@@ -141,3 +149,13 @@ def _key_reason(table: Table, column: str) -> str | None:
         if card is not None and card.reason and column in fk.columns:
             return card.reason.strip() or None
     return None
+
+
+def _implied_reason(table: Table, column: str) -> str | None:
+    """Why ``column`` is a key read from names: the table's inferred primary key or an
+    inferred foreign key (None when its keys were declared)."""
+    parts = []
+    if table.inferred_key is not None and column in table.primary_key:
+        parts.append(table.inferred_key.reason)
+    parts += [fk.inferred for fk in table.foreign_keys if fk.inferred and column in fk.columns]
+    return "; ".join(parts) or None

@@ -94,6 +94,7 @@ class _Table(Protocol):
     @property
     def physical(self) -> Mapping[str, Any]: ...
     def has_column(self, name: str) -> bool: ...
+    def as_declared(self) -> _Table: ...
 
 
 class _Spec(Protocol):
@@ -438,13 +439,15 @@ def spec_to_ddl(spec: _Spec, dialect: str = "duckdb") -> str:
     source = resolve(spec.dialect)
     statements: list[str] = []
     earlier: set[str] = set()
-    by_key = {_key(t): t for t in spec.tables}
+    # As the DDL declared them: keys read from names shape the data, not the tables.
+    tables = [t.as_declared() for t in spec.tables]
+    by_key = {_key(t): t for t in tables}
     if _NAMESPACE_PARTS.get(d.name) == 1:
-        dbs = [_table_node(t, d).args.get("db") for t in spec.tables]
+        dbs = [_table_node(t, d).args.get("db") for t in tables]
         for schema in sorted({db.name for db in dbs if db is not None}):
             create = exp.Create(this=exp.Table(this=quoted(schema)), kind="SCHEMA", exists=True)
             statements.append(_sql(create, d) + ";")
-    for table in fk_order(spec.tables):
+    for table in fk_order(tables):
         statements.append(_table_sql(table, d, source, earlier, by_key))
         statements.extend(_comments(table, d))
         earlier.add(_key(table))

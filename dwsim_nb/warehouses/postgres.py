@@ -140,6 +140,7 @@ class PostgresWarehouse(Warehouse):
         if not self.declare_keys(spec):
             return []
         target = self.target(spec, table)
+        table = table.as_declared()
         out = []
         if table.primary_key:
             out.append(

@@ -79,7 +79,9 @@ def create_table_sql(
 ) -> str:
     """``CREATE TABLE`` for ``table`` (under ``name`` if given, e.g. a staging name); typed
     arrays as the engine's arrays unless ``arrays`` is False (then as its JSON type);
-    ``reference_names`` maps a referenced table's key to its name in the engine."""
+    ``reference_names`` maps a referenced table's key to its name in the engine. Keys read
+    from names, not declared, are left out (:meth:`Table.as_declared`)."""
+    table = table.as_declared()
     d = by_name(engine)
     lines = [
         _column_sql(
@@ -130,7 +132,8 @@ def _column_sql(
 
 def key_clauses(table: Table) -> list[str]:
     """The table's ``PRIMARY KEY (...)`` and ``UNIQUE (...)`` clauses, as in CREATE TABLE and
-    after ``ALTER TABLE ... ADD``."""
+    after ``ALTER TABLE ... ADD``; the declared ones only."""
+    table = table.as_declared()
     return [k.sql() for k in key_constraints(table.primary_key, _unique_keys(table))]
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.implied_keys import decide as decide_names
+from dwsim_nb.spec.implied_keys import without_inferred_references
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table, parse_spec
 from dwsim_nb.spec.rules import (
     STANDALONE_RECORDS,
@@ -45,7 +47,7 @@ from dwsim_nb.workload.patterns import pattern_predicates
 from dwsim_nb.workload.ranges import range_predicates
 from dwsim_nb.workload.reach import reached_parents
 from dwsim_nb.workload.semijoins import semijoins
-from dwsim_nb.workload.suggest import Suggestion, group, wanted
+from dwsim_nb.workload.suggest import Suggestion, group, wanted, with_names
 from dwsim_nb.workload.targets import query_targets, target_share
 from dwsim_nb.workload.undo import added_notes, record, restore, settings_only
 from dwsim_nb.workload.values import cover, typed_value
@@ -114,8 +116,11 @@ def suggestions(spec: ExperimentSpec) -> list[Suggestion]:
     """The relationships the workload's joins imply where no foreign key is declared, read
     against the spec before the workload (whose keys the fit may have added)."""
     base = unfit(spec)
-    queries = [q for q in (analyze(base, w) for w in base.workload) if q is not None]
-    return group([j for q in queries for j in join_predicates(q)])
+    # Joins read as if the names had implied nothing, so a join that agrees with a name
+    # keeps its queries (and one whose name-read key was rejected is still seen).
+    plain = without_inferred_references(base)
+    queries = [q for q in (analyze(plain, w) for w in plain.workload) if q is not None]
+    return with_names(group([j for q in queries for j in join_predicates(q)]), base)
 
 
 def findings(spec: ExperimentSpec) -> dict[str, list[Any]]:
@@ -148,6 +153,7 @@ def fit_workload(
     settings = base.workload_fit or WorkloadFit()
     if selectivity is not None:
         settings = settings.model_copy(update={"selectivity": (low, high)})
+    base = decide_names(base, settings.rejected, settings.accepted)
     if not base.workload:
         return base.model_copy(update={"workload_fit": settings_only(settings)})
     base = base.model_copy(update={"workload_fit": settings})

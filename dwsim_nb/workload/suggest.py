@@ -2,18 +2,21 @@
 reject.
 
 Each suggestion is a child column looking up a parent column (:mod:`dwsim_nb.workload.joins`),
-with the queries that imply it. A join on a key-like column is accepted by default; another is
-only suggested. The user's decisions live in the spec (``workload_fit.accepted`` and
-``rejected``, each ``"table.column"`` or ``"table.column -> parent.column"``), so a refit never
-adds back a rejected relationship. Accepted ones become foreign keys when fitting, each noted
+with the queries that imply it, or a column named like another table's key, with the reason
+(:mod:`dwsim_nb.spec.implied_keys`: added at import, taken out when the user rejects it). A
+join on a key-like column, and a name, is accepted by default; another join is only suggested.
+The user's decisions live in the spec (``workload_fit.accepted`` and ``rejected``, each
+``"table.column"`` or ``"table.column -> parent.column"``), so a refit never adds back a
+rejected relationship. Accepted ones become foreign keys when fitting, each noted
 ("suggested foreign key ..., from the workload: q3").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dwsim_nb.errors import SpecError
+from dwsim_nb.spec.implied_keys import candidates
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.workload import WorkloadFit
 from dwsim_nb.workload.analyze import ColumnRef
@@ -28,6 +31,8 @@ class Suggestion:
     parent: ColumnRef
     queries: tuple[str, ...]
     key_like: bool
+    # Set when the columns' names imply it (dwsim_nb.spec.implied_keys): the reason.
+    reason: str | None = None
 
     @property
     def label(self) -> str:
@@ -48,6 +53,23 @@ def group(joins: list[Join]) -> list[Suggestion]:
         )
         for (child, parent), js in found.items()
     ]
+
+
+def with_names(found: list[Suggestion], spec: ExperimentSpec) -> list[Suggestion]:
+    """``found`` and the foreign keys the names of ``spec`` imply (:mod:`.implied_keys`), a
+    join and a name that agree as one suggestion with the join's queries and the name's
+    reason. A name's suggestion is key-like: accepted unless the user rejects it."""
+    out = list(found)
+    at = {(s.child, s.parent): i for i, s in enumerate(out)}
+    for ref in candidates(spec)[1]:
+        child = ColumnRef(spec.table(ref.table).name, ref.column)
+        parent = ColumnRef(spec.table(ref.parent).name, ref.parent_column)
+        if (child, parent) in at:
+            i = at[(child, parent)]
+            out[i] = replace(out[i], key_like=True, reason=ref.reason)
+        else:
+            out.append(Suggestion(child, parent, (), True, ref.reason))
+    return out
 
 
 def _norm(text: str) -> str:
