@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from dwsim_nb.spec.models import ExperimentSpec, Table
+from dwsim_nb.spec.notes import add_note
 
 # The largest gap that stays on the same day (a timestamp's last second of it).
 SAME_DAY = 86_399 / 86_400
@@ -88,9 +89,7 @@ def calendar_times(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
             "within": SAME_DAY,
             "reason": why,
         }
-        data.setdefault("notes", []).append(
-            f"table '{table.name}', column '{c_data['name']}': {why}"
-        )
+        add_note(data, table.name, why, column=c_data["name"])
         changed = True
     return changed
 
@@ -136,8 +135,6 @@ def day_keys(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
             "parent_column": day,
             "reason": why,
         }
-        data.setdefault("notes", []).append(
-            f"table '{table.name}', foreign key ({fk.columns[0]}): {why}"
-        )
+        add_note(data, table.name, why, key=fk.columns[:1])
         changed = True
     return changed

@@ -28,6 +28,7 @@ from typing import Any
 from dwsim_nb.ddl.calendar_keys import calendar_times, day_keys
 from dwsim_nb.ddl.schedule import scheduled_before
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
+from dwsim_nb.spec.notes import add_note
 from dwsim_nb.spec.rules import AutoRule
 
 # Who wrote or changed a row is not a fact of the row's parent.
@@ -169,9 +170,7 @@ def through_keys(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                 "reason": why,
             }
             chosen[(table.key, i)] = at
-            data.setdefault("notes", []).append(
-                f"table '{table.name}', foreign key ({', '.join(fk.columns)}): {why}"
-            )
+            add_note(data, table.name, why, key=fk.columns)
             set_any = True
     return set_any
 
@@ -268,6 +267,6 @@ def parent_columns(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                 "column": theirs.name,
                 "reason": why,
             }
-            data.setdefault("notes", []).append(f"table '{table.name}', column '{name}': {why}")
+            add_note(data, table.name, why, column=name)
             set_any = True
     return set_any

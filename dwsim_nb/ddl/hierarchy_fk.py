@@ -13,6 +13,7 @@ from typing import Any
 
 from dwsim_nb.ddl.domains import Domain
 from dwsim_nb.spec.models import ExperimentSpec, Table
+from dwsim_nb.spec.notes import add_note
 from dwsim_nb.spec.rules import ValuesRule
 
 # The share of the child's names that must map to a parent name for the key to follow them.
@@ -80,9 +81,7 @@ def hierarchy_keys(
                 "mapping": mapping,
                 "reason": why,
             }
-            data.setdefault("notes", []).append(
-                f"table '{table.name}', foreign key ({', '.join(fk.columns)}): {why}"
-            )
+            add_note(data, table.name, why, key=fk.columns)
             changed = True
     return changed
 

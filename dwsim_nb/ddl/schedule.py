@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from dwsim_nb.spec.models import ExperimentSpec, ForeignKey, Table
+from dwsim_nb.spec.notes import add_note
 
 _TEMPORAL = ("DATE", "TIMESTAMP", "TIMESTAMPTZ")
 # A time set in advance for the row to happen at.
@@ -150,10 +151,8 @@ def scheduled_before(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                 if _set_one(spec, t_data, table, c_data, rules):
                     rule = c_data["rule"]
                     rules[(table.key, c_data["name"].lower())] = rule
-                    data.setdefault("notes", []).append(
-                        f"table '{table.name}', column '{c_data['name']}': "
-                        f"{rule['reason'].rsplit('; ', 1)[-1]}"
-                    )
+                    why = rule["reason"].rsplit("; ", 1)[-1]
+                    add_note(data, table.name, why, column=c_data["name"])
                     changed = set_any = True
     return set_any
 

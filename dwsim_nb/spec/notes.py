@@ -128,3 +128,12 @@ def group_messages(messages: Iterable[str]) -> list[MessageGroup]:
 def grouped_lines(messages: Iterable[str], max_examples: int = 3) -> list[str]:
     """The one-line summaries of :func:`group_messages` (what every shell prints)."""
     return [g.summary(max_examples) for g in group_messages(messages)]
+
+
+def add_note(
+    data: dict, table: str, why: str, *, column: str = "", key: list[str] | None = None
+) -> None:
+    """Record an inferred rule in a spec's raw ``notes`` (the import's list of what it read):
+    ``table 't', column 'c': why`` or ``table 't', foreign key (a, b): why``."""
+    where = f", column '{column}'" if column else f", foreign key ({', '.join(key)})" if key else ""
+    data.setdefault("notes", []).append(f"table '{table}'{where}: {why}")
