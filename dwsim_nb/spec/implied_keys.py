@@ -36,9 +36,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from dwsim_nb.errors import SpecError
-from dwsim_nb.spec.linked_rules import ParentRule
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
-from dwsim_nb.spec.rules import AutoRule, SequenceRule, UuidRule
+from dwsim_nb.spec.rules import AutoRule, ParentRule, SequenceRule, UuidRule
 from dwsim_nb.spec.tables import InferredKey
 from dwsim_nb.spec.types import type_family
 from dwsim_nb.spec.validate import unique_domain_size

@@ -1,7 +1,8 @@
 """Rules whose values follow other columns, rows or tables: a parent's sum of its children
 (``aggregate``), a date dimension's parts (``calendar``), a value that follows another column
-(``lookup``), a record's fields shared by a row's columns (``record``) and a value copied from
-the parent row a foreign key picks (``parent``).
+(``lookup``) and a record's fields shared by a row's columns (``record``). The ``parent``
+rule (a value copied from the parent row a foreign key picks) lives in
+:mod:`dwsim_nb.spec.rules`, as its ``base`` may be any rule.
 
 Part of the rule union of :mod:`dwsim_nb.spec.rules`, which re-exports them.
 """
@@ -9,14 +10,11 @@ Part of the rule union of :mod:`dwsim_nb.spec.rules`, which re-exports them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import model_validator
 
 from dwsim_nb.spec.rule_base import LOCALE, _Rule
-
-if TYPE_CHECKING:
-    from dwsim_nb.spec.rules import Rule
 
 
 class AggregateRule(_Rule):
@@ -178,35 +176,4 @@ class LookupRule(_Rule):
     def _check(self) -> LookupRule:
         if not self.mapping:
             raise ValueError("'mapping' is empty; map at least one value of the 'of' column")
-        return self
-
-
-class ParentRule(_Rule):
-    """The value of ``column`` in the parent row the row's foreign key ``via`` (its columns)
-    picks: a sale's event id is its listing's, when the DDL declares no key for it, an order
-    line's price its product's. NULL where the key is null.
-
-    With ``share`` below 1 only that share of the rows copies the parent's value; the others
-    (and rows whose key is null) take the ``base`` rule's (the column's type default when
-    None): an invoice billed to its customer's address nine times in ten. Which rows copy
-    depends on the key alone, so a row's columns copied through one key agree (the whole
-    billing address is the customer's, or none of it)."""
-
-    kind: Literal["parent"] = "parent"
-    via: list[str]
-    column: str
-    share: float = Field(default=1.0, ge=0.0, le=1.0)
-    base: Rule | None = None
-
-    @field_validator("via", mode="before")
-    @classmethod
-    def _listify(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @model_validator(mode="after")
-    def _check(self) -> ParentRule:
-        if not self.via:
-            raise ValueError("'via' is empty; name the columns of a foreign key of the table")
-        if isinstance(self.base, ParentRule):
-            raise ValueError("a parent rule's base cannot be another parent rule")
         return self

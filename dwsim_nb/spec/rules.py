@@ -39,7 +39,6 @@ from dwsim_nb.spec.linked_rules import AggregateRule as AggregateRule
 from dwsim_nb.spec.linked_rules import CalendarPart as CalendarPart
 from dwsim_nb.spec.linked_rules import CalendarRule as CalendarRule
 from dwsim_nb.spec.linked_rules import LookupRule as LookupRule
-from dwsim_nb.spec.linked_rules import ParentRule as ParentRule
 from dwsim_nb.spec.linked_rules import RecordRule as RecordRule
 from dwsim_nb.spec.rule_base import LOCALE, _Model, _Rule
 
@@ -332,6 +331,37 @@ class MixRule(_Rule):
         return self
 
 
+class ParentRule(_Rule):
+    """The value of ``column`` in the parent row the row's foreign key ``via`` (its columns)
+    picks: a sale's event id is its listing's, when the DDL declares no key for it, an order
+    line's price its product's. NULL where the key is null.
+
+    With ``share`` below 1 only that share of the rows copies the parent's value; the others
+    (and rows whose key is null) take the ``base`` rule's (the column's type default when
+    None): an invoice billed to its customer's address nine times in ten. Which rows copy
+    depends on the key alone, so a row's columns copied through one key agree (the whole
+    billing address is the customer's, or none of it)."""
+
+    kind: Literal["parent"] = "parent"
+    via: list[str]
+    column: str
+    share: float = Field(default=1.0, ge=0.0, le=1.0)
+    base: Rule | None = None
+
+    @field_validator("via", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check(self) -> ParentRule:
+        if not self.via:
+            raise ValueError("'via' is empty; name the columns of a foreign key of the table")
+        if isinstance(self.base, ParentRule):
+            raise ValueError("a parent rule's base cannot be another parent rule")
+        return self
+
+
 class AutoRule(_Rule):
     """No rule of its own: the engine picks values from the column's type (kept for ``reason``)."""
 
@@ -362,7 +392,7 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 MixRule.model_rebuild()
-ParentRule.model_rebuild(_types_namespace={"Rule": Rule})
+ParentRule.model_rebuild()
 RULE_CLASSES: tuple[type[_Rule], ...] = (
     DerivedRule,
     AggregateRule,

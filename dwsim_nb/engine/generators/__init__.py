@@ -70,7 +70,6 @@ BY_RULE: dict[type, Gen] = {
     UuidRule: strings.gen_uuid,
     CalendarRule: calendar.gen_calendar,
     LookupRule: lookup.gen_lookup,
-    ParentRule: through.gen_parent,
     RecordRule: records.gen_record,
     ArrayRule: arrays.gen_array,
 }
@@ -83,8 +82,10 @@ def rule_generator(col: Column) -> Gen:
     return BY_RULE.get(type(col.rule)) or default_generator(col)
 
 
-# A mix keeps the rows its entries do not take on its base rule's generator.
+# A mix keeps the rows its entries do not take on its base rule's generator; a parent rule's rows
+# that do not copy take their base rule's.
 BY_RULE[MixRule] = mix.mixing(rule_generator)
+BY_RULE[ParentRule] = through.parent_copying(rule_generator)
 
 
 def default_generator(col: Column) -> Gen:

@@ -8,7 +8,7 @@ functions of row numbers (:func:`pick_parent_rows`), so nothing is held between 
 middle row or its key is null the parent is uniform.
 
 A column the DDL declares no key for copies the parent row's value instead (a ``parent`` rule,
-:func:`gen_parent`): the same path, without a key of its own.
+:func:`parent_copying`): the same path, without a key of its own.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from dwsim_nb.spec.models import Column, ForeignKey, Table
 from dwsim_nb.spec.rules import ParentRule, rule_of
 
 if TYPE_CHECKING:
-    from dwsim_nb.engine.context import ColumnContext, TableRuntime
+    from collections.abc import Callable
+
+    from dwsim_nb.engine.context import ColumnContext, Gen, TableRuntime
 
 
 def _same(a: list[str], b: list[str]) -> bool:
@@ -107,7 +109,19 @@ def through_rows(
     return out
 
 
-def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+def parent_copying(rule_generator: Callable[[Column], Gen]) -> Gen:
+    """The ``parent`` rule's generator; rows that keep their own value take the generator of the
+    rule's ``base`` (handed in, as the package's dispatch imports this module)."""
+
+    def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
+        return _gen_parent(col, ctx, rows, rule_generator)
+
+    return gen_parent
+
+
+def _gen_parent(
+    col: Column, ctx: ColumnContext, rows: np.ndarray, rule_generator: Callable[[Column], Gen]
+) -> pa.Array:
     """A ``parent`` rule: the column of the parent row the row's key ``via`` picks."""
     rule = rule_of(col, ParentRule)
     trt = ctx.trt
@@ -135,7 +149,7 @@ def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
     if parent.n == 0 or own.all():
         if rule.base is None and rule.share >= 1.0:
             return pa.nulls(len(rows), typ)
-        return _own(col, ctx, rows, rule)
+        return _own(col, ctx, rows, rule, rule_generator)
     values = parent.column_at(rule.column, np.where(own, 0, picked))
     if isinstance(values, pa.DictionaryArray):
         values = values.dictionary.take(values.indices)
@@ -145,13 +159,18 @@ def gen_parent(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         return values
     if rule.base is None and rule.share >= 1.0:
         return pc.if_else(pa.array(own), pa.nulls(len(values), values.type), values)
-    return pc.if_else(pa.array(own), _own(col, ctx, rows, rule), values)
+    return pc.if_else(pa.array(own), _own(col, ctx, rows, rule, rule_generator), values)
 
 
-def _own(col: Column, ctx: ColumnContext, rows: np.ndarray, rule: ParentRule) -> pa.Array:
+def _own(
+    col: Column,
+    ctx: ColumnContext,
+    rows: np.ndarray,
+    rule: ParentRule,
+    rule_generator: Callable[[Column], Gen],
+) -> pa.Array:
     """The values of the rule's ``base`` (the type's default without one) for ``rows``."""
     from dwsim_nb.engine.context import to_arrow
-    from dwsim_nb.engine.generators import rule_generator
 
     plain = col.model_copy(update={"rule": rule.base})
     values = to_arrow(rule_generator(plain)(plain, ctx, rows), plain, ctx.trt.types[col.name])
