@@ -101,11 +101,14 @@ def child(method: str, sf: float, chain: int, work: Path) -> None:
 # --- the driver -----------------------------------------------------------------------------
 
 
-def _tree_rss(p: psutil.Process) -> int:
+def _tree_rss(p: psutil.Process, pss: bool = False) -> int:
+    """Resident memory of the process tree: the sum of RSS (a page shared by a pool's forked
+    workers counts once per process), or with ``pss`` of PSS (shared pages split between them;
+    reading it costs more, so it is sampled less often)."""
     total = 0
     for q in [p, *p.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += q.memory_info().rss
+            total += getattr(q.memory_full_info(), "pss", 0) if pss else q.memory_info().rss
     return total
 
 
@@ -128,14 +131,18 @@ def measure(
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     watched = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     stop = threading.Event()
 
     def watch() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
+        tick = 0
         while not stop.is_set():
             with contextlib.suppress(psutil.Error):  # the process ended between list and read
                 peak = max(peak, _tree_rss(watched))
+                if tick % 10 == 0:
+                    peak_pss = max(peak_pss, _tree_rss(watched, pss=True))
+            tick += 1
             time.sleep(0.02)
 
     thread = threading.Thread(target=watch, daemon=True)
@@ -152,7 +159,10 @@ def measure(
     else:
         info["rows"] = sum(tpch_rows(sf).values())
     shutil.rmtree(work, ignore_errors=True)
-    return {"method": label, "seconds": secs, "peak_mb": peak / 2**20, **info}
+    return {
+        "method": label, "seconds": secs, "peak_mb": peak / 2**20, "peak_pss_mb": peak_pss / 2**20,
+        **info,
+    }
 
 
 def main() -> None:
@@ -174,11 +184,14 @@ def main() -> None:
     for r in range(args.rounds):
         for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
             res = measure(method, args.sf, args.chain, workdir, args.base)
-            stages = " ".join(
-                f"{k} {res[k]:.2f} s" for k in ("import", "generate", "load", "overlapped") if res.get(k)
+            named = ("import", "generate", "load", "overlapped")
+            stages = " ".join(f"{k} {res[k]:.2f} s" for k in named if res.get(k))
+            print(
+                f"round {r + 1} {res['method']:13s} {res['rows']:>11,} rows "
+                f"{res['seconds']:7.2f} s peak {res['peak_mb']:5.0f} MB "
+                f"(PSS {res['peak_pss_mb']:5.0f} MB)  {stages}",
+                flush=True,
             )
-            print(f"round {r + 1} {res['method']:13s} {res['rows']:>11,} rows {res['seconds']:7.2f} s "
-                  f"peak {res['peak_mb']:5.0f} MB  {stages}", flush=True)
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.workdir is None:  # a folder the user named is theirs: each run removed its own part
         shutil.rmtree(workdir, ignore_errors=True)

@@ -32,8 +32,9 @@ build (756 MB under a 300 MB limit; DuckDB's documentation: an ART index must fi
 it is created). Creating the key first and inserting in one transaction: 530 MB, 35% slower.
 Inserting in slices of about a million rows, each committed into the side table that already
 has its key: 330 MB at about the same CPU time (7.2-8.0 s against 6.8-7.6 s), and the index,
-once committed, is buffers DuckDB can evict; a memory limit on the load (256 MB) bounds them:
-280 MB, and SF10 (60M lineitem rows) held 0.9 GB instead of 5.4 GB. So a table bigger than a
+once committed, is buffers DuckDB can evict; a memory limit on the load bounds them (256 MB:
+280 MB), and SF10 (60M lineitem rows) held about 1 GB instead of 5.4 GB (the limit is 512 MB:
+see ``duckdb_staged.LOAD_MEMORY_LIMIT``). So a table bigger than a
 batch goes in slices, each its own transaction, under that limit; sorting by key first (1.7 GB)
 and ``threads=1`` (770 MB) did not help. The keys stay declared and enforced across slices.
 

@@ -73,8 +73,11 @@ _SKIPPED_CODECS = "rle,alp,alprd,chimp,patas"
 # cached, and the ART index of a keyed table grows with its rows: the buffers a limit makes it
 # evict (table blocks already written, index buffers spilled to the file's ``.tmp`` folder) held
 # TPC-H SF10's lineitem load at 1.8 GB. Measured on SF1's lineitem in slices (2 cores): no
-# limit 325 MB peak, 256 MB 280 MB, 100 MB 177 MB, at 5% more CPU.
-LOAD_MEMORY_LIMIT = "256MB"
+# limit 325 MB peak, 256 MB 280 MB, 100 MB 177 MB, at 5% more CPU. On the whole SF1 run a
+# 256 MB limit made the load after generation 7.1 s against 4.8-5.0 s at 512 MB (evicted
+# blocks read back for the index), at the same peak: the run's peak is while it generates. At
+# 512 MB SF10 peaks at 1.07 GB (RSS of the process tree) and takes 110 s instead of 128 s.
+LOAD_MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
