@@ -85,6 +85,7 @@ def calendar_times(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
             "kind": "datetime",
             "start": rule.get("start"),
             "end": rule.get("end"),
+            "as_of": rule.get("as_of"),
             "after": f"{parent}.{day}",
             "within": SAME_DAY,
             "reason": why,

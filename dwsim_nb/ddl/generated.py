@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from dwsim_nb.spec.expressions import computable
+from dwsim_nb.spec.relative import RECENT_YEARS, recent_range
 from dwsim_nb.spec.rules import AutoRule
 from dwsim_nb.spec.tables import Column, Table
 from dwsim_nb.spec.types import NUMERIC_TYPES, STRING_TYPES, TEMPORAL_TYPES
@@ -36,8 +37,6 @@ _NOW = {
     "CURRENTDATE",
 }
 _UUID = {"GEN_RANDOM_UUID", "UUID_GENERATE_V4", "UUID", "NEWID", "UUID_STRING", "UUIDSTRING"}
-# Years a DEFAULT now() column spans, ending at the import's year (like names such as created_at).
-RECENT_YEARS = 3
 
 
 def _parse(text: str, dialect: str) -> exp.Expr | None:
@@ -121,15 +120,15 @@ def default_expression_rule(
     reason = f"DEFAULT {' '.join(text.split())}"
     if data_type in TEMPORAL_TYPES and data_type != "TIME" and _is_now(tree):
         today = today or dt.date.today()
-        start = dt.date(today.year - RECENT_YEARS, 1, 1)
-        end = dt.date(today.year, 1, 1) - dt.timedelta(days=1)
-        rule: dict[str, Any] = {"kind": "datetime", "reason": f"{reason} (recent)"}
-        if data_type == "DATE":
-            rule.update(start=start, end=end)
-        else:
-            rule.update(
-                start=dt.datetime(start.year, 1, 1), end=dt.datetime(end.year, 12, 31, 23, 59, 59)
-            )
+        first, last = recent_range(today, timestamp=data_type != "DATE")
+        # The ends move with the run's today (as_of): values never after it.
+        rule: dict[str, Any] = {
+            "kind": "datetime",
+            "start": first,
+            "end": last,
+            "as_of": today,
+            "reason": f"{reason} (the {RECENT_YEARS} years before today)",
+        }
         return rule
     if (data_type == "UUID" or data_type in STRING_TYPES) and _is_uuid(tree):
         return {"kind": "uuid", "reason": reason}

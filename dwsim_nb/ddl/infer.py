@@ -31,6 +31,7 @@ from dwsim_nb.ddl.status_times import status_times
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
+from dwsim_nb.spec.relative import RECENT_YEARS, recent_range
 from dwsim_nb.spec.rules import (
     AutoRule,
     BooleanRule,
@@ -272,16 +273,17 @@ def _time_rule(col: Column, name: str) -> Rule | None:
     today = dt.date.today()
     if _BIRTH.search(name):
         start, end = dt.date(today.year - 85, 1, 1), dt.date(today.year - 18, 12, 31)
-        return DatetimeRule(start=start, end=end, reason="birth date, ages 18-85")
+        return DatetimeRule(start=start, end=end, as_of=today, reason="birth date, ages 18-85")
     if _WHEN.search(name):
-        start, end = dt.date(today.year - 3, 1, 1), dt.date(today.year, 1, 1)
-        if col.data_type != "DATE":
-            return DatetimeRule(
-                start=dt.datetime(start.year, 1, 1),
-                end=dt.datetime(end.year, 1, 1),
-                reason=f"timestamp in {start.year}-{end.year - 1}",
-            )
-        return DatetimeRule(start=start, end=end, reason=f"date in {start.year}-{end.year - 1}")
+        # The recent past of the run's today (as_of moves the ends to it): never after it.
+        first, last = recent_range(today, timestamp=col.data_type != "DATE")
+        what = "date" if col.data_type == "DATE" else "timestamp"
+        return DatetimeRule(
+            start=first,
+            end=last,
+            as_of=today,
+            reason=f"{what} in the {RECENT_YEARS} years before today",
+        )
     return None
 
 

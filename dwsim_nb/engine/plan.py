@@ -19,6 +19,7 @@ from dwsim_nb.engine.layout import (
 )
 from dwsim_nb.errors import GenerationError, did_you_mean
 from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.relative import at_today
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -53,8 +54,9 @@ def make_plan(
     Raises GenerationError naming the table and column for an unknown table in ``rows``, a
     unique column whose domain is smaller than its row count, a required foreign key to an empty
     parent, an unsatisfiable cardinality, an unknown Faker provider or a bad expression.
-    ``today`` is the date Faker rules relative to it use (default: read once from the clock);
-    the plan's ``options["today"]`` records it.
+    ``today`` is the date Faker rules relative to it use (default: read once from the clock),
+    and inferred date ranges set ``as_of`` another day move to; the plan's ``options["today"]``
+    records it.
     """
     counts = {t.key: t.target_rows for t in spec.tables}
     check_rows_mapping(spec, rows)
@@ -84,15 +86,17 @@ def make_plan(
     size = DEFAULT_BLOCK_SIZE if block_size is None else int(block_size)
     if size < 1:
         raise GenerationError(f"block_size must be at least 1, got {block_size}")
+    day = run_today(today)
     plan = Plan(
-        spec=spec,
+        # Inferred "recent" ranges moved to the run's today (the fingerprint is the spec's own).
+        spec=at_today(spec, day),
         rows=counts,
         seed=int(seed),
         block_size=size,
         order=tuple(fk_order(spec)),
         compression=compression,
         spec_hash=spec.fingerprint(),
-        options={"today": run_today(today)},
+        options={"today": day},
     )
     check_plan(plan)
     return plan

@@ -206,6 +206,10 @@ class DatetimeRule(_Rule):
     # without it the gap runs to ``end`` (``start``) or a year.
     within: float | None = Field(default=None, gt=0)
     when: When | None = None
+    # The day ``start`` and ``end`` were set for (an inferred "recent past": the 3 years before
+    # the import's today). A run whose today is another day moves both by the days between, so
+    # the values keep their distance to the run's today; without it the range is fixed.
+    as_of: dt.date | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DatetimeRule:

@@ -153,6 +153,7 @@ def fit_date_pairs(spec: ExperimentSpec, pairs: list[DatePair], reason: str) -> 
         if not kc.gaps:
             # Two spans of their own: the same span, so either comes first as often.
             update: dict[str, Any] = {"start": keep.rule.start, "end": keep.rule.end}
+            update["as_of"] = keep.rule.as_of
         elif _reachable(spec, table.name, kc.root[0]):
             # Time order: after the kept column's root, within as long as the kept column's
             # own gaps reach, so it falls before the kept value about as often as after.

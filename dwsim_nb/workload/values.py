@@ -99,9 +99,9 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
                 # queries on the 1990s) moves to where the queries look rather than stretching
                 # over the decades between, which would leave each window a sliver of rows.
                 pad = max(_MIN_DATE_PAD, (comparable(last) - comparable(first)) / 2)
-                return rule.model_copy(
-                    update={"start": first - pad, "end": last + pad, "reason": reason}
-                )
+                # The queries' windows are fixed days: the range no longer moves with today.
+                update = {"start": first - pad, "end": last + pad, "as_of": None}
+                return rule.model_copy(update={**update, "reason": reason})
             start = first if rule.start is None else min(rule.start, first, key=comparable)
             end = last if rule.end is None else max(rule.end, last, key=comparable)
             quarter = (comparable(end) - comparable(start)) / 4
@@ -109,9 +109,11 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
                 start = start - quarter
             if rule.end is not None and comparable(last) > comparable(rule.end):
                 end = end + quarter
-            if (start, end) == (rule.start, rule.end):
+            if (start, end) == (rule.start, rule.end) and rule.as_of is None:
                 return None
-            return rule.model_copy(update={"start": start, "end": end, "reason": reason})
+            # Fixed where the queries look (a range moving with the run's today would leave them).
+            update = {"start": start, "end": end, "as_of": None}
+            return rule.model_copy(update={**update, "reason": reason})
     return None
 
 
