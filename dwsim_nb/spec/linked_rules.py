@@ -127,6 +127,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "country",
         "country_code",
         "phone",
+        "phone_alt",
     ),
     "company": ("company", "domain", "website", "email"),
     "title": ("title",),
