@@ -44,6 +44,9 @@ _COMPANIES = re.compile(
     r"publishers?|labels?|partners?|merchants?|banks?|insurers?|distributors?)$"
 )
 _BARE_NAME = re.compile(r"^(name|title)$")
+# What a shop or a catalogue sells: the table (its last word) and a name of one.
+_PRODUCTS = re.compile(r"(^|_)(products?|items?|skus?|goods|merchandise|wares)$")
+_PRODUCT_NAME = re.compile(r"^([a-z]{1,3}_)?(product|item|sku)_?name$")
 # A person's job, not a work's title: a title column next to a person's name columns.
 _PERSON_COLUMNS = re.compile(r"(^|_)(first_?name|last_?name|given_?name|surname|fname|lname)$")
 _JOB_TITLE = re.compile(r"^((contact|job|position|employee|person)_)?title$")
@@ -228,6 +231,11 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
     if _BARE_NAME.search(name) and _WORKS.search(noun) and (col.varchar_length or 99) >= 8:
         why = f"title of a work (the {name} of a row of '{table.name}')"
         return RecordRule(record="title", field="title", reason=why)
+    if (_PRODUCT_NAME.search(name) or (name == "name" and _PRODUCTS.search(noun))) and (
+        col.varchar_length or 99
+    ) >= 16:
+        why = f"a product's name (the {name} of a row of '{table.name}')"
+        return RecordRule(record="product", field="product", reason=why)
     if name == "name" and _COMPANIES.search(noun) and (col.varchar_length or 99) >= 6:
         return FakerRule(provider="company", reason=f"faker company (a name in '{table.name}')")
     if _CREATOR.search(name) and (col.varchar_length or 99) >= 8:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
 from dwsim_nb.engine.generators.places import place_names
+from dwsim_nb.engine.generators.products import PRODUCTS, product_pool
 from dwsim_nb.engine.generators.record_pools import (
     PEOPLE,
     WORLD,
@@ -78,6 +79,8 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         out = _address(rule, ctx, key, rows)
     elif rule.record == "title":
         out = _encoded(_draw(key, rows, TITLES, "record"), title_pool())
+    elif rule.record == "product":
+        out = _encoded(_draw(key, rows, PRODUCTS, "record"), product_pool())
     elif rule.record == "place":
         out = place_names(rule.field, key, rows, row_cities(ctx.trt, rows))
     else:
