@@ -178,3 +178,27 @@ def test_a_products_name_is_a_product_not_a_word_or_a_person() -> None:
     names = product_pool().to_pylist()
     assert all(" " in n and n[0].isupper() for n in names)
     assert len(set(names)) > 1000
+
+
+def test_a_pack_size_and_a_kinds_bare_name_are_labels_not_words_or_people() -> None:
+    from dwsim_nb.ddl import import_sql as _import
+    from dwsim_nb.spec.rules import ValuesRule as _Values
+
+    spec = _import(
+        """
+        create table products (id int primary key, quantity_per_unit varchar(20));
+        create table media_type (id int primary key, name varchar(120));
+        create table member_level (id int primary key, name varchar(40), email varchar(80));
+        create table vendor (id int primary key, name varchar(60));
+        """,
+        dialect="postgres",
+    )
+    pack = spec.table("products").column("quantity_per_unit").rule
+    assert isinstance(pack, _Values) and "packed" in str(pack.reason)
+    assert all(len(str(v)) <= 20 and str(v)[0].isdigit() for v in pack.values)
+    label = spec.table("media_type").column("name").rule
+    assert isinstance(label, _Values) and "a label of a kind" in str(label.reason)
+    assert all(str(v).endswith(" Media") and str(v).istitle() for v in label.values)
+    # a table with an e-mail describes people; a vendor's name is a company's
+    for table in ("member_level", "vendor"):
+        assert "a label of a kind" not in str(spec.table(table).column("name").rule.reason)
