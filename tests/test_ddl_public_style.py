@@ -152,3 +152,53 @@ def test_inheritance_child_without_own_columns_is_folded_into_its_parent() -> No
 def test_skipped_statement_names_keep_their_schema() -> None:
     spec = imp(DUMP_SQL, "postgres")
     assert any("ALTER FUNCTION public.touch" in n for n in spec.notes)
+
+
+def test_a_products_name_is_a_product_not_a_word_or_a_person() -> None:
+    from dwsim_nb.ddl import import_sql as _import
+    from dwsim_nb.engine.generators.products import product_pool
+    from dwsim_nb.spec.rules import RecordRule as _Record
+
+    spec = _import(
+        """
+        create table products (product_id int primary key, product_name varchar(40));
+        create table items (id int primary key, name varchar(80));
+        create table item (i_item_sk int primary key, i_product_name varchar(50));
+        create table artist (id int primary key, name varchar(120));
+        create table tags (id int primary key, item_name varchar(8));
+        """,
+        dialect="postgres",
+    )
+    for table, col in (("products", "product_name"), ("items", "name"), ("item", "i_product_name")):
+        rule = spec.table(table).column(col).rule
+        assert isinstance(rule, _Record) and rule.record == "product", (table, col)
+        assert "a product's name" in str(rule.reason)
+    assert getattr(spec.table("artist").column("name").rule, "record", None) != "product"
+    assert getattr(spec.table("tags").column("item_name").rule, "record", None) != "product"
+    names = product_pool().to_pylist()
+    assert all(" " in n and n[0].isupper() for n in names)
+    assert len(set(names)) > 1000
+
+
+def test_a_pack_size_and_a_kinds_bare_name_are_labels_not_words_or_people() -> None:
+    from dwsim_nb.ddl import import_sql as _import
+    from dwsim_nb.spec.rules import ValuesRule as _Values
+
+    spec = _import(
+        """
+        create table products (id int primary key, quantity_per_unit varchar(20));
+        create table media_type (id int primary key, name varchar(120));
+        create table member_level (id int primary key, name varchar(40), email varchar(80));
+        create table vendor (id int primary key, name varchar(60));
+        """,
+        dialect="postgres",
+    )
+    pack = spec.table("products").column("quantity_per_unit").rule
+    assert isinstance(pack, _Values) and "packed" in str(pack.reason)
+    assert all(len(str(v)) <= 20 and str(v)[0].isdigit() for v in pack.values)
+    label = spec.table("media_type").column("name").rule
+    assert isinstance(label, _Values) and "a label of a kind" in str(label.reason)
+    assert all(str(v).endswith(" Media") and str(v).istitle() for v in label.values)
+    # a table with an e-mail describes people; a vendor's name is a company's
+    for table in ("member_level", "vendor"):
+        assert "a label of a kind" not in str(spec.table(table).column("name").rule.reason)

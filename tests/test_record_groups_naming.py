@@ -155,3 +155,23 @@ def test_a_places_name_and_its_code_are_one_record() -> None:
     )
     rule = people.table("c").column("contact_name").rule
     assert isinstance(rule, RecordRule) and rule.record == "person"
+
+
+def test_a_fax_or_second_phone_is_the_addresss_second_number() -> None:
+    spec = import_sql(
+        """
+        create table suppliers (id int primary key, address varchar(60), city varchar(30),
+            phone varchar(24), fax varchar(24));
+        create table contacts (id int primary key, street varchar(60), city varchar(30),
+            home_phone varchar(24), mobile varchar(24), cell varchar(24));
+        """,
+        dialect="postgres",
+    )
+    assert _groups(spec, "suppliers")["fax"] == ("address", "phone_alt", "")
+    assert _groups(spec, "suppliers")["phone"] == ("address", "phone", "")
+    contacts = _groups(spec, "contacts")
+    assert contacts["home_phone"] == ("address", "phone", "")
+    assert contacts["mobile"] == ("address", "phone_alt", "")
+    assert "cell" not in contacts  # one second number per address; a third keeps its rule
+    why = spec.table("suppliers").column("fax").rule.reason
+    assert "area code of phone" in str(why)

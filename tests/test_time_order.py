@@ -174,3 +174,12 @@ def test_sales_follow_their_listing(tmp_path: Any) -> None:
     assert _one(exp, f"select count(*) {join} where s.saletime is not null") > 4000
     assert _one(exp, f"select count(*) {join} where s.saletime < l.listtime") == 0
     assert _one(exp, f"select count(distinct s.saletime) {join}") > 4000
+
+
+@pytest.mark.parametrize(
+    "name", ["required_date", "needed_by", "expected_by", "promised_date", "due_on"]
+)
+def test_required_and_needed_by_dates_are_due_dates(name: str) -> None:
+    from dwsim_nb.ddl.time_order import kind_of
+
+    assert kind_of(name) == "due"

@@ -18,7 +18,7 @@ more qualifiers with two address parts each (``ship_*`` and ``bill_*``, ``store_
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dwsim_nb.spec.models import Table
@@ -171,7 +171,7 @@ def record_groups(
             found.append((col.name, role[0], role[1], prefix))
     out: dict[str, dict[str, Any]] = {}
     for record in ("person", "address", "company"):
-        mine = [f for f in found if f[1] == record]
+        mine = _lone_phones_join(f for f in found if f[1] == record)
         fields = [f[2] for f in mine]
         # Qualifiers split groups where a role repeats (billing_city and shipping_city), and
         # addresses also where two qualifiers have two parts each (ship_city, ship_state and
@@ -185,6 +185,8 @@ def record_groups(
         for group, members in groups.items():
             seen: dict[str, str] = {}
             for column, _, field, _ in members:
+                if field == "phone" and "phone" in seen:
+                    field = "phone_alt"  # a fax or mobile beside the phone: the same line's shape
                 seen.setdefault(field, column)  # one column per field; a repeat keeps its rule
             # A company's mailbox counts: an e-mail beside it and no person's name is its own.
             mailbox = record == "company" and any(
@@ -194,15 +196,30 @@ def record_groups(
                 continue
             for field, column in seen.items():
                 others = ", ".join(c for f, c in seen.items() if f != field)
+                reason = f"name: one {record} with {others}"
+                if field == "phone_alt":
+                    reason += f"; a second number in the shape and area code of {seen['phone']}"
                 out[column] = {
                     "kind": "record",
                     "record": record,
                     "field": field,
                     "group": group,
-                    "reason": f"name: one {record} with {others}",
+                    "reason": reason,
                 }
     _company_mail(table, found, out)
     return out
+
+
+def _lone_phones_join(
+    members: Iterable[tuple[str, str, str, str]],
+) -> list[tuple[str, str, str, str]]:
+    """An address's members, a phone whose qualifier names nothing else (``home_phone``,
+    ``work_phone`` beside ``street``) counted as the address's own phone."""
+    mine = list(members)
+    others = {q for _, _, field, q in mine if field != "phone"}
+    return [
+        (c, r, field, "" if field == "phone" and q not in others else q) for c, r, field, q in mine
+    ]
 
 
 def _company_mail(

@@ -44,6 +44,9 @@ _COMPANIES = re.compile(
     r"publishers?|labels?|partners?|merchants?|banks?|insurers?|distributors?)$"
 )
 _BARE_NAME = re.compile(r"^(name|title)$")
+# What a shop or a catalogue sells: the table (its last word) and a name of one.
+_PRODUCTS = re.compile(r"(^|_)(products?|items?|skus?|goods|merchandise|wares)$")
+_PRODUCT_NAME = re.compile(r"^([a-z]{1,3}_)?(product|item|sku)_?name$")
 # A person's job, not a work's title: a title column next to a person's name columns.
 _PERSON_COLUMNS = re.compile(r"(^|_)(first_?name|last_?name|given_?name|surname|fname|lname)$")
 _JOB_TITLE = re.compile(r"^((contact|job|position|employee|person)_)?title$")
@@ -144,6 +147,47 @@ _VOCAB: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
     ),
 ]
 
+# How a product is packed ("24 - 12 oz bottles", "10 boxes x 20 bags"), the usual packs first.
+_PACKS = [
+    "24 - 12 oz bottles",
+    "12 - 500 g pkgs",
+    "10 boxes x 20 bags",
+    "48 - 6 oz jars",
+    "1 kg pkg",
+    "24 - 250 g pkgs",
+    "12 - 1 lb cans",
+    "6 - 500 ml bottles",
+    "20 - 1 kg tins",
+    "36 boxes",
+    "16 - 2 kg boxes",
+    "100 - 100 g pieces",
+    "12 - 8 oz jars",
+    "5 kg pkg",
+    "1 case x 12 units",
+]
+_PACK = re.compile(
+    r"(quantity|qty|units?)_?per_?(unit|pack(age)?|case|box|carton)|pack(age)?_?(size|desc)|"
+    r"case_?pack|pack_?(qty|quantity)"
+)
+# A table of kinds, types or categories: its bare ``name`` is a short label, not a person's.
+_KIND_TABLE = re.compile(
+    r"(^|_)(types?|kinds?|class(es)?|formats?|modes?|levels?|tiers?|grades?|styles?|"
+    r"categor(y|ies)|genres?|groups?|classifications?)$"
+)
+_LABELS = [
+    "Standard",
+    "Premium",
+    "Basic",
+    "Digital",
+    "Classic",
+    "Special",
+    "Express",
+    "Economy",
+    "Deluxe",
+    "Custom",
+]
+_PERSONAL = re.compile(r"(^|_)(first_?name|last_?name|surname|e_?mail|birth|dob|gender|phone)")
+
 # Flags kept as integers or booleans: a rare state (few rows) or a usual one (most rows).
 _RARE_STATE = re.compile(
     r"^(is_|has_been_|was_)?(discontinued|deleted|archived|cancell?ed|disabled|blocked|banned|"
@@ -228,8 +272,18 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
     if _BARE_NAME.search(name) and _WORKS.search(noun) and (col.varchar_length or 99) >= 8:
         why = f"title of a work (the {name} of a row of '{table.name}')"
         return RecordRule(record="title", field="title", reason=why)
+    if (_PRODUCT_NAME.search(name) or (name == "name" and _PRODUCTS.search(noun))) and (
+        col.varchar_length or 99
+    ) >= 16:
+        why = f"a product's name (the {name} of a row of '{table.name}')"
+        return RecordRule(record="product", field="product", reason=why)
     if name == "name" and _COMPANIES.search(noun) and (col.varchar_length or 99) >= 6:
         return FakerRule(provider="company", reason=f"faker company (a name in '{table.name}')")
+    if _PACK.search(name) and not col.is_unique:
+        return _values(col, _PACKS, [1.0] * len(_PACKS), "how a product is packed")
+    if name == "name" and not col.is_unique and (kind := _kind_label(table, noun)) is not None:
+        labels = [f"{label} {kind}".strip() for label in _LABELS]
+        return _values(col, labels, [1.0] * len(labels), f"a label of a kind in '{table.name}'")
     if _CREATOR.search(name) and (col.varchar_length or 99) >= 8:
         return FakerRule(provider="name", reason="faker name (a person who made a work)")
     if _STATE_NAME.search(name):
@@ -256,6 +310,16 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
         if pattern.search(name) and not col.is_unique:
             return _values(col, values, weights, why)
     return None
+
+
+def _kind_label(table: Table, noun: str) -> str | None:
+    """The word a label of the table's kinds ends with (``media_type`` -> "Media", ``types``
+    -> ""), or None when the table is no table of kinds or describes people."""
+    m = _KIND_TABLE.search(noun)
+    if m is None or any(_PERSONAL.search(_norm(c.name)) for c in table.columns):
+        return None
+    head = noun[: m.start()].strip("_").split("_")[-1]
+    return head.title() if head and len(head) <= 12 else ""
 
 
 def _number_noun_rule(col: Column, table: Table, name: str) -> NounRule | None:

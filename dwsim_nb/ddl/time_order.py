@@ -31,7 +31,7 @@ _KINDS: list[tuple[str, str]] = [
     ("ship", r"ship|dispatch|sent"),
     ("deliver", r"deliver|receipt|receiv|arriv"),
     ("return", r"return|check_?in|drop_?off"),
-    ("due", r"(^|_)due|commit|promis|expect|deadline|schedul"),
+    ("due", r"(^|_)due|requir|need|commit|promis|expect|deadline|schedul"),
     ("close", r"clos|resolv|complet|cancel"),
     ("end", r"(^|_)end|_to$|^to_|finish|expir|until|stop|(^|_)thru"),
     ("start", r"(^|_)start|begin|_from$|^from_|effective|open|issued|launch"),

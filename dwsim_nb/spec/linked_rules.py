@@ -114,7 +114,7 @@ PLACE_KINDS: tuple[str, ...] = (
 )
 # The columns one record fills: a person's names and the addresses built from them, a postal
 # address of one locale, a company and its web domain, the title of a work or event, the name of
-# a place of one kind (engine/generators/records.py).
+# a place of one kind, a product's name (engine/generators/records.py).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("first_name", "last_name", "name", "email", "username"),
     "address": (
@@ -127,14 +127,16 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "country",
         "country_code",
         "phone",
+        "phone_alt",
     ),
     "company": ("company", "domain", "website", "email"),
     "title": ("title",),
     "place": PLACE_KINDS,
+    "product": ("product",),
 }
 # Records whose one column needs no other column of the row to agree with (a place's name reads
 # the row's city when there is one, and stays a name when there is not).
-STANDALONE_RECORDS = frozenset({"title", "place"})
+STANDALONE_RECORDS = frozenset({"title", "place", "product"})
 
 
 class RecordRule(_Rule):
@@ -142,7 +144,7 @@ class RecordRule(_Rule):
     ``group``: a person's first name, last name and the e-mail built from both."""
 
     kind: Literal["record"] = "record"
-    record: Literal["person", "address", "company", "title", "place"]
+    record: Literal["person", "address", "company", "title", "place", "product"]
     field: str
     group: str = ""
     locale: str | None = None

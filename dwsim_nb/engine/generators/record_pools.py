@@ -39,7 +39,10 @@ WORLD_LOCALES: tuple[tuple[str, float, str], ...] = (
     ("it_IT", 0.04, "39"),
 )
 _CALLING = {loc: code for loc, _, code in WORLD_LOCALES}
-ADDRESS_FIELDS = RECORD_FIELDS["address"]
+# A second number of the record (a fax or mobile beside its phone) is made from the phone when
+# drawn, not stored in the pool.
+ADDRESS_FIELDS = tuple(f for f in RECORD_FIELDS["address"] if f != "phone_alt")
+_ALT_DIGITS = 4
 
 
 def _load(path: Path) -> pa.Table | None:
@@ -162,6 +165,28 @@ def address_pool(locale: str) -> pa.Table:
     table = pa.table({f: pa.array([r[f] for r in rows], pa.string()) for f in ADDRESS_FIELDS})
     _store(path, table)
     return table
+
+
+@functools.lru_cache(maxsize=16)
+def alt_phones(locale: str) -> pa.Array:
+    """Each record's second number (a fax, a mobile): its phone with other last four digits,
+    so it keeps the phone's country, area code and shape."""
+    phones = address_pool(locale).column("phone").to_pylist()
+    rng = np.random.default_rng(_SEED)
+    out = []
+    for phone in phones:
+        text = str(phone or "")
+        where = [i for i, ch in enumerate(text) if ch.isdigit()]
+        tail = where[-min(_ALT_DIGITS, max(len(where) - 3, 0)) :] if len(where) > 3 else []
+        chars = list(text)
+        old = "".join(chars[i] for i in tail)
+        new = old
+        while tail and new == old:
+            new = "".join(str(d) for d in rng.integers(0, 10, len(tail)))
+        for i, ch in zip(tail, new, strict=True):
+            chars[i] = ch
+        out.append("".join(chars))
+    return pa.array(out, pa.string())
 
 
 @functools.lru_cache(maxsize=64)

@@ -21,10 +21,12 @@ import pyarrow.compute as pc
 import dwsim_nb.engine.seeds as seeds
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
 from dwsim_nb.engine.generators.places import place_names
+from dwsim_nb.engine.generators.products import PRODUCTS, product_pool
 from dwsim_nb.engine.generators.record_pools import (
     PEOPLE,
     WORLD,
     address_pool,
+    alt_phones,
     company_pool,
     fitting,
     name_pools,
@@ -77,6 +79,8 @@ def gen_record(col: Column, ctx: ColumnContext, rows: np.ndarray) -> pa.Array:
         out = _address(rule, ctx, key, rows)
     elif rule.record == "title":
         out = _encoded(_draw(key, rows, TITLES, "record"), title_pool())
+    elif rule.record == "product":
+        out = _encoded(_draw(key, rows, PRODUCTS, "record"), product_pool())
     elif rule.record == "place":
         out = place_names(rule.field, key, rows, row_cities(ctx.trt, rows))
     else:
@@ -163,7 +167,9 @@ def _widths(trt: TableRuntime, group: str) -> tuple[tuple[str, int], ...]:
         width = c.varchar_length
         if c.data_type in STRING_TYPES and width and not is_unbounded_length(width):
             assert isinstance(c.rule, RecordRule)
-            out.append((c.rule.field, int(width)))
+            # A second number has its phone's length.
+            field = "phone" if c.rule.field == "phone_alt" else c.rule.field
+            out.append((field, int(width)))
     return tuple(sorted(out))
 
 
@@ -171,6 +177,8 @@ def _address(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) -
     locale = address_locale(ctx.trt, rule)
     records = fitting(locale, _widths(ctx.trt, rule.group))
     picked = records[_draw(key, rows, len(records), "record")]
+    if rule.field == "phone_alt":
+        return _encoded(picked, alt_phones(locale))
     values = address_pool(locale).column(rule.field).combine_chunks()
     return _encoded(picked, values)
 
