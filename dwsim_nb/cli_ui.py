@@ -146,28 +146,28 @@ def pick_port(port: int | None) -> int:
         return int(s.getsockname()[1])
 
 
+def _signal_group(proc: subprocess.Popen[bytes], sig: int, fallback: Any) -> bool:
+    """Send ``sig`` to the process's whole group (``fallback()`` where there are no groups);
+    False when the group is already gone."""
+    if os.name != "posix":  # pragma: no cover - Windows
+        fallback()
+        return True
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     """End Voilà and its kernels: its whole process group, politely first."""
-    if proc.poll() is not None:
+    if proc.poll() is not None or not _signal_group(proc, signal.SIGTERM, proc.terminate):
         return
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-    else:  # pragma: no cover - Windows
-        proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
-        if os.name == "posix":
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                return
-        else:  # pragma: no cover - Windows
-            proc.kill()
-        proc.wait(5)
+        if _signal_group(proc, signal.SIGKILL, proc.kill):
+            proc.wait(5)
 
 
 def _log_tail(log: Path) -> str:

@@ -7,7 +7,6 @@ A screenshot of the page is saved when a step fails.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ from helpers_browser import (
     server,
     write_notebook,
 )
+
+from dwsim_nb.cli_ui import voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,16 +41,7 @@ def voila_url(tmp_path: Path) -> Iterator[str]:
     )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--VoilaConfiguration.extension_denylist=['@jupyter-notebook/lab-extension']",
-    ]
+    cmd = voila_command(notebook, port)  # the command `dwsim ui` runs
     # Asking for "/" would run the notebook in an extra kernel; a static file does not.
     ready = f"{base}/voila/static/voila.js"
     with server("voila", cmd, ready_url=ready, log_path=tmp_path / "voila.log", cwd=tmp_path):
