@@ -15,15 +15,14 @@ padding dropped; DuckDB's rows are the reference. A query that differs must be l
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 import sqlglot
 from conformance_doc import check_section, table_section
+from helpers_results import sorted_rows
 from sqlglot import exp
 
 from dwsim_nb.warehouses import LoadPlan
@@ -65,28 +64,12 @@ SUITES = [
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
-def _norm(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, (Decimal, float, int)):
-        return round(float(value), 2)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.rstrip()  # CHAR(n) comes back padded on some engines
-    return value
-
-
 def _rows(experiment: Any, sql: str) -> list[tuple[Any, ...]] | str:
     try:
         table = experiment.query_arrow(sql)
     except Exception as e:  # recorded: an error is a disagreement
         return f"error: {str(e).splitlines()[0][:200]}"
-    return sorted((tuple(_norm(v) for v in r.values()) for r in table.to_pylist()), key=repr)
+    return sorted_rows(table)
 
 
 def tie_broken(sql: str, dialect: str) -> str:

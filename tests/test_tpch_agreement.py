@@ -12,14 +12,13 @@ with the dialect difference that explains it; none is today.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conformance_doc import check_section, table_section
+from helpers_results import TPCH_SMALL_ROWS, sorted_rows
 
 from dwsim_nb.warehouses import LoadPlan
 from dwsim_nb.workspace import Workspace
@@ -28,16 +27,7 @@ pytestmark = pytest.mark.postgres
 
 CORPUS = Path(__file__).parent / "corpus" / "tpch"
 QUERIES = sorted(CORPUS.glob("q*.sql"))
-ROWS = {
-    "region": 5,
-    "nation": 25,
-    "supplier": 20,
-    "customer": 250,
-    "part": 330,
-    "partsupp": 1_300,
-    "orders": 2_500,
-    "lineitem": 10_000,
-}
+ROWS = TPCH_SMALL_ROWS
 # Each warehouse reads the queries in its own dialect.
 WAREHOUSES = {
     "duckdb": "postgres",
@@ -50,25 +40,9 @@ WAREHOUSES = {
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
-def _norm(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, (Decimal, float, int)):
-        return round(float(value), 2)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.rstrip()  # CHAR(n) comes back padded on some engines
-    return value
-
-
 def _rows(exp: Any, sql: str) -> list[tuple[Any, ...]]:
     table = exp.query_arrow(sql)
-    return sorted((tuple(_norm(v) for v in r.values()) for r in table.to_pylist()), key=repr)
+    return sorted_rows(table)
 
 
 @pytest.fixture(scope="module")

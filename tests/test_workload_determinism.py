@@ -7,22 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from helpers_results import TPCH_SMALL_ROWS
 
 from dwsim_nb.ddl import import_sql
 from dwsim_nb.engine.run import generate_run
 from dwsim_nb.workload import fit_workload, read_workload
 
 CORPUS = Path(__file__).parent / "corpus"
-ROWS = {
-    "region": 5,
-    "nation": 25,
-    "supplier": 20,
-    "customer": 250,
-    "part": 330,
-    "partsupp": 1_300,
-    "orders": 2_500,
-    "lineitem": 10_000,
-}
+ROWS = TPCH_SMALL_ROWS
 
 
 def _fitted() -> object:

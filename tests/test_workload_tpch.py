@@ -13,20 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helpers_results import TPCH_SMALL_ROWS
+
 from dwsim_nb.workspace import Workspace
 
 CORPUS = Path(__file__).parent / "corpus" / "tpch"
 QUERIES = sorted(CORPUS.glob("q*.sql"))
-ROWS = {
-    "region": 5,
-    "nation": 25,
-    "supplier": 20,
-    "customer": 250,
-    "part": 330,
-    "partsupp": 1_300,
-    "orders": 2_500,
-    "lineitem": 10_000,
-}
+ROWS = TPCH_SMALL_ROWS
 WITH_WORKLOAD_FLOOR = 21
 
 
