@@ -302,8 +302,11 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
                 return _values(col, values, weights, why)
     if _UUID_ID.search(name) and (col.varchar_length or 0) in (36, 38, 40):
         return UuidRule(reason=f"a UUID (an id of {col.varchar_length} characters)")
-    tracking = any(_TRACKING.search(_norm(c.name)) for c in table.columns)
-    if _EVENT_NAME.search(name) and not col.is_unique and tracking:
+    if (
+        _EVENT_NAME.search(name)
+        and not col.is_unique
+        and any(_TRACKING.search(_norm(c.name)) for c in table.columns)
+    ):
         why = "a web or app event (the table tracks sessions, pages or users)"
         return _values(col, _APP_EVENTS, _APP_EVENT_WEIGHTS, why)
     for pattern, values, weights, why in _VOCAB:
