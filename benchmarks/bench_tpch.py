@@ -180,6 +180,7 @@ def main() -> None:
         child(args.child, args.sf, args.chain, args.out)
         return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dwsim-tpch-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for r in range(args.rounds):
         for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
