@@ -6,6 +6,9 @@ resident memory of its process tree, sampled every 20 ms), run alternately for `
   dwsim       tests/corpus/ddl/tpch.sql imported (keys declared: PRIMARY KEY, REFERENCES),
               generated at SF's row counts and loaded into the default DuckDB warehouse
   dwsim-noload  the same without the load (Parquet only)
+  tpchgen-duckdb  what a user does without dwsim for the same result: tpchgen-cli writes
+              Parquet, then DuckDB loads it into a file and adds tpch.sql's PRIMARY KEYs
+              (the floor under "DDL to a keyed DuckDB warehouse" with another generator)
   chain       ``--chain N`` tables of 1,000 rows, each referencing the one before, generated
               and loaded (per-table overheads; see ``--chain``)
 
@@ -74,7 +77,46 @@ def tpchgen_cli() -> str:
 # --- inside the child process ---------------------------------------------------------------
 
 
+def primary_keys(ddl: str) -> dict[str, list[str]]:
+    """Each table's PRIMARY KEY columns in ``ddl`` (read with sqlglot, as a user's script
+    would; dwsim is not imported)."""
+    import sqlglot
+    from sqlglot import exp
+
+    keys: dict[str, list[str]] = {}
+    for stmt in sqlglot.parse(ddl, read="postgres"):
+        if not isinstance(stmt, exp.Create) or not isinstance(stmt.this, exp.Schema):
+            continue
+        name = stmt.this.this.name
+        for item in stmt.this.expressions:
+            if isinstance(item, exp.ColumnDef) and item.find(exp.PrimaryKeyColumnConstraint):
+                keys[name] = [item.name]
+            elif isinstance(item, exp.PrimaryKey):
+                keys[name] = [c.name for c in item.expressions]
+    return keys
+
+
+def tpchgen_then_duckdb(sf: float, work: Path) -> None:
+    t0 = time.perf_counter()
+    out = work / "out"
+    subprocess.run([tpchgen_cli(), "parquet", "-s", f"{sf:g}", f"--output-dir={out}"], check=True)
+    t_gen = time.perf_counter() - t0
+    import duckdb
+
+    con = duckdb.connect(str(work / "tpch.duckdb"))
+    for table, cols in primary_keys(TPCH_DDL.read_text()).items():
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)",
+                    [str(out / f"{table}.parquet")])
+        con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(cols)})")
+    con.close()
+    print(json.dumps({"rows": sum(tpch_rows(sf).values()), "generate": t_gen,
+                      "load": time.perf_counter() - t0 - t_gen}))
+
+
 def child(method: str, sf: float, chain: int, work: Path) -> None:
+    if method == "tpchgen-duckdb":
+        tpchgen_then_duckdb(sf, work)
+        return
     t0 = time.perf_counter()
     from dwsim_nb.workspace import Workspace
 

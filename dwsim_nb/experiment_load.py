@@ -1,8 +1,9 @@
 """A run generated and loaded at once: each table loads while the next ones generate.
 
-The engine reports each table as soon as its last block is written (``generate_run``'s
-``on_table``); a loader thread feeds it to the warehouse's staged load
-(:mod:`dwsim_nb.warehouses.staged`), which commits it into a side table. Once every block is
+The engine reports a table's blocks in order as they are written (``generate_run``'s
+``on_rows``); a loader thread feeds them to the warehouse's staged load
+(:mod:`dwsim_nb.warehouses.staged`), which commits them into a side table in slices, so a big
+table loads while its later blocks still generate. Once every block is
 written and loaded, the caller keeps the run's files (``settle``: the folder renamed, the
 catalog told), then the load is published in one short transaction. A failure anywhere before
 that removes the side tables: the warehouse keeps the earlier data. Warehouses without a staged
@@ -87,7 +88,7 @@ def generate_and_load(
     feeder = _Feeder(staged, tmp)
     try:
         feeder.start()
-        manifest = generate_run(spec, tmp, progress=progress, on_table=feeder.put, **engine)
+        manifest = generate_run(spec, tmp, progress=progress, on_rows=feeder.put, **engine)
         _generated(manifest, timings, t0)
         t1 = time.perf_counter()
         stage(progress, "load")
@@ -155,19 +156,19 @@ class _Feeder:
 
     def __init__(self, staged: StagedLoad, run_dir: Path) -> None:
         self.staged, self.run_dir = staged, run_dir
-        self.queue: queue.Queue[tuple[str, list[str], int] | None] = queue.Queue()
+        self.queue: queue.Queue[tuple[str, list[str], int, int] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, name="dwsim-load", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
 
-    def put(self, table: str, files: list[str], rows: int) -> None:
-        """The engine's ``on_table`` (generating thread): queue the table; a loader failure
-        surfaces here, stopping generation."""
+    def put(self, table: str, files: list[str], rows: int, total: int) -> None:
+        """The engine's ``on_rows`` (generating thread): queue the table's next files; a
+        loader failure surfaces here, stopping generation."""
         if self.error is not None:
             raise self.error
-        self.queue.put((table, files, rows))
+        self.queue.put((table, files, rows, total))
 
     def _work(self) -> None:
         while True:
@@ -184,9 +185,10 @@ class _Feeder:
                 return
             if self.error is not None:
                 continue  # drain: the run is failing
-            table, files, rows = item
+            table, files, rows, total = item
             try:
-                self.staged.add(table, [_resolve(self.run_dir, f) for f in files], rows)
+                paths = [_resolve(self.run_dir, f) for f in files]
+                self.staged.add_rows(table, paths, rows, total)
             except BaseException as e:  # reported to the generating thread
                 self.error = e
 

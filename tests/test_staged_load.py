@@ -55,12 +55,12 @@ def test_a_generation_failure_after_tables_loaded_keeps_the_previous_run(
     exp = _experiment(tmp_path)
     before = _snapshot(exp)
     added: list[str] = []
-    real_add = DuckDBStagedLoad.add
+    real_add = DuckDBStagedLoad.add_rows
 
-    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int) -> int:
-        got = real_add(self, table, files, rows)
-        added.append(table)
-        return got
+    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int, total: int) -> None:
+        real_add(self, table, files, rows, total)
+        if table in self.counts:
+            added.append(table)
 
     import dwsim_nb.engine.executors as executors
 
@@ -76,7 +76,7 @@ def test_a_generation_failure_after_tables_loaded_keeps_the_previous_run(
             raise OSError("disk full (injected)")
         return real_block(plan, table, block, out)
 
-    monkeypatch.setattr(DuckDBStagedLoad, "add", add)
+    monkeypatch.setattr(DuckDBStagedLoad, "add_rows", add)
     monkeypatch.setattr(executors, "run_block", failing_block)
     with pytest.raises(DwsimError, match="disk full"):
         exp.generate(rows=SECOND, seed=2, workers=1, executor="inprocess")
@@ -98,15 +98,15 @@ def test_a_load_failure_stops_generation_and_keeps_the_previous_run(
 ) -> None:
     exp = _experiment(tmp_path)
     before = _snapshot(exp)
-    real_add = DuckDBStagedLoad.add
+    real_add = DuckDBStagedLoad.add_rows
 
-    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int) -> int:
+    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int, total: int) -> None:
         if table == "shop":
-            # what a truncated file does: fewer rows than the manifest says
-            return real_add(self, table, files, rows + 1)
-        return real_add(self, table, files, rows)
+            # what a truncated file does: fewer rows than the engine says it wrote
+            return real_add(self, table, files, rows + 1, total + 1)
+        return real_add(self, table, files, rows, total)
 
-    monkeypatch.setattr(DuckDBStagedLoad, "add", add)
+    monkeypatch.setattr(DuckDBStagedLoad, "add_rows", add)
     with pytest.raises(DwsimError, match="table shop"):
         exp.generate(rows=SECOND, seed=2, workers=1)
     monkeypatch.undo()
@@ -122,13 +122,12 @@ def test_tables_load_while_later_tables_generate(
     """The first tables are committed before the last table's blocks are generated."""
     exp = _experiment(tmp_path)
     loaded = threading.Event()
-    real_add = DuckDBStagedLoad.add
+    real_add = DuckDBStagedLoad.add_rows
 
-    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int) -> int:
-        got = real_add(self, table, files, rows)
-        if table == "shop":
+    def add(self: DuckDBStagedLoad, table: str, files: Any, rows: int, total: int) -> None:
+        real_add(self, table, files, rows, total)
+        if table == "shop" and table in self.counts:
             loaded.set()
-        return got
 
     import dwsim_nb.engine.executors as executors
 
@@ -142,7 +141,7 @@ def test_tables_load_while_later_tables_generate(
             seen_loaded.append(loaded.wait(10))
         return real_block(plan, table, b, out)
 
-    monkeypatch.setattr(DuckDBStagedLoad, "add", add)
+    monkeypatch.setattr(DuckDBStagedLoad, "add_rows", add)
     monkeypatch.setattr(executors, "run_block", block)
     run = exp.generate(rows=SECOND, seed=2, workers=1, executor="inprocess")
     monkeypatch.undo()

@@ -5,6 +5,7 @@ million rows 330 MB), and the keys still reject a duplicate between two slices."
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,91 @@ def test_the_load_runs_under_its_memory_limit_and_puts_back_the_previous_one(
         assert held.execute("SELECT current_setting('memory_limit')").fetchone() == before
     finally:
         held.close()
+
+
+def test_blocks_reported_as_generated_wait_for_a_slice_then_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``add_rows`` takes a table's files as its blocks are written: they wait until they make
+    a slice (here 500 rows), so the first slices load before the table's last block exists."""
+    exp, table = _setup(tmp_path, monkeypatch)
+    files = _parts(tmp_path, [table.slice(i, 250) for i in range(0, 2_000, 250)])
+    loads: list[int] = []
+    inserted = duckdb_staged._inserted
+
+    def spy(con: Any, insert: str, parts: Any) -> int:
+        loads.append(len(parts))
+        return inserted(con, insert, parts)
+
+    monkeypatch.setattr(duckdb_staged, "_inserted", spy)
+    staged = exp.warehouse.open_staged_load(exp.spec, tmp_path / "run")
+    try:
+        for i, f in enumerate(files):
+            staged.add_rows("sale", [f], 250, 2_000)
+            # two blocks of 250 make a slice; the table is complete with the eighth
+            assert loads == [2] * ((i + 1) // 2), i
+            assert ("sale" in staged.counts) == (i == len(files) - 1)
+        assert staged.publish() == {"sale": 2_000}
+    finally:
+        staged.close()
+    got = exp.query("SELECT count(*) AS n, sum(id) AS s FROM sale")
+    assert int(got["n"].iloc[0]) == 2_000
+    assert int(got["s"].iloc[0]) == sum(table.column("id").to_pylist())
+
+
+def test_a_table_still_loading_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exp, table = _setup(tmp_path, monkeypatch)
+    before = exp.table_counts()
+    files = _parts(tmp_path, [table.slice(0, 500)])
+    staged = exp.warehouse.open_staged_load(exp.spec, tmp_path / "run")
+    try:
+        staged.add_rows("sale", files, 500, 2_000)
+        with pytest.raises(LoadError, match=r"not complete.*sale"):
+            staged.publish()
+        staged.abort()
+    finally:
+        staged.close()
+    assert exp.table_counts() == before
+
+
+def test_a_big_table_loads_while_its_later_blocks_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the engine: the first slice of a table is in DuckDB before the engine writes
+    the table's last block (the engine reports blocks in order as they are written)."""
+    ws = Workspace(tmp_path / "ws")
+    exp = ws.import_sql(DDL, dialect="postgres", name="shops")
+    monkeypatch.setattr(duckdb_staged, "BATCH_ROWS", 1_000)
+    import dwsim_nb.engine.executors as executors
+    import dwsim_nb.engine.plan as plan
+
+    monkeypatch.setattr(plan, "DEFAULT_BLOCK_SIZE", 1_000)  # 4 blocks of 1,000 rows
+    events: list[str] = []
+    inserted = duckdb_staged._inserted
+    first_slice = threading.Event()
+
+    def spy(con: Any, insert: str, parts: Any) -> int:
+        got = inserted(con, insert, parts)
+        events.append(f"insert {len(parts)}")
+        first_slice.set()
+        return got
+
+    real_block = executors.run_block
+
+    def block(plan: Any, table: str, b: int, out: Any) -> int:
+        if b == 3:
+            # bounded wait for the loader: if it only started after the last block, this
+            # times out and the last block comes before any insert
+            first_slice.wait(10)
+        events.append(f"block {b}")
+        return real_block(plan, table, b, out)
+
+    monkeypatch.setattr(duckdb_staged, "_inserted", spy)
+    monkeypatch.setattr(executors, "run_block", block)
+    run = exp.generate(rows={"sale": 4_000}, seed=1, workers=1, executor="inprocess")
+    assert run.loaded and exp.table_counts() == {"sale": 4_000}
+    blocks = [e for e in events if e.startswith("block")]
+    assert len(blocks) >= 2, events
+    assert events.index("insert 1") < events.index(blocks[-1]), events

@@ -18,9 +18,12 @@ from dwsim_nb.errors import DwsimError, GenerationError
 from dwsim_nb.spec.models import ExperimentSpec
 
 Progress = Callable[[str, int, int], None]
-# ``on_table(table, files, rows)``: a table's blocks are all written (files as the manifest names
-# them, sorted), so a loader may read them while later tables are still being generated.
-OnTable = Callable[[str, list[str], int], None]
+# ``on_rows(table, files, rows, total)``: more of a table's blocks are written. ``files`` (as
+# the manifest names them) continue the ones reported before, in block order, and hold ``rows``
+# of the table's ``total`` rows; the table is complete when the reports add up to ``total``. So
+# a loader may read a table's first blocks while its later blocks, and later tables, are still
+# being generated.
+OnRows = Callable[[str, list[str], int, int], None]
 
 
 def generate_run(
@@ -36,7 +39,7 @@ def generate_run(
     block_size: int | None = None,
     client: Any = None,
     today: str | dt.date | None = None,
-    on_table: OnTable | None = None,
+    on_rows: OnRows | None = None,
 ) -> Manifest:
     """Generate every table of ``spec`` into ``sink`` and return the run's manifest.
 
@@ -65,7 +68,7 @@ def generate_run(
     out = sink_for(sink)
     out.prepare(plan.order)
     planned = time.perf_counter()
-    files = run_blocks(plan, runner, out, progress=progress, cancel=cancel, on_table=on_table)
+    files = run_blocks(plan, runner, out, progress=progress, cancel=cancel, on_rows=on_rows)
     manifest = build_manifest(plan, runner, files, started, planned)
     out.write_manifest(manifest)
     return manifest
@@ -87,31 +90,32 @@ def run_blocks(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-    on_table: OnTable | None = None,
+    on_rows: OnRows | None = None,
 ) -> dict[str, list[str]]:
     """Run every block of ``plan`` into ``sink``; per table, the files the manifest names."""
     done = {name: 0 for name in plan.order}
     files: dict[str, list[str]] = {name: [] for name in plan.order}
+    reported = _InOrder(plan, on_rows) if on_rows is not None else None
 
     # An empty table still gets one file holding its schema, so loaders can create and read it;
-    # written first, so a loader fed table by table (``on_table``) has it from the start.
+    # written first, so a loader fed as blocks come (``on_rows``) has it from the start.
     for name in plan.order:
         if plan.rows[name] == 0:
             schema = arrow_schema(plan.table(name))
             files[name].append(sink.write_empty(name, schema, plan.compression))
             if progress is not None:
                 progress(name, 0, 0)
-            if on_table is not None:
-                on_table(name, list(files[name]), 0)
+            if on_rows is not None:
+                on_rows(name, list(files[name]), 0, 0)
 
     def on_done(table: str, block: int, count: int) -> None:
         done[table] += count
-        files[table].append(sink.part_ref(table, block))
+        ref = sink.part_ref(table, block)
+        files[table].append(ref)
         if progress is not None:
             progress(table, done[table], plan.rows[table])
-        if on_table is not None and done[table] == plan.rows[table]:
-            files[table].sort()
-            on_table(table, list(files[table]), done[table])
+        if reported is not None:
+            reported.block(table, block, ref, count)
 
     try:
         runner.run(plan, plan.tasks(), sink, on_done, cancel)
@@ -128,6 +132,29 @@ def run_blocks(
             )
         files[name].sort()
     return files
+
+
+class _InOrder:
+    """Reports a table's blocks to ``on_rows`` in block order as they complete (a pool finishes
+    them out of order): a loader then inserts rows in the order the files name them."""
+
+    def __init__(self, plan: Plan, on_rows: OnRows) -> None:
+        self.plan, self.on_rows = plan, on_rows
+        self.next = {name: 0 for name in plan.order}
+        self.waiting: dict[str, dict[int, tuple[str, int]]] = {name: {} for name in plan.order}
+
+    def block(self, table: str, block: int, ref: str, count: int) -> None:
+        waiting = self.waiting[table]
+        waiting[block] = (ref, count)
+        refs: list[str] = []
+        rows = 0
+        while self.next[table] in waiting:
+            got, n = waiting.pop(self.next[table])
+            refs.append(got)
+            rows += n
+            self.next[table] += 1
+        if refs:
+            self.on_rows(table, refs, rows, self.plan.rows[table])
 
 
 def build_manifest(

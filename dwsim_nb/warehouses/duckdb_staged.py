@@ -5,7 +5,8 @@ Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: 
 and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
 Side tables are committed in batches (about a million rows or 64 tables, whichever comes
 first); a bigger table goes in slices of its files of about a million rows, the first with its
-keys, each committed on its own (memory stays a slice's worth plus what the load's memory limit
+keys, each committed on its own, and each loaded as soon as the engine has written its blocks
+(:meth:`DuckDBStagedLoad.add_rows`), while the table's later blocks still generate (memory stays a slice's worth plus what the load's memory limit
 lets DuckDB cache; see :mod:`.duckdb`). The connection is closed after a million rows or 256
 tables (a session). Publishing drops the experiment's tables and renames the side tables in
 their place in one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side
@@ -37,6 +38,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +146,7 @@ class DuckDBStagedLoad(StagedLoad):
         self.tables = {t.key: t for t in spec.tables}
         self.keys = wh.declare_keys(spec)
         self.counts: dict[str, int] = {}
+        self._tables: dict[str, _Table] = {}  # tables begun and not yet complete
         #: seconds spent in ``add`` (loading), for the run's timings
         self.busy = 0.0
         self._batch: list[str] = []  # tables in the open transaction
@@ -192,7 +195,34 @@ class DuckDBStagedLoad(StagedLoad):
         )
 
     def add(self, table: str, files: Sequence[Path], rows: int) -> int:
+        """A table's complete files (``rows`` rows): loaded in slices of about a batch."""
+        groups = slices(files, rows)
+        for i, group in enumerate(groups):
+            last = i == len(groups) - 1
+            self.add_rows(table, group, rows if last else 0, rows, flush=True)
+        return self.counts[table]
+
+    def add_rows(
+        self, table: str, files: Sequence[Path], rows: int, total: int, *, flush: bool = False
+    ) -> None:
+        """More of ``table``'s files, in order, holding ``rows`` of its ``total`` rows (a
+        block's, as they are generated). They wait until they make a slice of about a batch
+        (``flush``: load now); the files that complete the table load at once, and the count
+        is checked then."""
         started = time.perf_counter()
+        try:
+            state = self._tables.get(table)
+            if state is None:
+                state = self._tables[table] = self._begin(table, total)
+            state.files.extend(files)
+            state.rows += rows
+            last = state.rows >= total
+            if flush or last or state.rows - state.inserted >= BATCH_ROWS:
+                self._insert(table, state, last)
+        finally:
+            self.busy += time.perf_counter() - started
+
+    def _begin(self, table: str, total: int) -> _Table:
         spec_table = self.tables.get(table)
         if spec_table is None:
             raise LoadError(
@@ -200,42 +230,56 @@ class DuckDBStagedLoad(StagedLoad):
                 where=str(self.run_dir),
                 hint="the run was generated from another spec version; generate again",
             )
-        schema, name = self._staged(spec_table)
-        target = qualified(schema, name)
         if self.progress:
-            self.progress(table, 0, rows)
-        if not self._batch:
-            self._open().execute("BEGIN")
-        con = self.con
-        self._batch.append(table)
+            self.progress(table, 0, total)
+        schema, name = self._staged(spec_table)
         cols = ", ".join(quote(c.name) for c in spec_table.columns)
-        insert = f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)"
-        first, *rest = slices(files, rows)
+        target = qualified(schema, name)
+        return _Table(
+            spec_table,
+            target,
+            name,
+            total,
+            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM read_parquet(?)",
+        )
+
+    def _insert(self, table: str, state: _Table, last: bool) -> None:
+        """Insert the files waiting: the first slice creates the side table and adds its keys
+        after the rows (one pass to build each index), later slices go in a transaction each,
+        into the committed keys (the connection stays open in between: reopening reads the
+        index back)."""
+        files, state.files = state.files, []
         try:
-            con.execute(f"DROP TABLE IF EXISTS {target}")
-            con.execute(self.wh.create_sql(self.spec, spec_table, name=name, keys=False))
-            got = _inserted(con, insert, first)
-            if not rest and got != rows:
-                raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
-            for clause in key_clauses(spec_table) if self.keys else []:
-                con.execute(f"ALTER TABLE {target} ADD {clause}")
+            if state.created and self._batch:
+                self._commit()
+            if not self._batch:
+                self._open().execute("BEGIN")
+            con = self.con
+            self._batch.append(table)
+            if not state.created:
+                con.execute(f"DROP TABLE IF EXISTS {state.target}")
+                con.execute(self.wh.create_sql(self.spec, state.spec, name=state.name, keys=False))
+            got = _inserted(con, state.insert, files)
+            state.inserted += got
             self._batch_rows += got
-            self._session_tables += 1
-            for i, part in enumerate(rest, 1):
-                # Each further slice in a transaction of its own, into the committed keys; the
-                # connection stays open in between (reopening reads the index back).
-                self._commit()
-                con.execute("BEGIN")
-                self._batch.append(table)
-                n = _inserted(con, insert, part)
-                got += n
-                self._batch_rows += n
-                if i == len(rest) and got != rows:
-                    raise self.wh.mismatch(table, rows, got, LoadPlan(self.run_dir))
-            self._session_rows += got
+            if not state.created:
+                state.created = True
+                for clause in key_clauses(state.spec) if self.keys else []:
+                    con.execute(f"ALTER TABLE {state.target} ADD {clause}")
+                self._session_tables += 1
+            if self.progress:
+                self.progress(table, state.inserted, state.total)
+            if not last:
+                return
+            if state.inserted != state.rows:
+                raise self.wh.mismatch(table, state.rows, state.inserted, LoadPlan(self.run_dir))
+            self.counts[table] = state.inserted
+            del self._tables[table]
+            self._session_rows += state.inserted
             if self._session_rows >= BATCH_ROWS or self._session_tables >= SESSION_TABLES:
-                self._commit()
-                self._close()
+                if not self._tables:  # a table half loaded keeps its connection (see above)
+                    self._commit()
+                    self._close()
             elif self._batch_rows >= BATCH_ROWS or len(self._batch) >= BATCH_TABLES:
                 self._commit()
         except LoadError:
@@ -244,12 +288,6 @@ class DuckDBStagedLoad(StagedLoad):
         except Exception as e:
             self._rollback()
             raise self._fail(table, e) from None
-        finally:
-            self.busy += time.perf_counter() - started
-        self.counts[table] = got
-        if self.progress:
-            self.progress(table, got, rows)
-        return got
 
     def _commit(self) -> None:
         """COMMIT the batch (the connection stays open); the keys added in it are checked here,
@@ -273,9 +311,16 @@ class DuckDBStagedLoad(StagedLoad):
         if self.con is not None:
             _rollback(self.con)
         self._batch, self._batch_rows = [], 0
+        self._tables.clear()  # the load failed: nothing more is added
         self._close()
 
     def publish(self) -> dict[str, int]:
+        if self._tables:  # the engine reported fewer rows than the tables have
+            raise LoadError(
+                f"tables not complete when the load was published: {', '.join(self._tables)}",
+                where=str(self.run_dir),
+                hint="generate the data again",
+            )
         for key in self.tables:
             if key not in self.counts:
                 self.add(key, [], 0)
@@ -335,6 +380,21 @@ class DuckDBStagedLoad(StagedLoad):
 
     def close(self) -> None:
         self._close()
+
+
+@dataclass
+class _Table:
+    """A table being loaded: its side table, its INSERT, its files waiting and rows so far."""
+
+    spec: Table
+    target: str
+    name: str
+    total: int  # rows the run has
+    insert: str
+    files: list[Path] = field(default_factory=list)
+    rows: int = 0  # rows of the files received
+    inserted: int = 0  # rows the INSERTs counted
+    created: bool = False
 
 
 def slices(files: Sequence[Path], rows: int) -> list[list[Path]]:

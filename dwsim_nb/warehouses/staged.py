@@ -2,8 +2,8 @@
 
 ``Warehouse.open_staged_load`` returns one where the warehouse supports it (the default DuckDB
 warehouse), else ``None`` and the run is loaded with ``Warehouse.load`` once generated. Tables
-are added as their files are complete (:meth:`StagedLoad.add`, on a loader thread), each into a
-side table the queries do not see; :meth:`StagedLoad.publish` puts every side table in place of
+are added as their blocks are written (:meth:`StagedLoad.add_rows`, on a loader thread), each into
+a side table the queries do not see; :meth:`StagedLoad.publish` puts every side table in place of
 the experiment's tables in one short transaction, so until then the earlier data stays as it was
 and a failure (:meth:`StagedLoad.abort`) leaves it untouched.
 """
@@ -22,6 +22,13 @@ class StagedLoad(ABC):
     def add(self, table: str, files: Sequence[Path], rows: int) -> int:
         """Load ``table``'s complete ``files`` into its side table; returns the rows loaded
         (a mismatch with ``rows`` is a LoadError)."""
+
+    @abstractmethod
+    def add_rows(self, table: str, files: Sequence[Path], rows: int, total: int) -> None:
+        """More of ``table``'s files, continuing the ones added before in order, holding
+        ``rows`` of its ``total`` rows; the load may wait for more before reading them. The
+        files that complete the table are loaded and counted before this returns (a mismatch
+        is a LoadError)."""
 
     def idle(self) -> None:  # noqa: B027 (a hook: most loads hold nothing between tables)
         """No table is waiting (the engine is generating): release what the load holds between
