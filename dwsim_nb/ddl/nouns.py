@@ -140,6 +140,31 @@ _VOCAB: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
         "a billing interval",
     ),
     (
+        re.compile(r"(ship(ping|ment)?|transport|freight)_?mode$"),
+        ["TRUCK", "RAIL", "AIR", "SHIP", "MAIL", "COURIER", "EXPRESS"],
+        [0.25, 0.15, 0.15, 0.15, 0.15, 0.1, 0.05],
+        "a mode of transport",
+    ),
+    (
+        re.compile(r"(ship(ping|ment)?|deliver(y|ies)?)_?(method|service|speed|option)$"),
+        ["Standard", "Express", "Next Day", "Economy", "Store Pickup"],
+        [0.5, 0.2, 0.1, 0.12, 0.08],
+        "a shipping service",
+    ),
+    (
+        re.compile(r"(ship(ping|ment)?|deliver(y|ies)?)_?instruct(ion)?s?$"),
+        [
+            "None",
+            "Deliver in person",
+            "Leave at door",
+            "Signature required",
+            "Call on arrival",
+            "Collect on delivery",
+        ],
+        [0.35, 0.2, 0.2, 0.12, 0.08, 0.05],
+        "a delivery instruction",
+    ),
+    (
         re.compile(r"(^|_)plan(_?(name|tier|type))?$"),
         ["free", "starter", "pro", "enterprise"],
         [0.5, 0.25, 0.2, 0.05],
