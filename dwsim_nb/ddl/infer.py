@@ -144,7 +144,7 @@ _TITLE = re.compile(
 _NOT_TITLE = re.compile(r"job|position|role|courtesy|salutation")
 _MONEY = re.compile(
     r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
-    r"commission|profit|charge|spend|income|payment"
+    r"commission|profit|charge|spend|income|payment|freight|postage|wages?$|(^|_)(fares?|tips?)$"
 )
 _COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|tickets|qtysold|units")
 _SEATS = re.compile(r"seats|capacity")
@@ -247,12 +247,16 @@ def _number_rule(col: Column, name: str) -> Rule | None:
         lo = 1 if whole else 0.01
         if hi < lo:
             return None
+        # A float column keeps any fraction: money in one is still stored to the cent.
+        cents = 2 if col.data_type in ("FLOAT", "DOUBLE") else None
         return DistributionRule(
             type="lognormal",
             parameters={"mean": 3.5, "sigma": 1.0},
             min=lo,
             max=hi,
-            reason="positive money amount (lognormal, mostly small)",
+            decimals=cents,
+            reason="positive money amount (lognormal, mostly small"
+            + (", to the cent)" if cents else ")"),
         )
     if _SEATS.search(name):
         return rng(100, 75000, "seat count between 100 and 75,000")

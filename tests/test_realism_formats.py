@@ -1,0 +1,128 @@
+"""Values in the shape real systems store them: money in a float column to the cent, one phone
+format per column (a fax as its phone), a phone extension as a short number, paths and URLs of
+files, a courtesy title of the first name's gender, an order's recipient named as its customer.
+Every rule is read from names and types any schema can have, and says why."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dwsim_nb.ddl import import_sql
+from dwsim_nb.spec.models import ExperimentSpec
+from dwsim_nb.spec.rules import (
+    DistributionRule,
+)
+from dwsim_nb.workspace import Workspace
+
+DDL = """
+create table customers (customer_id varchar(5) primary key, company_name varchar(40),
+    contact_name varchar(30), address varchar(60), city varchar(15), country varchar(15),
+    phone varchar(24), fax varchar(24));
+create table people (person_id int primary key, salutation varchar(10),
+    first_name varchar(20), last_name varchar(20), phone varchar(24), fax varchar(24),
+    extension varchar(4), avatar_url varchar(200), photo_path varchar(255),
+    resume_path varchar(255), sku_prefix varchar(10));
+create table files (file_id int primary key, file_name varchar(100), extension varchar(8),
+    size_bytes bigint);
+create table orders (order_id int primary key,
+    customer_id varchar(5) references customers (customer_id),
+    freight real, unit_price double precision, amount numeric(10,4), ship_name varchar(40),
+    ship_city varchar(15), ship_country varchar(15));
+create table member (member_id int primary key, contact_name varchar(40));
+create table parcel (parcel_id int primary key,
+    member_id int references member (member_id), recipient_name varchar(40),
+    ship_to_name varchar(40));
+"""
+ROWS = {"customers": 200, "people": 3000, "files": 50, "orders": 2000, "member": 50, "parcel": 500}
+
+
+@pytest.fixture(scope="module")
+def spec() -> ExperimentSpec:
+    return import_sql(DDL, dialect="postgres")
+
+
+@pytest.fixture(scope="module")
+def exp(tmp_path_factory: pytest.TempPathFactory) -> object:
+    ws = Workspace(tmp_path_factory.mktemp("formats"))
+    made = ws.import_sql(DDL, dialect="postgres", name="formats")
+    made.generate(rows=ROWS, seed=7, today="2024-06-30")
+    return made
+
+
+def _rule(spec: ExperimentSpec, table: str, column: str) -> object:
+    return spec.table(table).column(column).rule
+
+
+def _one(exp: object, sql: str) -> object:
+    return exp.query(sql).iloc[0, 0]  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- money to the cent ---------
+
+
+def test_money_in_a_float_column_is_rounded_to_cents(spec: ExperimentSpec) -> None:
+    for column in ("freight", "unit_price"):
+        rule = _rule(spec, "orders", column)
+        assert isinstance(rule, DistributionRule) and rule.decimals == 2, column
+        assert "to the cent" in (rule.reason or "")
+    # a DECIMAL keeps the scale its DDL gives
+    amount = _rule(spec, "orders", "amount")
+    assert isinstance(amount, DistributionRule) and amount.decimals is None
+
+
+def test_generated_float_money_has_two_decimals(exp: object) -> None:
+    sql = (
+        "select count(*) from orders where abs(freight * 100 - round(freight * 100)) >= 0.02 "
+        "or abs(unit_price * 100 - round(unit_price * 100)) >= 1e-6 or freight <= 0"
+    )
+    assert _one(exp, sql) == 0
+    assert _one(exp, "select count(distinct unit_price) from orders") > 500
+
+
+def test_decimals_round_a_range_and_keep_it_inside_its_bounds(tmp_path: Path) -> None:
+    spec = ExperimentSpec.parse(
+        {
+            "name": "places",
+            "tables": [
+                {
+                    "name": "t",
+                    "target_rows": 2000,
+                    "columns": [
+                        {"name": "id", "data_type": "INT", "rule": {"kind": "sequence"}},
+                        {
+                            "name": "x",
+                            "data_type": "DOUBLE",
+                            "rule": {"kind": "range", "min": 0.011, "max": 0.5, "decimals": 2},
+                        },
+                        {
+                            "name": "code",
+                            "data_type": "VARCHAR",
+                            "varchar_length": 4,
+                            "rule": {"kind": "range", "min": 100, "max": 9999, "decimals": 0},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    again = ExperimentSpec.parse(spec.to_json())
+    assert again.table("t").column("x").rule == spec.table("t").column("x").rule
+    exp = Workspace(tmp_path).create(spec)
+    exp.generate(seed=3)
+    df = exp.query("select x, code from t")
+    assert all(0.02 <= x <= 0.5 and round(x, 2) == x for x in df.x)
+    assert all(re.fullmatch(r"[1-9][0-9]{2,3}", c) for c in df.code)
+
+
+def test_decimals_change_the_fingerprint() -> None:
+    def spec(decimals: int | None) -> ExperimentSpec:
+        rule: dict[str, object] = {"kind": "range", "min": 0, "max": 9}
+        if decimals is not None:
+            rule["decimals"] = decimals
+        col = {"name": "x", "data_type": "DOUBLE", "rule": rule}
+        return ExperimentSpec.parse({"name": "f", "tables": [{"name": "t", "columns": [col]}]})
+
+    assert spec(None).fingerprint() != spec(2).fingerprint() != spec(0).fingerprint()
