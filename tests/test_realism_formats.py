@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dwsim_nb.ddl import import_sql
+from dwsim_nb.engine.generators.phones import format_phone
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.rules import (
     DistributionRule,
@@ -126,3 +127,29 @@ def test_decimals_change_the_fingerprint() -> None:
         return ExperimentSpec.parse({"name": "f", "tables": [{"name": "t", "columns": [col]}]})
 
     assert spec(None).fingerprint() != spec(2).fingerprint() != spec(0).fingerprint()
+
+
+# ---------------------------------------------------------------- phones --------------------
+
+
+def test_a_phone_is_written_in_one_format() -> None:
+    for raw in ("(503)555-0142", "503.555.0142x431", "+1-503-555-0142", "001-503-555-0142"):
+        assert format_phone(raw, "1", international=False) == "503-555-0142"
+        assert format_phone(raw, "1", international=True) == "+1 503 555 0142"
+    # groups of three, the last never a lone digit
+    assert format_phone("+44(0)117 496 0852", "44", international=True) == "+44 117 496 0852"
+
+
+def test_a_phone_column_holds_one_format_and_its_fax_follows(exp: object) -> None:
+    us = "'^[0-9]{3}-[0-9]{3}-[0-9]{4}$'"
+    bad = f"select count(*) from people where not regexp_matches(phone, {us})"
+    assert _one(exp, bad) == 0
+    bad = f"select count(*) from people where not regexp_matches(fax, {us})"
+    assert _one(exp, bad) == 0
+    world = r"'^\+[0-9]{1,3}( [0-9]{2,4}){2,5}$'"
+    sql = (
+        f"select count(*) from customers where not regexp_matches(phone, {world}) "
+        f"or not regexp_matches(fax, {world}) or split_part(phone, ' ', 1) <> "
+        "split_part(fax, ' ', 1)"
+    )
+    assert _one(exp, sql) == 0

@@ -65,7 +65,7 @@ _FAKER: list[tuple[str, str, int, str]] = [
         "looks like a person's name",
     ),
     (r"user_?name|login|handle|nickname", "user_name", 4, "looks like a user name"),
-    (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number"),
+    (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number, in one format"),
     (r"(^|_)ip(_|$)|ip_?addr|ipv4", "ipv4", 7, "looks like an IP address"),
     (r"street|address|addr(_|$)", "street_address", 12, "looks like a street address"),
     (r"city|town", "city", 4, "looks like a city"),
