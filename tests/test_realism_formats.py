@@ -15,6 +15,10 @@ from dwsim_nb.engine.generators.phones import format_phone
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.rules import (
     DistributionRule,
+    FakerRule,
+    PatternRule,
+    RangeRule,
+    RecordRule,
 )
 from dwsim_nb.workspace import Workspace
 
@@ -153,3 +157,42 @@ def test_a_phone_column_holds_one_format_and_its_fax_follows(exp: object) -> Non
         "split_part(fax, ' ', 1)"
     )
     assert _one(exp, sql) == 0
+
+
+# ---------------------------------------------------------------- extensions and paths ------
+
+
+def test_extension_beside_a_phone_is_a_short_number(spec: ExperimentSpec, exp: object) -> None:
+    rule = _rule(spec, "people", "extension")
+    assert isinstance(rule, RangeRule) and (rule.min, rule.max, rule.decimals) == (100, 9999, 0)
+    assert "phone extension" in (rule.reason or "")
+    sql = "select count(*) from people where not regexp_matches(extension, '^[1-9][0-9]{2,3}$')"
+    assert _one(exp, sql) == 0
+    # in a table of files, an extension is a file's
+    files = _rule(spec, "files", "extension")
+    assert isinstance(files, FakerRule) and files.provider == "file_extension"
+    assert isinstance(_rule(spec, "files", "file_name"), FakerRule)
+
+
+def test_paths_and_urls_name_files(spec: ExperimentSpec, exp: object) -> None:
+    photo = _rule(spec, "people", "photo_path")
+    assert isinstance(photo, PatternRule) and photo.pattern.startswith("/images/photos/")
+    avatar = _rule(spec, "people", "avatar_url")
+    assert isinstance(avatar, PatternRule) and avatar.pattern.startswith("https://")
+    resume = _rule(spec, "people", "resume_path")
+    assert isinstance(resume, PatternRule) and resume.pattern.endswith(".pdf")
+    df = exp.query("select photo_path, avatar_url from people limit 200")  # type: ignore[attr-defined]
+    assert all(re.fullmatch(r"/images/photos/[0-9]{6}\.jpg", p) for p in df.photo_path)
+    assert all(re.fullmatch(r"https://[a-z.]+/avatars/[0-9]{6}\.png", u) for u in df.avatar_url)
+
+
+def test_a_files_url_beside_a_company_is_no_web_site() -> None:
+    ddl = """create table suppliers (supplier_id int primary key, company_name varchar(40),
+        homepage varchar(100), logo_url varchar(200), photo_location varchar(60));"""
+    table = import_sql(ddl, dialect="postgres").table("suppliers")
+    logo = table.column("logo_url").rule
+    assert isinstance(logo, PatternRule) and "/logos/" in logo.pattern
+    home = table.column("homepage").rule
+    assert isinstance(home, RecordRule) and home.field == "website"
+    # where a photo was taken is no file
+    assert not isinstance(table.column("photo_location").rule, PatternRule)

@@ -53,6 +53,11 @@ _GLUED_ROLES = re.compile(
 )
 # Never a postal or person field, whatever the ending: an IP, a MAC, a wallet address ...
 _NOT_A_ROLE = re.compile(r"(^|_)(ip|mac|wallet|web|url|file|host|server)_")
+# A URL of a file (``logo_url``, ``photo_link``, ``invoice_url``) is no company's web site.
+_A_FILE = re.compile(
+    r"(photo|image|img|picture|pic|avatar|thumb(nail)?|logo|icon|banner|cover|poster|video|"
+    r"audio|document|doc|attachment|resume|cv|invoice|receipt|contract|file|download)s?$"
+)
 # Whose name ``name`` is when the table says it is a business, not a person.
 _BUSINESS = re.compile(
     r"compan|supplier|vendor|manufacturer|brand|publisher|organi[sz]ation|business|merchant|"
@@ -135,6 +140,8 @@ def column_role(table: Table, name: str, width: int | None) -> tuple[str, str, s
             record, field = "company", "company"
         elif prefix and not _PERSON.search(prefix) and prefix != table_prefix(table):
             return None  # product_name, city_name, venue_name: not a person
+    if field == "website" and _A_FILE.search(prefix):
+        return None
     if field == "state" and width is not None and width <= 3:
         field = "state_abbr"
     if field == "country" and width is not None and width <= 3:

@@ -28,6 +28,7 @@ from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
 from dwsim_nb.ddl.parent_copies import parent_copies
 from dwsim_nb.ddl.status_times import status_times
+from dwsim_nb.ddl.text_shapes import shape_rule
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -365,7 +366,12 @@ def infer_rules(
                 continue
             found = None
             if _without_rule(col):
-                found = noun_rule(col, table) or rule(col) or comment_rule(col, table, rule)
+                found = (
+                    noun_rule(col, table)
+                    or shape_rule(col, table)
+                    or rule(col)
+                    or comment_rule(col, table, rule)
+                )
             if found is not None:
                 c_data["rule"] = found.model_dump()
                 named[id(c_data["rule"])] = c_data["rule"]
