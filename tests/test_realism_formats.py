@@ -196,3 +196,33 @@ def test_a_files_url_beside_a_company_is_no_web_site() -> None:
     assert isinstance(home, RecordRule) and home.field == "website"
     # where a photo was taken is no file
     assert not isinstance(table.column("photo_location").rule, PatternRule)
+
+
+# ---------------------------------------------------------------- courtesy titles -----------
+
+
+def test_courtesy_joins_the_persons_record(spec: ExperimentSpec) -> None:
+    rule = _rule(spec, "people", "salutation")
+    assert isinstance(rule, RecordRule) and (rule.record, rule.field) == ("person", "courtesy")
+    assert "gender of the first name in first_name" in (rule.reason or "")
+    # a code's prefix is no person's title
+    sku = _rule(spec, "people", "sku_prefix")
+    assert not isinstance(sku, RecordRule) and "Mr." not in getattr(sku, "values", [])
+
+
+def test_courtesy_agrees_with_the_first_names_gender(exp: object) -> None:
+    from faker.providers.person.en_US import Provider
+
+    male, female = set(Provider.first_names_male), set(Provider.first_names_female)
+    df = exp.query("select salutation, first_name from people")  # type: ignore[attr-defined]
+    pairs = list(zip(df.salutation, df.first_name, strict=True))
+    assert not [p for p in pairs if p[0] == "Mr." and p[1] in female - male]
+    assert not [p for p in pairs if p[0] in ("Ms.", "Mrs.") and p[1] in male - female]
+    assert {"Mr.", "Ms.", "Mrs.", "Dr."} == set(df.salutation)
+
+
+def test_courtesy_beside_a_tpc_style_prefix() -> None:
+    ddl = """create table customer (c_customer_sk int primary key, c_salutation char(10),
+        c_first_name char(20), c_last_name char(30), c_email_address char(50));"""
+    rule = import_sql(ddl, dialect="ansi").table("customer").column("c_salutation").rule
+    assert isinstance(rule, RecordRule) and rule.field == "courtesy"
