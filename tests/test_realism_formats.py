@@ -16,10 +16,12 @@ from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.rules import (
     DistributionRule,
     FakerRule,
+    ParentRule,
     PatternRule,
     RangeRule,
     RecordRule,
 )
+from dwsim_nb.spec.why import inferred_rules
 from dwsim_nb.workspace import Workspace
 
 DDL = """
@@ -226,3 +228,42 @@ def test_courtesy_beside_a_tpc_style_prefix() -> None:
         c_first_name char(20), c_last_name char(30), c_email_address char(50));"""
     rule = import_sql(ddl, dialect="ansi").table("customer").column("c_salutation").rule
     assert isinstance(rule, RecordRule) and rule.field == "courtesy"
+
+
+# ---------------------------------------------------------------- recipients ----------------
+
+
+def test_ship_name_copies_the_customers_company(spec: ExperimentSpec, exp: object) -> None:
+    rule = _rule(spec, "orders", "ship_name")
+    assert isinstance(rule, ParentRule) and rule.column == "company_name"
+    assert isinstance(rule.base, FakerRule) and rule.base.provider == "company"
+    reasons = {(r.table, r.column.name): r.reason for r in inferred_rules(spec)}
+    assert "company_name" in reasons[("orders", "ship_name")]
+    same = _one(
+        exp,
+        "select avg(case when o.ship_name = c.company_name then 1.0 else 0 end) "
+        "from orders o join customers c using (customer_id)",
+    )
+    assert 0.8 <= same < 1  # mostly the customer; the others another company
+    assert _one(exp, "select count(*) from orders where ship_name not similar to '.*[ -].*'") == 0
+
+
+def test_a_recipient_copies_a_persons_name_or_is_one(spec: ExperimentSpec) -> None:
+    rule = _rule(spec, "parcel", "ship_to_name")
+    assert isinstance(rule, ParentRule) and rule.column == "contact_name"
+    assert isinstance(rule.base, FakerRule) and rule.base.provider == "name"
+    # no billing/shipping prefix: a recipient's name, not a parent's copy
+    alone = _rule(spec, "parcel", "recipient_name")
+    assert isinstance(alone, FakerRule) and alone.provider == "name"
+
+
+def test_a_recipient_in_a_person_record_keeps_its_record() -> None:
+    ddl = """create table customer (customer_id int primary key, company_name varchar(40));
+        create table invoice (invoice_id int primary key,
+            customer_id int references customer (customer_id),
+            billing_name varchar(40), billing_email varchar(60), ship_name varchar(40));"""
+    table = import_sql(ddl, dialect="postgres").table("invoice")
+    # the billing name and e-mail are one person's; the ship-to name is the customer's
+    assert isinstance(table.column("billing_name").rule, RecordRule)
+    ship = table.column("ship_name").rule
+    assert isinstance(ship, ParentRule) and ship.column == "company_name"

@@ -65,6 +65,12 @@ _FAKER: list[tuple[str, str, int, str]] = [
         8,
         "looks like a person's name",
     ),
+    (
+        r"^(ship(ping)?|bill(ing)?|delivery|recipient|consignee|addressee)_?(to_?)?name$",
+        "name",
+        8,
+        "looks like a recipient's name",
+    ),
     (r"user_?name|login|handle|nickname", "user_name", 4, "looks like a user name"),
     (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number, in one format"),
     (r"(^|_)ip(_|$)|ip_?addr|ipv4", "ipv4", 7, "looks like an IP address"),
