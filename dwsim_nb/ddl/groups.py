@@ -1,7 +1,8 @@
 """Columns of a table that describe one person, address or company become one record group.
 
 ``first_name``, ``last_name`` and ``email`` drawn apart give "Mary Smith, kevin.jones@..."; as a
-group (``RecordRule``s with the same ``record`` and ``group``) one record fills them all. Roles
+group (``RecordRule``s with the same ``record`` and ``group``) one record fills them all, and a
+courtesy title (``title_of_courtesy``, ``salutation``) takes the first name's gender. Roles
 come from name endings (``first_name``/``fname``/``c_first``, ``city``, ``zip``/``postal_code``
 ...); a qualifier before the role (``billing_city``, ``shipping_city``) makes a group of its own
 when a role repeats, otherwise every role of a record in the table is one group (``customer_name``
@@ -28,6 +29,12 @@ from dwsim_nb.spec.types import STRING_TYPES
 _ROLES: list[tuple[str, str, str, int]] = [
     ("person", "email", r"e_?mail(_?addr(ess)?)?", 12),
     ("person", "username", r"user_?name|login(_?name)?|handle|nick_?name|screen_?name", 4),
+    (
+        "person",
+        "courtesy",
+        r"title_?of_?courtesy|courtesy(_?title)?|salutation|honorific|name_?prefix|prefix",
+        4,
+    ),
     ("person", "first_name", r"first_?name|fname|given_?name|fore_?name|first", 3),
     ("person", "last_name", r"last_?name|lname|surname|family_?name|last", 3),
     ("company", "company", r"company(_?name)?|employer|organi[sz]ation(_?name)?|business_?name", 6),
@@ -53,6 +60,11 @@ _GLUED_ROLES = re.compile(
 )
 # Never a postal or person field, whatever the ending: an IP, a MAC, a wallet address ...
 _NOT_A_ROLE = re.compile(r"(^|_)(ip|mac|wallet|web|url|file|host|server)_")
+# A URL of a file (``logo_url``, ``photo_link``, ``invoice_url``) is no company's web site.
+_A_FILE = re.compile(
+    r"(photo|image|img|picture|pic|avatar|thumb(nail)?|logo|icon|banner|cover|poster|video|"
+    r"audio|document|doc|attachment|resume|cv|invoice|receipt|contract|file|download)s?$"
+)
 # Whose name ``name`` is when the table says it is a business, not a person.
 _BUSINESS = re.compile(
     r"compan|supplier|vendor|manufacturer|brand|publisher|organi[sz]ation|business|merchant|"
@@ -135,6 +147,16 @@ def column_role(table: Table, name: str, width: int | None) -> tuple[str, str, s
             record, field = "company", "company"
         elif prefix and not _PERSON.search(prefix) and prefix != table_prefix(table):
             return None  # product_name, city_name, venue_name: not a person
+    if field == "website" and _A_FILE.search(prefix):
+        return None
+    if (
+        field == "courtesy"
+        and prefix
+        and not _PERSON.search(prefix)
+        and prefix not in own
+        and prefix != table_prefix(table)
+    ):
+        return None  # a code's prefix (sku_prefix, phone_prefix), not a person's title
     if field == "state" and width is not None and width <= 3:
         field = "state_abbr"
     if field == "country" and width is not None and width <= 3:
@@ -199,6 +221,9 @@ def record_groups(
                 reason = f"name: one {record} with {others}"
                 if field == "phone_alt":
                     reason += f"; a second number in the shape and area code of {seen['phone']}"
+                if field == "courtesy" and ("first_name" in seen or "name" in seen):
+                    first = seen.get("first_name") or seen["name"]
+                    reason += f"; the title agrees with the gender of the first name in {first}"
                 out[column] = {
                     "kind": "record",
                     "record": record,

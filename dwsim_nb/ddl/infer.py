@@ -28,6 +28,7 @@ from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
 from dwsim_nb.ddl.parent_copies import parent_copies
 from dwsim_nb.ddl.status_times import status_times
+from dwsim_nb.ddl.text_shapes import shape_rule
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
@@ -64,8 +65,14 @@ _FAKER: list[tuple[str, str, int, str]] = [
         8,
         "looks like a person's name",
     ),
+    (
+        r"^(ship(ping)?|bill(ing)?|delivery|recipient|consignee|addressee)_?(to_?)?name$",
+        "name",
+        8,
+        "looks like a recipient's name",
+    ),
     (r"user_?name|login|handle|nickname", "user_name", 4, "looks like a user name"),
-    (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number"),
+    (r"phone|mobile|fax|telephone", "phone_number", 10, "looks like a phone number, in one format"),
     (r"(^|_)ip(_|$)|ip_?addr|ipv4", "ipv4", 7, "looks like an IP address"),
     (r"street|address|addr(_|$)", "street_address", 12, "looks like a street address"),
     (r"city|town", "city", 4, "looks like a city"),
@@ -144,7 +151,7 @@ _TITLE = re.compile(
 _NOT_TITLE = re.compile(r"job|position|role|courtesy|salutation")
 _MONEY = re.compile(
     r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
-    r"commission|profit|charge|spend|income|payment"
+    r"commission|profit|charge|spend|income|payment|freight|postage|wages?$|(^|_)(fares?|tips?)$"
 )
 _COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|tickets|qtysold|units")
 _SEATS = re.compile(r"seats|capacity")
@@ -247,12 +254,16 @@ def _number_rule(col: Column, name: str) -> Rule | None:
         lo = 1 if whole else 0.01
         if hi < lo:
             return None
+        # A float column keeps any fraction: money in one is still stored to the cent.
+        cents = 2 if col.data_type in ("FLOAT", "DOUBLE") else None
         return DistributionRule(
             type="lognormal",
             parameters={"mean": 3.5, "sigma": 1.0},
             min=lo,
             max=hi,
-            reason="positive money amount (lognormal, mostly small)",
+            decimals=cents,
+            reason="positive money amount (lognormal, mostly small"
+            + (", to the cent)" if cents else ")"),
         )
     if _SEATS.search(name):
         return rng(100, 75000, "seat count between 100 and 75,000")
@@ -361,7 +372,12 @@ def infer_rules(
                 continue
             found = None
             if _without_rule(col):
-                found = noun_rule(col, table) or rule(col) or comment_rule(col, table, rule)
+                found = (
+                    noun_rule(col, table)
+                    or shape_rule(col, table)
+                    or rule(col)
+                    or comment_rule(col, table, rule)
+                )
             if found is not None:
                 c_data["rule"] = found.model_dump()
                 named[id(c_data["rule"])] = c_data["rule"]

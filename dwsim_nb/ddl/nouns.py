@@ -50,7 +50,9 @@ _PRODUCT_NAME = re.compile(r"^([a-z]{1,3}_)?(product|item|sku)_?name$")
 # A person's job, not a work's title: a title column next to a person's name columns.
 _PERSON_COLUMNS = re.compile(r"(^|_)(first_?name|last_?name|given_?name|surname|fname|lname)$")
 _JOB_TITLE = re.compile(r"^((contact|job|position|employee|person)_)?title$")
-_COURTESY = re.compile(r"courtesy|salutation|honorific|(^|_)prefix$")
+_COURTESY = re.compile(r"courtesy|salutation|honorific")
+# A bare prefix is a name's (Mr., Dr.) only beside a person's names; ``sku_prefix`` is a code's.
+_NAME_PREFIX = re.compile(r"^(name_?)?prefix$")
 
 # Status values by what the table holds: (table pattern, values, weights, what they are).
 _STATUSES: list[tuple[re.Pattern[str], list[str], list[float], str]] = [
@@ -315,9 +317,9 @@ def _string_noun_rule(col: Column, table: Table, name: str, noun: str) -> NounRu
         return FakerRule(provider="state", reason="faker state (a state's name)")
     if _STATE_ABBR.search(name):
         return FakerRule(provider="state_abbr", reason="faker state_abbr (a state's code)")
-    if _COURTESY.search(name):
-        return _values(col, ["Mr.", "Ms.", "Mrs.", "Dr."], [0.45, 0.35, 0.15, 0.05], "a courtesy")
     person = any(_PERSON_COLUMNS.search(_norm(c.name)) for c in table.columns)
+    if _COURTESY.search(name) or (_NAME_PREFIX.search(name) and person):
+        return _values(col, ["Mr.", "Ms.", "Mrs.", "Dr."], [0.45, 0.35, 0.15, 0.05], "a courtesy")
     if _JOB_TITLE.search(name) and (person or name != "title" or _PEOPLE.search(noun)):
         jobs, weights = [j for j, _ in _JOBS], [w for _, w in _JOBS]
         return _values(col, jobs, weights, "a person's job title")

@@ -9,7 +9,10 @@ Two kinds of column get a ``parent`` rule (:class:`dwsim_nb.spec.rules.ParentRul
 - a ``billing_`` / ``shipping_`` / ``ship_`` / ``delivery_`` / ``mailing_`` address column whose
   unprefixed name is a column of the parent (``billing_city`` and ``customer.city``): the
   address is the parent's in :data:`ADDRESS_SHARE` of the rows; the others keep the rule the
-  column had (another address, drawn whole, as records draw it), as rows whose key is null do.
+  column had (another address, drawn whole, as records draw it), as rows whose key is null do;
+- such a recipient's name (``ship_name``, ``bill_to_name``) in a table whose parent has a
+  company's name (``company_name``) or a person's (``contact_name``, ``name``): the parent's
+  name in the same rows as the address, another company's or person's name in the others.
 
 Only rules inferred from names are replaced, never one from the DDL or the user; a column
 several parents could give is left alone unless one parent is a customer (an order ships to
@@ -37,6 +40,13 @@ _ADDRESS = re.compile(
     r"addr|street|city|town|state|province|region|country|postal|zip|postcode|post_code"
 )
 _PARTY = re.compile(r"customer|client|buyer|account|member|patient|guest|user|person|contact")
+# A recipient's name (``ship_name``, ``bill_to_name``) and the parent's names it copies, a
+# company's first: an order ships to its customer's company, or to the customer by name.
+_RECIPIENT = re.compile(r"^(to_)?name$")
+_PARENT_NAMES = (
+    re.compile(r"^(company|business|organi[sz]ation|firm)(_?name)?$"),
+    re.compile(r"^((customer|client|account|contact|full|display)_?)?name$"),
+)
 _USER_REASONS = ("CHECK", "DEFAULT", "GENERATED", "arithmetic", "comment", "enum")
 
 
@@ -67,6 +77,24 @@ def _parents(spec: ExperimentSpec, table: Table) -> list[tuple[ForeignKey, Table
 
 def _same(parent: Table, name: str) -> Column | None:
     return next((c for c in parent.columns if _norm(c.name) == name), None)
+
+
+def _parent_name(parent: Table) -> Column | None:
+    """The parent's company name, else its name for a person (None when it has neither)."""
+    for pattern in _PARENT_NAMES:
+        for c in parent.columns:
+            if pattern.match(_norm(c.name)) and c.data_type in STRING_TYPES:
+                return c
+    return None
+
+
+def _name_base(theirs: Column) -> dict[str, Any]:
+    """A name of the parent column's kind for the rows that do not copy it."""
+    rule = theirs.rule
+    named = bool(_PARENT_NAMES[0].match(_norm(theirs.name)))
+    if named or "company" in (getattr(rule, "provider", None), getattr(rule, "record", None)):
+        return {"kind": "faker", "provider": "company", "reason": "faker company (a recipient)"}
+    return {"kind": "faker", "provider": "name", "reason": "faker name (a recipient)"}
 
 
 def _keys(table: Table) -> set[str]:
@@ -100,12 +128,23 @@ def _copies(spec: ExperimentSpec, table: Table) -> dict[str, dict[str, Any]]:
             wanted, share = prefixed["rest"], ADDRESS_SHARE
             what = f"the same address in {share:.0%} of the rows"
             fits = STRING_TYPES
+        elif (
+            col.data_type in STRING_TYPES
+            and prefixed
+            and _RECIPIENT.match(prefixed["rest"])
+            # a name in a person record (billing_name beside billing_email) keeps its group
+            and not (col.rule is not None and col.rule.kind == "record")
+        ):
+            wanted, share = "", ADDRESS_SHARE
+            what = f"the same recipient in {share:.0%} of the rows"
+            fits = STRING_TYPES
         else:
             continue
         found = [
             (fk, parent, theirs)
             for fk, parent in parents
-            if (theirs := _same(parent, wanted)) is not None and theirs.data_type in fits
+            if (theirs := _same(parent, wanted) if wanted else _parent_name(parent)) is not None
+            and theirs.data_type in fits
         ]
         chosen = _pick(found)
         if chosen is None:
@@ -120,7 +159,10 @@ def _copies(spec: ExperimentSpec, table: Table) -> dict[str, dict[str, Any]]:
         }
         if share < 1.0:
             rule["share"] = share
-        if col.rule is not None and col.rule.kind != "auto":
+        if not wanted:
+            # The other rows name another recipient of the parent's kind (a company or not).
+            rule["base"] = _name_base(theirs)
+        elif col.rule is not None and col.rule.kind != "auto":
             # The rows that differ, and those whose key is null, keep the column's own rule.
             rule["base"] = col.rule.model_dump()
         out[col.name] = rule

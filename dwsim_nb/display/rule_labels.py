@@ -75,7 +75,13 @@ def _distribution_label(rule: DistributionRule) -> str:
     text = f"{rule.type}({params})"
     if rule.min is not None or rule.max is not None:
         text += f" within [{_num(rule.min)}, {_num(rule.max)}]"
-    return text
+    return text + _places(rule.decimals)
+
+
+def _places(decimals: int | None) -> str:
+    if decimals is None:
+        return ""
+    return ", whole" if decimals == 0 else f", {decimals} decimals"
 
 
 def _datetime_label(rule: DatetimeRule) -> str:
@@ -92,12 +98,14 @@ def _datetime_label(rule: DatetimeRule) -> str:
 def _range_label(rule: RangeRule) -> str:
     # A one-sided CHECK (length > 0) leaves an end open: say so, not "None".
     if rule.min is None and rule.max is None:
-        return "range of the type"
-    if rule.max is None:
-        return f"range ≥ {_num(rule.min)}"
-    if rule.min is None:
-        return f"range ≤ {_num(rule.max)}"
-    return f"range {_num(rule.min)} … {_num(rule.max)}"
+        text = "range of the type"
+    elif rule.max is None:
+        text = f"range ≥ {_num(rule.min)}"
+    elif rule.min is None:
+        text = f"range ≤ {_num(rule.max)}"
+    else:
+        text = f"range {_num(rule.min)} … {_num(rule.max)}"
+    return text + _places(rule.decimals)
 
 
 def _faker_label(rule: FakerRule) -> str:

@@ -269,7 +269,11 @@ _FLAT_KEYS: dict[str, dict[str, str]] = {
 
 
 # Rule fields newer than the flat spelling: a rule that sets one is written as a rule.
-_UNFLAT: dict[str, tuple[str, ...]] = {"datetime": ("when",)}
+_UNFLAT: dict[str, tuple[str, ...]] = {
+    "datetime": ("when",),
+    "range": ("decimals",),
+    "distribution": ("decimals",),
+}
 
 
 def flat_column(col: dict[str, Any]) -> dict[str, Any]:

@@ -112,11 +112,12 @@ PLACE_KINDS: tuple[str, ...] = (
     "mall",
     "gym",
 )
-# The columns one record fills: a person's names and the addresses built from them, a postal
-# address of one locale, a company and its web domain, the title of a work or event, the name of
-# a place of one kind, a product's name (engine/generators/records.py).
+# The columns one record fills: a person's names, the addresses built from them and a courtesy
+# title of the first name's gender (Mr., Ms., Mrs., Dr.), a postal address of one locale, a
+# company and its web domain, the title of a work or event, the name of a place of one kind, a
+# product's name (engine/generators/records.py).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "person": ("first_name", "last_name", "name", "email", "username"),
+    "person": ("first_name", "last_name", "name", "email", "username", "courtesy"),
     "address": (
         "street",
         "secondary",

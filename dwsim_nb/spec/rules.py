@@ -45,6 +45,8 @@ from dwsim_nb.spec.rule_base import LOCALE, _Model, _Rule
 Number = float | int
 SHAPE_NESTING = MAX_NESTING - 8
 Moment = dt.date | dt.datetime | dt.time
+# Places a range or distribution may round to: as many as a double holds.
+MAX_DECIMALS = 15
 
 
 def _nonzero_step(v: int) -> int:
@@ -89,11 +91,14 @@ def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
 
 
 class RangeRule(_Rule):
-    """Numbers spread evenly between ``min`` and ``max`` (defaults from the type when left out)."""
+    """Numbers spread evenly between ``min`` and ``max`` (defaults from the type when left out),
+    rounded to ``decimals`` places when given (2: cents in a FLOAT column; 0: whole numbers,
+    also as text)."""
 
     kind: Literal["range"] = "range"
     min: Number | None = None
     max: Number | None = None
+    decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)
 
     @model_validator(mode="after")
     def _check(self) -> RangeRule:
@@ -102,11 +107,13 @@ class RangeRule(_Rule):
 
 
 class DistributionRule(_Parameters, _Rule):
-    """Numbers drawn from a distribution, clamped to ``min``/``max``."""
+    """Numbers drawn from a distribution, clamped to ``min``/``max`` and rounded to ``decimals``
+    places when given."""
 
     kind: Literal["distribution"] = "distribution"
     min: Number | None = None
     max: Number | None = None
+    decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)
 
     @model_validator(mode="after")
     def _check(self) -> DistributionRule:

@@ -4,7 +4,8 @@ Each (provider, locale) gets a pool of a few thousand values, built once from a 
 kept in memory (``lru_cache``) and on disk (``$DWSIM_CACHE_DIR`` or ``~/.cache/dwsim_nb``), then
 rows pick from it with vectorized indexing. Values with many real-world forms are composed from
 several pools (full names from first and last names, emails from user names and domains), so the
-variety is the product of the pools; unique columns add a row-derived part.
+variety is the product of the pools; unique columns add a row-derived part. Phone numbers are
+written in one format, as one column of a real table holds them (:mod:`.phones`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 
 import dwsim_nb.spec.faker_rules as faker_rules
 from dwsim_nb.engine.generators.faker_clock import frozen_clock
+from dwsim_nb.engine.generators.phones import national_phones
 from dwsim_nb.engine.generators.us_cities import US_CITIES, draw_cities
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.faker_rules import normalize_rule
@@ -47,6 +49,8 @@ _COMPOSED: dict[str, tuple[tuple[str, ...], str]] = {
 }
 _EMAIL_RULES = {"email", "free_email", "company_email", "safe_email", "ascii_email"}
 _USER_RULES = {"user_name", "username"}
+# Providers whose numbers come in one format per locale (Faker mixes several).
+_PHONE_RULES = {"phone_number", "basic_phone_number"}
 
 
 def check_rule(col: Column) -> None:
@@ -90,8 +94,18 @@ def _reads_clock(provider: str) -> bool:
 def run_pool(ctx: ColumnContext, provider: str, locale: str = DEFAULT_LOCALE) -> pa.Array:
     """The pool of ``provider`` for this run: built with the run's "today" if its values are
     relative to the date (see :mod:`dwsim_nb.engine.generators.faker_clock`)."""
+    if normalize_rule(provider) in _PHONE_RULES:
+        return phone_pool(locale)
     today = ctx.plan.options.get("today") if _reads_clock(provider) else None
     return pool(provider, locale, today=today)
+
+
+@functools.lru_cache(maxsize=16)
+def phone_pool(locale: str = DEFAULT_LOCALE) -> pa.Array:
+    """Faker's phone numbers of ``locale`` in one format, the locale's national one
+    (:mod:`dwsim_nb.engine.generators.phones`): a column never mixes ``(503)555-0142`` and
+    ``503.555.0142x431``."""
+    return national_phones(pool("phone_number", locale), locale)
 
 
 @functools.lru_cache(maxsize=256)

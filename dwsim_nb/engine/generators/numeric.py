@@ -83,7 +83,24 @@ def gen_range(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:
             return (offsets.astype(np.uint64) + np.uint64(lo % 2**64)).astype(np.int64)
         return offsets + np.int64(lo)
     lo_r, hi_r = real_bounds(col)
-    return lo_r + ctx.uniform(rows) * (hi_r - lo_r)
+    values = lo_r + ctx.uniform(rows) * (hi_r - lo_r)
+    return _rounded(values, getattr(col.rule, "decimals", None), lo_r, hi_r)
+
+
+def _rounded(values: np.ndarray, decimals: int | None, lo: float, hi: float) -> np.ndarray:
+    """``values`` rounded to ``decimals`` places (None: as they are), kept inside ``lo``..``hi``
+    at that precision; whole numbers (0 places) as integers, so a text column reads ``1234``."""
+    if decimals is None:
+        return values
+    scale = 10.0**decimals
+    low = math.ceil(round(lo * scale, 6)) / scale if math.isfinite(lo) else lo
+    high = math.floor(round(hi * scale, 6)) / scale if math.isfinite(hi) else hi
+    out = np.round(values, decimals)
+    if low <= high:
+        out = np.clip(out, low, high)
+    if decimals == 0 and bool(np.all(np.abs(out) < 2.0**62)):
+        return out.astype(np.int64)
+    return out
 
 
 def _sample(col: Column, d: DistributionRule, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -126,7 +143,7 @@ def gen_distribution(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.nd
         values = np.rint(values)
         values = np.clip(values, math.ceil(max(lo, t_lo)), math.floor(min(hi, t_hi)))
         return values.astype(np.int64)
-    return values
+    return _rounded(values, rule.decimals, max(lo, t_lo), min(hi, t_hi))
 
 
 def gen_boolean(col: Column, ctx: ColumnContext, rows: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dwsim_nb.engine.generators.faker_pools import _cache_dir, _faker, pool
+from dwsim_nb.engine.generators.phones import CALLING_CODES, format_phone
 from dwsim_nb.engine.generators.us_cities import US_CITIES, draw_cities
 from dwsim_nb.spec.rules import RECORD_FIELDS
 
@@ -38,7 +39,7 @@ WORLD_LOCALES: tuple[tuple[str, float, str], ...] = (
     ("es_ES", 0.05, "34"),
     ("it_IT", 0.04, "39"),
 )
-_CALLING = {loc: code for loc, _, code in WORLD_LOCALES}
+_CALLING = {**CALLING_CODES, **{loc: code for loc, _, code in WORLD_LOCALES}}
 # A second number of the record (a fax or mobile beside its phone) is made from the phone when
 # drawn, not stored in the pool.
 ADDRESS_FIELDS = tuple(f for f in RECORD_FIELDS["address"] if f != "phone_alt")
@@ -84,21 +85,6 @@ def _regions(fake: Any) -> list[tuple[str, str]]:
     return []
 
 
-def _phone(raw: str, calling: str, international: bool) -> str:
-    """The locale's number without extension, national (US style for +1) or with its prefix."""
-    text = re.split(r"x|ext", raw, maxsplit=1)[0]
-    digits = re.sub(r"\D", "", text)
-    for prefix in ("00" + calling, calling if text.lstrip().startswith("+") else None):
-        if prefix and digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-    digits = digits.lstrip("0") if calling != "1" else digits[-10:]
-    if calling == "1" and len(digits) == 10:
-        national = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    else:
-        national = " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
-    return f"+{calling} {national}" if international else national
-
-
 def _address_rows(locale: str, count: int, international: bool) -> list[dict[str, str]]:
     fake = _faker(locale)
     fake.seed_instance(_SEED)
@@ -139,7 +125,7 @@ def _address_rows(locale: str, count: int, international: bool) -> list[dict[str
                 "postcode": postcode or str(fake.postcode()),
                 "country": country,
                 "country_code": code,
-                "phone": _phone(fake.phone_number(), calling, international),
+                "phone": format_phone(fake.phone_number(), calling, international),
             }
         )
     return out
@@ -151,8 +137,8 @@ def address_pool(locale: str) -> pa.Table:
     ``locale == "world"`` (phones then carry the country's calling code)."""
     import faker
 
-    # "r2": US records with real cities; older cached pools had invented ones.
-    path = _cache_dir() / f"{faker.VERSION}-address-{locale}-{RECORDS}-{_SEED}-r2.arrow"
+    # "r2": US records with real cities; "r3": phones in one format (module phones).
+    path = _cache_dir() / f"{faker.VERSION}-address-{locale}-{RECORDS}-{_SEED}-r3.arrow"
     cached = _load(path)
     if cached is not None:
         return cached

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
+from dwsim_nb.engine.generators.courtesy import STEPS, courtesy_titles, first_name_genders
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
 from dwsim_nb.engine.generators.places import place_names
 from dwsim_nb.engine.generators.products import PRODUCTS, product_pool
@@ -101,6 +102,9 @@ def _person(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) ->
         return _encoded(people["first"][who], names["first"])
     if field == "last_name":
         return _encoded(people["last"][who], names["last"])
+    if field == "courtesy":
+        genders = first_name_genders(locale)[people["first"][who]]
+        return courtesy_titles(genders, _draw(key, rows, STEPS, "courtesy"))
     unique = ctx.col.is_unique
     if field == "email":
         company = _company_domains(ctx, rule, rows)
