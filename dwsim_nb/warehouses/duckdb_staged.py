@@ -7,8 +7,8 @@ Side tables are committed in batches (about a million rows or 64 tables, whichev
 first); a bigger table goes in slices of its files of about a million rows, the first with its
 keys, each committed on its own (memory stays a slice's worth plus what the load's memory limit
 lets DuckDB cache; see :mod:`.duckdb`). A slice loads as soon as the engine has written its
-blocks (:meth:`DuckDBStagedLoad.add_rows`), while the table's later blocks still generate. The connection is closed after a million rows or 256
-tables (a session). Publishing drops the experiment's tables and renames the side tables in
+blocks (:meth:`DuckDBStagedLoad.add_rows`), while the table's later blocks still generate.
+The connection is closed after a million rows or 256 tables (a session). Publishing drops the experiment's tables and renames the side tables in
 their place in one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side
 tables live beside the real ones; renaming a table keeps its keys and rows without copying
 them).
