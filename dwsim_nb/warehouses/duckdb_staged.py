@@ -1,17 +1,17 @@
 """The DuckDB warehouse's load: table by table into side tables, published in one transaction.
 
 Each table goes into a side table ``__dwsim_staged__<name>`` in its own schema: create it bare,
-``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY KEY
-and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at COMMIT).
-Side tables are committed in batches (about a million rows or 64 tables, whichever comes
-first); a bigger table goes in slices of its files of about a million rows, the first with its
-keys, each committed on its own (memory stays a slice's worth plus what the load's memory limit
-lets DuckDB cache; see :mod:`.duckdb`). A slice loads as soon as the engine has written its
-blocks (:meth:`DuckDBStagedLoad.add_rows`), while the table's later blocks still generate.
-The connection is closed after a million rows or 256 tables (a session). Publishing drops the experiment's tables and renames the side tables in
-their place in one short transaction (DuckDB 2.0 cannot rename or move a schema, so the side
-tables live beside the real ones; renaming a table keeps its keys and rows without copying
-them).
+``INSERT ... SELECT ... FROM read_parquet([...])``, check the INSERT's count, add its PRIMARY
+KEY and UNIQUE keys (DuckDB builds each index in one pass after the rows and checks it at
+COMMIT). Side tables are committed in batches (about a million rows or 64 tables, whichever
+comes first); a bigger table goes in slices of its files of about a million rows, the first with
+its keys, each committed on its own (memory stays a slice's worth plus what the load's memory
+limit lets DuckDB cache; see :mod:`.duckdb`). A slice loads as soon as the engine has written
+its blocks (:meth:`DuckDBStagedLoad.add_rows`), while the table's later blocks still generate.
+The connection is closed after a million rows or 256 tables (a session). Publishing drops the
+experiment's tables and renames the side tables in their place in one short transaction (DuckDB
+2.0 cannot rename or move a schema, so the side tables live beside the real ones; renaming a
+table keeps its keys and rows without copying them).
 
 Why not one transaction around the whole load, as before: DuckDB keeps every table created in
 a transaction in memory until it commits, so a 3,000-table load held 4.4 GB; committed in
