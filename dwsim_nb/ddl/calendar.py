@@ -107,7 +107,7 @@ def _part_of(col: Column, table: Table) -> _Part | None:
                     return _Part(part, None)
                 continue
             if part == "day":
-                # A text day is the weekday (TICKIT's SU, MO); a number is the day of the month.
+                # A text day is the weekday (SU, MO); a number is the day of the month.
                 part = "day_of_week" if typ in STRING_TYPES else "day_of_month"
             if part == "holiday" and "name" in name:
                 part = "holiday_name" if typ in STRING_TYPES else part

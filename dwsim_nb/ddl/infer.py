@@ -90,25 +90,6 @@ _FAKER: list[tuple[str, str, int, str]] = [
 ]
 # Small categorical sets: (name pattern, values, weights, why).
 _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
-    (r"^catgroup$", ["Sports", "Shows", "Concerts"], [0.4, 0.35, 0.25], "TICKIT category group"),
-    (
-        r"^catname$",
-        [
-            "MLB",
-            "NHL",
-            "NFL",
-            "NBA",
-            "MLS",
-            "Musicals",
-            "Plays",
-            "Opera",
-            "Pop",
-            "Jazz",
-            "Classical",
-        ],
-        [1.0] * 11,
-        "TICKIT category name",
-    ),
     (r"gender|^sex$", ["F", "M", "X"], [0.49, 0.49, 0.02], "looks like a gender"),
     (
         r"status|state_?code$",
@@ -124,7 +105,13 @@ _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
     ),
     (r"currency", ["USD", "EUR", "GBP", "JPY"], [0.5, 0.3, 0.15, 0.05], "looks like a currency"),
     (
-        r"categor|segment|department",
+        r"(categor(y|ies)|cat)_?group",
+        ["Home", "Media", "Fashion", "Leisure", "Everyday"],
+        [0.25, 0.25, 0.2, 0.15, 0.15],
+        "looks like a group of categories",
+    ),
+    (
+        r"categor|segment|department|^cat_?name$",
         ["electronics", "books", "clothing", "home", "toys", "sports"],
         [0.25, 0.2, 0.2, 0.15, 0.1, 0.1],
         "looks like a category",
@@ -146,7 +133,7 @@ _MONEY = re.compile(
     r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
     r"commission|profit|charge|spend|income|payment"
 )
-_COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|tickets|qtysold|units")
+_COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|units|sold$|(^|_)(tickets|items|pieces)$")
 _SEATS = re.compile(r"seats|capacity")
 _RATING = re.compile(r"rating|stars|score")
 _AGE = re.compile(r"(^|_)age$")
