@@ -370,6 +370,12 @@ def key_uuid(col: Column, table: Table) -> UuidRule | None:
     return None
 
 
+def entity_table(name: str) -> bool:
+    """Whether a table's name says it holds people, works or products (many rows each)."""
+    noun = _norm(name)
+    return bool(_PEOPLE.search(noun) or _WORKS.search(noun) or _PRODUCTS.search(noun))
+
+
 def noun_rule(col: Column, table: Table) -> NounRule | None:
     """The rule ``col``'s name gives with ``table``'s (and its comment's unit), or None."""
     name = _norm(col.name)
