@@ -70,7 +70,9 @@ def test_money_is_positive(name: str) -> None:
     assert col.distribution is not None and col.distribution.type == "lognormal"
 
 
-@pytest.mark.parametrize("name", ["quantity", "qty", "qtysold", "numtickets"])
+@pytest.mark.parametrize(
+    "name", ["quantity", "qty", "qty_sold", "num_tickets", "units_sold", "items"]
+)
 def test_quantities_are_small_counts(name: str) -> None:
     col = col_of(f"{name} smallint")
     assert (col.min_value, col.max_value) == (1, 10)
@@ -83,8 +85,6 @@ def test_quantities_are_small_counts(name: str) -> None:
         ("gender char(1)", "F"),
         ("order_type varchar(10)", "standard"),
         ("category varchar(50)", "electronics"),
-        ("catgroup varchar(10)", "Sports"),
-        ("catname varchar(10)", "MLB"),
     ],
 )
 def test_categoricals(decl: str, first: str) -> None:
@@ -92,6 +92,54 @@ def test_categoricals(decl: str, first: str) -> None:
     assert col.values is not None and col.values[0] == first
     assert col.weights is not None and len(col.weights) == len(col.values)
     assert all(len(v) <= (col.varchar_length or 999) for v in col.values)
+
+
+@pytest.mark.parametrize(
+    ("decl", "why"),
+    [
+        ("catname varchar(10)", "a category"),
+        ("cat_name varchar(10)", "a category"),
+        ("catgroup varchar(10)", "a group of categories"),
+        ("category_group varchar(20)", "a group of categories"),
+    ],
+)
+def test_category_abbreviations_are_general(decl: str, why: str) -> None:
+    """``cat`` is short for category in any schema: a few short labels that fit the width,
+    weighted, and fewer groups than categories."""
+    col = col_of(decl)
+    assert col.values is not None and 3 <= len(col.values) <= 12
+    assert col.weights is not None and len(col.weights) == len(col.values)
+    assert all(len(v) <= (col.varchar_length or 999) for v in col.values)
+    assert col.inferred_rule is not None and why in col.inferred_rule
+
+
+@pytest.mark.parametrize(
+    ("decls", "name"),
+    [
+        ("qty_sold smallint", "qty_sold"),
+        ("tickets_sold smallint", "tickets_sold"),
+        ("units_ordered int", "units_ordered"),
+        ("num_tickets smallint", "num_tickets"),
+        ("number_of_seats smallint", "number_of_seats"),
+        ("nights int, price_per_night decimal(8,2)", "nights"),
+        ("num_nights int, price_per_night decimal(8,2)", "num_nights"),
+    ],
+)
+def test_quantity_names_are_general(decls: str, name: str) -> None:
+    """A line's quantity by what its name says (a number of a unit, what was sold), whatever
+    the unit: its total is the quantity times the unit price."""
+    spec = import_sql(
+        "CREATE TABLE line (id INT PRIMARY KEY, "
+        + ("" if "per_" in decls else "unit_price DECIMAL(8,2), ")
+        + f"{decls}, total DECIMAL(12,2));",
+        "postgres",
+    )
+    total = spec.tables[0].column("total")
+    expected = name if name != "nights" else None
+    if expected is None:  # a bare plural noun is no quantity unless named so
+        assert total.rule_kind() != "derived"
+        return
+    assert total.rule_kind() == "derived" and name in (total.inferred_rule or "")
 
 
 @pytest.mark.parametrize(

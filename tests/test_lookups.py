@@ -15,6 +15,7 @@ from dwsim_nb.ddl import import_sql
 from dwsim_nb.ddl.domains import COUNTRIES, LANGUAGES
 from dwsim_nb.engine import generate_run
 from dwsim_nb.spec import ExperimentSpec
+from dwsim_nb.spec.rules import LookupRule, ValuesRule
 
 ROOT = Path(__file__).resolve().parent
 
@@ -203,3 +204,39 @@ def test_lookup_rule_override_is_kept_and_reason_says_why() -> None:
     assert rule is not None and rule.kind == "values" and "language" in (rule.reason or "")
     assert lang.target_rows == len(rule.values)
     assert any("lookup table" in n for n in spec.notes)
+
+
+@pytest.mark.parametrize(
+    ("context", "groups"),
+    [
+        # Beside events and venues, categories are event categories grouped as such.
+        (
+            "CREATE TABLE venues (id INT PRIMARY KEY, name VARCHAR(60));"
+            "CREATE TABLE events (id INT PRIMARY KEY, venue_id INT REFERENCES venues,"
+            " category_id INT REFERENCES event_category);",
+            {"Sports", "Shows", "Concerts"},
+        ),
+        # Beside products, a shop's categories under a few groups.
+        (
+            "CREATE TABLE products (id INT PRIMARY KEY,"
+            " category_id INT REFERENCES event_category);",
+            {"Media", "Fashion", "Home", "Leisure", "Everyday"},
+        ),
+    ],
+)
+def test_generic_category_group_and_name_columns_follow_the_schema(
+    context: str, groups: set[str]
+) -> None:
+    """Any ``*_group`` / ``*_name`` pair of a category table: a real list of names, each once,
+    and the group each name belongs to."""
+    table = "event_category" if "venues" in context else "product_category"
+    ddl = (
+        f"CREATE TABLE {table} (id INT PRIMARY KEY, category_group VARCHAR(20),"
+        " category_name VARCHAR(20), description VARCHAR(60));"
+    ) + context.replace("event_category", table)
+    spec = import_sql(ddl, "postgres")
+    cat = spec.table(table)
+    name, group = cat.column("category_name").rule, cat.column("category_group").rule
+    assert isinstance(name, ValuesRule) and cat.target_rows == len(name.values)
+    assert isinstance(group, LookupRule) and group.of == "category_name"
+    assert set(group.mapping.values()) == groups

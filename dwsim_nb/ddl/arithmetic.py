@@ -24,6 +24,7 @@ import sqlglot
 from pydantic import ValidationError
 from sqlglot import exp
 
+from dwsim_nb.ddl.quantities import is_quantity
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
@@ -39,7 +40,6 @@ _USER_REASONS = ("CHECK", "DEFAULT", "GENERATED")
 _DISCOUNT = re.compile(r"disc(ount)?")
 _TAX = re.compile(r"tax")
 _SHARE = re.compile(r"commission|(^|_)fees?($|_)")
-_QTY = re.compile(r"qty|quantity|numtickets|qtysold|(^|_)(num_?)?units?$")
 _TOTAL = re.compile(
     r"total|extended|ext_?price|line_?amount|amount|pricepaid|subtotal|gross|(^|_)net($|_)"
 )
@@ -130,6 +130,7 @@ def _roles(table: Table) -> dict[str, list[Column]]:
     roles: dict[str, list[Column]] = {
         k: [] for k in ("discount", "tax", "share", "qty", "total", "price")
     }
+    siblings = [_norm(c.name) for c in table.columns]
     for col in _usable(table, _keys(table)):
         name = _norm(col.name)
         if _DISCOUNT.search(name):
@@ -138,7 +139,7 @@ def _roles(table: Table) -> dict[str, list[Column]]:
             roles["tax"].append(col)
         elif _SHARE.search(name):
             roles["share"].append(col)
-        elif _QTY.search(name):
+        elif is_quantity(name, siblings):
             roles["qty"].append(col)
         elif _TOTAL.search(name):
             roles["total"].append(col)
@@ -255,7 +256,7 @@ def _line_arithmetic(ch: _Changes, table: Table) -> None:
 
 
 def _shares(ch: _Changes, table: Table, roles: dict[str, list[Column]]) -> None:
-    """commission/fee beside a paid amount: a fixed share of it (TICKIT's 15%)."""
+    """commission/fee beside a paid amount: a fixed share of it (15%)."""
     bases = sorted(roles["total"], key=lambda c: not _PAID.search(_norm(c.name)))
     if not bases:
         return

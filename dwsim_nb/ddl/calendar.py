@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from dwsim_nb.spec.models import Column, Table
+from dwsim_nb.spec.relative import calendar_start
 from dwsim_nb.spec.rules import AutoRule, CalendarRule, DatetimeRule
 from dwsim_nb.spec.types import STRING_TYPES
 
@@ -107,7 +108,7 @@ def _part_of(col: Column, table: Table) -> _Part | None:
                     return _Part(part, None)
                 continue
             if part == "day":
-                # A text day is the weekday (TICKIT's SU, MO); a number is the day of the month.
+                # A text day is the weekday (SU, MO); a number is the day of the month.
                 part = "day_of_week" if typ in STRING_TYPES else "day_of_month"
             if part == "holiday" and "name" in name:
                 part = "holiday_name" if typ in STRING_TYPES else part
@@ -135,13 +136,9 @@ def _free(col: Column) -> bool:
     return col.rule is None or isinstance(col.rule, AutoRule) or bool(col.rule.reason)
 
 
-def window_start() -> dt.date:
-    """First day of a date dimension: the first day name-inferred dates use (three years back)."""
-    return dt.date(dt.date.today().year - 3, 1, 1)
-
-
-def calendar_rules(table: Table) -> dict[str, CalendarRule]:
-    """Rules for a date dimension's columns (empty if ``table`` is not one)."""
+def calendar_rules(table: Table, today: dt.date | None = None) -> dict[str, CalendarRule]:
+    """Rules for a date dimension's columns (empty if ``table`` is not one). Its days end on
+    ``today`` (default: the clock's), and on the run's today when generated (``as_of``)."""
     date = _date_column(table)
     if date is None or table.foreign_keys:
         return {}
@@ -157,15 +154,20 @@ def calendar_rules(table: Table) -> dict[str, CalendarRule]:
     calendar = [p for p in parts.values() if p.part != "key"]
     if len(calendar) < 2 or 3 * (len(parts) + 1) < len(table.columns):
         return {}
-    why = f"calendar (a date dimension: {date.name} one day per row)"
+    why = f"calendar (a date dimension: {date.name} one day per row, up to the run's today)"
     rules: dict[str, CalendarRule] = {}
-    start = window_start()
-    first = date.rule.start if isinstance(date.rule, DatetimeRule) else None
+    day = today or dt.date.today()
+    # The days up to today, as other inferred dates are the recent past of the run's today.
+    start = calendar_start(day, table.target_rows)
+    as_of: dt.date | None = day
+    given = date.rule if isinstance(date.rule, DatetimeRule) and date.rule.as_of is None else None
+    first = given.start if given is not None else None
     if isinstance(first, dt.date):
-        # A CHECK's lower bound starts the calendar.
-        start = first.date() if isinstance(first, dt.datetime) else first
+        # A start given for the date starts the calendar, wherever the run's today is.
+        start, as_of = (first.date() if isinstance(first, dt.datetime) else first), None
+        why = f"calendar (a date dimension: {date.name} one day per row from {start})"
     if _free(date):
-        rules[date.name] = CalendarRule(part="date", start=start, reason=why)
+        rules[date.name] = CalendarRule(part="date", start=start, as_of=as_of, reason=why)
     for name, found in parts.items():
         col = table.column(name)
         if not _free(col):

@@ -13,6 +13,7 @@ from typing import Any
 from dwsim_nb.ddl.calendar import calendar_rules
 from dwsim_nb.ddl.domains import Domain
 from dwsim_nb.ddl.hierarchy_fk import hierarchy_keys
+from dwsim_nb.ddl.lookup_rows import lookup_rows
 from dwsim_nb.ddl.lookups import domain_of, lookup_rules, singular
 from dwsim_nb.spec.models import ExperimentSpec
 from dwsim_nb.spec.rules import ValuesRule
@@ -47,8 +48,11 @@ def apply_dimension_rules(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
                     f"{len(rule.values)}, one row per value"
                 )
     if changed:
-        _fit_bridges(spec, data)
         changed = hierarchy_keys(spec, data, lookups) or changed
+    # Lookups of no domain (shippers, statuses) hold a few rows too.
+    changed = lookup_rows(spec, data) or changed
+    if changed:
+        _fit_bridges(spec, data)
     return changed
 
 

@@ -93,26 +93,27 @@ _MUSIC_GENRES = (
     "Opera",
     "Country",
 )
-_PRODUCT_CATEGORIES = (
-    "Electronics",
-    "Books",
-    "Clothing",
-    "Home & Kitchen",
-    "Toys & Games",
-    "Sports & Outdoors",
-    "Beauty",
-    "Health",
-    "Grocery",
-    "Automotive",
-    "Garden",
-    "Jewelry",
-    "Shoes",
-    "Office Products",
-    "Pet Supplies",
-    "Music",
-    "Movies",
-    "Baby",
-)
+# (category, its group): a shop's departments under a few groups.
+_PRODUCT_CATEGORIES = [
+    ("Electronics", "Media"),
+    ("Books", "Media"),
+    ("Clothing", "Fashion"),
+    ("Home & Kitchen", "Home"),
+    ("Toys & Games", "Leisure"),
+    ("Sports & Outdoors", "Leisure"),
+    ("Beauty", "Fashion"),
+    ("Health", "Everyday"),
+    ("Grocery", "Everyday"),
+    ("Automotive", "Home"),
+    ("Garden", "Home"),
+    ("Jewelry", "Fashion"),
+    ("Shoes", "Fashion"),
+    ("Office Products", "Home"),
+    ("Pet Supplies", "Everyday"),
+    ("Music", "Media"),
+    ("Movies", "Media"),
+    ("Baby", "Everyday"),
+]
 LANGUAGES = [
     ("English", "en"),
     ("Italian", "it"),
@@ -244,7 +245,12 @@ DOMAINS: tuple[Domain, ...] = (
         "film category", r"(film_|movie_)?(category|cat|genre)", _FILM_CATEGORIES, r"film|movie"
     ),
     Domain("music genre", r"(music_)?genre", _MUSIC_GENRES),
-    Domain("product category", r"(product_|item_)?(category|cat)", _PRODUCT_CATEGORIES),
+    Domain(
+        "product category",
+        r"(product_|item_)?(category|cat)",
+        _col(_PRODUCT_CATEGORIES, 0),
+        attributes=(Attribute(_GROUP, _col(_PRODUCT_CATEGORIES, 1)),),
+    ),
     Domain(
         "language",
         r"lang(uage)?",

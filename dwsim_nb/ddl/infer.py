@@ -32,7 +32,7 @@ from dwsim_nb.ddl.text_shapes import shape_rule
 from dwsim_nb.ddl.widths import type_max, width_rule
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
-from dwsim_nb.spec.relative import RECENT_YEARS, recent_range
+from dwsim_nb.spec.relative import PAST_YEARS, RECENT_YEARS, recent_range
 from dwsim_nb.spec.rules import (
     AutoRule,
     BooleanRule,
@@ -97,25 +97,6 @@ _FAKER: list[tuple[str, str, int, str]] = [
 ]
 # Small categorical sets: (name pattern, values, weights, why).
 _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
-    (r"^catgroup$", ["Sports", "Shows", "Concerts"], [0.4, 0.35, 0.25], "TICKIT category group"),
-    (
-        r"^catname$",
-        [
-            "MLB",
-            "NHL",
-            "NFL",
-            "NBA",
-            "MLS",
-            "Musicals",
-            "Plays",
-            "Opera",
-            "Pop",
-            "Jazz",
-            "Classical",
-        ],
-        [1.0] * 11,
-        "TICKIT category name",
-    ),
     (r"gender|^sex$", ["F", "M", "X"], [0.49, 0.49, 0.02], "looks like a gender"),
     (
         r"status|state_?code$",
@@ -131,7 +112,13 @@ _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
     ),
     (r"currency", ["USD", "EUR", "GBP", "JPY"], [0.5, 0.3, 0.15, 0.05], "looks like a currency"),
     (
-        r"categor|segment|department",
+        r"(categor(y|ies)|cat)_?group",
+        ["Home", "Media", "Fashion", "Leisure", "Everyday"],
+        [0.25, 0.25, 0.2, 0.15, 0.15],
+        "looks like a group of categories",
+    ),
+    (
+        r"categor|segment|department|^cat_?name$",
         ["electronics", "books", "clothing", "home", "toys", "sports"],
         [0.25, 0.2, 0.2, 0.15, 0.1, 0.1],
         "looks like a category",
@@ -153,7 +140,7 @@ _MONEY = re.compile(
     r"price|amount|amt$|total|cost|fee|balance|acctbal|revenue|salary|paid|"
     r"commission|profit|charge|spend|income|payment|freight|postage|wages?$|(^|_)(fares?|tips?)$"
 )
-_COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|tickets|qtysold|units")
+_COUNT = re.compile(r"quantity|qty|(^|_)(count|cnt)$|^num|units|sold$|(^|_)(tickets|items|pieces)$")
 _SEATS = re.compile(r"seats|capacity")
 _RATING = re.compile(r"rating|stars|score")
 _AGE = re.compile(r"(^|_)age$")
@@ -162,6 +149,10 @@ _BOOL = re.compile(r"^(is|has|can|should|was|like)_?|_(flag|yn)$|^(active|enable
 _BIRTH = re.compile(r"birth|dob")
 _FLAG = re.compile(r"_(flag|flg|ind)$|^flag_")
 _YEAR = re.compile(r"(^|_)(yr|yob)$|year$|^year_(built|made|founded|established|of_birth)$")
+# Years something began in, which lie further back than the recent past.
+_PAST_YEAR = re.compile(
+    r"built|made|founded|established|opened|incorporated|manufactured|model|releas|publish"
+)
 _CODE = re.compile(r"code|iso|alpha|abbr")
 _ISO3 = re.compile(r"iso_?3|alpha_?3|code_?3")
 _ALPHA3 = [c[2] for c in COUNTRIES]
@@ -231,6 +222,25 @@ def _upper_bound(col: Column, wanted: float) -> float:
     return min(wanted, type_max(col))
 
 
+def _year_rule(col: Column, name: str) -> RangeRule | None:
+    """Years relative to today (``as_of``: a run moves them to its own today's year): a
+    birth year of an adult, a year something was built or founded, else a year of the
+    recent past, as the inferred dates are."""
+    today = dt.date.today()
+    year = today.year
+    if _BIRTH.search(name) or name.endswith("yob"):
+        lo, hi, why = year - 85, year - 18, "birth year, ages 18-85"
+    elif _PAST_YEAR.search(name):
+        lo, hi, why = year - PAST_YEARS, year, f"a year in the {PAST_YEARS} years before today"
+    else:
+        lo, hi, why = year - RECENT_YEARS, year, f"a year in the {RECENT_YEARS} years before today"
+    top = _upper_bound(col, hi)
+    if top < lo:
+        return None
+    # A range the type cuts stays where it is: moved later it would not fit.
+    return RangeRule(min=lo, max=top, as_of=today if top == hi else None, reason=why)
+
+
 def _number_rule(col: Column, name: str) -> Rule | None:
     whole = col.data_type in ("SMALLINT", "INT", "BIGINT") or (
         col.data_type == "DECIMAL" and not col.scale
@@ -245,10 +255,7 @@ def _number_rule(col: Column, name: str) -> Rule | None:
     if whole and _FLAG.search(name):
         return rng(0, 1, "0 or 1 (a flag)")
     if whole and _YEAR.search(name):
-        this_year = dt.date.today().year
-        if _BIRTH.search(name):
-            return rng(this_year - 85, this_year - 18, "birth year, ages 18-85")
-        return rng(1990, this_year, f"a year between 1990 and {this_year}")
+        return _year_rule(col, name)
     if _MONEY.search(name):
         hi = _upper_bound(col, 5000)
         lo = 1 if whole else 0.01
@@ -342,8 +349,10 @@ def _within_check(col: Column, rule: Callable[[Column], Rule | None]) -> Rule | 
     high = min((x for x in (check.max, found.max) if x is not None), default=None)
     if low is not None and high is not None and low > high:
         return None
-    reason = f"{check.reason}; {found.reason}"
-    return found.model_copy(update={"min": low, "max": high, "reason": reason})
+    update = {"min": low, "max": high, "reason": f"{check.reason}; {found.reason}"}
+    if isinstance(found, RangeRule):
+        update["as_of"] = None  # moved with the run's today, years could cross the CHECK
+    return found.model_copy(update=update)
 
 
 def infer_rules(

@@ -48,8 +48,11 @@ def domain_of(table: Table, others: list[str]) -> Domain | None:
 
 
 def _free(col: Column, keys: set[str]) -> bool:
-    no_rule = col.rule is None or isinstance(col.rule, AutoRule) or bool(col.rule.reason)
-    return no_rule and col.name not in keys and col.data_type in STRING_TYPES
+    # A CHECK's IN list is what the table may hold: a domain's names would break it.
+    reason = "" if col.rule is None else str(getattr(col.rule, "reason", None) or "")
+    no_rule = col.rule is None or isinstance(col.rule, AutoRule) or bool(reason)
+    given = reason.lower().startswith(("check", "domain", "enum"))
+    return no_rule and not given and col.name not in keys and col.data_type in STRING_TYPES
 
 
 def _cased(col: Column, values: tuple[str, ...], keep: bool = False) -> list[str]:

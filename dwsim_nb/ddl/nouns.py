@@ -9,11 +9,13 @@ order's state (placed, shipped, completed ...), ``subscriptions.status`` a subsc
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
 from dwsim_nb.ddl.widths import type_max
 from dwsim_nb.spec.models import Column, Table
+from dwsim_nb.spec.relative import PAST_YEARS
 from dwsim_nb.spec.rules import (
     BooleanRule,
     DistributionRule,
@@ -232,6 +234,12 @@ _CREATOR = re.compile(
     r"(^|_)(composer|author|artist|director|writer|singer|performer|actor|narrator|"
     r"photographer|designer|illustrator|editor|presenter|host)(_?name)?$"
 )
+# Things that have a model year: a bare ``year`` of one is the year it was made.
+_MADE_THINGS = re.compile(
+    r"(^|_)(trucks?|cars?|vehicles?|bus(es)?|vans?|bikes?|bicycles?|motorcycles?|tractors?|"
+    r"aircrafts?|planes?|boats?|ships?|vessels?|machines?|machinery|equipment|fleets?)$"
+)
+_MODEL_YEAR = re.compile(r"^(model_?)?(year|yr)$")
 _STATE_NAME = re.compile(r"^state_?name$")
 _STATE_ABBR = re.compile(r"^state_?(abbr|abbrev|abbreviation|code)$")
 # Common job titles, the usual ones first (a person's title in a table of people).
@@ -367,6 +375,13 @@ def _number_noun_rule(col: Column, table: Table, name: str) -> NounRule | None:
         steps = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25]
         why = "a discount fraction: none on most rows, else 5% to 25% in steps of 5"
         return ValuesRule(values=steps, weights=[0.55, 0.12, 0.12, 0.08, 0.08, 0.05], reason=why)
+    if whole and _MODEL_YEAR.search(name) and _MADE_THINGS.search(_norm(table.name)):
+        today = dt.date.today()
+        top = min(today.year, type_max(col))
+        if top >= today.year - PAST_YEARS:
+            why = f"a model year in the {PAST_YEARS} years before today (a year of a made thing)"
+            as_of = today if top == today.year else None
+            return RangeRule(min=today.year - PAST_YEARS, max=top, as_of=as_of, reason=why)
     if whole and _STOCK.search(name):
         return _range(col, 0, 150, "units in stock, 0 to 150")
     if whole and _REORDER.search(name):
@@ -395,6 +410,12 @@ def key_uuid(col: Column, table: Table) -> UuidRule | None:
     if col.varchar_length in (36, 38, 40) and (col.rule is None or col.rule.kind == "auto"):
         return UuidRule(reason=f"a UUID (an id of {col.varchar_length} characters)")
     return None
+
+
+def entity_table(name: str) -> bool:
+    """Whether a table's name says it holds people, works or products (many rows each)."""
+    noun = _norm(name)
+    return bool(_PEOPLE.search(noun) or _WORKS.search(noun) or _PRODUCTS.search(noun))
 
 
 def noun_rule(col: Column, table: Table) -> NounRule | None:

@@ -55,8 +55,8 @@ def make_plan(
     unique column whose domain is smaller than its row count, a required foreign key to an empty
     parent, an unsatisfiable cardinality, an unknown Faker provider or a bad expression.
     ``today`` is the date Faker rules relative to it use (default: read once from the clock),
-    and inferred date ranges set ``as_of`` another day move to; the plan's ``options["today"]``
-    records it.
+    and inferred date ranges set ``as_of`` another day move to (an inferred date dimension ends
+    on it); the plan's ``options["today"]`` records it.
     """
     counts = {t.key: t.target_rows for t in spec.tables}
     check_rows_mapping(spec, rows)
@@ -88,8 +88,9 @@ def make_plan(
         raise GenerationError(f"block_size must be at least 1, got {block_size}")
     day = run_today(today)
     plan = Plan(
-        # Inferred "recent" ranges moved to the run's today (the fingerprint is the spec's own).
-        spec=at_today(spec, day),
+        # Inferred "recent" ranges and calendars moved to the run's today and row counts (the
+        # fingerprint is the spec's own).
+        spec=at_today(spec, day, counts),
         rows=counts,
         seed=int(seed),
         block_size=size,

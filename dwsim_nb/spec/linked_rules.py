@@ -76,6 +76,11 @@ class CalendarRule(_Rule):
     shown: the day (``date``), a YYYYMMDD ``key``, ``year``, ``quarter``, ``month``, ISO
     ``week``, ``day_of_week`` (0 = Sunday; names in text columns), ``holiday`` (US federal
     holidays), ``weekend`` ... in the column's type; ``format`` spells it in a text column.
+
+    ``as_of`` (an inferred calendar) is the day its days end on: ``start`` is that day less
+    the table's rows. A run re-places ``start`` so that the calendar ends on the run's today
+    with the run's row count; without ``as_of`` the calendar starts on ``start`` whatever the
+    day.
     """
 
     kind: Literal["calendar"] = "calendar"
@@ -83,6 +88,7 @@ class CalendarRule(_Rule):
     of: str | None = None
     start: dt.date | None = None
     format: str | None = None
+    as_of: dt.date | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CalendarRule:

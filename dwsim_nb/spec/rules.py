@@ -99,6 +99,9 @@ class RangeRule(_Rule):
     min: Number | None = None
     max: Number | None = None
     decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)
+    # The day an inferred range of years was set for ("the 3 years before today"): a run in
+    # another year moves both ends by the years between; without it the range is fixed.
+    as_of: dt.date | None = None
 
     @model_validator(mode="after")
     def _check(self) -> RangeRule:

@@ -61,9 +61,11 @@ def fit_calendars(
             continue  # the user's own calendar, or one this fit already moved
         if rule.start is not None and day >= rule.start:
             continue
+        # Fixed where the queries look: the calendar no longer moves with the run's today.
         col.rule = rule.model_copy(
             update={
                 "start": dt.date(day.year, 1, 1),
+                "as_of": None,
                 "reason": f"{reason}: {query} ({rule.reason})",
             }
         )

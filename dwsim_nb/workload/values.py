@@ -80,9 +80,13 @@ def cover(col: Column, points: list[Any], reason: str) -> Any:
             low, high = _widened(rule.min, rule.max, min(numbers), max(numbers))
             if col.data_type in INTEGER_TYPES:
                 low, high = math.floor(low), math.ceil(high)
-            if (low, high) == (rule.min, rule.max):
+            fixed = isinstance(rule, RangeRule) and rule.as_of is not None
+            if (low, high) == (rule.min, rule.max) and not fixed:
                 return None
-            return rule.model_copy(update={"min": low, "max": high, "reason": reason})
+            widened: dict[str, Any] = {"min": low, "max": high, "reason": reason}
+            if fixed:  # fixed where the queries look: years moving with today would leave them
+                widened["as_of"] = None
+            return rule.model_copy(update=widened)
         return None
     if col.data_type in ("DATE", "TIMESTAMP", "TIMESTAMPTZ"):
         moments = [m for m in (typed_value(col, p) for p in points) if m is not None]
