@@ -118,11 +118,13 @@ def test_column_names_follow_redshift(rs_exp: Experiment) -> None:
 
 
 def test_string_comparison_like_case(rs_exp: Experiment) -> None:
-    cmp = compare(
-        rs_exp, "select id from events where name like 'b%' order by id", ["duckdb", "sqlite"]
-    )
+    sql = "select id from events where name like 'b%' order by id"
+    # SQLite's own LIKE ignores ASCII case: the same text finds more rows there.
+    cmp = compare(rs_exp, sql, ["duckdb", "sqlite"], mode="as_is")
     assert "row_count" in cmp.kinds
     assert any("LIKE" in n for n in cmp.notes)
+    # Translated from Redshift SQL, the LIKE keeps its case on SQLite (fix_sqlite_like_case).
+    assert compare(rs_exp, sql, ["duckdb", "sqlite"]).same
 
 
 def test_errors_are_differences_and_bad_calls_raise(rs_exp: Experiment) -> None:

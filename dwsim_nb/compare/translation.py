@@ -176,7 +176,10 @@ def identifier_case(tree: exp.Expression, src: str, dst: str) -> str | None:
 
 def string_comparison(tree: exp.Expression, src: str, dst: str) -> str | None:
     if "sqlite" in (src, dst) and any(True for _ in tree.find_all(exp.Like)):
-        return "LIKE ignores ASCII case on SQLite but not elsewhere; use LOWER() on both sides"
+        return (
+            "LIKE ignores ASCII case in SQLite's own SQL but not elsewhere (translated for SQLite, "
+            "a LIKE with a literal pattern keeps the case as a GLOB); use LOWER() on both sides"
+        )
     if src == dst:
         return None
     for cmp in tree.find_all(exp.LT, exp.GT, exp.LTE, exp.GTE):

@@ -143,7 +143,8 @@ def column_role(table: Table, name: str, width: int | None) -> tuple[str, str, s
     if width is not None and width < shortest:
         return None
     if field == "name":
-        if _BUSINESS.search(prefix) or (not prefix and _BUSINESS.search(table.name.lower())):
+        own_name = not prefix or prefix == table_prefix(table)  # s_name in supplier: its own
+        if _BUSINESS.search(prefix) or (own_name and _BUSINESS.search(table.name.lower())):
             record, field = "company", "company"
         elif prefix and not _PERSON.search(prefix) and prefix != table_prefix(table):
             return None  # product_name, city_name, venue_name: not a person

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 
+from dwsim_nb.ddl.goods import GoodsRule, bare_name, goods_rule
 from dwsim_nb.ddl.widths import type_max
 from dwsim_nb.spec.models import Column, Table
 from dwsim_nb.spec.relative import PAST_YEARS
@@ -20,6 +21,7 @@ from dwsim_nb.spec.rules import (
     BooleanRule,
     DistributionRule,
     FakerRule,
+    PatternRule,
     RangeRule,
     RecordRule,
     UuidRule,
@@ -28,7 +30,14 @@ from dwsim_nb.spec.rules import (
 from dwsim_nb.spec.types import INTEGER_TYPES, STRING_TYPES
 
 NounRule = (
-    FakerRule | ValuesRule | DistributionRule | RecordRule | BooleanRule | UuidRule | RangeRule
+    FakerRule
+    | ValuesRule
+    | DistributionRule
+    | RecordRule
+    | BooleanRule
+    | UuidRule
+    | RangeRule
+    | PatternRule
 )
 
 # What a table holds, from the last word of its name (singular or plural).
@@ -419,7 +428,9 @@ def entity_table(name: str) -> bool:
 
 
 def noun_rule(col: Column, table: Table) -> NounRule | None:
-    """The rule ``col``'s name gives with ``table``'s (and its comment's unit), or None."""
+    """The rule ``col``'s name gives with ``table``'s (and its comment's unit), or None. A text
+    column's name is read without the table's short prefix (``s_name`` in ``supplier`` is a
+    ``name``); a number's keeps it (``l_discount`` is no bare ``discount``)."""
     name = _norm(col.name)
     noun = _norm(table.name)
     if col.data_type == "BOOLEAN":
@@ -428,8 +439,11 @@ def noun_rule(col: Column, table: Table) -> NounRule | None:
         if _USUAL_STATE.search(name):
             return BooleanRule(true_probability=0.85, reason="boolean, true in 85% (a usual state)")
         return None
+    goods: GoodsRule | None = goods_rule(col, table)
+    if goods is not None:
+        return goods
     if col.data_type in STRING_TYPES:
-        return _string_noun_rule(col, table, name, noun)
+        return _string_noun_rule(col, table, bare_name(col, table), noun)
     if col.data_type in ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE"):
         return _number_noun_rule(col, table, name)
     return None

@@ -67,6 +67,7 @@ from dwsim_nb.warehouses.sqlite_functions import (
     fix_sqlite_exact_functions,
     refuse_unsupported_sqlite,
 )
+from dwsim_nb.warehouses.sqlite_like import fix_sqlite_like_case
 from dwsim_nb.warehouses.sqlite_numbers import (
     fix_sqlite_cast_rounds,
     fix_sqlite_date_plus_days,
@@ -102,8 +103,8 @@ NAMES: tuple[Fix, ...] = (resolve_table_names, qualify_experiment_tables, match_
 # Redshift/PostgreSQL result column names on engines that name them otherwise.
 POSTGRES_NAMES: tuple[Fix, ...] = (name_result_columns,)
 
-# Dates and EXTRACT on SQLite, from any dialect; what SQLite lacks is emulated or refused by
-# name before the other fixes rewrite it (refused last would see their output instead).
+# Dates, EXTRACT and LIKE on SQLite, from any dialect; what SQLite lacks is emulated or refused
+# by name before the other fixes rewrite it (refused last would see their output instead).
 ON_SQLITE: tuple[Fix, ...] = (
     fix_ratio_to_report,
     fix_sqlite_exact_functions,
@@ -119,6 +120,7 @@ ON_SQLITE: tuple[Fix, ...] = (
     fix_sqlite_decimal_constants,
     fix_sqlite_date_plus_days,
     fix_sqlite_cast_rounds,
+    fix_sqlite_like_case,
 )
 
 # What fakesnow mis-runs, from any dialect. The result columns are named before the TO_CHAR fix,
