@@ -303,8 +303,12 @@ def _is_range(rows: np.ndarray) -> bool:
 
 def _truncate(arr: pa.Array, length: int) -> pa.Array:
     if isinstance(arr, pa.DictionaryArray):
-        # Pool-backed columns: truncate the few thousand pool values, not every row.
-        short = pc.utf8_slice_codeunits(arr.dictionary, 0, length)
+        # Pool-backed columns: shorten the few thousand pool values, not every row; at a word's
+        # end where there is one ("Harris, Mitchell and Schn" was a company name cut short).
+        short = pa.array(
+            [None if v is None else fit_words(v, length) for v in arr.dictionary.to_pylist()],
+            arr.dictionary.type,
+        )
         return pa.DictionaryArray.from_arrays(arr.indices, short)
     if pa.types.is_string(arr.type) and len(arr):
         # No value has more characters than bytes: when the longest value in bytes fits (the
@@ -314,6 +318,24 @@ def _truncate(arr: pa.Array, length: int) -> pa.Array:
         if int(np.diff(offsets).max()) <= length:
             return arr
     return pc.utf8_slice_codeunits(arr, 0, length)
+
+
+# Words that do not end a shortened name or phrase ("Harris, Mitchell and" -> "Harris, Mitchell").
+_DANGLING = {"and", "&", "of", "the", "a", "an", "in", "on", "at", "for", "to", "with", "or"}
+
+
+def fit_words(value: str, length: int) -> str:
+    """``value`` in at most ``length`` characters: whole words where the value has spaces
+    (a dangling "and" or comma dropped), else its first ``length`` characters."""
+    if len(value) <= length:
+        return value
+    cut = value[: length + 1].rsplit(None, 1)[0] if " " in value[: length + 1] else ""
+    words = cut.rstrip(" ,;:-&/").split()
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    shortened = " ".join(words).rstrip(" ,;:-&/")
+    # Too little left (one short word of a long value): the plain cut keeps more of it.
+    return shortened if len(shortened) >= length // 2 else value[:length]
 
 
 def to_arrow(values: Any, col: Column, typ: pa.DataType) -> pa.Array:
