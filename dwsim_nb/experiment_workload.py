@@ -224,6 +224,12 @@ class WorkloadMixin:
         frame["explanation"] = why.where(why.notna(), None)  # None, not NaN, when not empty
         return Coverage(frame)
 
+    def why_empty(self, sql: str) -> str | None:
+        """Why ``sql`` (in the experiment's dialect) finds no row on the loaded data: one
+        sentence naming the predicate that removed the rows, or None when no single step can
+        be blamed. Giving the query as workload (:meth:`add_workload`) fits the data to it."""
+        return self._explain(sql)
+
     def _explain(self, sql: str) -> str | None:
         from dwsim_nb.workload.explain import explain_empty
 

@@ -215,6 +215,7 @@ class DwsimMagics(Magics):
     @magic_arguments()
     @argument("name", help="experiment name")
     @argument("-o", "--output", dest="var", help="also store the DataFrame in this variable")
+    @argument("-q", "--quiet", action="store_true", help="no note on why a query finds no rows")
     @argument("sql", nargs="*", help="the query (or write it in the cell body)")
     def dwsim_sql(self, args: Any, cell: str | None) -> Any:
         """Run SQL written in the experiment's dialect; the result is a DataFrame.
@@ -227,9 +228,15 @@ class DwsimMagics(Magics):
             raise DwsimError(
                 "no SQL to run", where="%%dwsim_sql", hint="write the query in the cell body"
             )
-        df = self.experiment(args.name).query(sql)
+        exp = self.experiment(args.name)
+        df = exp.query(sql)
         if args.var and self.shell is not None:
             self.shell.user_ns[args.var] = df
+        if len(df) == 0 and not args.quiet:
+            from dwsim_nb.display.empty_note import empty_note_html, empty_note_text
+
+            why = exp.why_empty(sql)
+            _show(empty_note_html(args.name, why), empty_note_text(args.name, why))
         return df
 
     @line_magic

@@ -139,6 +139,27 @@ def test_dwsim_sql_returns_a_dataframe_and_stores_it(ip: Any, shop: str) -> None
     assert ip.user_ns["top"] is df
 
 
+def test_a_query_that_finds_nothing_says_why_and_how_to_fit_the_data(ip: Any, shop: str) -> None:
+    sql = "select order_id from orders where status = 'lost in transit'"
+    with capture_output() as cap:
+        df = ip.run_cell_magic("dwsim_sql", "shop", sql)
+    assert len(df) == 0
+    note = html_of(cap)
+    assert "No rows." in note and "status" in note  # the predicate that removed the rows
+    assert "%%dwsim_workload shop --add" in note and "%dwsim_generate shop" in note
+    # given as workload and generated again, the same query finds rows
+    with capture_output():
+        ip.run_cell_magic("dwsim_workload", "shop --add", sql)
+        ip.run_cell_magic(
+            "dwsim_generate", "shop --seed 7 --workers 1", "customers: 50\norders: 200"
+        )
+        assert len(ip.run_cell_magic("dwsim_sql", "shop", sql)) > 0
+    with capture_output() as cap:
+        ip.run_cell_magic("dwsim_sql", "shop -q", "select order_id from orders where 1 = 0")
+        ip.run_cell_magic("dwsim_sql", "shop", "select count(*) as n from orders")
+    assert "No rows" not in html_of(cap) + cap.stdout
+
+
 def test_dwsim_use_lets_jupysql_query_in_the_experiments_dialect(ip: Any, shop: str) -> None:
     with capture_output():
         ip.run_line_magic("dwsim_use", "shop")
