@@ -171,7 +171,9 @@ def measure(
         cmd = [sys.executable, __file__, "--child", method, "--sf", str(sf),
                "--chain", str(chain), "--out", str(work)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    # Started in its own folder: the process pool's fork server puts the current folder first on
+    # its import path, so from a checkout it would import that checkout, not ``--base``.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=work)
     watched = psutil.Process(proc.pid)
     peak = peak_pss = 0
     stop = threading.Event()
