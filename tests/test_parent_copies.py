@@ -88,3 +88,29 @@ def test_the_share_is_the_users_to_change(tmp_path: Path) -> None:
         "where o.ship_city <> c.city"
     )
     assert differ.iloc[0, 0] == 0
+
+
+CAMEL = """
+CREATE TABLE Customers (CustomerID char(5) PRIMARY KEY, CompanyName varchar(40),
+    City varchar(15), Country varchar(15));
+CREATE TABLE Orders (OrderID int PRIMARY KEY,
+    CustomerID char(5) REFERENCES Customers(CustomerID),
+    ShipName varchar(40), ShipCity varchar(15), shipcountry varchar(15));
+"""
+
+
+def test_camel_case_and_glued_qualifiers_copy_like_snake_case(tmp_path: Path) -> None:
+    spec = import_sql(CAMEL, dialect="ansi")
+    orders = spec.table("Orders")
+    name, city, country = (orders.column(c).rule for c in ("ShipName", "ShipCity", "shipcountry"))
+    assert isinstance(name, ParentRule) and name.column == "CompanyName"
+    assert isinstance(city, ParentRule) and city.column == "City" and city.share == 0.9
+    assert isinstance(country, ParentRule) and country.column == "Country"
+    assert "Customers row's City" in (city.reason or "")
+    exp = Workspace(tmp_path).create(spec)
+    exp.generate(rows={"Customers": 100, "Orders": 1000}, seed=2)
+    got = exp.query(
+        'select avg(case when o."ShipCity" = c."City" and o."ShipName" = c."CompanyName" '
+        'then 1.0 else 0 end) from "Orders" o join "Customers" c on o."CustomerID" = c."CustomerID"'
+    )
+    assert 0.85 <= float(got.iloc[0, 0]) <= 0.95

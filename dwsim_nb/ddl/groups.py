@@ -2,7 +2,8 @@
 
 ``first_name``, ``last_name`` and ``email`` drawn apart give "Mary Smith, kevin.jones@..."; as a
 group (``RecordRule``s with the same ``record`` and ``group``) one record fills them all, and a
-courtesy title (``title_of_courtesy``, ``salutation``) takes the first name's gender. Roles
+courtesy title (``title_of_courtesy``, ``salutation``) and a gender (``gender``, ``sex``: F or
+M) take the first name's gender. Roles
 come from name endings (``first_name``/``fname``/``c_first``, ``city``, ``zip``/``postal_code``
 ...); a qualifier before the role (``billing_city``, ``shipping_city``) makes a group of its own
 when a role repeats, otherwise every role of a record in the table is one group (``customer_name``
@@ -35,6 +36,7 @@ _ROLES: list[tuple[str, str, str, int]] = [
         r"title_?of_?courtesy|courtesy(_?title)?|salutation|honorific|name_?prefix|prefix",
         4,
     ),
+    ("person", "gender", r"gender|sex", 1),
     ("person", "first_name", r"first_?name|fname|given_?name|fore_?name|first", 3),
     ("person", "last_name", r"last_?name|lname|surname|family_?name|last", 3),
     ("company", "company", r"company(_?name)?|employer|organi[sz]ation(_?name)?|business_?name", 6),
@@ -225,6 +227,9 @@ def record_groups(
                 if field == "courtesy" and ("first_name" in seen or "name" in seen):
                     first = seen.get("first_name") or seen["name"]
                     reason += f"; the title agrees with the gender of the first name in {first}"
+                if field == "gender" and ("first_name" in seen or "name" in seen):
+                    first = seen.get("first_name") or seen["name"]
+                    reason += f"; F or M as the first name in {first} is a woman's or a man's"
                 out[column] = {
                     "kind": "record",
                     "record": record,

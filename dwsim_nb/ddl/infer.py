@@ -24,6 +24,7 @@ from dwsim_nb.ddl.domains import COUNTRIES
 from dwsim_nb.ddl.fk_paths import infer_through
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
+from dwsim_nb.ddl.line_prices import line_prices
 from dwsim_nb.ddl.nouns import key_uuid, noun_rule
 from dwsim_nb.ddl.orders import apply_orders
 from dwsim_nb.ddl.parent_copies import parent_copies
@@ -409,9 +410,11 @@ def infer_rules(
     changed = coherent_rows(spec, data, named) or changed
     changed = status_times(spec, data) or changed
     if not changed:
-        return parent_copies(infer_through(infer_arithmetic(spec)))
+        return line_prices(parent_copies(infer_through(infer_arithmetic(spec))))
     try:
-        return parent_copies(infer_through(infer_arithmetic(ExperimentSpec.model_validate(data))))
+        return line_prices(
+            parent_copies(infer_through(infer_arithmetic(ExperimentSpec.model_validate(data))))
+        )
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
         out = spec.model_copy(deep=True)

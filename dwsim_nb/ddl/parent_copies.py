@@ -6,7 +6,8 @@ Two kinds of column get a ``parent`` rule (:class:`dwsim_nb.spec.rules.ParentRul
 - a price or cost named as a column of the row a foreign key picks (``order_details.unit_price``
   beside a key to ``products``, which has a ``unit_price``): the line starts from the parent's
   price, in every row;
-- a ``billing_`` / ``shipping_`` / ``ship_`` / ``delivery_`` / ``mailing_`` address column whose
+- a ``billing_`` / ``shipping_`` / ``ship_`` / ``delivery_`` / ``mailing_`` address column
+  (``ShipCity`` and ``shipcity`` too: camelCase is split, a glued qualifier read off) whose
   unprefixed name is a column of the parent (``billing_city`` and ``customer.city``): the
   address is the parent's in :data:`ADDRESS_SHARE` of the rows; the others keep the rule the
   column had (another address, drawn whole, as records draw it), as rows whose key is null do;
@@ -26,6 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dwsim_nb.ddl.groups import split_name
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.types import STRING_TYPES
@@ -35,7 +37,9 @@ _NUMERIC = ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE")
 _MEASURE = re.compile(
     r"^(unit_?price|list_?price|retail_?price|sale_?price|price|unit_?cost|cost|msrp)$"
 )
-_PREFIX = re.compile(r"^(billing|bill|shipping|ship|delivery|mailing)_(?P<rest>.+)$")
+# The qualifier may be glued to the rest (``shipcity``, ``SHIPCITY``) when the rest is a
+# column of the parent.
+_PREFIX = re.compile(r"^(billing|bill|shipping|ship|delivery|mailing)(?P<sep>_?)(?P<rest>.+)$")
 _ADDRESS = re.compile(
     r"addr|street|city|town|state|province|region|country|postal|zip|postcode|post_code"
 )
@@ -51,7 +55,8 @@ _USER_REASONS = ("CHECK", "DEFAULT", "GENERATED", "arithmetic", "comment", "enum
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    """Lower-case words joined by ``_``, camelCase split (``ShipCity`` -> ``ship_city``)."""
+    return split_name(name)
 
 
 def _replaceable(col: Column) -> bool:

@@ -20,6 +20,7 @@ from dwsim_nb.engine.generators.keys import (
     unique_generator,
     unique_member,
 )
+from dwsim_nb.engine.generators.parent_values import parent_path
 from dwsim_nb.engine.layout import Plan
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.models import Cardinality, Column, ExperimentSpec, Table
@@ -42,6 +43,7 @@ def check_plan(plan: Plan) -> None:
         table = plan.table(name)
         n = plan.rows[name]
         _check_columns(table, n)
+        _check_parent_reads(plan, table)
         _check_keys(plan, table, n)
         _check_foreign_keys(plan, table, n)
     check_aggregates(plan)
@@ -140,6 +142,24 @@ def _check_columns(table: Table, n: int) -> None:
                     f"{where}, column '{col.name}': unique, but its rule yields only {domain} "
                     f"distinct values for the {n} rows requested",
                     hint="widen the range, pattern or values, or request fewer rows",
+                )
+
+
+def _check_parent_reads(plan: Plan, table: Table) -> None:
+    """A derived column's ``table.column`` names a column its foreign keys lead to."""
+    for col in table.columns:
+        if not isinstance(col.rule, DerivedRule):
+            continue
+        where = f"table '{table.key}', column '{col.name}'"
+        for target, name in derived.parent_references(col.rule.expression):
+            path = parent_path(plan, table, target, where)
+            middle = plan.table(path[2])
+            fk = table.foreign_keys[path[0]] if path[1] is None else middle.foreign_keys[path[1]]
+            parent = plan.table(fk.references_table)
+            if not any(c.name.lower() == name.lower() for c in parent.columns):
+                raise GenerationError(
+                    f"{where}: expression reads '{target}.{name}', which '{parent.key}' does not "
+                    f"have; use one of {[c.name for c in parent.columns]}"
                 )
 
 

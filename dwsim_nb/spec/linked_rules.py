@@ -118,12 +118,12 @@ PLACE_KINDS: tuple[str, ...] = (
     "mall",
     "gym",
 )
-# The columns one record fills: a person's names, the addresses built from them and a courtesy
-# title of the first name's gender (Mr., Ms., Mrs., Dr.), a postal address of one locale, a
-# company and its web domain, the title of a work or event, the name of a place of one kind, a
-# product's name (engine/generators/records.py).
+# The columns one record fills: a person's names, the addresses built from them, a courtesy
+# title (Mr., Ms., Mrs., Dr.) and a gender (F or M) of the first name's gender, a postal
+# address of one locale, a company and its web domain, the title of a work or event, the name
+# of a place of one kind, a product's name (engine/generators/records.py).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "person": ("first_name", "last_name", "name", "email", "username", "courtesy"),
+    "person": ("first_name", "last_name", "name", "email", "username", "courtesy", "gender"),
     "address": (
         "street",
         "secondary",

@@ -310,7 +310,9 @@ class ConstantRule(_Rule):
 
 
 class DerivedRule(_Rule):
-    """A value computed from the row's other columns, e.g. ``quantity * unit_price``."""
+    """A value computed from the row's other columns, e.g. ``quantity * unit_price``; a name
+    qualified by a table reads that table's column in the row the row's foreign keys lead to
+    (directly or through one other table): ``quantity * product.list_price``."""
 
     kind: Literal["derived"] = "derived"
     expression: str

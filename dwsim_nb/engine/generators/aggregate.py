@@ -26,7 +26,12 @@ import pyarrow.compute as pc
 from dwsim_nb.engine.context import Batch, ColumnContext
 from dwsim_nb.engine.generators.bridge import bridges
 from dwsim_nb.engine.generators.cardinality import range_children, range_scatter_key
-from dwsim_nb.engine.generators.derived import evaluate, fits_problem, referenced_columns
+from dwsim_nb.engine.generators.derived import (
+    evaluate,
+    fits_problem,
+    parent_references,
+    referenced_columns,
+)
 from dwsim_nb.engine.generators.foreign_keys import is_one_to_one
 from dwsim_nb.engine.permute import unpermute
 from dwsim_nb.errors import GenerationError
@@ -260,6 +265,7 @@ def _direct(table: Table, col: Column) -> list[tuple[str, str]]:
     if isinstance(rule, DerivedRule):
         spelled = {c.name.lower(): c.name for c in table.columns}
         out += [(table.key, spelled.get(r.lower(), r)) for r in referenced_columns(rule.expression)]
+        out += parent_references(rule.expression)
     if isinstance(rule, DatetimeRule) and rule.after:
         tname, _, cname = rule.after.strip().rpartition(".")
         out.append((tname or table.key, cname))

@@ -1,6 +1,6 @@
-"""A person's courtesy title (``Mr.``, ``Ms.``, ``Mrs.``, ``Dr.``) that agrees with the first
-name of the same record: ``Mr.`` never goes with a name Faker lists as a woman's only, ``Ms.``
-or ``Mrs.`` never with a man's.
+"""A person's courtesy title (``Mr.``, ``Ms.``, ``Mrs.``, ``Dr.``) and gender (``F``, ``M``) that
+agree with the first name of the same record: ``Mr.`` and ``M`` never go with a name Faker lists
+as a woman's only, ``Ms.``, ``Mrs.`` and ``F`` never with a man's.
 
 Faker keeps each locale's male and female first names apart; a name in one list only has that
 gender, a name in both (or in neither) has none known and takes any title, in the proportions
@@ -62,3 +62,15 @@ def courtesy_titles(genders: np.ndarray, steps: np.ndarray) -> pa.DictionaryArra
     picked = (u[:, None] >= _CUMULATIVE[genders.astype(np.intp)]).sum(axis=1)
     picked = np.minimum(picked, len(COURTESIES) - 1).astype(np.int32)
     return pa.DictionaryArray.from_arrays(pa.array(picked), pa.array(COURTESIES, pa.string()))
+
+
+GENDERS = ("F", "M")
+
+
+def gender_letters(genders: np.ndarray, steps: np.ndarray) -> pa.DictionaryArray:
+    """``F`` or ``M`` per row for first names of ``genders``; a name of no known gender takes
+    either, by ``steps`` (each in ``0 .. STEPS - 1``)."""
+    picked = np.where(genders == _MALE, 1, np.where(genders == _FEMALE, 0, steps * 2 // STEPS))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(picked.astype(np.int32)), pa.array(GENDERS, pa.string())
+    )

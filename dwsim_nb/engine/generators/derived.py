@@ -1,4 +1,6 @@
-"""Derived columns: arithmetic over other columns of the same row (``quantity * unit_price``).
+"""Derived columns: arithmetic over other columns of the same row (``quantity * unit_price``)
+and of the parent rows its foreign keys lead to (``quantity * part.retail_price``,
+:mod:`dwsim_nb.engine.generators.parent_values`).
 
 Expressions are parsed with sqlglot and only a small, safe subset is allowed: column references,
 numeric literals, + - * /, unary minus, parentheses and the functions in ``_FUNCTIONS``.
@@ -23,6 +25,7 @@ import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 
+from dwsim_nb.engine.generators.parent_values import parent_value
 from dwsim_nb.errors import GenerationError
 from dwsim_nb.spec.expressions import DERIVED_FUNCTIONS, computable
 from dwsim_nb.spec.models import Column
@@ -58,7 +61,13 @@ def parse_expression(text: str) -> exp.Expr:
 
 
 def referenced_columns(text: str) -> list[str]:
-    return [c.name for c in parse_expression(text).find_all(exp.Column)]
+    """The row's own columns an expression reads (not those qualified by a parent table)."""
+    return [c.name for c in parse_expression(text).find_all(exp.Column) if not c.table]
+
+
+def parent_references(text: str) -> list[tuple[str, str]]:
+    """(table, column) of the parents' columns an expression reads (``part.p_retailprice``)."""
+    return [(c.table, c.name) for c in parse_expression(text).find_all(exp.Column) if c.table]
 
 
 def _numeric(arr: pa.Array) -> pa.Array:
@@ -108,6 +117,8 @@ def _evaluate(node: Any, ctx: ColumnContext) -> Any:
     if isinstance(node, exp.Paren):
         return _evaluate(node.this, ctx)
     if isinstance(node, exp.Column):
+        if node.table:
+            return _numeric(parent_value(ctx, node.table, node.name))
         return _numeric(ctx.other(_resolve(ctx, node.name)))
     if isinstance(node, exp.Literal):
         number = float(node.this)

@@ -19,7 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import dwsim_nb.engine.seeds as seeds
-from dwsim_nb.engine.generators.courtesy import STEPS, courtesy_titles, first_name_genders
+from dwsim_nb.engine.generators.courtesy import (
+    STEPS,
+    courtesy_titles,
+    first_name_genders,
+    gender_letters,
+)
 from dwsim_nb.engine.generators.faker_pools import DEFAULT_LOCALE
 from dwsim_nb.engine.generators.places import place_names
 from dwsim_nb.engine.generators.products import PRODUCTS, product_pool
@@ -105,6 +110,9 @@ def _person(rule: RecordRule, ctx: ColumnContext, key: int, rows: np.ndarray) ->
     if field == "courtesy":
         genders = first_name_genders(locale)[people["first"][who]]
         return courtesy_titles(genders, _draw(key, rows, STEPS, "courtesy"))
+    if field == "gender":
+        genders = first_name_genders(locale)[people["first"][who]]
+        return gender_letters(genders, _draw(key, rows, STEPS, "gender"))
     unique = ctx.col.is_unique
     if field == "email":
         company = _company_domains(ctx, rule, rows)
