@@ -239,3 +239,32 @@ def test_a_big_scattered_request_of_a_small_parent_computes_the_parent_once(
     )
     # p's own block (200 rows) and nothing the size of c's 2000-row blocks.
     assert sizes and max(sizes) <= 200
+
+
+def test_a_small_parent_asked_densely_is_computed_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block of 245,760 lines asks the prices of 100,000 parts (more than a memo range):
+    the whole price column is computed once, kept, and taken from; the values are those
+    computed without the memo."""
+    from dwsim_nb.ddl import import_sql
+    from dwsim_nb.engine.context import Memo
+    from dwsim_nb.engine.plan import make_plan
+    from dwsim_nb.engine.runtime import runtime_for
+
+    ddl = (
+        "CREATE TABLE part (id INT PRIMARY KEY, price DECIMAL(10,2));"
+        "CREATE TABLE line (id INT PRIMARY KEY, part_id INT REFERENCES part(id),"
+        " quantity INT, extended_price DECIMAL(12,2));"
+    )
+    spec = import_sql(ddl, dialect="postgres", name="lines")
+    rule = spec.table("line").column("extended_price").rule
+    assert "part.price" in (getattr(rule, "expression", "") or "")
+    plan = make_plan(spec, rows={"part": 100_000, "line": 300_000}, seed=2)
+    rt = runtime_for(plan)
+    got = rt.table("line").block(0)
+    kept = rt.memo._ranges.get(("part", "price"), [])
+    assert [(start, stop) for start, stop, _ in kept] == [(0, 100_000)]
+    monkeypatch.setattr(Memo, "MAX_SPAN", 0)
+    monkeypatch.setattr(Memo, "MAX_ROWS", 0)
+    assert runtime_for(plan).table("line").block(0).equals(got)

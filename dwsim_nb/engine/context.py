@@ -239,6 +239,7 @@ class Memo:
     """
 
     MAX_ROWS = 65_536
+    MAX_SPAN = 262_144  # a whole small table asked for densely (see ``get``)
     BUDGET = 64 * 2**20
 
     def __init__(self) -> None:
@@ -256,7 +257,7 @@ class Memo:
         ranges = self._ranges.get((trt.name, name))
         contiguous = last - first + 1 == n and _is_range(rows)
         lo, hi = (first, last) if contiguous else (int(rows.min()), int(rows.max()))
-        if n > self.MAX_ROWS and (contiguous or hi - lo + 1 > self.MAX_ROWS):
+        if n > self.MAX_ROWS and (contiguous or hi - lo + 1 > min(n, self.MAX_SPAN)):
             return None
         for start, stop, arr in ranges or ():
             if start <= lo and hi < stop:
@@ -265,9 +266,15 @@ class Memo:
                     return arr.slice(lo - start, n)
                 return arr.take(pa.array(rows - start))
         span = hi - lo + 1
-        if contiguous or span > 4 * n or span > self.MAX_ROWS:
+        # Scattered rows of a small table (a million lines asking for the prices of 200,000
+        # parts): when the whole span costs no more than the rows asked, compute it once and
+        # keep it (up to MAX_SPAN rows); every later block then only takes from it.
+        dense = n >= span
+        if contiguous or span > 4 * n or span > (self.MAX_SPAN if dense else self.MAX_ROWS):
             return None
         whole = Batch(trt, np.arange(lo, hi + 1, dtype=np.int64)).column(name)
+        if span > self.MAX_ROWS:
+            self._store(trt.name, name, lo, whole)
         return whole.take(pa.array(rows - lo))
 
     def put(self, trt: TableRuntime, name: str, rows: np.ndarray, arr: pa.Array) -> None:
@@ -277,11 +284,14 @@ class Memo:
         first = int(rows[0])
         if int(rows[-1]) - first + 1 != n or not _is_range(rows):
             return
-        if (trt.name, name, first) in self._order:
+        self._store(trt.name, name, first, arr)
+
+    def _store(self, table: str, name: str, first: int, arr: pa.Array) -> None:
+        if (table, name, first) in self._order:
             return
         size = arr.nbytes
-        self._ranges.setdefault((trt.name, name), []).append((first, first + n, arr))
-        self._order[(trt.name, name, first)] = size
+        self._ranges.setdefault((table, name), []).append((first, first + len(arr), arr))
+        self._order[(table, name, first)] = size
         self._bytes += size
         while self._bytes > self.BUDGET and self._order:
             (tname, cname, start), dropped = next(iter(self._order.items()))
