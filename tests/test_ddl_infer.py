@@ -84,7 +84,7 @@ def test_quantities_are_small_counts(name: str) -> None:
         ("status varchar(20)", "active"),
         ("gender char(1)", "F"),
         ("order_type varchar(10)", "standard"),
-        ("category varchar(50)", "electronics"),
+        ("category varchar(50)", "Electronics"),
     ],
 )
 def test_categoricals(decl: str, first: str) -> None:

@@ -120,7 +120,7 @@ _CATEGORIES: list[tuple[str, list[str], list[float], str]] = [
     ),
     (
         r"categor|segment|department|^cat_?name$",
-        ["electronics", "books", "clothing", "home", "toys", "sports"],
+        ["Electronics", "Books", "Clothing", "Home", "Toys", "Sports"],
         [0.25, 0.2, 0.2, 0.15, 0.1, 0.1],
         "looks like a category",
     ),
