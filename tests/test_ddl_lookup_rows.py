@@ -1,11 +1,13 @@
 """Default row counts by a table's role: a lookup table (shippers, statuses, categories) holds a
-few rows, a fact table keeps the default, and the rows asked for when generating win."""
+few rows, an entity or dimension keeps the default, a fact table grows past its dimensions
+(tests/test_ddl_fact_rows.py), and the rows asked for when generating win."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from dwsim_nb.ddl import import_sql
+from dwsim_nb.ddl.fact_rows import LINES_PER_PARENT, PER_DIMENSION, PER_ENTITY
 from dwsim_nb.ddl.lookup_rows import KIND_ROWS, LIST_ROWS
 from dwsim_nb.engine.plan import make_plan
 from dwsim_nb.spec import ExperimentSpec
@@ -22,13 +24,16 @@ def _northwind() -> ExperimentSpec:
     return import_sql(ddl, dialect="postgres", name="northwind")
 
 
-def test_northwind_shippers_and_territories_are_small_and_facts_keep_their_rows() -> None:
+def test_northwind_shippers_and_territories_are_small_and_entities_keep_their_rows() -> None:
     spec = _northwind()
     rows = _rows(spec)
     assert 3 <= rows["shippers"] <= 10
     assert rows["region"] <= rows["territories"] <= 50
-    for fact in ("orders", "order_details", "customers", "employees", "products"):
-        assert rows[fact] == 1000, fact
+    for entity in ("customers", "employees", "products"):
+        assert rows[entity] == 1000, entity
+    # The orders and their lines are no lookups either: they fan out of the customers.
+    assert rows["orders"] == PER_ENTITY * rows["customers"]
+    assert rows["order_details"] == LINES_PER_PARENT * rows["orders"]
     note = next(n for n in spec.notes if n.startswith("table 'shippers'"))
     assert "a lookup table" in note and "target_rows" in note
 
@@ -114,8 +119,11 @@ def test_people_works_products_and_facts_are_no_lookups() -> None:
         """,
         "postgres",
     )
-    # A ticket type belongs to an event (a key to a fact, not to a lookup): as many as events.
-    assert set(_rows(spec).values()) == {1000}
+    # A ticket type belongs to an event (a key to a fact, not to a lookup): as many as events;
+    # the sales, a fact of four dimensions, hold more than any of them.
+    rows = _rows(spec)
+    assert rows.pop("sales") == PER_DIMENSION * 1000
+    assert set(rows.values()) == {1000}
 
 
 def test_a_table_extended_one_to_one_keeps_its_rows() -> None:

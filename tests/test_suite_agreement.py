@@ -73,23 +73,25 @@ def _rows(experiment: Any, sql: str) -> list[tuple[Any, ...]] | str:
 
 
 def tie_broken(sql: str, dialect: str) -> str:
-    """``ORDER BY k LIMIT n`` with every output column appended to the ORDER BY.
+    """``ORDER BY k LIMIT n`` with every output column appended to the ORDER BY, in the query
+    and in its subqueries.
 
     Which of the rows tied on ``k`` a LIMIT keeps is unspecified in every dialect, so two
     engines may rightly keep different ones; breaking the ties by the output columns keeps a
     result the original query may give, the same one on every engine.
     """
     tree = sqlglot.parse_one(sql, read=dialect)
-    if not isinstance(tree, exp.Select) or tree.args.get("limit") is None:
-        return sql
-    order = tree.args.get("order")
-    if order is None:
-        return sql
-    order.set(
-        "expressions",
-        [*order.expressions, *(exp.Literal.number(i + 1) for i in range(len(tree.selects)))],
-    )
-    return tree.sql(dialect=dialect)
+    changed = False
+    # A subquery's LIMIT too (the top sellers by count whose sales are listed): a tie there
+    # changes which rows the outer query reads.
+    for select in tree.find_all(exp.Select):
+        order = select.args.get("order")
+        if select.args.get("limit") is None or order is None:
+            continue
+        numbers = [exp.Literal.number(i + 1) for i in range(len(select.selects))]
+        order.set("expressions", [*order.expressions, *numbers])
+        changed = True
+    return tree.sql(dialect=dialect) if changed else sql
 
 
 def _run_suite(ws: Workspace, suite: Suite) -> dict[str, dict[str, Any]]:

@@ -21,6 +21,7 @@ from dwsim_nb.ddl.coherent import coherent_rows, free_key_columns
 from dwsim_nb.ddl.comments import comment_rule
 from dwsim_nb.ddl.dimensions import apply_dimension_rules
 from dwsim_nb.ddl.domains import COUNTRIES
+from dwsim_nb.ddl.fact_rows import fact_rows
 from dwsim_nb.ddl.fk_paths import infer_through
 from dwsim_nb.ddl.generated import computed_rule, default_expression_rule
 from dwsim_nb.ddl.hints import default_rule
@@ -410,10 +411,12 @@ def infer_rules(
     changed = coherent_rows(spec, data, named) or changed
     changed = status_times(spec, data) or changed
     if not changed:
-        return line_prices(parent_copies(infer_through(infer_arithmetic(spec))))
+        return line_prices(parent_copies(infer_through(fact_rows(infer_arithmetic(spec)))))
     try:
         return line_prices(
-            parent_copies(infer_through(infer_arithmetic(ExperimentSpec.model_validate(data))))
+            parent_copies(
+                infer_through(fact_rows(infer_arithmetic(ExperimentSpec.model_validate(data))))
+            )
         )
     except (ValidationError, SpecError) as e:
         # An inferred rule must never make an imported spec unusable: keep the plain one.
