@@ -262,3 +262,19 @@ def test_a_total_is_the_sum_of_price_times_quantity_without_a_line_total(tmp_pat
         FROM invoice i JOIN s USING (invoice_id)""",
     )
     assert parents == 400 and bad == 0 and spread > 300
+
+
+def test_children_in_chunks_give_the_same_sums_and_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parent block's children are computed a chunk at a time (memory stays a chunk's
+    worth); the sums and counts are those of the children computed at once."""
+    from dwsim_nb.engine.generators import aggregate
+
+    rows = {"customers": 300, "orders": 2_000, "order_items": 9_000}
+    at_once = _run(ECOM, tmp_path / "a", rows)
+    monkeypatch.setattr(aggregate, "CHILD_CHUNK", 97)  # a parent's children cross chunks
+    chunked = _run(ECOM, tmp_path / "b", rows)
+    sql = "SELECT id, total_amount, item_count FROM orders ORDER BY id"
+    assert chunked.execute(sql).fetchall() == at_once.execute(sql).fetchall()
+    assert _one(chunked, "SELECT sum(item_count) FROM orders") == (9_000,)
