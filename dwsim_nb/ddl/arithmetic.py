@@ -24,14 +24,13 @@ import sqlglot
 from pydantic import ValidationError
 from sqlglot import exp
 
+from dwsim_nb.ddl.magnitudes import rule_top, type_capacity
 from dwsim_nb.ddl.quantities import is_quantity
 from dwsim_nb.errors import SpecError
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
-    ConstantRule,
     DistributionRule,
     RangeRule,
-    ValuesRule,
 )
 from dwsim_nb.spec.validate import unique_domain_size
 
@@ -92,22 +91,8 @@ def _replaceable(col: Column) -> bool:
 
 def _top(col: Column) -> float | None:
     """The largest magnitude the column's values reach (None: unbounded)."""
-    rule = col.rule
-    if isinstance(rule, RangeRule | DistributionRule) and rule.max is not None:
-        return max(abs(float(rule.max)), abs(float(rule.min or 0)))
-    if isinstance(rule, ConstantRule) and isinstance(rule.value, int | float):
-        return abs(float(rule.value))
-    if isinstance(rule, ValuesRule) and all(isinstance(v, int | float) for v in rule.values):
-        return max(abs(float(v)) for v in rule.values)
-    return _capacity(col)
-
-
-def _capacity(col: Column) -> float | None:
-    """The largest value the column's type holds (None for floating point)."""
-    if col.data_type == "DECIMAL":
-        p, s = col.precision or 18, col.scale or 0
-        return 10.0 ** (p - s) - 10.0 ** (-s)
-    return {"SMALLINT": 32767.0, "INT": 2.0**31 - 1, "BIGINT": 2.0**63 - 1}.get(col.data_type)
+    top = rule_top(col)
+    return top if top is not None else type_capacity(col)
 
 
 def _is_rate(col: Column) -> bool:
@@ -208,7 +193,7 @@ class _Changes:
 
 def _fits(ch: _Changes, table: Table, target: Column, factor: float, price: Column) -> bool:
     """Make ``price * factor`` fit the target's type, narrowing an inferred price if needed."""
-    cap = _capacity(target)
+    cap = type_capacity(target)
     top = _top(price)
     if cap is None or (top is not None and top * factor <= cap):
         return True
@@ -264,7 +249,7 @@ def _shares(ch: _Changes, table: Table, roles: dict[str, list[Column]]) -> None:
     for share in roles["share"]:
         if not _replaceable(share) or _is_rate(share):
             continue
-        cap, top = _capacity(share), _top(base)
+        cap, top = type_capacity(share), _top(base)
         if cap is not None and (top is None or top * COMMISSION_SHARE > cap):
             continue
         pct = f"{COMMISSION_SHARE:.0%}"
@@ -425,7 +410,7 @@ def _parent_arithmetic(ch: _Changes, parent: Table) -> None:
 
 
 def _sum_fits(ch: _Changes, parent: Table, col: Column, line_top: float | None) -> bool:
-    cap = _capacity(col)
+    cap = type_capacity(col)
     if cap is None or (line_top is not None and line_top * _FIT_CHILDREN <= cap):
         return True
     ch.notes.append(

@@ -19,19 +19,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
 from sqlglot import exp
 
 from dwsim_nb.ddl.goods import bare_name
+from dwsim_nb.ddl.magnitudes import rule_top, type_capacity
 from dwsim_nb.ddl.quantities import is_quantity
-from dwsim_nb.errors import SpecError
+from dwsim_nb.ddl.rule_edits import with_rules
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
     AggregateRule,
-    ConstantRule,
-    DistributionRule,
-    RangeRule,
-    ValuesRule,
 )
 
 _NUMERIC = ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE")
@@ -58,24 +54,6 @@ def _replaceable(col: Column) -> bool:
     if not isinstance(reason, str) or not reason:
         return False
     return not reason.startswith(_USER_REASONS) and "; at most " not in reason
-
-
-def _top(col: Column) -> float | None:
-    rule = col.rule
-    if isinstance(rule, RangeRule | DistributionRule) and rule.max is not None:
-        return max(abs(float(rule.max)), abs(float(rule.min or 0)))
-    if isinstance(rule, ConstantRule) and isinstance(rule.value, int | float):
-        return abs(float(rule.value))
-    if isinstance(rule, ValuesRule) and all(isinstance(v, int | float) for v in rule.values):
-        return max(abs(float(v)) for v in rule.values)
-    return None
-
-
-def _capacity(col: Column) -> float | None:
-    if col.data_type == "DECIMAL":
-        p, s = col.precision or 18, col.scale or 0
-        return 10.0 ** (p - s) - 10.0 ** (-s)
-    return {"SMALLINT": 32767.0, "INT": 2.0**31 - 1, "BIGINT": 2.0**63 - 1}.get(col.data_type)
 
 
 def _keys(table: Table) -> set[str]:
@@ -144,7 +122,7 @@ def _summed_fits(spec: ExperimentSpec, table: Table, target: Column, top: float)
             if not isinstance(rule, AggregateRule) or rule.table.lower() != table.key.lower():
                 continue
             reads = rule.column or rule.expression or ""
-            cap = _capacity(col)
+            cap = type_capacity(col)
             fits = cap is None or top * (1 + 0.1) * _FIT_CHILDREN <= cap
             if target.name.lower() in reads.lower() and not fits:
                 return False
@@ -171,10 +149,10 @@ def _line_rules(spec: ExperimentSpec, table: Table, notes: list[str]) -> dict[st
     if found is None:
         return {}
     parent, price, path = found
-    q_top, p_top = _top(qty[0]), _top(price)
+    q_top, p_top = rule_top(qty[0]), rule_top(price)
     out: dict[str, Any] = {}
     for target in targets:
-        cap = _capacity(target)
+        cap = type_capacity(target)
         top = None if q_top is None or p_top is None else q_top * p_top
         why = f"{qty[0].name} * {parent.name}.{price.name}"
         if cap is not None and (top is None or top > cap):
@@ -202,22 +180,8 @@ def _line_rules(spec: ExperimentSpec, table: Table, notes: list[str]) -> dict[st
 def line_prices(spec: ExperimentSpec) -> ExperimentSpec:
     """``spec`` with lines' amounts as their quantity times their product's price (the same
     spec when there are none)."""
-    data = spec.model_dump()
-    notes: list[str] = []
-    for t_data, table in zip(data["tables"], spec.tables, strict=True):
-        for name, rule in _line_rules(spec, table, notes).items():
-            c_data = next(c for c in t_data["columns"] if c["name"] == name)
-            c_data["rule"] = rule
-            notes.append(f"table '{table.name}', column '{name}': {rule['reason']}")
-    if not notes:
-        return spec
-    data["notes"] = [*data.get("notes", []), *notes]
-    try:
-        return ExperimentSpec.model_validate(data)
-    except (ValidationError, SpecError) as e:
-        out = spec.model_copy(deep=True)
-        out.warnings.append(
-            f"line amounts from parents' prices could not be inferred ({str(e).splitlines()[0]}); "
-            "columns keep their name rules"
-        )
-        return out
+    return with_rules(
+        spec,
+        lambda table, notes: _line_rules(spec, table, notes),
+        "line amounts from parents' prices",
+    )

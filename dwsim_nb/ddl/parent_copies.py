@@ -25,10 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
-
 from dwsim_nb.ddl.groups import split_name
-from dwsim_nb.errors import SpecError
+from dwsim_nb.ddl.rule_edits import with_rules
 from dwsim_nb.spec.models import Column, ExperimentSpec, ForeignKey, Table
 from dwsim_nb.spec.types import STRING_TYPES
 
@@ -177,22 +175,4 @@ def _copies(spec: ExperimentSpec, table: Table) -> dict[str, dict[str, Any]]:
 def parent_copies(spec: ExperimentSpec) -> ExperimentSpec:
     """``spec`` with ``parent`` rules on the columns that copy their parent's (the same spec
     when there are none)."""
-    data = spec.model_dump()
-    notes: list[str] = []
-    for t_data, table in zip(data["tables"], spec.tables, strict=True):
-        for name, rule in _copies(spec, table).items():
-            c_data = next(c for c in t_data["columns"] if c["name"] == name)
-            c_data["rule"] = rule
-            notes.append(f"table '{table.name}', column '{name}': {rule['reason']}")
-    if not notes:
-        return spec
-    data["notes"] = [*data.get("notes", []), *notes]
-    try:
-        return ExperimentSpec.model_validate(data)
-    except (ValidationError, SpecError) as e:
-        out = spec.model_copy(deep=True)
-        out.warnings.append(
-            f"copies of parent values could not be inferred ({str(e).splitlines()[0]}); "
-            "columns keep their name rules"
-        )
-        return out
+    return with_rules(spec, lambda table, _notes: _copies(spec, table), "copies of parent values")
