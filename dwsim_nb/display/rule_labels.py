@@ -141,6 +141,9 @@ _LABELS: dict[type, Callable[[Any], str]] = {
         (
             f"calendar {r.part} of {r.of}"
             if r.of
+            # An inferred calendar is placed when a run is planned: it ends on the run's today.
+            else "one day per row, ending on the run's today"
+            if r.as_of
             else f"one day per row from {r.start or 'the default start'}"
         )
         + (f" as {r.format}" if r.format else "")
