@@ -21,12 +21,11 @@ import re
 from typing import Any
 
 import sqlglot
-from pydantic import ValidationError
 from sqlglot import exp
 
 from dwsim_nb.ddl.magnitudes import rule_top, type_capacity
 from dwsim_nb.ddl.quantities import is_quantity
-from dwsim_nb.errors import SpecError
+from dwsim_nb.ddl.rule_edits import validated
 from dwsim_nb.spec.models import Column, ExperimentSpec, Table
 from dwsim_nb.spec.rules import (
     DistributionRule,
@@ -469,13 +468,4 @@ def infer_arithmetic(spec: ExperimentSpec) -> ExperimentSpec:
         _parent_arithmetic(ch, table)
     if not ch.changed and not ch.notes:
         return spec
-    ch.data["notes"] = [*ch.data.get("notes", []), *ch.notes]
-    try:
-        return ExperimentSpec.model_validate(ch.data)
-    except (ValidationError, SpecError) as e:
-        out = spec.model_copy(deep=True)
-        out.warnings.append(
-            f"arithmetic rules could not be inferred ({str(e).splitlines()[0]}); "
-            "columns keep their name rules"
-        )
-        return out
+    return validated(spec, ch.data, ch.notes, "arithmetic rules")

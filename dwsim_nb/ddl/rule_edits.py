@@ -33,6 +33,14 @@ def with_rules(spec: ExperimentSpec, found: Found, what: str) -> ExperimentSpec:
             notes.append(f"table '{table.name}', column '{name}': {rule['reason']}")
     if not notes:
         return spec
+    return validated(spec, data, notes, what)
+
+
+def validated(
+    spec: ExperimentSpec, data: dict[str, Any], notes: list[str], what: str
+) -> ExperimentSpec:
+    """``data`` (``spec`` dumped and edited) with ``notes`` added, as a spec; ``spec`` with a
+    warning naming ``what`` when the edits do not validate."""
     data["notes"] = [*data.get("notes", []), *notes]
     try:
         return ExperimentSpec.model_validate(data)
