@@ -15,6 +15,7 @@ within the dimension's days when generated.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from dwsim_nb.spec.models import ExperimentSpec, Table
@@ -57,16 +58,23 @@ def _date_key(
     return keys[0][0], keys[0][1], times[0]
 
 
+def _date_keyed(
+    spec: ExperimentSpec, days: dict[str, str], data: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], Table, int, str, dict[str, Any]]]:
+    """Each table (dumped and as a spec) with one key to a date dimension and one date or
+    timestamp column: the key's index, the dimension's key and the column's record."""
+    for t_data, table in zip(data["tables"], spec.tables, strict=True):
+        found = _date_key(spec, days, t_data, table)
+        if found is not None:
+            yield (t_data, table, *found)
+
+
 def calendar_times(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
     """Make a row's only date or timestamp fall on its date key's day, in ``data`` (the dumped
     ``spec``); True if any was set."""
     days = _days(spec, data)
     changed = False
-    for t_data, table in zip(data["tables"], spec.tables, strict=True):
-        found = _date_key(spec, days, t_data, table)
-        if found is None:
-            continue
-        i, parent, c_data = found
+    for t_data, table, i, parent, c_data in _date_keyed(spec, days, data):
         fk = table.foreign_keys[i]
         rule = c_data.get("rule") or {}
         if rule.get("kind") not in (None, "auto", "datetime") or rule.get("after"):
@@ -111,11 +119,7 @@ def day_keys(spec: ExperimentSpec, data: dict[str, Any]) -> bool:
     True if any was set."""
     days = _days(spec, data)
     changed = False
-    for t_data, table in zip(data["tables"], spec.tables, strict=True):
-        found = _date_key(spec, days, t_data, table)
-        if found is None:
-            continue
-        i, parent, c_data = found
+    for t_data, table, i, parent, c_data in _date_keyed(spec, days, data):
         fk_data = t_data["foreign_keys"][i]
         rule = c_data.get("rule") or {}
         if fk_data.get("cardinality") or rule.get("kind") not in (None, "auto", "datetime"):
