@@ -195,7 +195,7 @@ class WorkloadMixin:
                 n = int(frame.iloc[0, 0])
                 # Rows holding a value: an aggregate over no row still returns one, of NULLs.
                 valued = int(frame.iloc[0, 1]) if frame.shape[1] > 1 else n
-                why = None if valued else self._explain(q.sql)
+                why = None if valued else self.why_empty(q.sql)
                 if n and not valued:
                     lead = f"its {n} rows hold only NULLs" if n > 1 else "its row holds only NULLs"
                     why = f"{lead}: {why}" if why else lead
@@ -228,9 +228,6 @@ class WorkloadMixin:
         """Why ``sql`` (in the experiment's dialect) finds no row on the loaded data: one
         sentence naming the predicate that removed the rows, or None when no single step can
         be blamed. Giving the query as workload (:meth:`add_workload`) fits the data to it."""
-        return self._explain(sql)
-
-    def _explain(self, sql: str) -> str | None:
         from dwsim_nb.workload.explain import explain_empty
 
         def fetch(statement: str) -> list[tuple[Any, ...]]:
