@@ -321,7 +321,13 @@ def query_cmd(ctx: click.Context, name: str, sql: str, output: Path | None) -> N
         return
     from dwsim_nb.terminal import df_table
 
-    _console().print(df_table(exp.query(sql)))
+    df = exp.query(sql)
+    _console().print(df_table(df))
+    if len(df) == 0:  # why, on standard error: standard output keeps only the rows
+        from dwsim_nb.display.empty_note import empty_note_text
+
+        note = empty_note_text(name, exp.why_empty(sql), terminal=True)
+        _console(stderr=True).print(note, markup=False, highlight=False)
 
 
 @main.command("show")

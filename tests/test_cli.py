@@ -42,6 +42,11 @@ def test_full_cycle(cli: tuple[CliRunner, list[str]], tmp_path: Path) -> None:
     assert r.exit_code == 0 and "80 rows" in r.output
     r = invoke(cli, "query", "t", "select top 2 username from users order by userid")
     assert r.exit_code == 0 and "username" in r.output
+    # A query that finds nothing says why, on standard error (standard output keeps the rows).
+    r = invoke(cli, "query", "t", "select username from users where username = 'nobody at all'")
+    assert r.exit_code == 0 and "No rows." not in r.stdout
+    assert "No rows." in r.stderr and "username" in r.stderr
+    assert "dwsim workload t QUERY.sql --add" in r.stderr and "dwsim generate t" in r.stderr
     out = tmp_path / "sales.parquet"
     r = invoke(cli, "query", "t", "select * from sales", "--output", str(out))
     assert r.exit_code == 0 and out.exists()

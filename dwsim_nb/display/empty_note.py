@@ -11,17 +11,20 @@ from __future__ import annotations
 from dwsim_nb.display.html import esc, wrap
 
 
-def _steps(name: str) -> list[str]:
+def _steps(name: str, terminal: bool = False) -> list[str]:
+    if terminal:
+        return [f"dwsim workload {name} QUERY.sql --add", f"dwsim generate {name}"]
     return [
         f"%%dwsim_workload {name} --add   (the query in the cell body)",
         f"%dwsim_generate {name}",
     ]
 
 
-def empty_note_text(name: str, why: str | None) -> str:
+def empty_note_text(name: str, why: str | None, terminal: bool = False) -> str:
+    """The note as text; ``terminal``: the steps as ``dwsim`` commands, not magics."""
     lines = [f"No rows. {why}" if why else "No rows."]
     lines.append("To make the data fit this query, give it as workload and generate again:")
-    lines += [f"  {step}" for step in _steps(name)]
+    lines += [f"  {step}" for step in _steps(name, terminal)]
     return "\n".join(lines)
 
 
