@@ -1,11 +1,11 @@
 """A line's amount from its product's price: ``extended_price = quantity * part.retail_price``.
 
 A table with a quantity and no price of its own, whose foreign keys lead to a table with one
-price (``price``, ``list_price``, ``retail_price``, ``unit_price`` ...), directly or through one
-other table (a line's key to a supplier's offer of a part, the offer's key to the part), gets
-its extended or gross amount, line total or subtotal (a plain ``amount`` or ``total`` too, in a
-line or item table) as a ``derived`` rule: its quantity times that price, read through the keys
-(:mod:`dwsim_nb.engine.generators.parent_values`).
+price (``price``, ``list_price``, ``retail_price``, ``unit_price``, ``price_per_ticket`` ...),
+directly or through one other table (a line's key to a supplier's offer of a part, the offer's
+key to the part), gets its extended or gross amount, line total, subtotal or price paid (a plain
+``amount`` or ``total`` too, in a line or item table) as a ``derived`` rule: its quantity
+times that price, read through the keys (:mod:`dwsim_nb.engine.generators.parent_values`).
 
 Runs after :mod:`dwsim_nb.ddl.arithmetic`: a line with a price of its own gets its total there
 (``quantity * unit_price``, the unit price copied from the product by
@@ -33,11 +33,13 @@ from dwsim_nb.spec.rules import (
 _NUMERIC = ("SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE")
 _PRICE = re.compile(
     r"^((unit|list|retail|sale|selling|base|standard|catalog|item|product)_?)?price$"
+    r"|^price_?(per|each|a)_?[a-z]+$"
 )
 _OWN_PRICE = re.compile(r"price|unit_?cost|cost_?per|(^|_)rate$")
 _AMOUNT = re.compile(
     r"^(extended_?(price|amount|cost|total)|ext_?(price|amount)|gross_?(amount|price|total|value)"
-    r"|line_?(total|amount|value|price)|(line_?)?sub_?total)$"
+    r"|line_?(total|amount|value|price)|(line_?)?sub_?total"
+    r"|(price|amount|total)_?paid|paid_?(amount|price|total))$"
 )
 # A plain amount or total is the line's only in a table of lines.
 _PLAIN_AMOUNT = re.compile(r"^(amount|total|total_?(price|amount)|value)$")
